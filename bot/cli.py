@@ -1,0 +1,210 @@
+"""The `pipeline-coach` command line.
+
+serve     HTTP mode (gunicorn), Slack requests at /slack/events, health at /healthz
+socket    Socket Mode
+shell     a local terminal chat with the real app and a fake Slack (no workspace needed)
+migrate   apply database migrations
+jobs      `jobs list`, `jobs run NAME [--at ISO-8601]`
+scheduler run only the scheduler
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from bot.settings import Settings, SettingsError, fail, load_settings
+from storage.db import Database
+
+
+def prepare_database(settings: Settings, *, migrate: bool | None = None) -> Database:
+    """The database handle; SQLite is migrated on start (PostgreSQL by `migrate`)."""
+    db = Database(settings.database_url)
+    if migrate if migrate is not None else db.dialect == "sqlite":
+        from storage.migrate import upgrade
+
+        upgrade(db.engine)
+    return db
+
+
+def _parse_at(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--at must be an ISO-8601 date-time such as 2026-11-23T08:45:00+08:00, not {value!r}")
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    prepare_database(settings, migrate=True)
+    print("database is up to date")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require("SLACK_SIGNING_SECRET")
+    if not (settings.slack_client_id and settings.slack_client_secret):
+        settings.require("SLACK_BOT_TOKEN")
+    from bot.app import build_app
+    from bot.server import run_server
+    from bot.web import WebApp
+
+    prepare_database(settings)  # migrate SQLite once, before workers start
+
+    state: dict[str, object] = {}
+
+    def factory() -> WebApp:
+        app = build_app(settings)
+        state["app"] = app
+        if settings.scheduler_enabled and not args.no_scheduler:
+            try:
+                from scheduler.service import start_background_scheduler
+            except ImportError:
+                pass
+            else:
+                state["scheduler"] = start_background_scheduler(app)
+        return WebApp(app)
+
+    def on_exit() -> None:
+        scheduler = state.get("scheduler")
+        if scheduler is not None:
+            scheduler.shutdown()  # type: ignore[attr-defined]
+
+    run_server(
+        factory,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        threads=args.threads,
+        on_worker_exit=on_exit,
+    )
+    return 0
+
+
+def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN")
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import build_app
+
+    prepare_database(settings)
+    app = build_app(settings)
+    scheduler = None
+    if settings.scheduler_enabled and not args.no_scheduler:
+        try:
+            from scheduler.service import start_background_scheduler
+        except ImportError:
+            pass
+        else:
+            scheduler = start_background_scheduler(app)
+    try:
+        SocketModeHandler(app, settings.slack_app_token).start()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown()
+    return 0
+
+
+def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.shell.main import run_shell
+
+    return run_shell(args, settings)
+
+
+def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
+    from scheduler.registry import load_jobs
+
+    jobs = load_jobs()
+    db = prepare_database(settings)
+    if args.jobs_command == "list":
+        from scheduler.health import job_health
+
+        now = datetime.now(UTC)
+        for job in job_health(db, now):
+            state = "ok" if job["healthy"] else "UNHEALTHY"
+            print(
+                f"{job['name']:<20} every {job['interval_seconds'] // 60:>3} min  {state:<9}"
+                f" last success: {job['last_success_at'] or 'never'}"
+                f"  failures in a row: {job['consecutive_failures']}"
+            )
+        return 0
+    if args.name not in jobs:
+        fail(f"unknown job {args.name!r}; known jobs: {', '.join(sorted(jobs)) or 'none'}")
+    settings.require("SLACK_BOT_TOKEN")
+    from scheduler.service import run_job_once
+
+    at = _parse_at(args.at) or datetime.now(UTC)
+    sent = run_job_once(settings, db, args.name, at)
+    print(f"{args.name} at {at.isoformat()}: {sent} message(s) sent")
+    return 0
+
+
+def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
+    settings.require("SLACK_BOT_TOKEN")
+    from scheduler.service import run_scheduler_forever
+
+    db = prepare_database(settings)
+    run_scheduler_forever(settings, db)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pipeline-coach", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run in HTTP mode")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--no-scheduler", action="store_true", help="do not run the scheduler here")
+    serve.set_defaults(func=cmd_serve)
+
+    socket = sub.add_parser("socket", help="run in Socket Mode")
+    socket.add_argument("--no-scheduler", action="store_true")
+    socket.set_defaults(func=cmd_socket)
+
+    shell = sub.add_parser("shell", help="chat with the app in this terminal, no Slack needed")
+    shell.add_argument("--as", dest="as_user", default=None, help="the Slack user to act as")
+    shell.add_argument("--demo", action="store_true", help="load the demo workspace")
+    shell.add_argument("--script", default=None, help="read commands from this file, not the terminal")
+    shell.set_defaults(func=cmd_shell)
+
+    migrate = sub.add_parser("migrate", help="apply database migrations")
+    migrate.set_defaults(func=cmd_migrate)
+
+    jobs = sub.add_parser("jobs", help="list or run scheduler jobs")
+    jobs_sub = jobs.add_subparsers(dest="jobs_command", required=True)
+    jobs_sub.add_parser("list", help="each job and its last run")
+    run = jobs_sub.add_parser("run", help="run one job now (or as of --at)")
+    run.add_argument("name")
+    run.add_argument("--at", default=None, help="ISO-8601 instant to run the job for")
+    jobs.set_defaults(func=cmd_jobs)
+
+    sched = sub.add_parser("scheduler", help="run only the scheduler")
+    sched.set_defaults(func=cmd_scheduler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        from bot.logs import setup_logging
+
+        setup_logging(settings.log_format, settings.log_level)
+        return int(args.func(args, settings) or 0)
+    except SettingsError as exc:
+        return int(exc.code or 2)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""English and Chinese strings.
+
+Each feature keeps its strings in `bot/locales/<feature>.py` as `MESSAGES = {key: (en, zh)}`,
+so every string exists in both languages by construction; `t()` looks them up. A user's
+language is their own choice (`/visit lang zh`) or else their Slack locale.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import string
+from datetime import date, datetime
+from functools import cache
+from typing import Literal
+
+Lang = Literal["en", "zh"]
+LANGS: tuple[Lang, ...] = ("en", "zh")
+
+_WEEKDAYS = {
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+}
+
+
+def lang_for(locale: str | None, override: str | None = None) -> Lang:
+    """The language to answer in: the user's override, else their Slack locale, else English."""
+    for candidate in (override, locale):
+        if candidate:
+            low = candidate.lower()
+            if low.startswith("zh"):
+                return "zh"
+            if low.startswith("en"):
+                return "en"
+    return "en"
+
+
+@cache
+def catalog() -> dict[str, tuple[str, str]]:
+    """All messages of all features; a key defined twice is a bug and fails loudly."""
+    import bot.locales as package
+
+    merged: dict[str, tuple[str, str]] = {}
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"bot.locales.{info.name}")
+        for key, pair in getattr(module, "MESSAGES", {}).items():
+            if key in merged:
+                raise KeyError(f"message {key!r} defined twice (bot/locales/{info.name}.py)")
+            merged[key] = pair
+    return merged
+
+
+def t(lang: Lang, key: str, /, **values: object) -> str:
+    """The message `key` in `lang`, formatted with `values`."""
+    en, zh = catalog()[key]
+    template = zh if lang == "zh" else en
+    return template.format(**values) if values else template
+
+
+def placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def weekday(lang: Lang, day: date) -> str:
+    return _WEEKDAYS[lang][day.weekday()]
+
+
+def format_day(lang: Lang, day: date) -> str:
+    """'Fri 27 Nov 2026' / '2026年11月27日 周五'."""
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日 {weekday(lang, day)}"
+    return f"{weekday(lang, day)} {day.day} {day:%b} {day.year}"
+
+
+def format_when(lang: Lang, local: datetime) -> str:
+    """A local datetime with its weekday: 'Fri 27 Nov 2026, 10:00'."""
+    return (
+        f"{format_day(lang, local.date())}, {local:%H:%M}"
+        if lang == "en"
+        else (f"{format_day(lang, local.date())} {local:%H:%M}")
+    )
+
+
+def format_amount(amount: object, currency: str = "") -> str:
+    """A compact money figure: 120,000 → '120k', 1,250,000 → '1.25M'."""
+    try:
+        value = float(amount)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return "—"
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    if value >= 1_000_000:
+        text = f"{value / 1_000_000:.2f}".rstrip("0").rstrip(".") + "M"
+    elif value >= 1_000:
+        text = f"{value / 1_000:.1f}".rstrip("0").rstrip(".") + "k"
+    else:
+        text = f"{value:.0f}"
+    return f"{sign}{text}{(' ' + currency) if currency else ''}"

@@ -1,0 +1,1 @@
+"""Message catalogs, one module per feature: `MESSAGES = {key: (english, chinese)}`."""

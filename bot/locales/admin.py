@@ -1,0 +1,25 @@
+"""Strings of `/coach` administration."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "coach.help": (
+        "*Pipeline Coach admin commands*\n"
+        "• `/coach role @user rep|manager|admin`: set someone's role (admins)\n"
+        "• `/coach help`: this list",
+        "*Pipeline Coach 管理命令*\n"
+        "• `/coach role @用户 rep|manager|admin`:设置角色(管理员)\n"
+        "• `/coach help`:显示本列表",
+    ),
+    "coach.unknown": (
+        "I don't know `/coach {word}`. Try `/coach help`.",
+        "没有 `/coach {word}` 这个命令。试试 `/coach help`。",
+    ),
+    "coach.role.usage": (
+        "Usage: `/coach role @user rep|manager|admin`",
+        "用法:`/coach role @用户 rep|manager|admin`",
+    ),
+    "coach.role.done": ("<@{user}> is now {role}.", "<@{user}> 现在的角色是 {role}。"),
+    "coach.role.last_admin": (
+        "You are the last admin; make someone else admin first.",
+        "你是最后一位管理员,请先指定另一位管理员。",
+    ),
+}

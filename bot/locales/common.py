@@ -1,0 +1,31 @@
+"""Strings shared by every feature."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "common.db_unavailable": (
+        "Sorry, I can't reach the database right now, so nothing was saved. "
+        "Here is what you typed, so you can send it again in a moment:",
+        "抱歉,数据库暂时无法连接,这次没有保存。这是你输入的内容,稍后可以再发一次:",
+    ),
+    "common.error": (
+        "Sorry, something went wrong and nothing was saved. Here is what you typed:",
+        "抱歉,出了点问题,这次没有保存。这是你输入的内容:",
+    ),
+    "common.not_allowed": (
+        "Sorry, only managers and admins can do that.",
+        "抱歉,只有经理和管理员可以这样做。",
+    ),
+    "common.not_found": (
+        "I couldn't find that; it may have been removed.",
+        "没有找到,可能已被删除。",
+    ),
+    "common.cancel": ("Cancel", "取消"),
+    "common.save": ("Save", "保存"),
+    "common.close": ("Close", "关闭"),
+    "common.yes": ("Yes", "是"),
+    "common.no": ("No", "否"),
+    "common.you_typed": ("You typed:", "你输入的是:"),
+    "common.too_long": (
+        "That is longer than {limit} characters; please shorten it.",
+        "内容超过 {limit} 个字符,请精简后再发。",
+    ),
+}

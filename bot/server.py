@@ -1,0 +1,57 @@
+"""`pipeline-coach serve`: the WSGI app under gunicorn (threaded workers), not Bolt's dev server."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+log = logging.getLogger(__name__)
+
+
+class GunicornServer(BaseApplication):  # type: ignore[misc]
+    def __init__(self, factory: Callable[[], Any], options: dict[str, Any]) -> None:
+        self._factory = factory
+        self._options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self._options.items():
+            if key in self.cfg.settings and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self._factory()
+
+
+def run_server(
+    factory: Callable[[], Any],
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    on_worker_start: Callable[[], None] | None = None,
+    on_worker_exit: Callable[[], None] | None = None,
+) -> None:
+    """Serve `factory()`'s WSGI app; each worker builds its own app (and DB pool) after fork."""
+    options: dict[str, Any] = {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "timeout": 30,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "warning",
+        "preload_app": False,
+    }
+    if on_worker_start:
+        options["post_worker_init"] = lambda _worker: on_worker_start()
+    if on_worker_exit:
+        options["worker_exit"] = lambda _server, _worker: on_worker_exit()
+    GunicornServer(factory, options).run()

@@ -1,0 +1,85 @@
+"""Process settings from the environment (pydantic-settings).
+
+Every field is optional at load time because each command needs a different set (the shell
+needs no Slack token at all); a command asks for what it needs with `require`, which stops the
+program with one line naming the variable.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Literal, NoReturn
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(SystemExit):
+    """A missing or malformed setting; its message is the one line shown to the operator."""
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{Path.cwd() / 'pipeline-coach.db'}"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    database_url: str = Field(default_factory=default_database_url)
+    log_format: Literal["text", "json"] = "text"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    scheduler_enabled: bool = True
+    workspace_send_rate: float = Field(default=50.0, gt=0)
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql+psycopg://", "postgresql://")):
+            raise ValueError("must be sqlite:///… or postgresql+psycopg://…")
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    def require(self, *names: str) -> None:
+        """Stop with one clear line if any of the named settings is missing."""
+        for name in names:
+            if not getattr(self, name.lower(), None):
+                fail(f"{name.upper()} is not set: {_HELP.get(name.upper(), 'see README.md')}")
+
+
+_HELP = {
+    "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth page.",
+    "SLACK_SIGNING_SECRET": "the Signing Secret from your Slack app's Basic Information page.",
+    "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, for Socket Mode.",
+}
+
+
+def fail(message: str) -> NoReturn:
+    print(f"pipeline-coach: {message}", file=sys.stderr)
+    raise SettingsError(2)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings from the environment; a malformed one stops with a line naming it."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "setting"
+        fail(f"{name} is invalid: {error['msg']}")

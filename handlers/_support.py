@@ -1,0 +1,102 @@
+"""Shared plumbing for listeners: services, the acting user, and friendly failure replies.
+
+Every listener acks first, then calls `current_actor` (which may call users.info: Slack I/O
+after the ack, never before), then runs a `bot` operation inside `user_errors`, which turns
+any failure into an ephemeral in the user's language with their text echoed back.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.access import AccessError
+from bot.actor import Actor
+from bot.people import do_update_profile, load_actor
+from bot.reply import Reply, echo_reply
+from bot.services import Services
+from storage.db import DatabaseUnavailable
+
+log = logging.getLogger("handlers")
+
+
+def services(context: dict[str, Any]) -> Services:
+    return context["services"]  # type: ignore[no-any-return]
+
+
+def ids_of(body: dict[str, Any]) -> tuple[str, str]:
+    """(team_id, user_id) of any Slack request body: commands, events, interactions."""
+    team_id = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or ""
+    user = body.get("user_id") or (body.get("user") or {}).get("id")
+    if user is None and isinstance(body.get("event"), dict):
+        user = body["event"].get("user")
+    return str(team_id), str(user or "")
+
+
+def current_actor(context: dict[str, Any], client: WebClient, body: dict[str, Any]) -> Actor:
+    """The acting person, with their Slack name, time zone and locale cached on first sight."""
+    svc = services(context)
+    team_id, user_id = ids_of(body)
+    now = svc.clock.now()
+    actor, stale = load_actor(svc.db, team_id, user_id, now)
+    if stale:
+        try:
+            info = client.users_info(user=user_id, include_locale=True).get("user") or {}
+            actor = do_update_profile(
+                svc.db,
+                actor,
+                name=(info.get("profile") or {}).get("display_name") or info.get("real_name") or info.get("name"),
+                tz=info.get("tz"),
+                locale=info.get("locale"),
+                now=now,
+            )
+        except SlackApiError as exc:
+            log.warning("users.info failed: %s", exc.response.get("error"))
+    return actor
+
+
+def send_ephemeral(
+    client: WebClient,
+    body: dict[str, Any],
+    reply: Reply,
+    respond: Callable[..., Any] | None = None,
+) -> None:
+    """Show `reply` to the acting user only: via response_url when there is one, else DM-less
+    chat.postEphemeral in the channel the request came from, else a DM."""
+    if respond is not None and (body.get("response_url") or body.get("response_urls")):
+        respond(response_type="ephemeral", replace_original=False, **reply.as_kwargs())
+        return
+    _, user_id = ids_of(body)
+    channel = body.get("channel_id") or (body.get("channel") or {}).get("id")
+    if channel:
+        client.chat_postEphemeral(channel=channel, user=user_id, **reply.as_kwargs())
+    else:
+        dm = client.conversations_open(users=user_id)["channel"]["id"]
+        client.chat_postMessage(channel=dm, **reply.as_kwargs())
+
+
+@contextmanager
+def user_errors(
+    client: WebClient,
+    body: dict[str, Any],
+    actor: Actor | None,
+    original_text: str | None = None,
+    respond: Callable[..., Any] | None = None,
+) -> Iterator[None]:
+    """Turn a failure into a friendly ephemeral that echoes what the user typed."""
+    lang = actor.lang if actor else "en"
+    try:
+        yield
+    except AccessError as exc:
+        send_ephemeral(client, body, echo_reply(lang, exc.message_key, None), respond)
+    except DatabaseUnavailable:
+        log.exception("database unavailable")
+        send_ephemeral(client, body, echo_reply(lang, "common.db_unavailable", original_text), respond)
+    except Exception:
+        log.exception("listener failed")
+        send_ephemeral(client, body, echo_reply(lang, "common.error", original_text), respond)

@@ -1,0 +1,11 @@
+"""Slash command listeners, one module per command."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers.commands import coach
+
+
+def register(app: App) -> None:
+    coach.register(app)

@@ -1,0 +1,9 @@
+"""Listeners for Slack shortcuts, one module per feature."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+
+def register(app: App) -> None:
+    pass

@@ -1,0 +1,1 @@
+"""The scheduler: periodic sweeps that send check-ins, nudges, warnings and digests once."""

@@ -1,0 +1,1 @@
+"""One module per job; each registers itself with `scheduler.registry.job`."""

@@ -1,0 +1,1 @@
+"""Storage: models, the database handle, migrations and set-based queries. Imports no Slack."""

@@ -1,0 +1,34 @@
+"""All models, imported here so that `Base.metadata` is complete (Alembic relies on it)."""
+
+from storage.base import Base
+from storage.models.accounts import Account, AccountAlias, Contact
+from storage.models.checkins import CheckIn
+from storage.models.deals import Deal, DealReason, StageChange
+from storage.models.delivery import Delivery, JobRun
+from storage.models.followups import FollowUp
+from storage.models.people import Person, TimeOff
+from storage.models.visits import Visit, VisitContact
+from storage.models.workspace import Holiday, SalesTeam, Stage, Target, Workspace
+
+__all__ = [
+    "Account",
+    "AccountAlias",
+    "Base",
+    "CheckIn",
+    "Contact",
+    "Deal",
+    "DealReason",
+    "Delivery",
+    "FollowUp",
+    "Holiday",
+    "JobRun",
+    "Person",
+    "SalesTeam",
+    "Stage",
+    "StageChange",
+    "Target",
+    "TimeOff",
+    "Visit",
+    "VisitContact",
+    "Workspace",
+]

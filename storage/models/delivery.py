@@ -1,0 +1,54 @@
+"""The delivery ledger for scheduled messages, and the health record of each job."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.base import Base, TenantMixin
+from storage.types import UTCDateTime
+
+
+class Delivery(TenantMixin, Base):
+    """One scheduled message, claimed before it is sent.
+
+    The unique key (workspace, job, recipient, dedupe_key) is what makes a message go out once:
+    a claim is an INSERT … ON CONFLICT DO NOTHING committed before the Slack call. `status`:
+    claimed, sent, held (not sent, `reason` says why: quiet hours, time off…), failed.
+    """
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        UniqueConstraint("team_id", "job", "recipient", "dedupe_key"),
+        Index("ix_deliveries_status_claimed", "status", "claimed_at"),
+        Index("ix_deliveries_team_recipient_claimed", "team_id", "recipient", "claimed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    job: Mapped[str] = mapped_column(String(40), nullable=False)
+    recipient: Mapped[str] = mapped_column(String(40), nullable=False)
+    dedupe_key: Mapped[str] = mapped_column(String(120), nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="claimed")
+    reason: Mapped[str | None] = mapped_column(String(200))
+    summary: Mapped[str | None] = mapped_column(Text)
+    channel_id: Mapped[str | None] = mapped_column(String(40))
+    message_ts: Mapped[str | None] = mapped_column(String(40))
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class JobRun(Base):
+    """Last run of each scheduler job (not per workspace: a sweep covers them all)."""
+
+    __tablename__ = "job_runs"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    last_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    consecutive_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

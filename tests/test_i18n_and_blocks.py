@@ -1,0 +1,74 @@
+"""Every string exists in both languages, and what we build is valid Block Kit."""
+
+from __future__ import annotations
+
+import pytest
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot import blockkit
+from bot import blocks as bk
+from bot.i18n import catalog, format_day, lang_for, placeholders, t
+
+
+def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
+    for key, (en, zh) in catalog().items():
+        assert en.strip() and zh.strip(), key
+        assert placeholders(en) == placeholders(zh), key
+
+
+def test_language_choice() -> None:
+    assert lang_for("zh-CN") == "zh"
+    assert lang_for("en-GB") == "en"
+    assert lang_for("zh-CN", "en") == "en"
+    assert lang_for(None) == "en"
+    assert t("zh", "common.cancel") == "取消"
+
+
+def test_dates_name_the_weekday() -> None:
+    from datetime import date
+
+    assert format_day("en", date(2026, 11, 27)) == "Fri 27 Nov 2026"
+    assert format_day("zh", date(2026, 11, 27)) == "2026年11月27日 周五"
+
+
+def test_builders_clip_to_slack_limits_and_pass_slack_sdk_validation() -> None:
+    long = "长" * 5000
+    blocks = [
+        bk.header(long),
+        bk.section(long, fields=[long] * 12, accessory=bk.button(long, "a1", "v")),
+        bk.context(*([long] * 12)),
+        bk.actions(*[bk.button(f"b{i}", f"act{i}") for i in range(30)]),
+        bk.input_block("in", long, bk.text_input("t", initial=long)),
+    ]
+    view = bk.modal(
+        "A title far longer than twenty-four characters",
+        blocks,
+        callback_id="cb",
+        submit="Submit it now please, thanks",
+        close="Close",
+    )
+    assert blockkit.view_problems(view) == []
+    for block in blocks:
+        Block.parse(block).validate_json()  # type: ignore[union-attr]
+    View(**view).validate_json()
+
+
+def test_checker_rejects_what_slack_rejects() -> None:
+    too_many = [bk.section(str(i)) for i in range(51)]
+    assert blockkit.message_problems("x", too_many)
+    assert blockkit.view_problems({"type": "modal", "title": {"type": "plain_text", "text": "x" * 25}, "blocks": []})
+    assert blockkit.message_problems("x", [{"type": "section", "text": {"type": "mrkdwn", "text": "y" * 3001}}])
+
+
+def test_fit_message_threads_the_overflow_instead_of_cutting() -> None:
+    blocks = [bk.section(str(i)) for i in range(120)]
+    head, rest = bk.fit_message(blocks, bk.context("more in thread"))
+    assert len(head) == 50 and blockkit.message_problems("x", head) == []
+    assert len(head) - 1 + len(rest) == 120
+
+
+@pytest.mark.parametrize("value", ["x" * 2001])
+def test_button_value_over_limit_is_refused(value: str) -> None:
+    with pytest.raises(ValueError):
+        bk.button("b", "a", value)

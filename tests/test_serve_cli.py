@@ -1,0 +1,105 @@
+"""`pipeline-coach serve` under its production server, and its refusal to start misconfigured."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bot.devtools import slack_requests as sr
+from bot.devtools.fake_slack import FakeSlack
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _cli() -> list[str]:
+    return [sys.executable, "-m", "bot.cli"]
+
+
+def test_serve_without_signing_secret_exits_with_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'x.db'}"
+    result = subprocess.run(
+        [*_cli(), "serve", "--port", str(_free_port())], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert "SLACK_SIGNING_SECRET" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_malformed_setting_names_the_variable(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "SLACK_API_URL": "not-a-url",
+        "SLACK_SIGNING_SECRET": "x",
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}",
+    }
+    result = subprocess.run([*_cli(), "migrate"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert result.stderr.strip().count("\n") == 0
+    assert "SLACK_API_URL" in result.stderr
+
+
+def test_serve_answers_signed_requests_and_health(tmp_path: Path, database_url: str) -> None:
+    port = _free_port()
+    with FakeSlack(team_id="T0000SRV") as fake:
+        fake.add_user("U1", "Ann", locale="en-US")
+        env = {
+            **os.environ,
+            "SLACK_SIGNING_SECRET": "serve-secret",
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": database_url,
+            "SCHEDULER_ENABLED": "false",
+        }
+        proc = subprocess.Popen(
+            [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                        assert response.status == 200
+                        break
+                except OSError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise AssertionError(proc.stderr.read().decode() if proc.stderr else "") from None
+                    time.sleep(0.2)
+            body = sr.command_form(
+                command="/coach",
+                text="help",
+                user_id="U1",
+                team_id="T0000SRV",
+                channel_id="C1",
+                response_url=fake.response_url("U1", "C1"),
+            )
+            good = sr.post_signed(f"{base}/slack/events", body, sr.FORM, "serve-secret")
+            assert good.status == 200
+            bad = sr.post_signed(f"{base}/slack/events", body, sr.FORM, "wrong")
+            assert bad.status == 401
+            assert fake.wait_for(lambda: len(fake.ephemerals_to("U1")) == 1, timeout=10)
+            time.sleep(0.3)
+            assert len(fake.ephemerals_to("U1")) == 1  # the bad request led to nothing
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
