@@ -39,6 +39,11 @@ def pytest_report_header(config: pytest.Config) -> str:
     return f"database: {_base_url().split('://')[0]}"
 
 
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say which database the suite ran on (CI runs it on both; -q hides the header)."""
+    terminalreporter.write_line(f"database: {_base_url().split('://')[0].split('+')[0]}")
+
+
 def _base_url() -> str:
     return os.environ.get("TEST_DATABASE_URL", "sqlite")
 
