@@ -2,6 +2,13 @@
 
 This module (with the CLI, the web entry point and the dev tools) is where `bot/` meets Slack;
 the domain modules of `bot/` never import Slack (a test checks).
+
+Two ways to be installed:
+- single workspace: `SLACK_BOT_TOKEN` answers every request (what a team trying the app uses);
+- distribution: with `SLACK_CLIENT_ID`/`SLACK_CLIENT_SECRET`, `/slack/install` starts Slack's
+  OAuth flow and `/slack/oauth_redirect` finishes it; each workspace's bot token is stored with
+  slack_sdk's SQLAlchemy installation store in our own tables (storage/models/installations.py,
+  created by our migrations) and looked up per request by `team_id`.
 """
 
 from __future__ import annotations
@@ -9,16 +16,30 @@ from __future__ import annotations
 import logging
 
 from slack_bolt import App
+from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
+from slack_sdk.oauth.installation_store import Installation
+from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 
 from bot.clock import Clock
 from bot.executor import TrackingExecutor
+from bot.install import do_record_installation
 from bot.services import Services
 from bot.settings import Settings
 from storage.db import Database
+from storage.models import Base, SlackBot, SlackInstallation, SlackOAuthState
 
 log = logging.getLogger(__name__)
+
+# The bot scopes an OAuth install asks for: exactly app_manifest.yml's `oauth_config.scopes.bot`
+# (tests/test_oauth.py compares them; add a scope in both places).
+BOT_SCOPES = ("commands", "chat:write", "users:read", "im:write")
+INSTALL_PATH = "/slack/install"
+REDIRECT_PATH = "/slack/oauth_redirect"
+OAUTH_STATE_SECONDS = 600
 
 
 def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
@@ -26,14 +47,75 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
 
     Request handlers retry connection errors only: a 429 on the request path is answered to
     the user rather than slept on. The scheduler's sender builds its own client with 429
-    retries, in its own thread.
+    retries, in its own thread. In OAuth mode the client has no token of its own: Bolt gives
+    each request a client with its workspace's token.
     """
+    if token is None and not settings.oauth_enabled:
+        token = settings.slack_bot_token
     return WebClient(
-        token=token or settings.slack_bot_token,
+        token=token,
         base_url=settings.slack_api_url,
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2)],
         timeout=10,
     )
+
+
+class InstallationStore(SQLAlchemyInstallationStore):
+    """slack_sdk's store on our tables; saving an installation also (re)activates the workspace."""
+
+    def __init__(self, client_id: str, services: Services) -> None:
+        super().__init__(client_id=client_id, engine=services.db.engine, logger=log)
+        self.metadata = Base.metadata
+        self.installations = SlackInstallation.__table__  # type: ignore[assignment]
+        self.bots = SlackBot.__table__  # type: ignore[assignment]
+        self._services = services
+
+    def save(self, installation: Installation) -> None:
+        super().save(installation)
+        if installation.team_id:
+            now = self._services.clock.now()
+            do_record_installation(self._services.db, installation.team_id, installation.team_name, now)
+            log.info("installed in workspace %s", installation.team_id)
+
+
+class OAuthStateStore(SQLAlchemyOAuthStateStore):
+    """slack_sdk's one-time OAuth state store on our `slack_oauth_states` table."""
+
+    def __init__(self, db: Database) -> None:
+        super().__init__(expiration_seconds=OAUTH_STATE_SECONDS, engine=db.engine, logger=log)
+        self.metadata = Base.metadata
+        self.oauth_states = SlackOAuthState.__table__  # type: ignore[assignment]
+
+
+def _oauth_settings(
+    settings: Settings, services: Services, client: WebClient
+) -> tuple[OAuthSettings, InstallationStoreAuthorize]:
+    assert settings.slack_client_id and settings.slack_client_secret
+    store = InstallationStore(settings.slack_client_id, services)
+    oauth = OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        scopes=list(BOT_SCOPES),
+        user_scopes=[],
+        redirect_uri=settings.slack_redirect_uri,
+        install_path=INSTALL_PATH,
+        redirect_uri_path=REDIRECT_PATH,
+        installation_store=store,
+        state_store=OAuthStateStore(services.db),
+        logger=log,
+    )
+    # Bolt's default authorizer calls auth.test on every request; its cache (keyed by token,
+    # safe to lose) makes that once per token per process. The installation itself is still
+    # read from the database on every request, so an uninstall takes effect at once.
+    authorize = InstallationStoreAuthorize(
+        logger=log,
+        installation_store=store,
+        client_id=settings.slack_client_id,
+        client_secret=settings.slack_client_secret,
+        cache_enabled=True,
+        client=client,
+    )
+    return oauth, authorize
 
 
 def build_app(
@@ -46,25 +128,46 @@ def build_app(
 ) -> App:
     """The Bolt app with every listener registered and `Services` in each request's context."""
     import handlers
+    from handlers import middleware
 
     services = Services(settings=settings, db=db or Database(settings.database_url), clock=clock or Clock())
-    app = App(
-        signing_secret=settings.slack_signing_secret,
-        client=make_web_client(settings),
-        listener_executor=executor or TrackingExecutor(),
-        token_verification_enabled=token_verification,
-        process_before_response=False,
-    )
+    executor = executor or TrackingExecutor()
+    client = make_web_client(settings)
+    if settings.oauth_enabled:
+        oauth, authorize = _oauth_settings(settings, services, client)
+        app = App(
+            signing_secret=settings.slack_signing_secret,
+            client=client,
+            oauth_settings=oauth,
+            authorize=authorize,
+            listener_executor=executor,
+            process_before_response=False,
+        )
+    else:
+        app = App(
+            signing_secret=settings.slack_signing_secret,
+            client=client,
+            listener_executor=executor,
+            token_verification_enabled=token_verification,
+            process_before_response=False,
+        )
 
     @app.middleware
     def _inject_services(context, next):
         context["services"] = services
         next()
 
+    middleware.register(app, services)
     handlers.register(app)
     app._pipeline_coach_services = services  # type: ignore[attr-defined]
+    app._pipeline_coach_executor = executor  # type: ignore[attr-defined]
     return app
 
 
 def services_of(app: App) -> Services:
     return app._pipeline_coach_services  # type: ignore[attr-defined,no-any-return]
+
+
+def executor_of(app: App) -> TrackingExecutor:
+    """The listener pool: `serve` drains it on shutdown so acknowledged work still finishes."""
+    return app._pipeline_coach_executor  # type: ignore[attr-defined,no-any-return]

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     slack_app_token: str | None = None
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
+    slack_redirect_uri: str | None = None  # OAuth: https://<host>/slack/oauth_redirect (else Slack's configured one)
     slack_api_url: str = DEFAULT_SLACK_API_URL
     database_url: str = Field(default_factory=default_database_url)
     log_format: Literal["text", "json"] = "text"
@@ -56,6 +57,16 @@ class Settings(BaseSettings):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
 
+    @property
+    def oauth_enabled(self) -> bool:
+        """Distribution mode: install with OAuth into many workspaces (no single bot token)."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    def require_bot_token(self) -> None:
+        """A bot token is needed unless installations come through OAuth."""
+        if not self.oauth_enabled:
+            self.require("SLACK_BOT_TOKEN")
+
     def require(self, *names: str) -> None:
         """Stop with one clear line if any of the named settings is missing."""
         for name in names:
@@ -67,6 +78,8 @@ _HELP = {
     "SLACK_BOT_TOKEN": "the Bot User OAuth Token (xoxb-…) from your Slack app's OAuth page.",
     "SLACK_SIGNING_SECRET": "the Signing Secret from your Slack app's Basic Information page.",
     "SLACK_APP_TOKEN": "an app-level token (xapp-…) with connections:write, for Socket Mode.",
+    "SLACK_CLIENT_ID": "the Client ID from your Slack app's Basic Information page (OAuth installs).",
+    "SLACK_CLIENT_SECRET": "the Client Secret from your Slack app's Basic Information page (OAuth installs).",
 }
 
 

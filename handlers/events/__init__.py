@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from handlers.events import lifecycle
+
 
 def register(app: App) -> None:
-    pass
+    lifecycle.register(app)

@@ -6,6 +6,7 @@ from storage.models.checkins import CheckIn
 from storage.models.deals import Deal, DealReason, StageChange
 from storage.models.delivery import Delivery, JobRun
 from storage.models.followups import FollowUp
+from storage.models.installations import EventReceipt, SlackBot, SlackInstallation, SlackOAuthState
 from storage.models.people import Person, TimeOff
 from storage.models.visits import Visit, VisitContact
 from storage.models.workspace import Holiday, SalesTeam, Stage, Target, Workspace
@@ -19,11 +20,15 @@ __all__ = [
     "Deal",
     "DealReason",
     "Delivery",
+    "EventReceipt",
     "FollowUp",
     "Holiday",
     "JobRun",
     "Person",
     "SalesTeam",
+    "SlackBot",
+    "SlackInstallation",
+    "SlackOAuthState",
     "Stage",
     "StageChange",
     "Target",

@@ -1,0 +1,113 @@
+"""Global middleware: checks every request needs before any listener, in one place.
+
+- `reject_malformed`: the body must fit `handlers.payloads` (types, lengths, ids), and a
+  `response_url` must point at Slack (or the configured `SLACK_API_URL` host), so a reply can
+  never be sent elsewhere. A malformed slash command gets a clear message in both languages
+  with its text given back; anything else malformed is acknowledged and ignored.
+- `drop_event_retries`: an Events API delivery is handled once across all processes
+  (`bot.idempotency`); Slack's retries (`X-Slack-Retry-Num`) of a handled event are dropped.
+
+Both run before the listener's ack, so each is kept to a validation and at most one INSERT.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlparse
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.request import BoltRequest
+
+from bot.i18n import t
+from bot.idempotency import claim_event, prune_receipts
+from bot.services import Services
+from handlers.payloads import MAX_COMMAND_TEXT, is_too_long_command_text, payload_problem
+from storage.db import DatabaseUnavailable
+
+log = logging.getLogger("handlers.middleware")
+
+PRUNE_EVERY_SECONDS = 3600.0
+
+
+def _allowed_hosts(services: Services) -> set[str]:
+    api_host = urlparse(services.settings.slack_api_url).hostname or ""
+    return {api_host, "slack.com"}
+
+
+def _host_allowed(url: str, allowed: set[str]) -> bool:
+    host = urlparse(url).hostname or ""
+    return any(host == h or host.endswith("." + h) for h in allowed if h)
+
+
+def response_url_problem(body: dict[str, Any], services: Services) -> str | None:
+    allowed = _allowed_hosts(services)
+    urls = [body.get("response_url")] + [u.get("response_url") for u in body.get("response_urls") or []]
+    for url in urls:
+        if url is not None and not (isinstance(url, str) and _host_allowed(url, allowed)):
+            return "response_url"
+    return None
+
+
+def _bilingual(key: str, text: str | None, **values: object) -> str:
+    message = f"{t('en', key, **values)}\n{t('zh', key, **values)}"
+    if text:
+        message += f"\n{t('en', 'common.you_typed')} / {t('zh', 'common.you_typed')}\n{text[:2900]}"
+    return message
+
+
+def _command_reply(message: str) -> BoltResponse:
+    return BoltResponse(
+        status=200,
+        body=json.dumps({"response_type": "ephemeral", "text": message}),
+        headers={"content-type": "application/json"},
+    )
+
+
+def make_reject_malformed(services: Services) -> Callable[..., Any]:
+    def reject_malformed(req: BoltRequest, body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        if is_too_long_command_text(body):
+            log.info("command text too long: %s", body.get("command"))
+            return _command_reply(_bilingual("common.too_long", body.get("text"), limit=MAX_COMMAND_TEXT))
+        problem = payload_problem(body) or response_url_problem(body, services)
+        if problem is None:
+            return next()
+        log.warning("malformed %s payload ignored: field %s", body.get("type") or "command", problem)
+        if isinstance(body, dict) and "command" in body:
+            text = body.get("text") if isinstance(body.get("text"), str) else None
+            return _command_reply(_bilingual("common.error", text))
+        return BoltResponse(status=200, body="")
+
+    return reject_malformed
+
+
+def make_drop_event_retries(services: Services) -> Callable[..., Any]:
+    last_prune = [0.0]
+
+    def drop_event_retries(req: BoltRequest, body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        if body.get("type") != "event_callback" or not body.get("event_id"):
+            return next()
+        team_id = str(body.get("team_id") or "")
+        now = services.clock.now()
+        try:
+            first = claim_event(services.db, team_id, str(body["event_id"]), now)
+            if time.monotonic() - last_prune[0] > PRUNE_EVERY_SECONDS:
+                last_prune[0] = time.monotonic()
+                prune_receipts(services.db, now)
+        except DatabaseUnavailable:
+            first = True  # cannot tell: handle it (the listener reports the outage)
+        if first:
+            return next()
+        retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
+        log.info("event %s already handled; retry %s dropped", body.get("event_id"), retry)
+        return BoltResponse(status=200, body="")
+
+    return drop_event_retries
+
+
+def register(app: App, services: Services) -> None:
+    app.middleware(make_reject_malformed(services))
+    app.middleware(make_drop_event_retries(services))
