@@ -5,6 +5,7 @@ socket    Socket Mode
 shell     a local terminal chat with the real app and a fake Slack (no workspace needed)
 migrate   apply database migrations
 jobs      `jobs list`, `jobs run NAME [--at ISO-8601]`
+workspace `workspace list`, `workspace delete T…` (all of one workspace's data, after confirming)
 scheduler run only the scheduler
 """
 
@@ -47,8 +48,7 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.require("SLACK_SIGNING_SECRET")
-    if not (settings.slack_client_id and settings.slack_client_secret):
-        settings.require("SLACK_BOT_TOKEN")
+    settings.require_bot_token()
     from bot.app import build_app
     from bot.server import run_server
     from bot.web import WebApp
@@ -60,19 +60,13 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     def factory() -> WebApp:
         app = build_app(settings)
         state["app"] = app
-        if settings.scheduler_enabled and not args.no_scheduler:
-            try:
-                from scheduler.service import start_background_scheduler
-            except ImportError:
-                pass
-            else:
-                state["scheduler"] = start_background_scheduler(app)
+        state["scheduler"] = _start_scheduler(app, settings, args)
         return WebApp(app)
 
     def on_exit() -> None:
-        scheduler = state.get("scheduler")
-        if scheduler is not None:
-            scheduler.shutdown()  # type: ignore[attr-defined]
+        app = state.get("app")
+        if app is not None:
+            _drain(app, state.get("scheduler"))
 
     run_server(
         factory,
@@ -85,27 +79,59 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _start_scheduler(app: object, settings: Settings, args: argparse.Namespace) -> object | None:
+    if not settings.scheduler_enabled or args.no_scheduler:
+        return None
+    try:
+        from scheduler.service import start_background_scheduler
+    except ImportError:
+        return None
+    return start_background_scheduler(app)
+
+
+def _drain(app: object, scheduler: object | None, timeout: float = 10.0) -> None:
+    """Graceful stop: acknowledged listener work finishes (Slack was told "OK"), then the
+    scheduler stops and releases its leader lock, then the database pool closes."""
+    import logging
+
+    from bot.app import executor_of, services_of
+
+    log = logging.getLogger("bot.cli")
+    executor = executor_of(app)  # type: ignore[arg-type]
+    if not executor.wait_idle(timeout):
+        log.warning("shutdown: listeners still running after %.0fs", timeout)
+    executor.shutdown(wait=False)
+    if scheduler is not None:
+        scheduler.shutdown()  # type: ignore[attr-defined]
+    services_of(app).db.dispose()  # type: ignore[arg-type]
+    log.info("shutdown complete")
+
+
 def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
     settings.require("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN")
+    import signal
+
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.app import build_app
 
     prepare_database(settings)
     app = build_app(settings)
-    scheduler = None
-    if settings.scheduler_enabled and not args.no_scheduler:
-        try:
-            from scheduler.service import start_background_scheduler
-        except ImportError:
-            pass
-        else:
-            scheduler = start_background_scheduler(app)
+    scheduler = _start_scheduler(app, settings, args)
+    handler = SocketModeHandler(app, settings.slack_app_token)
+
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
-        SocketModeHandler(app, settings.slack_app_token).start()
+        handler.connect()
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
     finally:
-        if scheduler is not None:
-            scheduler.shutdown()
+        handler.close()
+        _drain(app, scheduler)
     return 0
 
 
@@ -134,7 +160,7 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.name not in jobs:
         fail(f"unknown job {args.name!r}; known jobs: {', '.join(sorted(jobs)) or 'none'}")
-    settings.require("SLACK_BOT_TOKEN")
+    settings.require_bot_token()
     from scheduler.service import run_job_once
 
     at = _parse_at(args.at) or datetime.now(UTC)
@@ -144,11 +170,47 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
-    settings.require("SLACK_BOT_TOKEN")
+    settings.require_bot_token()
     from scheduler.service import run_scheduler_forever
 
     db = prepare_database(settings)
     run_scheduler_forever(settings, db)
+    return 0
+
+
+def cmd_workspace(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.install import do_delete_workspace, workspace_summaries
+
+    db = prepare_database(settings)
+    summaries = {w.team_id: w for w in workspace_summaries(db)}
+    if args.workspace_command == "list":
+        for w in summaries.values():
+            state = f"uninstalled {w.uninstalled_at:%Y-%m-%d}" if w.uninstalled_at else "installed"
+            print(f"{w.team_id:<14} {state:<22} {w.people:>5} people  {w.name}")
+        if not summaries:
+            print("no workspaces yet")
+        return 0
+    team_id = args.team_id
+    found = summaries.get(team_id)
+    if found is None:
+        fail(f"no workspace {team_id!r}; `pipeline-coach workspace list` shows them")
+    print(f"This deletes ALL data of workspace {team_id} ({found.name or 'no name'}, {found.people} people):")
+    print("accounts, contacts, deals, visits, follow-ups, check-ins, settings and its Slack installation.")
+    if found.uninstalled_at is None:
+        print("Warning: the app is still installed there; its people would start again from nothing.")
+    print("It cannot be undone. Make a backup first (see README: Backup and restore).")
+    if not args.yes:
+        try:
+            answer = input(f"Type {team_id} to confirm: ").strip()
+        except EOFError:
+            answer = ""
+        if answer != team_id:
+            print("Not confirmed; nothing was deleted.")
+            return 1
+    deleted = do_delete_workspace(db, team_id)
+    total = sum(deleted.values())
+    detail = ", ".join(f"{table} {n}" for table, n in sorted(deleted.items()))
+    print(f"Deleted workspace {team_id}: {total} rows ({detail}).")
     return 0
 
 
@@ -187,6 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--at", default=None, help="ISO-8601 instant to run the job for")
     jobs.set_defaults(func=cmd_jobs)
 
+    workspace = sub.add_parser("workspace", help="list workspaces, or delete one's data")
+    workspace_sub = workspace.add_subparsers(dest="workspace_command", required=True)
+    workspace_sub.add_parser("list", help="each workspace, installed or not, and its people")
+    delete = workspace_sub.add_parser("delete", help="delete all data of one workspace (asks to confirm)")
+    delete.add_argument("team_id", help="the workspace id, T…")
+    delete.add_argument("--yes", action="store_true", help="do not ask to confirm")
+    workspace.set_defaults(func=cmd_workspace)
+
     sched = sub.add_parser("scheduler", help="run only the scheduler")
     sched.set_defaults(func=cmd_scheduler)
     return parser
@@ -198,7 +268,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
         from bot.logs import setup_logging
 
-        setup_logging(settings.log_format, settings.log_level)
+        setup_logging(
+            settings.log_format,
+            settings.log_level,
+            secrets=(settings.slack_signing_secret, settings.slack_client_secret, settings.slack_bot_token),
+        )
         return int(args.func(args, settings) or 0)
     except SettingsError as exc:
         return int(exc.code or 2)

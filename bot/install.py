@@ -101,7 +101,7 @@ class WorkspaceSummary:
 
 def workspace_summaries(db: Database) -> list[WorkspaceSummary]:
     with db.transaction() as session:
-        counts = dict(session.execute(select(Person.team_id, func.count()).group_by(Person.team_id)).tuples().all())
+        counts = dict(session.execute(select(Person.team_id, func.count()).group_by(Person.team_id)).all())
         return [
             WorkspaceSummary(w.team_id, w.name, w.installed_at, w.uninstalled_at, int(counts.get(w.team_id, 0)))
             for w in session.scalars(select(Workspace).order_by(Workspace.team_id))

@@ -109,6 +109,12 @@ def load_actor(db: Database, team_id: str, user_id: str, now: datetime) -> tuple
     """The actor for a request, and whether their Slack profile should be (re)fetched."""
     with db.transaction() as session:
         person = ensure_person(session, team_id, user_id, now)
+        workspace = session.get(Workspace, team_id)
+        if workspace is not None and workspace.uninstalled_at is not None:
+            # A signed request from the workspace proves the app is installed there again
+            # (token mode has no install callback): its scheduled work resumes.
+            workspace.uninstalled_at = None
+            workspace.installed_at = now
         stale = person.profile_fetched_at is None or now - person.profile_fetched_at > PROFILE_MAX_AGE
         return actor_for(person), stale
 

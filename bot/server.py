@@ -7,8 +7,19 @@ from collections.abc import Callable
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger as GunicornLogger
 
 log = logging.getLogger(__name__)
+
+
+class RootLogger(GunicornLogger):  # type: ignore[misc]
+    """gunicorn's own messages go through the root handler (JSON with LOG_FORMAT=json)."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for handler in list(self.error_log.handlers):
+            self.error_log.removeHandler(handler)
+        self.error_log.propagate = True
 
 
 class GunicornServer(BaseApplication):  # type: ignore[misc]
@@ -36,7 +47,12 @@ def run_server(
     on_worker_start: Callable[[], None] | None = None,
     on_worker_exit: Callable[[], None] | None = None,
 ) -> None:
-    """Serve `factory()`'s WSGI app; each worker builds its own app (and DB pool) after fork."""
+    """Serve `factory()`'s WSGI app; each worker builds its own app (and DB pool) after fork.
+
+    On SIGTERM gunicorn stops accepting, lets in-flight requests finish, then calls
+    `on_worker_exit` in the worker (which drains acknowledged listener work and stops the
+    scheduler, releasing its lock) within `graceful_timeout`.
+    """
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -48,6 +64,7 @@ def run_server(
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "warning",
+        "logger_class": RootLogger,
         "preload_app": False,
     }
     if on_worker_start:

@@ -12,6 +12,7 @@ No Slack SDK import here: this is the other side of the wire.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import itertools
 import json
@@ -80,6 +81,10 @@ class FakeSlack:
         self.users: dict[str, User] = {}
         self.usergroups: dict[str, list[str]] = {}
         self.oauth_codes: dict[str, dict[str, Any]] = {}
+        self.used_oauth_codes: set[str] = set()
+        self.oauth_client: tuple[str, str] | None = None  # (client_id, secret) oauth.v2.access accepts
+        self.revoked_tokens: set[str] = set()
+        self.delays: dict[str, float] = {}  # method -> seconds to wait before answering (slow Slack)
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
@@ -87,6 +92,8 @@ class FakeSlack:
         self._faults: deque[tuple[str | None, int, dict[str, str], dict[str, Any]]] = deque()
         self._rate_limit_every = 0
         self._call_counter = 0
+        self._stall: tuple[str, int] | None = None
+        self._stalled = threading.Event()
         self.channel_interval: float | None = None
         self.workspace_rate: float | None = None
         self._last_post: dict[str, float] = {}
@@ -183,6 +190,18 @@ class FakeSlack:
             self._rate_limit_every = n
             self._call_counter = 0
 
+    def stall_after(self, n: int, method: str = "chat.postMessage") -> None:
+        """Carry out the next `n` calls of `method` normally; carry out the one after that too,
+        but never answer it (until `stop`), like a connection lost after Slack acted on a
+        request. `stalled` is set when that happens: the moment to kill the caller."""
+        with self._lock:
+            self._stall = (method, n)
+            self._stalled.clear()
+
+    @property
+    def stalled(self) -> threading.Event:
+        return self._stalled
+
     def enforce_pacing(
         self, *, per_channel_seconds: float | None = 1.0, workspace_per_second: float | None = 50.0
     ) -> None:
@@ -262,7 +281,14 @@ class FakeSlack:
                 with contextlib.suppress(ValueError):
                     params[key] = json.loads(params[key])
         auth = request.headers.get("Authorization", "")
+        if auth.startswith("Basic "):  # oauth.v2.access: client id and secret as HTTP basic auth
+            client_id, _, secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+            params.setdefault("client_id", client_id)
+            params.setdefault("client_secret", secret)
+            auth = ""
         token = auth.removeprefix("Bearer ") if auth else params.get("token")
+        if self.delays.get(method):
+            time.sleep(self.delays[method])  # outside the lock: other calls go on meanwhile
         status, headers, body = self._dispatch(method, params, token)
         self._send(request, status, body, headers=headers)
 
@@ -299,14 +325,25 @@ class FakeSlack:
                 return call.status, headers, call.response
             if method != "oauth.v2.access" and not token:
                 call.response = {"ok": False, "error": "not_authed"}
+            elif token in self.revoked_tokens:
+                call.response = {"ok": False, "error": "token_revoked"}
             else:
                 handler = getattr(self, "_m_" + method.replace(".", "_"), None)
                 if handler is None:
                     call.response = {"ok": False, "error": "unknown_method"}
                 else:
                     call.response = handler(params, token)
+            stall = self._stall is not None and self._stall[0] == method and call.response.get("ok")
+            if stall:
+                remaining = self._stall[1]  # type: ignore[index]
+                self._stall = (method, remaining - 1) if remaining > 0 else None
+                stall = remaining == 0
             self._changed.notify_all()
-            return 200, {}, call.response
+        if stall:
+            self._stalled.set()
+            while self._server is not None:  # hold the answer back until the fake stops
+                time.sleep(0.05)
+        return 200, {}, call.response
 
     def _take_fault(self, method: str) -> tuple[int, dict[str, str], dict[str, Any]] | None:
         for i, (target, status, headers, body) in enumerate(self._faults):
@@ -322,6 +359,8 @@ class FakeSlack:
     def _pacing_violated(self, params: dict[str, Any]) -> bool:
         now = time.monotonic()
         channel = str(params.get("channel", ""))
+        if channel.startswith(("U", "W")):
+            channel = self.dm_channel(channel)
         if self.channel_interval:
             last = self._last_post.get(channel)
             if last is not None and now - last < self.channel_interval * 0.98:
@@ -386,6 +425,8 @@ class FakeSlack:
         channel = params.get("channel")
         if not channel:
             return {"ok": False, "error": "channel_not_found"}
+        if not ephemeral and str(channel).startswith(("U", "W")):
+            channel = self.dm_channel(str(channel))  # Slack posts to a user id in the app's DM with them
         blocks = params.get("blocks") or []
         problems = message_problems(params.get("text"), blocks)
         if problems:
@@ -451,12 +492,34 @@ class FakeSlack:
         found = [m for m in self.messages if m.channel == channel and not m.ephemeral]
         found.sort(key=lambda m: m.ts, reverse=True)
         out = []
-        for m in found[:limit]:
-            item: dict[str, Any] = {"type": "message", "ts": m.ts, "text": m.text, "bot_id": m.bot_id}
-            if m.metadata and str(params.get("include_all_metadata", "")).lower() in ("1", "true"):
-                item["metadata"] = m.metadata
-            out.append(item)
+        out = [self._history_item(m, params) for m in found[:limit]]
         return {"ok": True, "messages": out, "has_more": len(found) > limit}
+
+    def _m_conversations_replies(self, params: dict[str, Any], _token: str | None) -> dict[str, Any]:
+        """A thread: the parent first, then its replies, oldest first (as Slack answers)."""
+        channel, parent = params.get("channel"), str(params.get("ts") or "")
+        limit = int(params.get("limit") or 1000)
+        found = [
+            m
+            for m in self.messages
+            if m.channel == channel and not m.ephemeral and (m.ts == parent or m.thread_ts == parent)
+        ]
+        if not any(m.ts == parent for m in found):
+            return {"ok": False, "error": "thread_not_found"}
+        found.sort(key=lambda m: m.ts)
+        out = [self._history_item(m, params) for m in found[:limit]]
+        return {"ok": True, "messages": out, "has_more": len(found) > limit}
+
+    @staticmethod
+    def _history_item(m: Message, params: dict[str, Any]) -> dict[str, Any]:
+        item: dict[str, Any] = {"type": "message", "ts": m.ts, "text": m.text, "bot_id": m.bot_id}
+        if m.thread_ts:
+            item["thread_ts"] = m.thread_ts
+        if m.files:
+            item["files"] = [dict(f) for f in m.files]
+        if m.metadata and str(params.get("include_all_metadata", "")).lower() in ("1", "true"):
+            item["metadata"] = m.metadata
+        return item
 
     def _check_view(self, view: Any) -> dict[str, Any] | None:
         if not isinstance(view, dict):
@@ -534,10 +597,43 @@ class FakeSlack:
         return {"ok": True, "users": list(group)}
 
     def _m_oauth_v2_access(self, params: dict[str, Any], _token: str | None) -> dict[str, Any]:
-        grant = self.oauth_codes.get(str(params.get("code")))
-        if grant is None:
+        code = str(params.get("code"))
+        grant = self.oauth_codes.get(code)
+        if grant is None or code in self.used_oauth_codes:
             return {"ok": False, "error": "invalid_code"}
+        if self.oauth_client and (params.get("client_id"), params.get("client_secret")) != self.oauth_client:
+            return {"ok": False, "error": "invalid_client_id"}
+        self.used_oauth_codes.add(code)  # a code is good once, as on real Slack
         return {"ok": True, **grant}
+
+    def grant_oauth(self, team_id: str, *, team_name: str = "", installer: str = "UINSTALLER") -> str:
+        """What the user's "Allow" on Slack's consent page yields: a one-time code that
+        oauth.v2.access exchanges for a bot token of `team_id` (auth.test then names that team)."""
+        with self._lock:
+            code = f"code{next(self._ids):06d}"
+            self.oauth_codes[code] = {
+                "app_id": "A0FAKEAPP",
+                "authed_user": {"id": installer},
+                "scope": "commands,chat:write,users:read,im:write",
+                "token_type": "bot",
+                "access_token": f"xoxb-{team_id.lower()}-{next(self._ids):06d}",
+                "bot_user_id": self.bot_user_id,
+                "team": {"id": team_id, "name": team_name or team_id},
+                "enterprise": None,
+                "is_enterprise_install": False,
+            }
+        return code
+
+    def token_of(self, team_id: str) -> str | None:
+        """The bot token the latest OAuth grant gave `team_id`."""
+        with self._lock:
+            tokens = [g["access_token"] for g in self.oauth_codes.values() if g["team"]["id"] == team_id]
+        return tokens[-1] if tokens else None
+
+    def revoke(self, token: str) -> None:
+        """The token stops working (uninstall): every call with it answers `token_revoked`."""
+        with self._lock:
+            self.revoked_tokens.add(token)
 
     def _response_url(self, path: str, raw: bytes) -> dict[str, Any]:
         _, _, channel, user, _n = path.split("/", 4)

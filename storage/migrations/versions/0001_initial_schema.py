@@ -132,6 +132,8 @@ def upgrade() -> None:
         sa.Column("summary", sa.Text(), nullable=True),
         sa.Column("channel_id", sa.String(length=40), nullable=True),
         sa.Column("message_ts", sa.String(length=40), nullable=True),
+        sa.Column("thread_ts", sa.String(length=40), nullable=True),
+        sa.Column("items", sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql"), nullable=True),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("claimed_at", storage.types.UTCDateTime(timezone=True), nullable=False),
@@ -402,6 +404,7 @@ def upgrade() -> None:
         sa.Column("last_face_to_face_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_touch_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("decay_notified_days", sa.Integer(), nullable=False),
+        sa.Column("decay_gap_start", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("team_id", sa.String(length=32), nullable=False),
         sa.Column(
             "created_at",
