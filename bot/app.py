@@ -36,7 +36,16 @@ log = logging.getLogger(__name__)
 
 # The bot scopes an OAuth install asks for: exactly app_manifest.yml's `oauth_config.scopes.bot`
 # (tests/test_oauth.py compares them; add a scope in both places).
-BOT_SCOPES = ("commands", "chat:write", "users:read", "im:write")
+BOT_SCOPES = (
+    "commands",
+    "chat:write",
+    "users:read",
+    "im:write",
+    "im:history",
+    "channels:history",
+    "groups:history",
+    "files:write",
+)
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
 OAUTH_STATE_SECONDS = 600

@@ -77,7 +77,9 @@ class Contact(TenantMixin, CreatedAtMixin, Base):
     `relationship_level`: 0–5 (DOMAIN.md §2). `last_face_to_face_at` is only moved by in-person
     and informal visits; phone/IM touches move `last_touch_at`. `decay_notified_days` is the
     largest decay threshold already reported for the current gap, so each crossing is
-    reported once.
+    reported once. `decay_gap_start` is the `last_face_to_face_at` that gap started from: when a
+    new face-to-face meeting moves `last_face_to_face_at`, the two differ and the ladder starts
+    again from the bottom, whoever recorded the meeting (bot/cadence.py).
     """
 
     __tablename__ = "contacts"
@@ -101,3 +103,4 @@ class Contact(TenantMixin, CreatedAtMixin, Base):
     last_face_to_face_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decay_notified_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    decay_gap_start: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, TenantMixin
-from storage.types import UTCDateTime
+from storage.types import UTCDateTime, json_type
 
 
 class Delivery(TenantMixin, Base):
@@ -17,6 +18,11 @@ class Delivery(TenantMixin, Base):
     The unique key (workspace, job, recipient, dedupe_key) is what makes a message go out once:
     a claim is an INSERT … ON CONFLICT DO NOTHING committed before the Slack call. `status`:
     claimed, sent, held (not sent, `reason` says why: quiet hours, time off…), failed.
+
+    `channel_id` is where the message goes (known at claim time for channels and cached DMs,
+    else filled in from Slack's answer); `thread_ts` makes it a thread reply. `items` lists what
+    the message reported (follow-up ids, contact rungs…), so a claim resolved after a crash
+    records exactly what was sent, and `/coach why` can say what was held back.
     """
 
     __tablename__ = "deliveries"
@@ -35,6 +41,8 @@ class Delivery(TenantMixin, Base):
     summary: Mapped[str | None] = mapped_column(Text)
     channel_id: Mapped[str | None] = mapped_column(String(40))
     message_ts: Mapped[str | None] = mapped_column(String(40))
+    thread_ts: Mapped[str | None] = mapped_column(String(40))
+    items: Mapped[list[Any] | None] = mapped_column(json_type())
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
