@@ -1,0 +1,1 @@
+"""Benchmarks and the synthetic data they run on (`python -m bench.generate`). Results: RESULTS.md."""
