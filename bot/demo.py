@@ -190,6 +190,33 @@ DEAL_TITLES = {
     ],
 }
 STAGES = ["S", "P", "A", "D", "C", "O"]
+# Per coaching type: (stage reached, status, account slot). Slots 0–2 have business, 3 has none
+# yet (early deals only), 4 is newly assigned and untouched, 5 a fresh lead. Every rep has an
+# open deal in every stage; the excellent and "smart" reps win most, the diligent rep loses late
+# and the at-risk rep early. With the early losses below, the team has over 40 closed deals
+# (its rates are past the small-sample mark) while each rep has fewer.
+DEAL_PLANS: dict[str, list[tuple[str, str, int]]] = {
+    "excellent": [
+        *[("S", "open", 3), ("P", "open", 3), ("A", "open", 2), ("D", "open", 1), ("C", "open", 0)],
+        *[("O", "open", 1), ("D", "open", 0)],
+        *[("O", "won", 0), ("O", "won", 1), ("O", "won", 2), ("C", "won", 0), ("D", "lost", 2), ("A", "lost", 3)],
+    ],
+    "diligent": [
+        *[("S", "open", 3), ("S", "open", 2), ("P", "open", 3), ("P", "open", 1), ("A", "open", 2)],
+        *[("D", "open", 1), ("C", "open", 0), ("O", "open", 0)],
+        *[("O", "won", 0), ("S", "lost", 3), ("P", "lost", 2), ("A", "lost", 1), ("D", "lost", 1), ("C", "lost", 0)],
+    ],
+    "smart": [
+        *[("S", "open", 3), ("P", "open", 1), ("A", "open", 2), ("D", "open", 1), ("C", "open", 0), ("O", "open", 0)],
+        *[("O", "won", 0), ("O", "won", 1), ("O", "won", 2), ("D", "lost", 3)],
+    ],
+    "at risk": [
+        *[("S", "open", 3), ("P", "open", 3), ("A", "open", 2), ("D", "open", 1), ("C", "open", 0), ("O", "open", 1)],
+        *[("O", "won", 0), ("P", "lost", 3), ("A", "lost", 2), ("D", "lost", 1), ("S", "lost", 2)],
+    ],
+}
+# Suspects and prospects dropped early (lost at S, lost at P): real funnels leak most at the top.
+EARLY_LOSSES = {"excellent": (3, 1), "diligent": (6, 3), "smart": (2, 0), "at risk": (4, 3)}
 LOSS_REASONS = [["price", "dm_absent"], ["late_proposal"], ["budget_unknown", "process_unknown"], ["never_engaged"]]
 LESSONS = {
     "zh": ["决策人没有参加演示,价格成了唯一的话题。", "竞争对手先提案,我们到得太晚。"],
@@ -326,7 +353,7 @@ class _Builder:
                 period_start=quarter_start,
                 period_end=quarter_end,
                 label=f"Q{(quarter_start.month - 1) // 3 + 1} {quarter_start.year}",
-                amount=Decimal(3_000_000 if lang == "zh" else 1_500_000),
+                amount=Decimal(2_000_000 if lang == "zh" else 1_000_000),
                 created_at=self.now - timedelta(days=60),
             )
         )
@@ -473,18 +500,12 @@ class _Builder:
 
     # ----- deals --------------------------------------------------------------------------
     def _deals(self, user: DemoUser, person: Person, accounts: list[Account], lang: str) -> None:
-        """One open deal in every stage, two won and two lost (more losses for weaker reps)."""
-        plans: list[tuple[str, str]] = [(stage, "open") for stage in STAGES]
-        plans += [("O", "won"), ("C", "won")]
-        plans += [("D", "lost"), ("A", "lost")]
-        if user.profile in ("diligent", "at risk"):
-            plans += [("C", "lost"), ("P", "lost")]
-        else:
-            plans += [("O", "won")]
-        for i, (stage, status) in enumerate(plans):
-            account = accounts[i % len(accounts)]
+        """The rep's deals as their coaching type would have them (DEAL_PLANS, EARLY_LOSSES)."""
+        at_s, at_p = EARLY_LOSSES[user.profile]
+        early = [("S", "lost", 3 - n % 2) for n in range(at_s)] + [("P", "lost", 3 - n % 2) for n in range(at_p)]
+        for i, (stage, status, index) in enumerate([*DEAL_PLANS[user.profile], *early]):
             title = DEAL_TITLES[lang][i % len(DEAL_TITLES[lang])]
-            self._deal(user, person, account, title, stage, status, i, lang)
+            self._deal(user, person, accounts[index], title, stage, status, i, lang)
 
     def _deal(
         self, user: DemoUser, person: Person, account: Account, title: str, stage: str, status: str, i: int, lang: str
@@ -499,6 +520,10 @@ class _Builder:
         closed_ago = self.rng.randint(3, 50) if status != "open" else 0
         created = self.now - timedelta(days=sum(step_days) + closed_ago)
         amount = Decimal(self.rng.randrange(8, 120) * 10_000 if lang == "zh" else self.rng.randrange(4, 60) * 5_000)
+        if status == "won":  # what makes the result side of the coaching quadrant
+            strong = user.profile in ("excellent", "smart")
+            amount = Decimal(self.rng.randrange(40, 70) * 10_000 if strong else self.rng.randrange(10, 20) * 10_000)
+            amount = amount if lang == "zh" or not strong else amount * Decimal("0.7")
         reached = STAGES.index(stage)
         deal = Deal(
             team_id=self.team,
@@ -510,7 +535,9 @@ class _Builder:
             currency="CNY",
             stage_key=stage,
             stage_entered_at=created,
-            expected_close=(self.now + timedelta(days=10 + 15 * (5 - reached))).date() if status == "open" else None,
+            expected_close=(self.now + timedelta(days=10 + 15 * (5 - reached) + self.rng.randint(0, 9))).date()
+            if status == "open"
+            else None,
             need=True if reached >= 1 else None,
             timeline=True if reached >= 1 else None,
             authority=(reached >= 2) if reached >= 2 or status == "lost" else None,

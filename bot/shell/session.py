@@ -17,7 +17,7 @@ import re
 import shlex
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -142,6 +142,7 @@ class Shell:
         self.home: Json | None = None
         self.known: set[tuple[str, str]] = set()
         self.shown: set[tuple[str, str]] = set()
+        self.arrived: dict[tuple[str, str], datetime] = {}  # shell-clock time of each message
         self.call_cursor = 0
         self.app_errors: list[str] = app_errors if app_errors is not None else []
         self.running = True
@@ -560,13 +561,9 @@ class Shell:
         self._print_batch(batch)
 
     def _when(self, message: Message) -> str:
-        call = next(
-            (c for c in self.fake.calls if c.response.get("ts") == message.ts and c.response.get("ok")),
-            None,
-        )
-        if call is None:
-            return ""
-        return datetime.fromtimestamp(call.at, UTC).strftime("%H:%M:%S")
+        """The shell-clock time the message arrived, in the current user's zone."""
+        at = self.arrived.get((message.channel, message.ts))
+        return self._local(at) if at else "earlier"
 
     # ----- people and shortcuts ------------------------------------------------------------
     def cmd_as(self, rest: str) -> None:
@@ -740,6 +737,8 @@ class Shell:
             self.call_cursor = len(self.fake.calls)
             fresh = [m for m in self.fake.messages if (m.channel, m.ts) not in self.known]
             self.known.update((m.channel, m.ts) for m in fresh)
+        for message in fresh:
+            self.arrived[(message.channel, message.ts)] = self.clock.now()
         batch = Batch()
         if heading:
             batch.lines.append(self.renderer.dim(heading))
