@@ -85,6 +85,7 @@ class FakeSlack:
         self.oauth_client: tuple[str, str] | None = None  # (client_id, secret) oauth.v2.access accepts
         self.revoked_tokens: set[str] = set()
         self.delays: dict[str, float] = {}  # method -> seconds to wait before answering (slow Slack)
+        self.socket_mode_url: str | None = None  # set by devtools.fake_socket_mode.FakeSocketMode
         self._lock = threading.RLock()
         self._changed = threading.Condition(self._lock)
         self._ts = itertools.count(1)
@@ -605,6 +606,13 @@ class FakeSlack:
             return {"ok": False, "error": "invalid_client_id"}
         self.used_oauth_codes.add(code)  # a code is good once, as on real Slack
         return {"ok": True, **grant}
+
+    def _m_apps_connections_open(self, _params: dict[str, Any], token: str | None) -> dict[str, Any]:
+        if not str(token).startswith("xapp-"):
+            return {"ok": False, "error": "invalid_auth"}  # needs the app-level token
+        if self.socket_mode_url is None:
+            return {"ok": False, "error": "socket_mode_not_enabled"}
+        return {"ok": True, "url": self.socket_mode_url}
 
     def grant_oauth(self, team_id: str, *, team_name: str = "", installer: str = "UINSTALLER") -> str:
         """What the user's "Allow" on Slack's consent page yields: a one-time code that
