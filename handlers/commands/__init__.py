@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.commands import coach
+from handlers.commands import coach, pipeline
 
 
 def register(app: App) -> None:
     coach.register(app)
+    pipeline.register(app)

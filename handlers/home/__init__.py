@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from handlers.home import tab
+
 
 def register(app: App) -> None:
-    pass
+    tab.register(app)

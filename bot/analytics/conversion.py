@@ -1,0 +1,285 @@
+"""Stage-to-stage conversion from the stage history, and each rep against their team.
+
+Definitions (every figure is over a period [start, end) and the deals owned now by the people
+asked about):
+
+* A deal's *high-water mark* at an instant is the furthest stage it had reached by then
+  (by position; 'won' counts as past every stage, 'lost' as no stage). Back moves do not lower
+  it: a deal that reached Demo and went back to Analysis has still reached Demo.
+* A deal *entered* stage k during the period when its high-water mark went from below k
+  (or from not existing) to k or beyond during the period. Skipping a stage (S straight to D)
+  passes through the skipped ones, so each later step still sees the deal; moving back and
+  forward again does not count the deal twice.
+* Of the deals that entered k: *advanced* = their high-water mark at the end is beyond k
+  (reached a later stage or won, whatever happened after); *dropped* = not advanced and closed
+  as lost by the end; *pending* = neither (still open at k or moved back below it).
+* *Conversion rate* of step k→k+1 = advanced / (advanced + dropped). Pending deals have not
+  converted or leaked yet, so they are reported but left out of the rate; a step with nothing
+  decided has no rate (None), never 0%.
+* *Median days in stage*: over the stays in k that ended during the period (by a move forward,
+  back, won or lost), in whole days from entering the stage to leaving it. Stays still running
+  are the stale-deal list's business.
+* *Closed deals* and the *small sample* flag: deals won or lost during the period (by their
+  close date); below `WorkspaceConfig.small_sample_closed_deals` (20) the rates are flagged,
+  because conversion rates only settle after 20–30 closed deals (DOMAIN.md section 4).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.orm import Session
+
+from bot.analytics.common import WON, Period, StageInfo, load_stages, positions, ratio
+from bot.people import workspace_config
+from storage.queries import funnel as q
+
+# A rep's step is only a candidate for "weakest" with at least this many decided deals in it:
+# below that one lost deal swings the rate by 20 points or more.
+MIN_STEP_DECIDED = 5
+_EPSILON = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class StepRate:
+    """The step from `stage` to the next stage (`next_key`; 'won' after the last stage)."""
+
+    stage: StageInfo
+    next_key: str
+    entered: int = 0
+    advanced: int = 0
+    dropped: int = 0
+    pending: int = 0
+    median_days: float | None = None
+
+    @property
+    def decided(self) -> int:
+        return self.advanced + self.dropped
+
+    @property
+    def rate(self) -> float | None:
+        """advanced / (advanced + dropped); None when nothing is decided yet."""
+        return ratio(self.advanced, self.decided)
+
+
+@dataclass(frozen=True, slots=True)
+class Conversion:
+    """The funnel's conversion over a period: one `StepRate` per active stage, in order."""
+
+    period: Period
+    steps: list[StepRate]
+    won: int = 0
+    lost: int = 0
+    won_amount: Decimal = Decimal(0)
+    lost_amount: Decimal = Decimal(0)
+    small_sample_below: int = 20
+
+    @property
+    def closed(self) -> int:
+        return self.won + self.lost
+
+    @property
+    def small_sample(self) -> bool:
+        """Fewer closed deals than the workspace's threshold: say the rates are not settled."""
+        return self.closed < self.small_sample_below
+
+    @property
+    def win_rate(self) -> float | None:
+        return ratio(self.won, self.closed)
+
+    @property
+    def average_won_amount(self) -> Decimal | None:
+        return self.won_amount / self.won if self.won else None
+
+    def step(self, stage_key: str) -> StepRate | None:
+        return next((s for s in self.steps if s.stage.key == stage_key), None)
+
+
+@dataclass(frozen=True, slots=True)
+class RepConversion:
+    """One rep's conversion beside the team's, with the rep's weakest step named.
+
+    `weakest` is the rep's step with the largest shortfall against the team's rate at the same
+    step (see `weakest_step` for the rule); None when the rep is at or above the team
+    everywhere they have enough decided deals. The rep's steps carry no median days.
+    """
+
+    person_id: int
+    conversion: Conversion
+    weakest: StepRate | None = None
+    team_rate_at_weakest: float | None = None
+
+    @property
+    def small_sample(self) -> bool:
+        return self.conversion.small_sample
+
+    @property
+    def shortfall(self) -> float | None:
+        """Team rate minus the rep's rate at the weakest step (a positive fraction)."""
+        if self.weakest is None or self.weakest.rate is None or self.team_rate_at_weakest is None:
+            return None
+        return self.team_rate_at_weakest - self.weakest.rate
+
+
+@dataclass(frozen=True, slots=True)
+class TeamConversion:
+    """A team's conversion (everyone asked about, pooled) and each rep's against it."""
+
+    team: Conversion
+    reps: dict[int, RepConversion] = field(default_factory=dict)
+
+
+def _median(histogram: Iterable[tuple[int, int]]) -> float | None:
+    """The median of values given as (value, how many times)."""
+    pairs = sorted(histogram)
+    total = sum(n for _, n in pairs)
+    if not total:
+        return None
+    wanted = [(total - 1) // 2, total // 2]  # 0-based ranks of the middle one or two
+    found: list[int] = []
+    seen = 0
+    for value, n in pairs:
+        while wanted and wanted[0] < seen + n:
+            found.append(value)
+            wanted.pop(0)
+        seen += n
+    return sum(found) / len(found)
+
+
+def _steps(
+    stages: list[StageInfo],
+    rows: Iterable[q.ProgressRow],
+    medians: dict[str, float | None] | None = None,
+) -> list[StepRate]:
+    counts = [[0, 0, 0, 0] for _ in stages]
+    for row in rows:
+        if row.hw_end is None:
+            continue
+        low = float("-inf") if row.hw_start is None else row.hw_start
+        for i, stage in enumerate(stages):
+            if not low < stage.position <= row.hw_end:
+                continue
+            c = counts[i]
+            c[0] += row.deals
+            if row.hw_end > stage.position:
+                c[1] += row.deals
+            elif row.lost:
+                c[2] += row.deals
+            else:
+                c[3] += row.deals
+    medians = medians or {}
+    return [
+        StepRate(
+            stage=stage,
+            next_key=stages[i + 1].key if i + 1 < len(stages) else WON,
+            entered=c[0],
+            advanced=c[1],
+            dropped=c[2],
+            pending=c[3],
+            median_days=medians.get(stage.key),
+        )
+        for i, (stage, c) in enumerate(zip(stages, counts, strict=True))
+    ]
+
+
+def _medians(rows: Iterable[q.StayRow]) -> dict[str, float | None]:
+    histograms: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for row in rows:
+        histograms[row.stage_key].append((row.days, row.stays))
+    return {key: _median(h) for key, h in histograms.items()}
+
+
+def _closed(rows: Iterable[q.ClosedRow]) -> dict[str, tuple[int, Decimal]]:
+    totals: dict[str, tuple[int, Decimal]] = {}
+    for row in rows:
+        n, amount = totals.get(row.status, (0, Decimal(0)))
+        totals[row.status] = (n + row.deals, amount + row.amount)
+    return totals
+
+
+def _conversion(
+    period: Period, steps: list[StepRate], closed: dict[str, tuple[int, Decimal]], threshold: int
+) -> Conversion:
+    won, won_amount = closed.get("won", (0, Decimal(0)))
+    lost, lost_amount = closed.get("lost", (0, Decimal(0)))
+    return Conversion(period, steps, won, lost, won_amount, lost_amount, threshold)
+
+
+def conversion(session: Session, team_id: str, person_ids: Collection[int] | None, period: Period) -> Conversion:
+    """Stage-to-stage conversion, median days in stage and closed deals over `period` for the
+    deals owned by `person_ids` (None: the whole workspace). Definitions: module docstring."""
+    stages = load_stages(session, team_id)
+    threshold = workspace_config(session, team_id).small_sample_closed_deals
+    rows = q.progress_rows(session, team_id, person_ids, positions(stages), period.start, period.end)
+    stays = q.stay_rows(session, team_id, person_ids, [s.key for s in stages], period.start, period.end)
+    closed = q.closed_rows(session, team_id, person_ids, period.start, period.end)
+    return _conversion(period, _steps(stages, rows, _medians(stays)), _closed(closed), threshold)
+
+
+def weakest_step(
+    rep_steps: list[StepRate], team_steps: list[StepRate], *, min_decided: int = MIN_STEP_DECIDED
+) -> tuple[StepRate | None, float | None]:
+    """The rep's weakest step and the team's rate there.
+
+    Rule: among the steps where the rep has at least `min_decided` decided deals and both the
+    rep and the team have a rate, the one where the rep is furthest below the team (team rate
+    minus rep rate, in points). Steps where the rep is at or above the team are never named.
+    A tie goes to the earlier step: a leak upstream starves every later step. Nothing
+    qualifies → (None, None).
+    """
+    best: tuple[StepRate, float, float] | None = None
+    for mine, team in zip(rep_steps, team_steps, strict=True):
+        if mine.decided < min_decided or mine.rate is None or team.rate is None:
+            continue
+        gap = team.rate - mine.rate
+        if gap <= _EPSILON:
+            continue
+        if best is None or gap > best[1] + _EPSILON:
+            best = (mine, gap, team.rate)
+    return (best[0], best[2]) if best else (None, None)
+
+
+def compare_reps(
+    session: Session,
+    team_id: str,
+    person_ids: Collection[int] | None,
+    period: Period,
+    *,
+    reps: Collection[int] | None = None,
+) -> TeamConversion:
+    """Each rep's conversion against the team's over `period`.
+
+    The team is everyone in `person_ids` (None: the workspace) pooled together: its rate at a
+    step is all its advanced deals over all its decided deals (not an average of the reps'
+    rates, so a rep with two deals does not weigh like one with two hundred). `reps` picks
+    whose rows to return (default: every id in `person_ids`, or every owner found). One query
+    per figure for the whole team, whatever its size.
+    """
+    stages = load_stages(session, team_id)
+    threshold = workspace_config(session, team_id).small_sample_closed_deals
+    progress = q.progress_rows(session, team_id, person_ids, positions(stages), period.start, period.end, by_owner=True)
+    stays = q.stay_rows(session, team_id, person_ids, [s.key for s in stages], period.start, period.end)
+    closed = q.closed_rows(session, team_id, person_ids, period.start, period.end, by_owner=True)
+    team = _conversion(period, _steps(stages, progress, _medians(stays)), _closed(closed), threshold)
+
+    progress_by_owner: dict[int, list[q.ProgressRow]] = defaultdict(list)
+    for row in progress:
+        if row.owner_id is not None:
+            progress_by_owner[row.owner_id].append(row)
+    closed_by_owner: dict[int, list[q.ClosedRow]] = defaultdict(list)
+    for closed_row in closed:
+        if closed_row.owner_id is not None:
+            closed_by_owner[closed_row.owner_id].append(closed_row)
+    wanted = reps if reps is not None else person_ids
+    if wanted is None:
+        wanted = set(progress_by_owner) | set(closed_by_owner)
+    result: dict[int, RepConversion] = {}
+    for person_id in sorted(wanted):
+        steps = _steps(stages, progress_by_owner.get(person_id, []))
+        mine = _conversion(period, steps, _closed(closed_by_owner.get(person_id, [])), threshold)
+        weakest, team_rate = weakest_step(mine.steps, team.steps)
+        result[person_id] = RepConversion(person_id, mine, weakest, team_rate)
+    return TeamConversion(team, result)

@@ -1,0 +1,119 @@
+"""Strings of `/pipeline` and the App Home tab."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # /pipeline
+    "pipeline.usage": (
+        "*/pipeline*: your open deals by stage and the weighted forecast.\n"
+        "• `/pipeline`: your pipeline\n"
+        "• `/pipeline @rep`: a rep's pipeline (managers and admins)\n"
+        "• `/pipeline team`: your team's pipeline and conversion (managers and admins)",
+        "*/pipeline*:按阶段查看进行中的商机和加权预测。\n"
+        "• `/pipeline`:我的销售漏斗\n"
+        "• `/pipeline @销售`:某位销售的漏斗(经理和管理员)\n"
+        "• `/pipeline 团队`:团队的漏斗和转化率(经理和管理员)",
+    ),
+    "pipeline.not_yours": (
+        "Sorry, you can see only your own pipeline; managers and admins can see their team's. "
+        "Try `/pipeline` on its own.",
+        "抱歉,你只能查看自己的销售漏斗;经理和管理员可以查看团队的。试试只输入 `/pipeline`。",
+    ),
+    "pipeline.unknown_person": (
+        "I don't know <@{user}> yet: they haven't used Pipeline Coach.",
+        "还不认识 <@{user}>:对方还没有使用过 Pipeline Coach。",
+    ),
+    "pipeline.heading.mine": ("Your pipeline", "我的销售漏斗"),
+    "pipeline.heading.person": ("{name}'s pipeline", "{name} 的销售漏斗"),
+    "pipeline.heading.team": ("Team pipeline ({people} people)", "团队销售漏斗({people} 人)"),
+    "pipeline.heading.workspace": ("Workspace pipeline ({people} people)", "全公司销售漏斗({people} 人)"),
+    "pipeline.summary": (
+        "Open deals: *{deals}* · {amount} · weighted *{weighted}*",
+        "进行中的商机:*{deals}* 个 · {amount} · 加权 *{weighted}*",
+    ),
+    "pipeline.empty": (
+        "No open deals yet. Create one with `/deal new <account> <title> <amount>`.",
+        "还没有进行中的商机。用 `/deal 新建 <客户> <项目> <金额>` 创建一个。",
+    ),
+    "pipeline.stage_line": (
+        "*{stage}* — {deals} · {amount} · weighted {weighted}",
+        "*{stage}* — {deals} 个 · {amount} · 加权 {weighted}",
+    ),
+    "pipeline.deal_line": ("• {account} — {title} · {amount}{close}", "• {account} — {title} · {amount}{close}"),
+    "pipeline.close": (" · close {day}", " · 预计 {day} 成交"),
+    "pipeline.more": ("…and {count} more", "……还有 {count} 个"),
+    "pipeline.empty_stages": ("No open deals in: {stages}", "暂无商机的阶段:{stages}"),
+    "pipeline.forecast.title": (
+        "*Weighted forecast by expected close month*",
+        "*按预计成交月份的加权预测*",
+    ),
+    "pipeline.forecast.line": (
+        "{month}: {deals} open · {amount} · weighted *{weighted}*",
+        "{month}:{deals} 个 · {amount} · 加权 *{weighted}*",
+    ),
+    "pipeline.forecast.slipped": ("{month} (date passed)", "{month}(已过期)"),
+    "pipeline.forecast.no_date": ("No close date", "未定成交日期"),
+    "pipeline.forecast.none": ("No open deals to forecast.", "没有可预测的进行中商机。"),
+    "pipeline.note": (
+        "Amounts in {currency}. Weighted = amount × the stage's win probability.",
+        "金额单位 {currency}。加权 = 金额 × 阶段赢单概率。",
+    ),
+    "pipeline.won": ("Won", "赢单"),
+    "pipeline.conversion.title": ("*Conversion, last {days} days*", "*近 {days} 天的阶段转化率*"),
+    "pipeline.conversion.step": (
+        "{step}: *{rate}* ({advanced} of {decided})",
+        "{step}:*{rate}*({decided} 个中 {advanced} 个)",
+    ),
+    "pipeline.conversion.vs_team": ("{step}: *{rate}* · team {team}", "{step}:*{rate}* · 团队 {team}"),
+    "pipeline.conversion.none": ("No stage moves in this period yet.", "这段时间还没有阶段推进记录。"),
+    "pipeline.conversion.small_sample": (
+        "Small sample: {closed} deals closed in this period; rates settle after about {threshold}.",
+        "样本较少:这段时间只关闭了 {closed} 个商机,转化率通常要约 {threshold} 个后才稳定。",
+    ),
+    "pipeline.conversion.weakest": (
+        "Weakest step: *{step}*, {rate} against the team's {team}.",
+        "最薄弱的环节:*{step}*,{rate},团队为 {team}。",
+    ),
+    "pipeline.conversion.no_weakest": (
+        "At or above the team at every step with enough deals to tell.",
+        "在样本足够的各个环节都不低于团队水平。",
+    ),
+    "pipeline.reps.title": ("*By rep*", "*按销售*"),
+    "pipeline.rep_line": (
+        "*{name}* — {deals} open · {amount} · weighted {weighted}",
+        "*{name}* — {deals} 个进行中 · {amount} · 加权 {weighted}",
+    ),
+    "pipeline.rep_weakest": (" · weakest {step} ({rate} vs {team})", " · 最薄弱 {step}({rate},团队 {team})"),
+    "pipeline.rep_small": (" · small sample", " · 样本少"),
+    "pipeline.someone": ("(unnamed)", "(未命名)"),
+    # App Home
+    "home.title.me": ("My day — {day}", "我的一天 — {day}"),
+    "home.title.team": ("My team — {day}", "我的团队 — {day}"),
+    "home.checkin.off": ("You're off today. Enjoy it!", "今天休假,好好休息!"),
+    "home.checkin.plan_done": ("Morning plan: done ✅", "晨间计划:已完成 ✅"),
+    "home.checkin.plan_missing": ("Morning plan: not yet", "晨间计划:尚未填写"),
+    "home.checkin.review_done": ("Evening review: done ✅", "晚间复盘:已完成 ✅"),
+    "home.checkin.review_missing": ("Evening review: not yet", "晚间复盘:尚未填写"),
+    "home.followups.title": (
+        "*Follow-ups*: {overdue} overdue · {today} due today",
+        "*待跟进*:{overdue} 项逾期 · 今天到期 {today} 项",
+    ),
+    "home.followups.none": ("Nothing overdue or due today.", "没有逾期或今天到期的跟进。"),
+    "home.followups.overdue": ("• ⚠️ {text}{account} — was due {when}", "• ⚠️ {text}{account} — 原定 {when}"),
+    "home.followups.today": ("• {text}{account} — due {when}", "• {text}{account} — {when} 到期"),
+    "home.cooling.title": ("*Cooling relationships* ({count})", "*关系正在变淡*({count})"),
+    "home.cooling.none": ("No key relationship is cooling.", "没有正在变淡的重要关系。"),
+    "home.cooling.line": ("• {name} ({account}) — last met {days} days ago", "• {name}({account})— {days} 天未见面"),
+    "home.cooling.never": ("• {name} ({account}) — never met face to face", "• {name}({account})— 从未当面见过"),
+    "home.pipeline.title": ("My pipeline", "我的销售漏斗"),
+    "home.pipeline.team_title": ("Team pipeline", "团队销售漏斗"),
+    "home.stale.title": ("*Stale deals* ({count})", "*停滞的商机*({count})"),
+    "home.stale.none": ("No deal is past its stage's time limit.", "没有超过阶段时限的商机。"),
+    "home.stale.line": (
+        "• {account} — {title}: {days} days in {stage} ({over} over){owner}",
+        "• {account} — {title}:在{stage}已 {days} 天(超出 {over} 天){owner}",
+    ),
+    "home.conversion.title": ("My conversion vs the team", "我的转化率 vs 团队"),
+    "home.conversion.team_title": ("Conversion by rep", "各销售的转化率"),
+    "home.switch.me": ("My view", "我的视图"),
+    "home.switch.team": ("Team view", "团队视图"),
+    "home.updated": ("Updated {when}", "更新于 {when}"),
+}

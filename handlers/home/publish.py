@@ -1,0 +1,31 @@
+"""Publishing a person's App Home: on `app_home_opened`, on the view switch, and after changes.
+
+Other handlers call `publish_home(client, services, actor)` after the user changed something
+(a deal moved, a visit logged, a check-in answered) so the tab is current the next time they
+look. A failure here is logged and swallowed: the change itself has been saved, and telling
+the user otherwise would be wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+
+from bot.actor import Actor
+from bot.home import Mode, home_view
+from bot.services import Services
+
+log = logging.getLogger("handlers.home")
+
+
+def publish_home(client: WebClient, services: Services, actor: Actor, mode: Mode = "me") -> bool:
+    """Render and publish `actor`'s home tab (`mode` "team" for a manager's team view).
+    True when Slack accepted it."""
+    try:
+        view = home_view(services.db, actor, services.clock.now(), mode)
+        client.views_publish(user_id=actor.user_id, view=view)
+        return True
+    except Exception:
+        log.exception("publishing the home tab of %s failed", actor.user_id)
+        return False

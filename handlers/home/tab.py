@@ -1,0 +1,38 @@
+"""The App Home tab: publish it when opened; a manager's switch between own and team view."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+
+from bot.home import SWITCH_ACTION
+from handlers._support import current_actor, services
+from handlers.home.publish import publish_home
+
+
+def handle_home_opened(
+    ack: Ack, body: dict[str, Any], event: dict[str, Any], client: WebClient, context: dict[str, Any]
+) -> None:
+    ack()
+    if event.get("tab") != "home":
+        return
+    actor = current_actor(context, client, body)
+    # Reopening the tab keeps the view the manager last chose (stored in the view itself).
+    shown = (event.get("view") or {}).get("private_metadata")
+    publish_home(client, services(context), actor, "team" if shown == "team" else "me")
+
+
+def handle_switch(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: dict[str, Any]
+) -> None:
+    ack()
+    actor = current_actor(context, client, body)
+    publish_home(client, services(context), actor, "team" if action.get("value") == "team" else "me")
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(handle_home_opened)
+    app.action(re.compile(rf"^{SWITCH_ACTION}_(me|team)$"))(handle_switch)

@@ -1,0 +1,331 @@
+"""The funnel's figures as set-based SQL: stage history, open deals, closed deals.
+
+Positions: the caller passes the stage order as `{stage_key: position}` with `"won"` mapped
+past every stage; a `to_stage` that is not in the mapping (a retired or unknown stage, or
+'lost') has no position and so never raises a deal's high-water mark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from storage.models import Account, Deal, DealReason, StageChange
+from storage.queries.sql import days_between, instant, lookup, owned_by
+
+_sc = StageChange.__table__.c
+_d = Deal.__table__.c
+
+
+class ProgressRow(NamedTuple):
+    """Deals with the same journey through the funnel during a period.
+
+    `hw_start`: the highest position the deal had reached before the period (None: it did not
+    exist yet); `hw_end`: the highest reached by the end of the period; `lost`: its last move
+    before the end was to 'lost'. `owner_id` is None unless grouped by owner.
+    """
+
+    owner_id: int | None
+    hw_start: int | None
+    hw_end: int | None
+    lost: bool
+    deals: int
+
+
+class StayRow(NamedTuple):
+    """`stays` stays in `stage_key` that ended in the period after `days` whole days."""
+
+    stage_key: str
+    days: int
+    stays: int
+
+
+class OpenRow(NamedTuple):
+    owner_id: int | None
+    stage_key: str
+    deals: int
+    amount: Decimal
+
+
+class CloseDateRow(NamedTuple):
+    expected_close: date | None
+    stage_key: str
+    deals: int
+    amount: Decimal
+
+
+class ClosedRow(NamedTuple):
+    owner_id: int | None
+    status: str
+    deals: int
+    amount: Decimal
+
+
+class ReasonRow(NamedTuple):
+    status: str
+    reason_key: str
+    deals: int
+    amount: Decimal
+
+
+class DealRow(NamedTuple):
+    id: int
+    title: str
+    account_name: str
+    owner_id: int | None
+    stage_key: str
+    amount: Decimal | None
+    expected_close: date | None
+    stage_entered_at: datetime
+    days_in_stage: int
+
+
+def _money(value: object) -> Decimal:
+    return Decimal(str(value)) if value is not None else Decimal(0)
+
+
+def _changes_in_period(team_id: str, start: datetime, end: datetime) -> Select[tuple[int]]:
+    """Ids of the deals that moved in [start, end): the only ones whose journey can count."""
+    return select(_sc.deal_id).where(_sc.team_id == team_id, _sc.changed_at >= start, _sc.changed_at < end)
+
+
+def progress_rows(
+    session: Session,
+    team_id: str,
+    person_ids: Collection[int] | None,
+    positions: Mapping[str, int],
+    start: datetime,
+    end: datetime,
+    *,
+    by_owner: bool = False,
+) -> list[ProgressRow]:
+    """Each deal that moved in [start, end) reduced to (high-water mark before, after, lost),
+    then counted per distinct journey (and per owner when `by_owner`).
+
+    Two GROUP BYs in one statement: per deal over its stage changes up to `end`, then per
+    journey; the rows returned are few (stages² × 2, times owners).
+    """
+    pos = lookup(_sc.to_stage, positions)
+    per_deal = (
+        select(
+            _sc.deal_id,
+            func.max(case((_sc.changed_at < start, pos))).label("hw_start"),
+            func.max(pos).label("hw_end"),
+            func.max(case((_sc.to_stage == "lost", _sc.changed_at))).label("lost_at"),
+            func.max(case((_sc.to_stage != "lost", _sc.changed_at))).label("moved_at"),
+        )
+        .where(
+            _sc.team_id == team_id,
+            _sc.changed_at < end,
+            _sc.deal_id.in_(_changes_in_period(team_id, start, end)),
+        )
+        .group_by(_sc.deal_id)
+    )
+    owner_filter = owned_by(_d.owner_id, person_ids)
+    if by_owner or owner_filter is not None:
+        per_deal = per_deal.join(Deal.__table__, _d.id == _sc.deal_id).add_columns(_d.owner_id).group_by(_d.owner_id)
+        if owner_filter is not None:
+            per_deal = per_deal.where(owner_filter)
+    deal = per_deal.subquery()
+    lost = case(
+        (and_(deal.c.lost_at.is_not(None), or_(deal.c.moved_at.is_(None), deal.c.lost_at >= deal.c.moved_at)), 1),
+        else_=0,
+    )
+    owner = deal.c.owner_id if by_owner else None
+    keys = [c for c in (owner, deal.c.hw_start, deal.c.hw_end, lost) if c is not None]
+    query = select(*keys, func.count()).group_by(*keys)
+    rows = []
+    for row in session.execute(query):
+        values = list(row)
+        owner_id = values.pop(0) if by_owner else None
+        hw_start, hw_end, is_lost, count = values
+        rows.append(ProgressRow(owner_id, hw_start, hw_end, bool(is_lost), int(count)))
+    return rows
+
+
+def stay_rows(
+    session: Session,
+    team_id: str,
+    person_ids: Collection[int] | None,
+    stage_keys: Collection[str],
+    start: datetime,
+    end: datetime,
+) -> list[StayRow]:
+    """How long stays in each stage lasted, for stays that ended (by any move) in [start, end).
+
+    A stay begins at the change that put the deal in the stage and ends at its next change
+    (LEAD over the deal's history); a back move ends a stay like any other move. Stays still
+    running are not here (they are the stale-deal list's business). Returned as a histogram of
+    whole days, so the median is computed without shipping every stay.
+    """
+    left_at = func.lead(_sc.changed_at, type_=StageChange.changed_at.type).over(
+        partition_by=_sc.deal_id, order_by=(_sc.changed_at, _sc.id)
+    )
+    inner = select(_sc.to_stage.label("stage_key"), _sc.changed_at.label("entered_at"), left_at.label("left_at")).where(
+        _sc.team_id == team_id,
+        _sc.changed_at < end,
+        _sc.deal_id.in_(_changes_in_period(team_id, start, end)),
+    )
+    owner_filter = owned_by(_d.owner_id, person_ids)
+    if owner_filter is not None:
+        inner = inner.join(Deal.__table__, _d.id == _sc.deal_id).where(owner_filter)
+    stay = inner.subquery()
+    days = days_between(stay.c.entered_at, stay.c.left_at)
+    query = (
+        select(stay.c.stage_key, days, func.count())
+        .where(stay.c.left_at >= start, stay.c.left_at < end, stay.c.stage_key.in_(list(stage_keys)))
+        .group_by(stay.c.stage_key, days)
+    )
+    return [StayRow(key, int(d), int(n)) for key, d, n in session.execute(query)]
+
+
+def _open_deals(team_id: str, person_ids: Collection[int] | None) -> list:
+    conditions = [_d.team_id == team_id, _d.status == "open"]
+    owner_filter = owned_by(_d.owner_id, person_ids)
+    if owner_filter is not None:
+        conditions.append(owner_filter)
+    return conditions
+
+
+def open_rows(
+    session: Session, team_id: str, person_ids: Collection[int] | None, *, by_owner: bool = False
+) -> list[OpenRow]:
+    """Open deals now: how many and how much, per stage (and per owner when `by_owner`)."""
+    keys = [_d.owner_id, _d.stage_key] if by_owner else [_d.stage_key]
+    query = select(*keys, func.count(), func.sum(_d.amount)).where(*_open_deals(team_id, person_ids)).group_by(*keys)
+    rows = []
+    for row in session.execute(query):
+        values = list(row)
+        owner_id = values.pop(0) if by_owner else None
+        stage_key, count, amount = values
+        rows.append(OpenRow(owner_id, stage_key, int(count), _money(amount)))
+    return rows
+
+
+def close_date_rows(session: Session, team_id: str, person_ids: Collection[int] | None) -> list[CloseDateRow]:
+    """Open deals per expected close date and stage (the forecast groups them by month)."""
+    query = (
+        select(_d.expected_close, _d.stage_key, func.count(), func.sum(_d.amount))
+        .where(*_open_deals(team_id, person_ids))
+        .group_by(_d.expected_close, _d.stage_key)
+    )
+    return [CloseDateRow(day, key, int(n), _money(amount)) for day, key, n, amount in session.execute(query)]
+
+
+def closed_rows(
+    session: Session,
+    team_id: str,
+    person_ids: Collection[int] | None,
+    start: datetime,
+    end: datetime,
+    *,
+    by_owner: bool = False,
+) -> list[ClosedRow]:
+    """Deals won or lost in [start, end) (by `closed_at`), per outcome (and owner)."""
+    keys = [_d.owner_id, _d.status] if by_owner else [_d.status]
+    conditions = [_d.team_id == team_id, _d.status.in_(("won", "lost")), _d.closed_at >= start, _d.closed_at < end]
+    owner_filter = owned_by(_d.owner_id, person_ids)
+    if owner_filter is not None:
+        conditions.append(owner_filter)
+    query = select(*keys, func.count(), func.sum(_d.amount)).where(*conditions).group_by(*keys)
+    rows = []
+    for row in session.execute(query):
+        values = list(row)
+        owner_id = values.pop(0) if by_owner else None
+        status, count, amount = values
+        rows.append(ClosedRow(owner_id, status, int(count), _money(amount)))
+    return rows
+
+
+def reason_rows(
+    session: Session, team_id: str, person_ids: Collection[int] | None, start: datetime, end: datetime
+) -> list[ReasonRow]:
+    """Deals won or lost in [start, end) per outcome and reason (a deal counts once per reason)."""
+    r = DealReason.__table__.c
+    conditions = [_d.team_id == team_id, _d.status.in_(("won", "lost")), _d.closed_at >= start, _d.closed_at < end]
+    owner_filter = owned_by(_d.owner_id, person_ids)
+    if owner_filter is not None:
+        conditions.append(owner_filter)
+    query = (
+        select(_d.status, r.reason_key, func.count(), func.sum(_d.amount))
+        .join_from(Deal.__table__, DealReason.__table__, r.deal_id == _d.id)
+        .where(*conditions)
+        .group_by(_d.status, r.reason_key)
+    )
+    return [ReasonRow(status, key, int(n), _money(amount)) for status, key, n, amount in session.execute(query)]
+
+
+def _deal_columns(now: datetime) -> list:
+    a = Account.__table__.c
+    return [
+        _d.id,
+        _d.title,
+        a.name.label("account_name"),
+        _d.owner_id,
+        _d.stage_key,
+        _d.amount,
+        _d.expected_close,
+        _d.stage_entered_at,
+        days_between(_d.stage_entered_at, instant(now)).label("days_in_stage"),
+    ]
+
+
+def _deal_row(row: object) -> DealRow:
+    values = list(row)  # type: ignore[call-overload]
+    amount = values[5]
+    values[5] = None if amount is None else _money(amount)
+    values[8] = int(values[8])
+    return DealRow(*values)
+
+
+def stale_rows(
+    session: Session,
+    team_id: str,
+    person_ids: Collection[int] | None,
+    max_days: Mapping[str, int],
+    now: datetime,
+    limit: int,
+) -> tuple[int, list[DealRow]]:
+    """Open deals in their stage for longer than the stage allows: (how many, the `limit` most
+    overdue). `max_days` maps each stage that has a limit to it; cut-offs come from `now`."""
+    if not max_days:
+        return 0, []
+    past_limit = [
+        and_(_d.stage_key == key, _d.stage_entered_at < now - timedelta(days=days)) for key, days in max_days.items()
+    ]
+    conditions = [*_open_deals(team_id, person_ids), or_(*past_limit)]
+    total = session.scalar(select(func.count()).select_from(Deal.__table__).where(*conditions)) or 0
+    if not total or limit <= 0:
+        return int(total), []
+    overdue = days_between(_d.stage_entered_at, instant(now)) - lookup(_d.stage_key, max_days)
+    query = (
+        select(*_deal_columns(now))
+        .join_from(Deal.__table__, Account.__table__, Account.__table__.c.id == _d.account_id)
+        .where(*conditions)
+        .order_by(overdue.desc(), _d.id)
+        .limit(limit)
+    )
+    return int(total), [_deal_row(row) for row in session.execute(query)]
+
+
+def open_deal_rows(
+    session: Session, team_id: str, person_ids: Collection[int] | None, now: datetime, per_stage: int
+) -> list[DealRow]:
+    """The largest `per_stage` open deals of each stage (biggest amount first)."""
+    rank = (
+        func.row_number().over(partition_by=_d.stage_key, order_by=(_d.amount.desc().nulls_last(), _d.id)).label("rank")
+    )
+    ranked = (
+        select(*_deal_columns(now), rank)
+        .join_from(Deal.__table__, Account.__table__, Account.__table__.c.id == _d.account_id)
+        .where(*_open_deals(team_id, person_ids))
+        .subquery()
+    )
+    columns = list(ranked.c)[:-1]
+    query = select(*columns).where(ranked.c.rank <= per_stage).order_by(ranked.c.stage_key, ranked.c.rank)
+    return [_deal_row(row) for row in session.execute(query)]

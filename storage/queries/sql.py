@@ -1,0 +1,57 @@
+"""SQL building blocks shared by the analytics queries, identical in meaning on both databases."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, case, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from storage.types import UTCDateTime
+
+
+class days_between(FunctionElement[int]):
+    """Whole days (floored) from instant `a` to instant `b`.
+
+    SQLite stores instants as text and PostgreSQL as timestamptz, so each gets its own spelling;
+    both give the same integer.
+    """
+
+    type = Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    a, b = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(julianday({b}) - julianday({a}) AS INTEGER)"
+
+
+@compiles(days_between, "postgresql")
+def _days_between_pg(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    a, b = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM ({b} - {a})) / 86400) AS INTEGER)"
+
+
+def instant(value: datetime) -> ColumnElement[datetime]:
+    """A bound aware datetime stored the way the columns store it (naive UTC text on SQLite)."""
+    return literal(value, UTCDateTime())
+
+
+def lookup(column: ColumnElement[Any], mapping: Mapping[str, Any]) -> ColumnElement[Any]:
+    """`CASE column WHEN key THEN value … END` (NULL for keys not in `mapping`)."""
+    if not mapping:
+        return literal(None)
+    return case(dict(mapping), value=column)
+
+
+def owned_by(column: ColumnElement[Any], person_ids: Collection[int] | None) -> ColumnElement[bool] | None:
+    """The filter "owned by one of `person_ids`" (None: everyone in the workspace)."""
+    if person_ids is None:
+        return None
+    return column.in_(sorted(person_ids))

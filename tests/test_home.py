@@ -1,0 +1,184 @@
+"""App Home through the fake Slack: my day, pipeline, stale deals, conversion; the team switch."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from bot import blockkit
+from bot import blocks as bk
+from bot.app import services_of
+from bot.devtools.driver import Driver
+from bot.people import actor_for
+from handlers.home.publish import publish_home
+from storage.db import Database
+from storage.models import CheckIn, Contact, FollowUp, Person, TimeOff
+from tests.conftest import START, TEAM
+from tests.funnel_data import Funnel, day
+from tests.test_pipeline_cmd import _team, _text
+
+
+def _home(driver: Driver, user: str) -> dict[str, Any]:
+    publishes = driver.fake.calls_to("views.publish")
+    assert publishes, "no home was published"
+    call = publishes[-1]
+    assert call.params["user_id"] == user
+    view = call.response["view"]
+    assert blockkit.view_problems(view) == []
+    return view
+
+
+def _open(driver: Driver, user: str) -> str:
+    before = len(driver.fake.calls_to("views.publish"))
+    driver.open_home(user)
+    assert len(driver.fake.calls_to("views.publish")) == before + 1
+    return _text(_home(driver, user))
+
+
+def _my_day(db: Database, ann: Person) -> None:
+    with db.transaction() as session:
+        f = Funnel(session)
+        account = f.account("Canon", ann)
+        f.deal(ann, [(-20, "S"), (-15, "D")], title="Scanners", account=account)  # an open deal on Canon
+        session.add(CheckIn(team_id=TEAM, person_id=ann.id, local_date=START.date(), planned_at=START))
+        for text, due in [("Send the quote", -2), ("Call Wang", 0.2), ("Next week", 7), ("Long ago", -30)]:
+            session.add(FollowUp(team_id=TEAM, owner_id=ann.id, account_id=account.id, text=text, due_at=day(due)))
+        session.add(FollowUp(team_id=TEAM, owner_id=ann.id, text="Done", due_at=day(-1), status="done"))
+        contacts = [
+            ("Wang", "decision_maker", -45),  # key contact in an open deal: due every 30 days
+            ("Li", "coach", None),  # key, never met
+            ("Zhao", "user", -100),  # others: every 90 days
+            ("Sun", "user", -60),  # not yet
+            ("Qian", "decision_maker", -10),  # met recently
+        ]
+        for name, role, met in contacts:
+            session.add(
+                Contact(
+                    team_id=TEAM,
+                    account_id=account.id,
+                    name=name,
+                    name_norm=name.lower(),
+                    buying_role=role,
+                    last_face_to_face_at=day(met) if met is not None else None,
+                )
+            )
+
+
+def test_home_shows_my_day_pipeline_stale_deals_and_conversion(driver: Driver, db: Database) -> None:
+    people = _team(db)
+    _my_day(db, people["ann"])
+    text = _open(driver, "UANN")
+    assert "My day — Mon 23 Nov 2026" in text
+    assert "Morning plan: done ✅" in text and "Evening review: not yet" in text
+    assert "*Follow-ups*: 2 overdue · 1 due today" in text
+    assert "• ⚠️ Long ago (Canon) — was due Sat 24 Oct 2026, 02:00" in text
+    assert "• Call Wang (Canon) — due 06:48" in text
+    assert "Next week" not in text and "Done" not in text
+    assert "*Cooling relationships* (3)" in text
+    lines = [line for line in text.splitlines() if "days ago" in line or "never met" in line]
+    assert lines == [
+        "• Li (Canon) — never met face to face",
+        "• Wang (Canon) — last met 45 days ago",
+        "• Zhao (Canon) — last met 100 days ago",
+    ]
+    assert "Open deals: *4* · 450k · weighted *195k*" in text
+    assert "*Demo / proposal* — 2 · 300k · weighted 150k" in text
+    assert "Dec 2026: 2 open · 300k · weighted *105k*" in text
+    assert "*Stale deals* (0)" in text
+    # Scanners (S straight to D) passes Prospect too: Ann 3 of 9 there, the team 9 of 15.
+    assert "Prospect → Analysis: *33%* · team 60%" in text
+    assert "Weakest step: *Prospect → Analysis*" in text
+    assert "Team view" not in text  # reps get no switch
+
+
+def test_stale_deals_on_home_and_time_off(driver: Driver, db: Database) -> None:
+    with db.transaction() as session:
+        f = Funnel(session)
+        ann = f.person("UANN", "Ann")
+        f.deal(ann, [(-100, "S"), (-70, "A")], title="Old analysis")
+        session.add(TimeOff(team_id=TEAM, person_id=ann.id, starts_on=date(2026, 11, 20), ends_on=date(2026, 11, 27)))
+    text = _open(driver, "UANN")
+    assert "You're off today" in text
+    assert "*Stale deals* (1)" in text
+    assert "• Ricoh — Old analysis: 70 days in Analysis (10 over)" in text
+
+
+def test_a_manager_switches_to_the_team_view_and_back(driver: Driver, db: Database) -> None:
+    _team(db)
+    mine = _open(driver, "UMIA")
+    assert "My day" in mine and "Team view" in mine
+    driver.click("UMIA", _home(driver, "UMIA"), "home_switch_team")
+    team_view = _home(driver, "UMIA")
+    text = _text(team_view)
+    assert "My team — Mon 23 Nov 2026" in text
+    assert "Open deals: *3* · 350k" in text
+    assert "*Ann* — 3 open · 350k · weighted 145k · weakest Prospect → Analysis (25% vs 57%)" in text
+    assert "Olu" not in text
+    assert team_view["private_metadata"] == "team"
+    # Reopening the tab keeps the team view the manager chose.
+    driver.event(
+        {"type": "app_home_opened", "user": "UMIA", "tab": "home", "view": team_view, "event_ts": "1700000000.2"}
+    )
+    assert "My team" in _text(_home(driver, "UMIA"))
+    driver.click("UMIA", _home(driver, "UMIA"), "home_switch_me")
+    assert "My day" in _text(_home(driver, "UMIA"))
+
+
+def test_a_rep_cannot_switch_to_a_team_view(driver: Driver, db: Database) -> None:
+    _team(db)
+    _open(driver, "UANN")
+    forged = {"type": "home", "blocks": [bk.actions(bk.button("Team", "home_switch_team", "team"))]}
+    driver.click("UANN", forged, "home_switch_team")
+    text = _text(_home(driver, "UANN"))
+    assert "My day" in text and "Bo" not in text
+
+
+def test_home_in_chinese(driver: Driver, db: Database) -> None:
+    people = _team(db, zh=True)
+    _my_day(db, people["ann"])
+    text = _open(driver, "UANN")
+    assert "我的一天 — 2026年11月23日 周一" in text
+    assert "*待跟进*:2 项逾期 · 今天到期 1 项" in text
+    assert "*关系正在变淡*(3)" in text
+    assert "我的转化率 vs 团队" in text
+
+
+def test_home_stays_within_100_blocks_with_a_lot_of_data(driver: Driver, db: Database) -> None:
+    with db.transaction() as session:
+        f = Funnel(session)
+        boss = f.person("UBOSS", "Boss " + "名" * 150, role="manager")
+        reps = [f.person(f"UR{i:03d}", f"Rep {i:03d} " + "n" * 80, manager=boss) for i in range(300)]
+        busy = reps[0]
+        account = f.account("Account " + "a" * 190, busy)
+        stages = ["S", "P", "A", "D", "C", "O"]
+        for i in range(600):
+            stage = stages[i % 6]
+            history = [(-400 + i % 300, "S")] + ([(-200 + i % 150, stage)] if stage != "S" else [])
+            f.deal(reps[0] if i < 400 else reps[i % 300], history, title="T" * 200, account=account,
+                   close=date(2026, 1, 1) + timedelta(days=i * 3))  # fmt: skip
+        for i in range(200):
+            session.add(
+                FollowUp(team_id=TEAM, owner_id=busy.id, account_id=account.id, text="x" * 3000, due_at=day(-i))
+            )
+        for i in range(300):
+            session.add(
+                Contact(team_id=TEAM, account_id=account.id, name="c" * 200, name_norm=f"c{i}",
+                        buying_role="decision_maker", last_face_to_face_at=day(-40 - i))
+            )  # fmt: skip
+    text = _open(driver, "UR000")
+    assert len(_home(driver, "UR000")["blocks"]) <= 100
+    assert "…and 195 more" in text and "…and 295 more" in text  # follow-ups, cooling contacts
+    _open(driver, "UBOSS")
+    driver.click("UBOSS", _home(driver, "UBOSS"), "home_switch_team")
+    team = _home(driver, "UBOSS")
+    assert len(team["blocks"]) <= 100 and "…and" in _text(team)
+
+
+def test_publish_home_after_a_change_and_failures_are_swallowed(driver: Driver, db: Database) -> None:
+    with db.transaction() as session:
+        actor = actor_for(Funnel(session).person("UANN", "Ann"))
+    services = services_of(driver.app)
+    assert publish_home(driver.app.client, services, actor)
+    assert "My day" in _text(_home(driver, "UANN"))
+    driver.fake.fail_next("views.publish", status=200, error="internal_error")
+    assert not publish_home(driver.app.client, services, actor)
