@@ -154,6 +154,10 @@ CONTACT_SLOTS: list[tuple[str, int, int | None]] = [
     ("coach", 4, 21),
     ("influencer", 3, 64),
 ]
+# How often a recently due next step is already done, by coaching type.
+FOLLOW_THROUGH = {"excellent": 0.9, "diligent": 0.8, "smart": 0.6, "at risk": 0.4}
+# A newly assigned account nobody has met yet.
+FRESH_SLOTS: list[tuple[str, int, int | None]] = [("decision_maker", 1, None), ("purchaser", 0, None)]
 
 PURPOSES = {
     "zh": ["了解新年度采购计划", "演示新方案", "商务谈判", "拜访关键人", "项目进度沟通", "递交报价", "技术交流"],
@@ -338,7 +342,8 @@ class _Builder:
         accounts: list[tuple[Account, list[tuple[Contact, int | None]]]] = []
         for index, (name, aliases, status, tier, industry, lead) in enumerate(ACCOUNTS[user.user_id]):
             account = self._account(person, name, aliases, status, tier, industry, lead, index, user)
-            contacts = [] if lead else self._contacts(account, lang, 2 if status == "no_business" else 3)
+            fresh = account.assigned_at > self.now - timedelta(days=60)
+            contacts = [] if lead else self._contacts(account, lang, 2 if status == "no_business" else 3, fresh=fresh)
             accounts.append((account, contacts))
         visits = self._visits(user, person, accounts, today)
         self._deals(user, person, [a for a, _ in accounts if not a.is_lead], lang)
@@ -392,11 +397,15 @@ class _Builder:
             self._add(AccountAlias(team_id=self.team, account_id=account.id, alias=alias, alias_norm=normalize(alias)))
         return account
 
-    def _contacts(self, account: Account, lang: str, how_many: int) -> list[tuple[Contact, int | None]]:
+    def _contacts(
+        self, account: Account, lang: str, how_many: int, *, fresh: bool = False
+    ) -> list[tuple[Contact, int | None]]:
+        """Contacts from the slot cycle; a newly assigned account's are only names and a call."""
         out = []
         names = ZH_NAMES if lang == "zh" else EN_NAMES
-        for _ in range(how_many):
-            role, level, days = CONTACT_SLOTS[self.contact_slot % len(CONTACT_SLOTS)]
+        for k in range(how_many):
+            slots = FRESH_SLOTS if fresh else CONTACT_SLOTS
+            role, level, days = slots[(k if fresh else self.contact_slot) % len(slots)]
             name = names[self.contact_slot % len(names)]
             self.contact_slot += 1
             zh_title, en_title = ROLE_TITLES[role]
@@ -591,7 +600,7 @@ class _Builder:
                 continue
             due = visit.next_step_due_at
             overdue_days = (self.now - due).days
-            done = due < self.now and (overdue_days > 4 or self.rng.random() < 0.6)
+            done = due < self.now and (overdue_days > 4 or self.rng.random() < FOLLOW_THROUGH[user.profile])
             self._add(
                 FollowUp(
                     team_id=self.team,
@@ -620,18 +629,30 @@ class _Builder:
                         created_at=account.lead_received_at,
                     )
                 )
-        key_account = accounts[0][0]
-        self._add(
-            FollowUp(
-                team_id=self.team,
-                owner_id=person.id,
-                account_id=key_account.id,
-                kind="manual",
-                text="给王总打电话确认预算" if lang == "zh" else "Call the COO to confirm the budget",
-                due_at=_at(today, 11, 0, user.tz),
-                created_at=self.now - timedelta(days=1),
+        # One due later this morning (a nudge to see after `:time +3h`) and one overdue.
+        for account, text, due in (
+            (
+                accounts[0][0],
+                ("给王总打电话确认预算", "Call the COO to confirm the budget"),
+                _at(today, 11, 0, user.tz),
+            ),
+            (
+                accounts[1][0],
+                ("发送修改后的方案", "Send the revised proposal"),
+                _at(_weekday_on_or_before(today - timedelta(days=2)), 17, 0, user.tz),
+            ),
+        ):
+            self._add(
+                FollowUp(
+                    team_id=self.team,
+                    owner_id=person.id,
+                    account_id=account.id,
+                    kind="manual",
+                    text=text[0] if lang == "zh" else text[1],
+                    due_at=due,
+                    created_at=self.now - timedelta(days=5),
+                )
             )
-        )
 
     def _checkins(self, user: DemoUser, person: Person, today: date) -> None:
         """The last five working days' PDCA; the at-risk rep skipped some evenings."""

@@ -27,7 +27,7 @@ from bot.shell.render import Renderer, display_width
 from bot.shell.session import Shell, steps
 from bot.shell.timeparse import parse_clock_target
 from storage.db import Database
-from storage.models import Contact, Deal, FollowUp, Person, StageChange, Visit
+from storage.models import Contact, Deal, DealReason, FollowUp, Person, StageChange, Visit
 from tests.conftest import SECRET, TEAM
 
 # ----- end to end: the CLI with --demo and --script ------------------------------------------
@@ -50,7 +50,7 @@ def on_test_database(monkeypatch: pytest.MonkeyPatch, db: Database, database_url
     return db
 
 
-def test_demo_script_shows_replies_in_both_languages_and_moves_the_clock(
+def test_demo_script_replies_in_both_languages_moves_the_clock_and_has_every_kind_of_data(
     on_test_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     out = _run_script(
@@ -87,9 +87,7 @@ def test_demo_script_shows_replies_in_both_languages_and_moves_the_clock(
     assert "Grace Chen" in out and "manager" in out
     assert out.count("Pipeline Coach admin commands") == 1  # nothing ran after :quit
 
-
-def test_demo_loads_a_full_workspace(on_test_database: Database, tmp_path: Path, monkeypatch, capsys) -> None:
-    _run_script(tmp_path, monkeypatch, capsys, [":quit"])
+    # The demo workspace behind it has every kind of data the features show.
     db = on_test_database
     with db.transaction() as session:
         roles = dict(session.execute(select(Person.role, func.count()).group_by(Person.role)).all())
@@ -109,6 +107,38 @@ def test_demo_loads_a_full_workspace(on_test_database: Database, tmp_path: Path,
     assert overdue and overdue > 0
     assert oldest_f2f is not None and oldest_f2f < datetime(2025, 11, 23, tzinfo=UTC)  # a lost relationship
     assert history and history > 46
+
+
+def test_demo_real_buttons_and_modal_change_the_database(
+    on_test_database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    """/deal's confirmation button and its "lost" modal, pressed and filled from a script."""
+    out = _run_script(
+        tmp_path,
+        monkeypatch,
+        capsys,
+        [
+            '/deal new WWI "A3 copiers" 120k close Dec',
+            "/deal WWI copiers → D",
+            "1",  # "Move anyway"
+            "/deal lost Proseware print",
+            ":submit",  # the reasons are required: refused before reaching the app
+            ":set 1 1, budget unknown",
+            ":set 2 Meet the CFO earlier",
+            ":submit",
+        ],
+    )
+    assert "[1] Move anyway" in out
+    assert "▸ Modal:" in out
+    assert "⚠ Please complete this required field." in out
+    assert "(modal closed)" in out
+    with on_test_database.transaction() as session:
+        moved = session.scalars(select(Deal).where(Deal.title == "A3 copiers")).one()
+        lost = session.scalars(select(Deal).where(Deal.lesson == "Meet the CFO earlier")).one()
+        reasons = set(session.scalars(select(DealReason.reason_key).where(DealReason.deal_id == lost.id)))
+    assert (moved.stage_key, moved.status) == ("D", "open")
+    assert (lost.title, lost.status) == ("Print fleet refresh", "lost")
+    assert reasons == {"price", "budget_unknown"}
 
 
 def test_demo_without_database_url_uses_a_fresh_file_in_the_working_directory(
@@ -256,7 +286,10 @@ def test_modal_fields_by_label_and_bad_values(driver: Driver, fake_slack: FakeSl
     fake_slack.add_user("U1", "Ann Lee", tz="Europe/London", locale="en-GB")
     _form_feature(driver)
     shell, out = _shell(driver, fake_slack, clock)
-    said = _said(shell, out, "/shelltest", "1", ":set Stage Nope", ":set due yesterday-ish", ":set 9 x", ":cancel")
+    said = _said(shell, out, "/shelltest", "1", ":submit", ":set Stage Nope", ":set due yesterday-ish", ":set 9 x")
+    assert said.count("⚠ Please complete this required field.") == 2  # Name and Stage; Slack checks these
+    assert not fake_slack.dms_to("U1")  # nothing reached the app
+    said += _said(shell, out, ":cancel")
     assert "no option 'Nope'; choose one of: 1) Suspect, 2) Prospect, 3) Demo" in said
     assert "is not a date" in said
     assert "There is no field (9)" in said
@@ -335,7 +368,7 @@ def test_renderer_shows_a_home_and_a_modal_with_values_and_errors() -> None:
     text = "\n".join(rendered.lines)
     assert rendered.lines[0] == "▸ Modal: Visit"
     assert "(1) Account: ___  Search" in text and "type a name to search" in text and "⚠ Pick an account" in text
-    assert "(2) Contacts: 王总" in text and "1) •王总" in text
+    assert "(2) Contacts: 王总" in text and "1) 王总 ✓" in text
     assert "(3) Notes (optional): ___" in text and "Short" in text
     assert ":submit → Save" in text and ":cancel → Cancel" in text
     assert [f.block_id for f in rendered.fields] == ["acct", "who", "notes"]

@@ -373,7 +373,7 @@ class Renderer:
         if (state or {}).get("selected_option"):
             chosen.add(state["selected_option"].get("value"))  # type: ignore[index]
         items = [
-            f"{i}) {'•' if opt.get('value') in chosen else ''}{self.text(opt.get('text'))}"
+            f"{i}) {self.text(opt.get('text'))}{' ✓' if opt.get('value') in chosen else ''}"
             for i, opt in enumerate(options, 1)
         ]
         line = "  ".join(items)

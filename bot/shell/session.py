@@ -463,7 +463,17 @@ class Shell:
         view = self._top()
         if not view.get("submit"):
             raise ShellError("This modal has no submit button; :cancel closes it.")
-        response = self.driver.submit(self.user_id, view, self._values_of(view))
+        values = self._values_of(view)
+        missing = {
+            f.block_id: "Please complete this required field."
+            for f in self.fields
+            if not f.optional and not describe_state(values.get(f.block_id, {}).get(f.action_id) or {})
+        }
+        if missing:  # Slack's client refuses to submit these, without asking the app
+            self.errors[str(view.get("id"))] = missing
+            self._render_modal(Batch())
+            return
+        response = self.driver.submit(self.user_id, view, values)
         if response.status >= 400:
             raise ShellError(f"the app answered HTTP {response.status}: {response.body[:200]}")
         body = response.json() if response.body else None
@@ -657,21 +667,31 @@ class Shell:
         return service
 
     def _run_due(self, start: datetime, end: datetime) -> None:
-        """Run the scheduler's due jobs for the time that passed, in steps, showing each step."""
+        """Run the scheduler's due jobs for the time that passed, step by step, so messages
+        fire in order; each step that sent something is shown under its time."""
         service = self._scheduler()
         run_due = getattr(service, "run_due_jobs", None)
         if run_due is None:
             self.hint("  (the scheduler is not available yet, so nothing scheduled runs)")
             return
+        from scheduler.registry import load_jobs
+
+        intervals = [job.interval for job in load_jobs().values()]
         services = services_of(self.app)
-        for at in steps(start, end):
+        total = 0
+        for at in steps(start, end, floor=min(intervals, default=timedelta(minutes=15))):
             self.clock.set(at)
-            sent = run_due(services, self.app.client, at) or {}
+            results = run_due(services, self.app.client, at) or {}
             self.driver.wait_idle()
-            if any(sent.values()) if isinstance(sent, dict) else sent:
-                self.flush(heading=f"🕘 {self._local(at)}")
+            sent = sum(n for n in results.values() if n > 0)
+            failed = [name for name, n in results.items() if n < 0]
+            total += sent
+            if sent or failed:
+                self.flush(heading=f"🕘 {self._local(at)}" + (f" · failed: {', '.join(failed)}" if failed else ""))
         self.clock.set(end)
         self.flush()
+        if not total:
+            self.hint("  (no scheduled message fell due)")
 
     def _local(self, at: datetime) -> str:
         person = self.fake.users.get(self.user_id)
@@ -796,8 +816,10 @@ class Shell:
         if others:
             listed = ", ".join(f"{n} to {self.user_name(who)}" for who, n in others.items())
             batch.lines.append(self.renderer.dim(f"  (also sent: {listed} — :as NAME then :inbox to read)"))
+        counts: dict[str, int] = {}
         for line in self.app_errors:
-            batch.lines.append(f"  ⚠ {line}")
+            counts[line] = counts.get(line, 0) + 1
+        batch.lines.extend(f"  ⚠ {line}" + (f" (×{n})" if n > 1 else "") for line, n in counts.items())
         self.app_errors.clear()
         self._print_batch(batch)
 
@@ -880,11 +902,13 @@ def user_words(name: str) -> list[str]:
     return name.split() or [name]
 
 
-def steps(start: datetime, end: datetime, *, most: int = 96) -> list[datetime]:
+def steps(
+    start: datetime, end: datetime, *, floor: timedelta = timedelta(minutes=15), most: int = 96
+) -> list[datetime]:
     """The instants to run due jobs at while the clock moves from `start` to `end`: every
-    15 minutes for short moves, coarser for long ones (at most `most` steps), ending at `end`."""
-    span = end - start
-    step = max(timedelta(minutes=15), span / most)
+    `floor` (the shortest job interval) for short moves, coarser for long ones (at most `most`
+    steps), ending at `end`."""
+    step = max(floor, (end - start) / most, timedelta(minutes=1))
     out: list[datetime] = []
     at = start + step
     while at < end:
