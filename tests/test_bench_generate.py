@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
 from bench import vocab
@@ -73,6 +75,12 @@ def test_every_foreign_key_points_at_a_row_and_every_row_is_in_the_workspace(gen
                     text(f'SELECT COUNT(*) FROM "{table.name}" WHERE team_id <> :team'), {"team": TEAM}
                 ).scalar_one()
                 assert others == 0, table.name
+
+
+def test_indexes_and_constraints_are_rebuilt_after_the_load(generated, db: Database) -> None:
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
 
 
 def test_the_same_workspace_twice_is_refused(generated, database_url: str) -> None:
