@@ -28,12 +28,13 @@ def claim_event(db: Database, team_id: str, event_id: str, now: datetime) -> boo
     """True for the first delivery of `event_id` in `team_id`, False for any repeat."""
     insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
     with db.transaction() as session:
-        result = session.execute(
+        inserted = session.execute(
             insert(EventReceipt)
             .values(team_id=team_id[:32], event_id=event_id[:64], received_at=now)
             .on_conflict_do_nothing(index_elements=["team_id", "event_id"])
-        )
-        return bool(result.rowcount)
+            .returning(EventReceipt.event_id)
+        ).scalar()
+        return inserted is not None  # (rowcount is not reliable for ORM inserts on every driver)
 
 
 def prune_receipts(db: Database, now: datetime) -> int:
