@@ -194,6 +194,14 @@ def date_picker(action_id: str, *, initial: str | None = None) -> dict[str, Any]
     return element
 
 
+def time_picker(action_id: str, *, initial: str | None = None) -> dict[str, Any]:
+    """A time picker; `initial` is "HH:MM"."""
+    element: dict[str, Any] = {"type": "timepicker", "action_id": action_id}
+    if initial:
+        element["initial_time"] = initial
+    return element
+
+
 def input_block(
     block_id: str,
     label: str,

@@ -21,12 +21,26 @@ class Reply:
         return kwargs
 
 
+def quoted_sections(original: str, chunk: int = 2800) -> list[dict[str, Any]]:
+    """`original` escaped and quoted in as many sections as it needs: never clipped."""
+    sections: list[dict[str, Any]] = []
+    piece = ""
+    for ch in original:
+        escaped = bk.escape(ch)
+        if len(piece) + len(escaped) > chunk:
+            sections.append(bk.section(f"```{piece}```"))
+            piece = ""
+        piece += escaped
+    if piece:
+        sections.append(bk.section(f"```{piece}```"))
+    return sections
+
+
 def echo_reply(lang: Lang, message_key: str, original: str | None, **values: object) -> Reply:
     """A friendly message that gives the user back what they typed, so nothing is lost."""
     message = t(lang, message_key, **values)
     blocks = [bk.section(message)]
     if original:
-        quoted = bk.escape(bk.clip(original, 2900))
-        blocks.append(bk.section(f"```{quoted}```"))
+        blocks.extend(quoted_sections(original))
         message = f"{message}\n{original}"
     return Reply(text=message, blocks=blocks)

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.access import AccessError
 from bot.actor import Actor
+from bot.i18n import lang_for
 from bot.people import do_update_profile, load_actor
 from bot.reply import Reply, echo_reply
 from bot.services import Services
@@ -58,6 +59,29 @@ def current_actor(context: dict[str, Any], client: WebClient, body: dict[str, An
         except SlackApiError as exc:
             log.warning("users.info failed: %s", exc.response.get("error"))
     return actor
+
+
+def actor_or_apology(
+    context: dict[str, Any],
+    client: WebClient,
+    body: dict[str, Any],
+    original_text: str | None = None,
+    respond: Callable[..., Any] | None = None,
+) -> Actor | None:
+    """`current_actor`, or None once the user has been told (in their Slack locale, as the
+    database cannot say) that the database is unreachable, with their text given back."""
+    try:
+        return current_actor(context, client, body)
+    except DatabaseUnavailable:
+        log.exception("database unavailable while loading the actor")
+        _, user_id = ids_of(body)
+        locale = None
+        try:
+            locale = (client.users_info(user=user_id, include_locale=True).get("user") or {}).get("locale")
+        except SlackApiError as exc:
+            log.warning("users.info failed: %s", exc.response.get("error"))
+        send_ephemeral(client, body, echo_reply(lang_for(locale), "common.db_unavailable", original_text), respond)
+        return None
 
 
 def send_ephemeral(

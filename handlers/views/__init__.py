@@ -5,5 +5,8 @@ from __future__ import annotations
 from slack_bolt import App
 
 
+from handlers.views import visit
+
+
 def register(app: App) -> None:
-    pass
+    visit.register(app)

@@ -1,0 +1,86 @@
+"""`/visit`: log a visit in one line, open the visit form, list visits, help, language.
+
+Ack first (nothing before it: this is the command reps use most and it must feel instant),
+then resolve the rep and hand the line to `bot.visits`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot.actor import Actor
+from bot.clock import local_now, start_of_local_day
+from bot.i18n import t
+from bot.people import do_set_language
+from bot.reply import Reply
+from bot.visits import ops, render
+from handlers._support import actor_or_apology, send_ephemeral, services, user_errors
+from handlers.views.visit import open_visit_form
+
+HELP_WORDS = ("help", "帮助", "?", "？")
+LIST_WORDS = ("list", "列表", "最近")
+TODAY_WORDS = ("today", "今天", "今日")
+LANG_WORDS = ("lang", "language", "语言")
+
+
+def handle_visit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+    ack()
+    text = unescape(body.get("text") or "").strip()
+    actor = actor_or_apology(context, client, body, text, respond)
+    if actor is None:
+        return
+    with user_errors(client, body, actor, text, respond):
+        word, _, rest = text.partition(" ")
+        low = word.lower()
+        if not text:
+            open_visit_form(context, client, body["trigger_id"], actor, channel_id=body.get("channel_id"))
+        elif low in HELP_WORDS and not rest:
+            send_ephemeral(client, body, render.render_help(actor.lang), respond)
+        elif low in LIST_WORDS and not rest:
+            visits = ops.list_visits(services(context).db, actor)
+            send_ephemeral(client, body, render.render_list(actor.lang, actor.tz, visits), respond)
+        elif low in TODAY_WORDS and not rest:
+            send_ephemeral(client, body, _today(context, actor), respond)
+        elif low in LANG_WORDS:
+            send_ephemeral(client, body, _set_language(context, actor, rest), respond)
+        else:
+            log_line(context, client, body, actor, text, respond)
+
+
+def unescape(text: str) -> str:
+    """Slack sends &, < and > in command text as HTML entities."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def log_line(
+    context: dict[str, Any], client: WebClient, body: dict[str, Any], actor: Actor, text: str, respond: Respond
+) -> None:
+    svc = services(context)
+    request_key = f"cmd:{body.get('trigger_id') or ''}" if body.get("trigger_id") else None
+    outcome = ops.do_log_line(svc.db, actor, text, now=svc.clock.now(), request_key=request_key)
+    send_ephemeral(client, body, render.render_outcome(actor.lang, actor.tz, outcome, request_key), respond)
+
+
+def _today(context: dict[str, Any], actor: Actor) -> Reply:
+    svc = services(context)
+    day = local_now(svc.clock, actor.tz).date()
+    start = start_of_local_day(day, actor.tz)
+    end = start_of_local_day(day.fromordinal(day.toordinal() + 1), actor.tz)
+    visits = ops.visits_on_day(svc.db, actor, start, end)
+    return render.render_list(actor.lang, actor.tz, visits, today=True)
+
+
+def _set_language(context: dict[str, Any], actor: Actor, rest: str) -> Reply:
+    choice = rest.strip().lower()
+    lang = "zh" if choice in ("zh", "cn", "中文", "chinese") else "en" if choice in ("en", "英文", "english") else None
+    if lang is None:
+        return Reply(t(actor.lang, "visit.lang.usage"))
+    updated = do_set_language(services(context).db, actor, lang)
+    return Reply(t(updated.lang, "visit.lang.done"))
+
+
+def register(app: App) -> None:
+    app.command("/visit")(handle_visit)

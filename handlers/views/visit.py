@@ -1,0 +1,189 @@
+"""The visit form: opening it, its type-ahead (block_suggestion), and its submission.
+
+A submission is validated from the view alone (the rep's language and time zone travel in its
+private metadata) so errors go back inline in the ack, before any database work; then the
+visit is stored and restated to the rep (ephemeral where the form was opened, else by DM).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import blocks as bk
+from bot.access import AccessError
+from bot.actor import Actor
+from bot.i18n import t
+from bot.reply import Reply
+from bot.visits import ops, render
+from bot.visits.modal import (
+    CALLBACK,
+    FOLLOW_UP_CALLBACK,
+    FormMeta,
+    FormState,
+    local_today,
+    read_follow_up_form,
+    read_visit_form,
+    visit_form,
+)
+from handlers._support import actor_or_apology, current_actor, send_ephemeral, services, user_errors
+
+log = logging.getLogger(__name__)
+
+
+def open_visit_form(
+    context: dict[str, Any],
+    client: WebClient,
+    trigger_id: str,
+    actor: Actor,
+    state: FormState | None = None,
+    *,
+    channel_id: str | None = None,
+    visit_id: int | None = None,
+    message: tuple[str, str] | None = None,
+) -> None:
+    """Open the visit form for `actor` (prefilled with `state`)."""
+    now = services(context).clock.now()
+    state = state or FormState()
+    meta = FormMeta(
+        lang=actor.lang,
+        tz=actor.tz,
+        visit_id=visit_id,
+        day=state.day.isoformat() if visit_id and state.day else None,
+        channel_id=channel_id,
+        message_channel=message[0] if message else None,
+        message_ts=message[1] if message else None,
+        source="shortcut" if message else "modal",
+    )
+    view = visit_form(actor.lang, state, meta, today=local_today(now, actor.tz))
+    client.views_open(trigger_id=trigger_id, view=view)
+
+
+def notify(client: WebClient, user_id: str, channel_id: str | None, reply: Reply) -> None:
+    """Tell the rep after a form: ephemeral in the channel it came from, else (or if the bot
+    cannot post there) a DM."""
+    if channel_id:
+        try:
+            client.chat_postEphemeral(channel=channel_id, user=user_id, **reply.as_kwargs())
+            return
+        except SlackApiError as exc:
+            log.info("ephemeral to %s failed (%s); sending a DM", channel_id, exc.response.get("error"))
+    send_ephemeral(client, {"user_id": user_id}, reply)
+
+
+def handle_visit_submission(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+    view = body.get("view") or {}
+    meta = FormMeta.decode(view.get("private_metadata"))
+    form = read_visit_form((view.get("state") or {}).get("values") or {}, meta, services(context).clock.now())
+    if form.errors:
+        ack(response_action="errors", errors=form.errors)
+        return
+    ack()
+    user_id = (body.get("user") or {}).get("id", "")
+    where = {"user_id": user_id, "channel_id": meta.channel_id}
+    summary = "\n".join(x for x in (form.visit.purpose, form.visit.notes, form.visit.next_step) if x)
+    actor = actor_or_apology(context, client, where, summary)
+    if actor is None:
+        return
+    svc = services(context)
+    with user_errors(client, where, actor, summary):
+        visit = form.visit
+        if meta.message_channel and meta.message_ts:
+            visit = _with_permalink(client, visit, meta.message_channel, meta.message_ts)
+        now = svc.clock.now()
+        if meta.visit_id is not None:
+            logged = ops.do_update_visit(svc.db, actor, meta.visit_id, visit, now=now)
+            reply = render.render_logged(actor.lang, actor.tz, logged, updated=True)
+        else:
+            key = f"view:{view.get('id')}" if view.get("id") else None
+            logged = ops.do_log_visit(svc.db, actor, visit, now=now, request_key=key)
+            reply = render.render_logged(actor.lang, actor.tz, logged)
+        notify(client, user_id, meta.channel_id, reply)
+
+
+def _with_permalink(client: WebClient, visit: ops.VisitInput, channel: str, ts: str) -> ops.VisitInput:
+    try:
+        link = client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
+    except SlackApiError as exc:
+        log.warning("chat.getPermalink failed: %s", exc.response.get("error"))
+        return visit
+    return replace(visit, permalink=str(link)[:500] if link else None)
+
+
+def handle_follow_up_submission(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+    view = body.get("view") or {}
+    meta = FormMeta.decode(view.get("private_metadata"))
+    svc = services(context)
+    text, due, errors = read_follow_up_form((view.get("state") or {}).get("values") or {}, meta, svc.clock.now())
+    if errors or due is None:
+        ack(response_action="errors", errors=errors or {"fu_date": t(meta.lang, "visit.modal.error.due_needed")})
+        return
+    ack()
+    user_id = (body.get("user") or {}).get("id", "")
+    where = {"user_id": user_id, "channel_id": meta.channel_id}
+    actor = actor_or_apology(context, client, where, text)
+    if actor is None:
+        return
+    with user_errors(client, where, actor, text):
+        account, step = ops.do_add_follow_up(svc.db, actor, meta.visit_id, text, due, now=svc.clock.now())
+        message = t(
+            actor.lang,
+            "visit.follow_up.done",
+            account=bk.escape(account),
+            step=bk.escape(step),
+            due=render.when(actor.lang, due, actor.tz),
+        )
+        notify(client, user_id, meta.channel_id, Reply(message, [bk.section(message)]))
+
+
+# ----- type-ahead ------------------------------------------------------------------------------
+def handle_account_options(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+    """Accounts matching what the rep types (the answer is the ack, so the work comes first),
+    plus "Create …" when nothing is exactly that name."""
+    query = str(body.get("value") or "").strip()[:140]
+    try:
+        actor = current_actor(context, client, body)
+        found, exact = ops.account_choices(services(context).db, actor, query)
+    except Exception:
+        log.exception("account options failed")
+        ack(options=[])
+        return
+    options = [bk.option(c.name, f"a:{c.id}") for c in found[:99]]
+    if query and not exact:
+        options.append(bk.option(t(actor.lang, "visit.modal.create_option", text=query[:50]), f"new:{query}"))
+    ack(options=options)
+
+
+def handle_contact_options(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+    """Contacts of the account chosen in the form (none until one is chosen)."""
+    query = str(body.get("value") or "").strip()[:140]
+    values = ((body.get("view") or {}).get("state") or {}).get("values") or {}
+    account_value = (((values.get("account") or {}).get("visit_account") or {}).get("selected_option") or {}).get(
+        "value"
+    )
+    if not account_value or not str(account_value).startswith("a:"):
+        ack(options=[])
+        return
+    try:
+        actor = current_actor(context, client, body)
+        contacts = ops.contact_choices(services(context).db, actor, str(account_value)[2:], query)
+    except AccessError:
+        ack(options=[])
+        return
+    except Exception:
+        log.exception("contact options failed")
+        ack(options=[])
+        return
+    ack(options=[bk.option(c.name + render.role_label(actor.lang, c.buying_role), f"c:{c.id}") for c in contacts])
+
+
+def register(app: App) -> None:
+    app.view(CALLBACK)(handle_visit_submission)
+    app.view(FOLLOW_UP_CALLBACK)(handle_follow_up_submission)
+    app.options("visit_account")(handle_account_options)
+    app.options("visit_contacts")(handle_contact_options)

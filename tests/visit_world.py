@@ -1,0 +1,128 @@
+"""People, accounts and contacts for the /visit tests, and small readers of what was stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.devtools.driver import Driver
+from bot.people import ensure_workspace
+from bot.text import normalize
+from storage.db import Database
+from storage.models import Account, AccountAlias, Contact, FollowUp, Person, Visit, VisitContact
+from tests.conftest import START, TEAM
+
+
+def rep(
+    db: Database,
+    driver: Driver,
+    user_id: str = "U1",
+    *,
+    tz: str = "Asia/Shanghai",
+    locale: str = "en-US",
+    role: str = "rep",
+    name: str = "",
+) -> int:
+    """A rep known to Slack (fake users.info) and to the database; returns the person id."""
+    driver.fake.add_user(user_id, name or user_id, tz=tz, locale=locale)
+    with db.transaction() as session:
+        ensure_workspace(session, TEAM, START)
+        person = Person(
+            team_id=TEAM, slack_user_id=user_id, name=name or user_id, role=role, tz=tz, locale=locale, created_at=START
+        )
+        session.add(person)
+        session.flush()
+        return person.id
+
+
+def account(
+    db: Database, owner_id: int | None, name: str, *aliases: str, is_lead: bool = False, created: datetime = START
+) -> int:
+    with db.transaction() as session:
+        row = Account(
+            team_id=TEAM,
+            name=name,
+            name_norm=normalize(name),
+            owner_id=owner_id,
+            is_lead=is_lead,
+            lead_received_at=created if is_lead else None,
+            created_at=created,
+        )
+        session.add(row)
+        session.flush()
+        for alias in aliases:
+            session.add(AccountAlias(team_id=TEAM, account_id=row.id, alias=alias, alias_norm=normalize(alias)))
+        return row.id
+
+
+def contact(db: Database, account_id: int, name: str, *, level: int = 0, role: str | None = None) -> int:
+    with db.transaction() as session:
+        row = Contact(
+            team_id=TEAM,
+            account_id=account_id,
+            name=name,
+            name_norm=normalize(name),
+            relationship_level=level,
+            buying_role=role,
+            created_at=START,
+        )
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def visits(db: Database) -> list[Visit]:
+    with db.transaction() as session:
+        return list(session.scalars(select(Visit).order_by(Visit.id)))
+
+
+def count(db: Database, model: type) -> int:
+    with db.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def contacts_of(db: Database, account_id: int) -> list[Contact]:
+    with db.transaction() as session:
+        return list(session.scalars(select(Contact).where(Contact.account_id == account_id).order_by(Contact.id)))
+
+
+def links(db: Database, visit_id: int) -> list[VisitContact]:
+    with db.transaction() as session:
+        return list(session.scalars(select(VisitContact).where(VisitContact.visit_id == visit_id)))
+
+
+def follow_ups(db: Database) -> list[FollowUp]:
+    with db.transaction() as session:
+        return list(session.scalars(select(FollowUp).order_by(FollowUp.id)))
+
+
+def get(db: Database, model: type, row_id: int) -> Any:
+    with db.transaction() as session:
+        return session.get(model, row_id)
+
+
+def all_ok(driver: Driver) -> None:
+    """Every Web API call and response_url post the app made was accepted by (fake) Slack."""
+    bad = [(c.method, c.response) for c in driver.fake.calls if not c.response.get("ok")]
+    assert not bad, bad
+
+
+def reply_text(message: dict[str, Any]) -> str:
+    """Everything a user reads in a message: its text and the text of every block."""
+    parts = [message.get("text") or ""]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    parts.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(message.get("blocks") or [])
+    return "\n".join(parts)
