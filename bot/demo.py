@@ -326,7 +326,7 @@ class _Builder:
         self.rng = rng
         self.people = people
         self.counts: dict[str, int] = {}
-        self.contact_slot = 0
+        self.rep_contacts = 0  # per rep: the key account starts with its decision maker, 王军 / Olivia Hart
         self.met: dict[int, set[int]] = {}  # visit id → contacts met
 
     def _add(self, row: object) -> None:
@@ -337,6 +337,7 @@ class _Builder:
     # ----- one rep ------------------------------------------------------------------------
     def rep(self, user: DemoUser) -> None:
         person = self.people[user.user_id]
+        self.rep_contacts = 0
         lang = _lang(user)
         today = self.now.astimezone(zone(user.tz)).date()
         accounts: list[tuple[Account, list[tuple[Contact, int | None]]]] = []
@@ -405,9 +406,9 @@ class _Builder:
         names = ZH_NAMES if lang == "zh" else EN_NAMES
         for k in range(how_many):
             slots = FRESH_SLOTS if fresh else CONTACT_SLOTS
-            role, level, days = slots[(k if fresh else self.contact_slot) % len(slots)]
-            name = names[self.contact_slot % len(names)]
-            self.contact_slot += 1
+            role, level, days = slots[(k if fresh else self.rep_contacts) % len(slots)]
+            name = names[self.rep_contacts % len(names)]
+            self.rep_contacts += 1
             zh_title, en_title = ROLE_TITLES[role]
             contact = Contact(
                 team_id=self.team,

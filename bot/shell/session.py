@@ -43,7 +43,7 @@ Type a slash command as the current user (e.g. /coach help), or a shell command:
   :home                 open the App Home         :inbox [N]         your last N direct messages
   :channel [#name]      read a channel            :shortcut ID [msg] run a shortcut
   :time [+2h|18:00|ISO] show or move the clock    :jobs [run NAME]   scheduled jobs
-  :show                 show the last screen again :help  :quit"""
+  :show                 show the last screen      :help  :quit        this list; leave"""
 
 COMMANDS = (
     "press",
