@@ -154,6 +154,8 @@ CONTACT_SLOTS: list[tuple[str, int, int | None]] = [
     ("coach", 4, 21),
     ("influencer", 3, 64),
 ]
+# How often a visit states its purpose and its next step (both: an effective visit).
+EFFECTIVE = {"excellent": (0.95, 0.9), "diligent": (0.95, 0.9), "smart": (0.6, 0.5), "at risk": (0.5, 0.4)}
 # How often a recently due next step is already done, by coaching type.
 FOLLOW_THROUGH = {"excellent": 0.9, "diligent": 0.8, "smart": 0.6, "at risk": 0.4}
 # A newly assigned account nobody has met yet.
@@ -194,28 +196,29 @@ DEAL_TITLES = {
     ],
 }
 STAGES = ["S", "P", "A", "D", "C", "O"]
-# Per coaching type: (stage reached, status, account slot). Slots 0–2 have business, 3 has none
-# yet (early deals only), 4 is newly assigned and untouched, 5 a fresh lead. Every rep has an
+# Per coaching type: (stage reached, status, account slot). Slots 0–2 have business (2 holds no
+# open deal: visits there are farming), 3 has none yet (early deals only), 4 is newly assigned
+# and untouched, 5 a fresh lead. Every rep has an
 # open deal in every stage; the excellent and "smart" reps win most, the diligent rep loses late
 # and the at-risk rep early. With the early losses below, the team has over 40 closed deals
 # (its rates are past the small-sample mark) while each rep has fewer.
 DEAL_PLANS: dict[str, list[tuple[str, str, int]]] = {
     "excellent": [
-        *[("S", "open", 3), ("P", "open", 3), ("A", "open", 2), ("D", "open", 1), ("C", "open", 0)],
+        *[("S", "open", 3), ("P", "open", 3), ("A", "open", 1), ("D", "open", 1), ("C", "open", 0)],
         *[("O", "open", 1), ("D", "open", 0)],
         *[("O", "won", 0), ("O", "won", 1), ("O", "won", 2), ("C", "won", 0), ("D", "lost", 2), ("A", "lost", 3)],
     ],
     "diligent": [
-        *[("S", "open", 3), ("S", "open", 2), ("P", "open", 3), ("P", "open", 1), ("A", "open", 2)],
+        *[("S", "open", 3), ("S", "open", 3), ("P", "open", 3), ("P", "open", 1), ("A", "open", 1)],
         *[("D", "open", 1), ("C", "open", 0), ("O", "open", 0)],
         *[("O", "won", 0), ("S", "lost", 3), ("P", "lost", 2), ("A", "lost", 1), ("D", "lost", 1), ("C", "lost", 0)],
     ],
     "smart": [
-        *[("S", "open", 3), ("P", "open", 1), ("A", "open", 2), ("D", "open", 1), ("C", "open", 0), ("O", "open", 0)],
+        *[("S", "open", 3), ("P", "open", 1), ("A", "open", 1), ("D", "open", 1), ("C", "open", 0), ("O", "open", 0)],
         *[("O", "won", 0), ("O", "won", 1), ("O", "won", 2), ("D", "lost", 3)],
     ],
     "at risk": [
-        *[("S", "open", 3), ("P", "open", 3), ("A", "open", 2), ("D", "open", 1), ("C", "open", 0), ("O", "open", 1)],
+        *[("S", "open", 3), ("P", "open", 3), ("A", "open", 1), ("D", "open", 1), ("C", "open", 0), ("O", "open", 1)],
         *[("O", "won", 0), ("P", "lost", 3), ("A", "lost", 2), ("D", "lost", 1), ("S", "lost", 2)],
     ],
 }
@@ -433,7 +436,6 @@ class _Builder:
         accounts: list[tuple[Account, list[tuple[Contact, int | None]]]],
         today: date,
     ) -> list[Visit]:
-        lang = _lang(user)
         low, high = ACTIVITY[user.profile]
         visited = [(a, c) for a, c in accounts if not a.is_lead and a.assigned_at < self.now - timedelta(days=60)]
         visits: list[Visit] = []
@@ -444,7 +446,7 @@ class _Builder:
                     continue
                 day = _weekday_on_or_before(today - timedelta(days=days))
                 when = _at(day, 10, 30, user.tz)
-                visits.append(self._visit(person, account, when, "in_person", [contact], lang))
+                visits.append(self._visit(person, account, when, "in_person", [contact], user))
         # Six weeks of everyday activity; in-person visits only meet contacts whose last
         # meeting is no later than the visit, so the anchors stay the last meetings.
         for back in range(1, 43):
@@ -461,7 +463,7 @@ class _Builder:
                 else:
                     met = [c for c, _ in contacts if c.relationship_level >= 1]
                 met = self.rng.sample(met, min(len(met), self.rng.randint(1, 2))) if met else []
-                visits.append(self._visit(person, account, when, channel, met, lang))
+                visits.append(self._visit(person, account, when, channel, met, user))
         self.session.flush()
         for account, contacts in accounts:
             mine = [v for v in visits if v.account_id == account.id]
@@ -478,16 +480,19 @@ class _Builder:
         return visits
 
     def _visit(
-        self, person: Person, account: Account, when: datetime, channel: str, met: list[Contact], lang: str
+        self, person: Person, account: Account, when: datetime, channel: str, met: list[Contact], user: DemoUser
     ) -> Visit:
-        with_next = self.rng.random() < 0.6
+        """One visit; how often it has a purpose and a next step (effective) is the rep's process."""
+        lang = _lang(user)
+        purpose_rate, next_rate = EFFECTIVE[user.profile]
+        with_next = self.rng.random() < next_rate
         visit = Visit(
             team_id=self.team,
             rep_id=person.id,
             account_id=account.id,
             occurred_at=when,
             channel=channel,
-            purpose=self.rng.choice(PURPOSES[lang]) if self.rng.random() < 0.8 else None,
+            purpose=self.rng.choice(PURPOSES[lang]) if self.rng.random() < purpose_rate else None,
             next_step=self.rng.choice(NEXT_STEPS[lang]) if with_next else None,
             next_step_due_at=when + timedelta(days=self.rng.randint(2, 7)) if with_next else None,
             source=self.rng.choice(["command", "command", "modal", "shortcut"]),

@@ -161,6 +161,7 @@ class Rendered:
     lines: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     fields: list[Field] = field(default_factory=list)
+    first: int = 1  # the number of the first target, so several surfaces number on in one screen
 
 
 class Renderer:
@@ -223,9 +224,9 @@ class Renderer:
         return emojize(out)
 
     # ----- surfaces -----------------------------------------------------------------------
-    def message(self, heading: str, message: Json) -> Rendered:
+    def message(self, heading: str, message: Json, *, first: int = 1) -> Rendered:
         """A message: its blocks, or its text when it has none, under `heading`."""
-        out = Rendered(lines=[self.bold(f"▸ {heading}")])
+        out = Rendered(lines=[self.bold(f"▸ {heading}")], first=first)
         surface = Surface("message", message)
         blocks = message.get("blocks") or []
         if blocks:
@@ -243,13 +244,14 @@ class Renderer:
         values: dict[str, dict[str, Json]] | None = None,
         errors: dict[str, str] | None = None,
         heading: str | None = None,
+        first: int = 1,
     ) -> Rendered:
         """A modal (with its inputs' current values and errors) or the App Home."""
         kind = "home" if view.get("type") == "home" else "modal"
         title = self.text(view.get("title")) if view.get("title") else ""
         if heading is None:
             heading = "App Home" if kind == "home" else f"Modal: {title}"
-        out = Rendered(lines=[self.bold(f"▸ {heading}")])
+        out = Rendered(lines=[self.bold(f"▸ {heading}")], first=first)
         self._blocks(view.get("blocks") or [], Surface(kind, view), out, values=values or {}, errors=errors or {})
         if kind == "modal":
             buttons = []
@@ -341,7 +343,7 @@ class Renderer:
     def _element(self, element: Json, block: Json, surface: Surface, out: Rendered) -> list[str]:
         """An interactive element as text, numbered as a new target."""
         out.targets.append(Target(element=element, block_id=block.get("block_id"), surface=surface))
-        n = len(out.targets)
+        n = out.first + len(out.targets) - 1
         kind = element.get("type")
         if kind == "button":
             label = self.text(element.get("text"))

@@ -72,28 +72,22 @@ class ShellError(Exception):
 
 @dataclass
 class Batch:
-    """What one request led to, as lines plus the buttons they numbered."""
+    """One screenful: lines, and the buttons they number (on from 1 across its surfaces)."""
 
     lines: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     surfaces: list[tuple[str, Surface]] = field(default_factory=list)
+    printed: int = 0  # lines already printed (a `:time` move prints step by step)
+
+    @property
+    def next_number(self) -> int:
+        return len(self.targets) + 1
 
     def add(self, rendered: Rendered, heading: str | None = None, surface: Surface | None = None) -> None:
-        offset = len(self.targets)
-        lines = rendered.lines
-        if offset and rendered.targets:
-            lines = [_renumber(line, offset) for line in lines]
-        self.lines.extend(lines)
+        self.lines.extend(rendered.lines)
         self.targets.extend(rendered.targets)
         if heading is not None and surface is not None:
             self.surfaces.append((heading, surface))
-
-
-_NUMBER = re.compile(r"\[(\d+)\]")
-
-
-def _renumber(line: str, offset: int) -> str:
-    return _NUMBER.sub(lambda m: f"[{int(m.group(1)) + offset}]", line)
 
 
 def manifest_names() -> tuple[list[str], list[str]]:
@@ -272,15 +266,13 @@ class Shell:
             raise ShellError(f"the app answered HTTP {response.status}: {response.body[:200]}")
         body = response.json()
         if isinstance(body, dict) and (body.get("text") or body.get("blocks")):
-            rendered = self.renderer.message(f"#{self.channel_name(self.channel_id)} · only visible to you", body)
-            self._show_batch_of(rendered, Surface("message", {**body, "channel": self.channel_id, "ephemeral": True}))
+            batch = Batch()
+            data = {**body, "channel": self.channel_id, "ephemeral": True}
+            rendered = self.renderer.message(f"#{self.channel_name(self.channel_id)} · only visible to you", data)
+            batch.add(rendered, rendered.lines[0], Surface("message", data))
+            self._print_batch(batch)
         elif response.body and not isinstance(body, dict):
             self.say(INDENT + response.body)
-
-    def _show_batch_of(self, rendered: Rendered, surface: Surface) -> None:
-        batch = Batch()
-        batch.add(rendered, heading=rendered.lines[0], surface=surface)
-        self._print_batch(batch)
 
     def _send_interaction(self, payload: Json, *, wait: bool = True) -> Response:
         return self.driver.send(sr.interaction_form(payload), sr.FORM, wait=wait)
@@ -565,9 +557,10 @@ class Shell:
         batch = Batch()
         for heading, surface in self.surfaces:
             if surface.kind == "message":
-                batch.add(self.renderer.message(heading.removeprefix("▸ "), surface.data), heading, surface)
+                rendered = self.renderer.message(heading.removeprefix("▸ "), surface.data, first=batch.next_number)
             else:
-                batch.add(self.renderer.view(surface.data), heading, surface)
+                rendered = self.renderer.view(surface.data, first=batch.next_number)
+            batch.add(rendered, heading, surface)
         self._print_batch(batch)
 
     def _when(self, message: Message) -> str:
@@ -674,12 +667,10 @@ class Shell:
         if run_due is None:
             self.hint("  (the scheduler is not available yet, so nothing scheduled runs)")
             return
-        from scheduler.registry import load_jobs
-
-        intervals = [job.interval for job in load_jobs().values()]
         services = services_of(self.app)
+        screen = Batch()  # one numbering for everything the move shows
         total = 0
-        for at in steps(start, end, floor=min(intervals, default=timedelta(minutes=15))):
+        for at in steps(start, end):
             self.clock.set(at)
             results = run_due(services, self.app.client, at) or {}
             self.driver.wait_idle()
@@ -687,9 +678,10 @@ class Shell:
             failed = [name for name, n in results.items() if n < 0]
             total += sent
             if sent or failed:
-                self.flush(heading=f"🕘 {self._local(at)}" + (f" · failed: {', '.join(failed)}" if failed else ""))
+                note = f" · failed: {', '.join(failed)}" if failed else ""
+                self.flush(heading=f"🕘 {self._local(at)}{note}", batch=screen)
         self.clock.set(end)
-        self.flush()
+        self.flush(batch=screen)
         if not total:
             self.hint("  (no scheduled message fell due)")
 
@@ -750,8 +742,9 @@ class Shell:
             return message.channel == self.fake.dm_channel(self.user_id)
         return True
 
-    def flush(self, *, modal_changed: bool = False, heading: str | None = None) -> None:
-        """Show everything new since the last flush."""
+    def flush(self, *, modal_changed: bool = False, heading: str | None = None, batch: Batch | None = None) -> None:
+        """Show everything new since the last flush (added to `batch` when one is given, so
+        the steps of a `:time` move number their buttons on)."""
         with self.fake._lock:
             calls = self.fake.calls[self.call_cursor :]
             self.call_cursor = len(self.fake.calls)
@@ -759,7 +752,7 @@ class Shell:
             self.known.update((m.channel, m.ts) for m in fresh)
         for message in fresh:
             self.arrived[(message.channel, message.ts)] = self.clock.now()
-        batch = Batch()
+        batch = batch if batch is not None else Batch()
         if heading:
             batch.lines.append(self.renderer.dim(heading))
         updated: list[tuple[str, str]] = []
@@ -810,7 +803,8 @@ class Shell:
             if message is not None and self._visible(message) and (channel, ts) not in fresh_keys:
                 self._add_message(batch, message, heading=f"{self._where(message)} · (updated)")
         if home_changed and self.home is not None:
-            batch.add(self.renderer.view(self.home), "▸ App Home", Surface("home", self.home))
+            rendered = self.renderer.view(self.home, first=batch.next_number)
+            batch.add(rendered, "▸ App Home", Surface("home", self.home))
         if modal_changed:
             self._render_modal(batch, print_now=False)
         if others:
@@ -846,7 +840,7 @@ class Shell:
             "files": message.files,
         }
         heading = heading or self._where(message)
-        rendered = self.renderer.message(heading, data)
+        rendered = self.renderer.message(heading, data, first=batch.next_number)
         for file in message.files:
             saved = self._save_file(file)
             if saved:
@@ -877,7 +871,9 @@ class Shell:
             return
         view = self.modals[-1]
         view_id = str(view.get("id"))
-        rendered = self.renderer.view(view, values=self._values_of(view), errors=self.errors.get(view_id, {}))
+        rendered = self.renderer.view(
+            view, values=self._values_of(view), errors=self.errors.get(view_id, {}), first=batch.next_number
+        )
         self.fields = rendered.fields
         batch.add(rendered, rendered.lines[0], Surface("modal", view))
         if print_now:
@@ -885,10 +881,11 @@ class Shell:
 
     def _print_batch(self, batch: Batch) -> None:
         if batch.targets:
-            self.targets = batch.targets
+            self.targets = list(batch.targets)
         if batch.surfaces:
-            self.surfaces = batch.surfaces
-        self.say(*batch.lines)
+            self.surfaces = list(batch.surfaces)
+        self.say(*batch.lines[batch.printed :])
+        batch.printed = len(batch.lines)
 
 
 def handle(name: str, user_id: str) -> str:
@@ -903,12 +900,13 @@ def user_words(name: str) -> list[str]:
 
 
 def steps(
-    start: datetime, end: datetime, *, floor: timedelta = timedelta(minutes=15), most: int = 96
+    start: datetime, end: datetime, *, every: timedelta = timedelta(minutes=15), most: int = 48
 ) -> list[datetime]:
     """The instants to run due jobs at while the clock moves from `start` to `end`: every
-    `floor` (the shortest job interval) for short moves, coarser for long ones (at most `most`
-    steps), ending at `end`."""
-    step = max(floor, (end - start) / most, timedelta(minutes=1))
+    15 minutes, or coarser for long moves (at most `most` steps), ending at `end`. Jobs catch
+    up on what fell due earlier the same day, so a coarse step loses nothing; it only shows
+    messages a little later than their exact time."""
+    step = max(every, (end - start) / most)
     out: list[datetime] = []
     at = start + step
     while at < end:
