@@ -10,6 +10,7 @@ dispatch; the renderer and the field parser are unit-tested on hand-built Block 
 from __future__ import annotations
 
 import io
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -141,16 +142,21 @@ def test_demo_real_buttons_and_modal_change_the_database(
     assert reasons == {"price", "budget_unknown"}
 
 
-def test_demo_without_database_url_uses_a_fresh_file_in_the_working_directory(
+def test_demo_without_database_url_uses_a_fresh_file_and_reads_piped_input(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("LOG_LEVEL", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(":as 张敏\n/coach help\n"))  # not a terminal
     stale = tmp_path / "pipeline-coach-demo.db"
     stale.write_bytes(b"not a database")
-    out = _run_script(tmp_path, monkeypatch, capsys, [":as 张敏", ":quit"])
+    assert cli_main(["shell", "--demo", "--as", "sam"]) == 0
+    out = capsys.readouterr().out
     assert f"in {stale}" in out
-    assert "Now acting as 张敏 Zhang Min" in out
+    assert "You are Sam Carter (America/New_York)" in out
+    assert "Sam Mon 03:30 › :as 张敏" in out  # piped lines are echoed like a script's
+    assert "Now acting as 张敏 Zhang Min" in out and "管理命令" in out
     assert stale.read_bytes().startswith(b"SQLite format 3")
 
 

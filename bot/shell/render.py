@@ -403,7 +403,9 @@ class Renderer:
         shown = current or self.dim(
             "___" + (f"  {self.text(element.get('placeholder'))}" if element.get("placeholder") else "")
         )
-        out.lines.append(INDENT + self.bold(f"({number})") + f" {label}{optional}: {shown}")
+        first_line, *more = shown.splitlines() or [""]
+        out.lines.append(INDENT + self.bold(f"({number})") + f" {label}{optional}: {first_line}")
+        out.lines.extend(INDENT + "     " + line for line in more)  # a multi-line value, kept in the field
         options = element_options(element)
         if options:
             out.lines.extend(self.option_lines(options, state, prefix=INDENT + "     "))

@@ -444,8 +444,9 @@ class Shell:
         view_values = self.values.setdefault(str(view.get("id")), {})
         view_values[f.block_id] = {f.action_id: state}
         self.errors.get(str(view.get("id")), {}).pop(f.block_id, None)
-        shown = describe_state(state, self.user_name, self.channel_name) or "(empty)"
-        self.say(INDENT + self.renderer.bold(f"({f.number})") + f" {f.label}: {shown}")
+        first, *more = (describe_state(state, self.user_name, self.channel_name) or "(empty)").splitlines()
+        self.say(INDENT + self.renderer.bold(f"({f.number})") + f" {f.label}: {first}")
+        self.say(*(INDENT + "     " + line for line in more))
         if f.dispatch_action:
             target = Target(element=f.element, block_id=f.block_id, surface=surface)
             self._send_interaction(self._action_payload(target, state))
