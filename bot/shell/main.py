@@ -102,14 +102,12 @@ def _interactive(shell: Shell) -> None:
         import readline  # noqa: F401
     while shell.running:
         try:
-            line = input(shell.prompt())
+            shell.handle(input(shell.prompt()))
         except EOFError:
             print()
             break
         except KeyboardInterrupt:
             print("^C  (:quit leaves)")
-            continue
-        shell.handle(line)
 
 
 def run_shell(args: argparse.Namespace, settings: Settings, *, out: TextIO | None = None) -> int:
@@ -201,7 +199,7 @@ def _banner(shell: Shell, demo: Demo | None, url: str, people: int, *, chose: bo
             f"{demo.counts.get('Visit', 0)} visits) in {where}"
         )
     else:
-        shell.say(f"Pipeline Coach shell · {where} · {people} people")
+        shell.say(f"Pipeline Coach shell · {where} · {people} {'person' if people == 1 else 'people'}")
     role = ", a rep, by default" if demo is not None and not chose else ""
     shell.say(f"You are {user.name}{role} ({user.tz}). It is {shell.clock_line().removeprefix('🕘 ')}.")
     shell.say(shell.renderer.dim("Switch user: :users then :as NAME.  Help: :help.  Try: /coach help"))

@@ -574,8 +574,11 @@ class Shell:
         if not rest:
             raise ShellError("Usage: :as <user id or name>   (:users lists them)")
         user_id = self.find_user(rest)
+        if user_id is None and re.fullmatch(r"[UW][A-Z0-9]{2,31}", rest.strip()):
+            user_id = rest.strip()  # someone new, by Slack id: the app meets them on their first request
+            self.fake.add_user(user_id, user_id)
         if user_id is None:
-            raise ShellError(f"No single user matches {rest!r}; :users lists them.")
+            raise ShellError(f"No single user matches {rest!r}; :users lists them (or give a new id: :as U0NEW).")
         if self.modals:
             self.modals.clear()
             self.hint("  (the open modal was closed)")
