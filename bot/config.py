@@ -19,11 +19,16 @@ class FollowUpRules(BaseModel):
 
 
 class Cadence(BaseModel):
-    """Days since the last face-to-face meeting at which a relationship is reported."""
+    """Days since the last face-to-face meeting at which a relationship is reported.
+
+    `role_thresholds` replaces `thresholds` for the buying roles it names (e.g. purchasers
+    checked every 60/180/365 days); key contacts in open deals also get `key_contact_days`.
+    """
 
     thresholds: list[int] = Field(default_factory=lambda: [30, 90, 180, 365])
     key_contact_days: int = 30  # decision makers and coaches in open deals
     key_roles: list[str] = Field(default_factory=lambda: ["decision_maker", "coach"])
+    role_thresholds: dict[str, list[int]] = Field(default_factory=dict)
 
 
 class Schedule(BaseModel):

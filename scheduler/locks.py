@@ -143,10 +143,13 @@ class Lock:
             return
         if self._conn is not None:
             try:
-                self._conn.execute(
+                unlocked = self._conn.execute(
                     text("SELECT pg_advisory_unlock(:ns, :key)"), {"ns": NAMESPACE, "key": _key(self.name)}
-                )
+                ).scalar()
                 self._conn.commit()
+                if unlocked:
+                    self._conn.close()  # holds no lock now: back to the pool
+                    self._conn = None
             except Exception:
                 pass
         if self._fd is not None:
@@ -157,7 +160,7 @@ class Lock:
     def _drop(self) -> None:
         if self._conn is not None:
             try:
-                self._conn.invalidate()  # never hand a connection that may hold a lock back to the pool
+                self._conn.invalidate()  # a connection that may still hold the lock never goes back to the pool
                 self._conn.close()
             except Exception:
                 pass

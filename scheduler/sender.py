@@ -53,7 +53,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.error import URLError
 
 from slack_sdk import WebClient
@@ -104,8 +104,8 @@ class Pacer:
     sender in the process (`Pacer.shared`), so concurrent jobs split the workspace's budget.
     """
 
-    _shared: dict[tuple[float, float], Pacer] = {}
-    _shared_lock = threading.Lock()
+    _shared: ClassVar[dict[tuple[float, float], Pacer]] = {}
+    _shared_lock: ClassVar[threading.Lock] = threading.Lock()
 
     def __init__(self, rate: float, channel_interval: float = 1.0, headroom: float = 0.02) -> None:
         self.spacing = (1.0 / rate) * (1 + headroom)
@@ -457,7 +457,9 @@ class Sender:
                     channel=target,
                     thread_ts=claim.thread_ts,
                     initial_comment=message.text or None,
-                    file_uploads=[{"filename": f.filename, "content": f.content, "title": f.title} for f in message.files],
+                    file_uploads=[
+                        {"filename": f.filename, "content": f.content, "title": f.title} for f in message.files
+                    ],
                 )
                 files = response.get("files") or [{}]
                 return target, f"file:{files[0].get('id', '')}"

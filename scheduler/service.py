@@ -15,6 +15,7 @@ by DM, at most once per job per day; `/healthz` and `pipeline-coach jobs list` s
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import signal
 import threading
@@ -221,10 +222,8 @@ class SchedulerService:
     def _tick(self, name: str) -> None:
         if not self.is_leader():
             return
-        try:
+        with contextlib.suppress(Exception):  # recorded and logged by run_job; the next tick tries again
             run_job(self.services, self.client, name, self.services.clock.now(), wait=False)
-        except Exception:
-            pass  # recorded and logged by run_job; the next tick tries again
 
     def _housekeeping(self) -> None:
         if not self.is_leader():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from datetime import timedelta
 
@@ -134,9 +135,15 @@ def test_thread_replies_and_files_resume_after_a_crash(
     assert parent.status == "sent" and parent.channel == "C0RECAP"
     with services.db.transaction() as session:  # a reply claimed, and posted, by a run that then died
         reply = ledger.claim(
-            session, team_id=TEAM, job="test-recap", recipient="C0RECAP", dedupe_key="W48:1",
-            at=clock.now(), channel_id="C0RECAP", thread_ts=parent.ts,
-        )  # fmt: skip
+            session,
+            team_id=TEAM,
+            job="test-recap",
+            recipient="C0RECAP",
+            dedupe_key="W48:1",
+            at=clock.now(),
+            channel_id="C0RECAP",
+            thread_ts=parent.ts,
+        )
     client.chat_postMessage(
         channel="C0RECAP", text="reply 1", thread_ts=parent.ts, metadata=ledger.metadata_for(reply.id, "test-recap")
     )
@@ -144,13 +151,21 @@ def test_thread_replies_and_files_resume_after_a_crash(
     sends = [
         Send(team_id=TEAM, recipient="C0RECAP", dedupe_key="W48", message=Message(text="Recap")),
         Send(
-            team_id=TEAM, recipient="C0RECAP", dedupe_key="W48:1", channel="C0RECAP",
-            thread_ts=parent.ts, message=Message(text="reply 1"),
-        ),  # fmt: skip
+            team_id=TEAM,
+            recipient="C0RECAP",
+            dedupe_key="W48:1",
+            channel="C0RECAP",
+            thread_ts=parent.ts,
+            message=Message(text="reply 1"),
+        ),
         Send(
-            team_id=TEAM, recipient="C0RECAP", dedupe_key="W48:2", channel="C0RECAP", thread_ts=parent.ts,
+            team_id=TEAM,
+            recipient="C0RECAP",
+            dedupe_key="W48:2",
+            channel="C0RECAP",
+            thread_ts=parent.ts,
             message=Message(text="the chart", files=[FileUpload("funnel-W48.png", b"\x89PNG...", "Funnel")]),
-        ),  # fmt: skip
+        ),
     ]
     results = again.deliver_all(sends)
     assert [r.status for r in results] == ["already_sent", "recovered", "sent"]
@@ -176,7 +191,7 @@ def test_a_permanent_slack_error_is_recorded_and_not_retried(
 def test_the_pacer_spaces_posts_per_channel_and_per_workspace() -> None:
     pacer = Pacer(rate=10, channel_interval=1.0, headroom=0)
     slots = [pacer.reserve("T1", f"C{i}") for i in range(5)]
-    gaps = [b - a for a, b in zip(slots, slots[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(slots)]
     assert all(abs(g - 0.1) < 1e-6 for g in gaps)
     same = [pacer.reserve("T2", "C1") for _ in range(3)]
     assert same[2] - same[0] == pytest.approx(2.0)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.commands import coach, pipeline
-from handlers.commands import visit
+from handlers.commands import checkin, coach, pipeline, visit
+from handlers.commands import coach_why as coach_why  # @subcommand words
 
 
 def register(app: App) -> None:
     coach.register(app)
     pipeline.register(app)
     visit.register(app)
+    checkin.register(app)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-
-from handlers.views import visit
+from handlers.views import checkin, visit
 
 
 def register(app: App) -> None:
     visit.register(app)
+    checkin.register(app)

@@ -1,0 +1,92 @@
+"""People and data for the scheduler tests, and a way to run a job as of an instant.
+
+People are created the way users appear (a signed `/checkin help` through the fake Slack, whose
+directory gives their time zone and locale); jobs run through `scheduler.service.run_job`,
+the same function the shell, `jobs run` and the background scheduler call.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from bot.app import services_of
+from bot.clock import ManualClock, zone
+from bot.devtools.driver import Driver
+from bot.devtools.fake_slack import FakeSlack, Message
+from bot.services import Services
+from bot.text import normalize
+from scheduler.service import run_job
+from storage.db import Database
+from storage.models import Account, Contact, FollowUp, Person
+
+
+def local(day: date, hhmm: str, tz: str) -> datetime:
+    """The UTC instant of `hhmm` on `day` in `tz` (what a wall clock there shows)."""
+    hours, minutes = (int(p) for p in hhmm.split(":"))
+    return datetime.combine(day, time(hours, minutes), tzinfo=zone(tz)).astimezone(UTC)
+
+
+def join(driver: Driver, user: str, name: str, *, tz: str, locale: str = "en-US") -> int:
+    """A person as the app first meets them; returns their person id."""
+    driver.fake.add_user(user, name, tz=tz, locale=locale)
+    driver.command(user, "/checkin", "help")
+    services = services_of(driver.app)
+    with services.db.transaction() as session:
+        return session.scalars(select(Person.id).where(Person.slack_user_id == user)).one()
+
+
+def client_for(fake: FakeSlack) -> WebClient:
+    return WebClient(token="xoxb-test-token", base_url=fake.api_url)
+
+
+def run(driver: Driver, job: str, at: datetime, clock: ManualClock | None = None) -> int:
+    """Run `job` as of `at` (moving the app's clock there first, as the shell does)."""
+    services: Services = services_of(driver.app)
+    if clock is not None:
+        clock.set(at)
+    return run_job(services, client_for(driver.fake), job, at)
+
+
+def dms(fake: FakeSlack, user: str, *, header: str | None = None) -> list[Message]:
+    """The bot's DMs to `user` (whose header contains `header`, if given)."""
+    found = [m for m in fake.dms_to(user) if not m.ephemeral]
+    if header is None:
+        return found
+    return [m for m in found if m.blocks and header in str(m.blocks[0].get("text", {}).get("text", ""))]
+
+
+def as_source(message: Message) -> dict[str, Any]:
+    return {"text": message.text, "blocks": message.blocks, "ts": message.ts}
+
+
+def account(db: Database, team_id: str, owner_id: int, name: str, **values: Any) -> int:
+    with db.transaction() as session:
+        row = Account(team_id=team_id, name=name, name_norm=normalize(name), owner_id=owner_id, **values)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def contact(db: Database, team_id: str, account_id: int, name: str, **values: Any) -> int:
+    with db.transaction() as session:
+        row = Contact(team_id=team_id, account_id=account_id, name=name, name_norm=normalize(name), **values)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def follow_up(db: Database, team_id: str, owner_id: int, text: str, due_at: datetime, **values: Any) -> int:
+    with db.transaction() as session:
+        values.setdefault("kind", "next_step")
+        row = FollowUp(team_id=team_id, owner_id=owner_id, text=text, due_at=due_at, status="open", **values)
+        session.add(row)
+        session.flush()
+        return row.id
+
+
+def days(n: int) -> timedelta:
+    return timedelta(days=n)
