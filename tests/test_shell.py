@@ -419,4 +419,4 @@ def test_clock_targets_and_scheduler_steps() -> None:
     short = steps(now, now + timedelta(hours=1))
     assert [s - now for s in short] == [timedelta(minutes=m) for m in (15, 30, 45, 60)]
     long = steps(now, now + timedelta(days=7))
-    assert len(long) <= 49 and long[-1] == now + timedelta(days=7)
+    assert len(long) <= 25 and long[-1] == now + timedelta(days=7)

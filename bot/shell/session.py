@@ -904,7 +904,7 @@ def user_words(name: str) -> list[str]:
 
 
 def steps(
-    start: datetime, end: datetime, *, every: timedelta = timedelta(minutes=15), most: int = 48
+    start: datetime, end: datetime, *, every: timedelta = timedelta(minutes=15), most: int = 24
 ) -> list[datetime]:
     """The instants to run due jobs at while the clock moves from `start` to `end`: every
     15 minutes, or coarser for long moves (at most `most` steps), ending at `end`. Jobs catch
