@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from slack_bolt import App
+from sqlalchemy import select
 
 from bot.app import services_of
 from bot.clock import ManualClock, zone
@@ -102,6 +103,12 @@ def manifest_names() -> tuple[list[str], list[str]]:
 
 
 class Shell:
+    """One terminal session: the current user, what is on screen, and the commands.
+
+    `handle(line)` runs one line (never raising); `run(lines)` runs a script. Numbered buttons
+    (`targets`) and modal fields (`fields`) always refer to the last screen shown.
+    """
+
     def __init__(
         self,
         *,
@@ -592,8 +599,6 @@ class Shell:
             self.hint(f"  {len(unread)} direct message(s) not shown yet: :inbox {len(unread)}")
 
     def _roles(self) -> dict[str, str]:
-        from sqlalchemy import select
-
         services = services_of(self.app)
         with services.db.transaction() as session:
             rows = session.execute(
