@@ -370,7 +370,7 @@ class Renderer:
         return [head, *self.option_lines(options, state, prefix="    ")]
 
     def option_lines(self, options: list[Json], state: Json | None = None, *, prefix: str = "") -> list[str]:
-        """Options numbered 1) 2)…, on one line when short, the chosen ones marked."""
+        """Options numbered 1) 2)…, the chosen ones marked ✓; short ones share lines."""
         chosen = {o.get("value") for o in (state or {}).get("selected_options") or []}
         if (state or {}).get("selected_option"):
             chosen.add(state["selected_option"].get("value"))  # type: ignore[index]
@@ -378,10 +378,15 @@ class Renderer:
             f"{i}) {self.text(opt.get('text'))}{' ✓' if opt.get('value') in chosen else ''}"
             for i, opt in enumerate(options, 1)
         ]
-        line = "  ".join(items)
-        if display_width(line) <= 90:
-            return [prefix + self.dim(line)]
-        return [prefix + self.dim(item) for item in items]
+        if max(display_width(item) for item in items) > 40:  # long ones read better one a line
+            return [prefix + self.dim(item) for item in items]
+        lines: list[str] = []
+        for item in items:  # short ones packed, up to 90 columns a line
+            if lines and display_width(lines[-1]) + 2 + display_width(item) <= 90:
+                lines[-1] += "  " + item
+            else:
+                lines.append(item)
+        return [prefix + self.dim(line) for line in lines]
 
     def _input(self, block: Json, out: Rendered, values: dict[str, dict[str, Json]], errors: dict[str, str]) -> None:
         element = block.get("element") or {}
