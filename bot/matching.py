@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -55,17 +55,22 @@ def _score(query: str, key: str) -> int:
         return CONTAINS
     if query.isascii() and key.isascii() and min(len(query), len(key)) >= 5:
         allowed = 1 if len(query) < 8 else 2
-        if Levenshtein.distance(query, key, score_cutoff=allowed) <= allowed:
+        # optimal string alignment: a swapped pair of letters ("Rioch") is one typo, not two
+        if OSA.distance(query, key, score_cutoff=allowed) <= allowed:
             return TYPO
         if fuzz.partial_ratio(query, key) >= 92 and len(query) >= 6:
             return TYPO
     return 0
 
 
-def find_accounts(session: Session, actor: Actor, text: str, *, limit: int = 5) -> list[Candidate]:
+def find_accounts(
+    session: Session, actor: Actor, text: str, *, limit: int = 5, exact_only: bool = False
+) -> list[Candidate]:
     """Accounts the actor may see whose name or alias matches `text`, best first.
 
     A single exact match (name or alias) is returned alone: that is what the rep meant.
+    `exact_only` skips the approximate pass (a scan of every visible account) for callers
+    that only try out candidate phrases.
     """
     query = normalize(text)
     if not query:
@@ -81,7 +86,7 @@ def find_accounts(session: Session, actor: Actor, text: str, *, limit: int = 5) 
     if len(exact_ids) == 1:
         ((account_id, name),) = exact_ids.items()
         return [Candidate(account_id, name, EXACT)]
-    if exact_ids:
+    if exact_ids or exact_only:
         return [Candidate(i, n, EXACT) for i, n in sorted(exact_ids.items())][:limit]
 
     scores: dict[int, Candidate] = {}

@@ -60,7 +60,12 @@ def test_chinese_example_matches_alias_and_contact_and_answers_in_chinese(driver
     driver.command("U2", "/visit", EXAMPLE_ZH)
 
     (visit,) = stored_visits(db)
-    assert (visit.account_id, visit.channel, visit.purpose, visit.next_step) == (ricoh, "in_person", "确认需求", "发方案")
+    assert (visit.account_id, visit.channel, visit.purpose, visit.next_step) == (
+        ricoh,
+        "in_person",
+        "确认需求",
+        "发方案",
+    )
     # 下周三 from Monday 23 Nov is Wednesday 2 Dec (next week's Wednesday), 18:00 Shanghai
     assert visit.next_step_due_at == datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
     assert [c.id for c in contacts_of(db, ricoh)] == [zhang]  # 张总 is 张伟: no new contact

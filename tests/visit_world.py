@@ -126,3 +126,50 @@ def reply_text(message: dict[str, Any]) -> str:
 
     walk(message.get("blocks") or [])
     return "\n".join(parts)
+
+
+def form_values(
+    *,
+    account: str | None = None,
+    contacts: list[str] | None = None,
+    levels: dict[int, str] | None = None,
+    new_contacts: str | None = None,
+    new_level: str | None = None,
+    channel: str = "in_person",
+    day: str | None = None,
+    purpose: str | None = None,
+    notes: str | None = None,
+    next_step: str | None = None,
+    due_date: str | None = None,
+    due_time: str | None = None,
+) -> dict[str, dict[str, Any]]:
+    """A visit form's `state.values` as Slack sends them on submission."""
+
+    def option(value: str | None) -> dict[str, Any] | None:
+        return {"text": {"type": "plain_text", "text": value}, "value": value} if value else None
+
+    values: dict[str, dict[str, Any]] = {
+        "account": {"visit_account": {"type": "external_select", "selected_option": option(account)}},
+        "contacts": {
+            "visit_contacts": {
+                "type": "multi_external_select",
+                "selected_options": [option(c) for c in contacts or []],
+            }
+        },
+        "new_contacts": {"visit_new_contacts": {"type": "plain_text_input", "value": new_contacts}},
+        "new_level": {"visit_level": {"type": "static_select", "selected_option": option(new_level)}},
+        "channel": {"visit_channel": {"type": "static_select", "selected_option": option(channel)}},
+        "date": {"visit_date": {"type": "datepicker", "selected_date": day}},
+        "purpose": {"visit_purpose": {"type": "plain_text_input", "value": purpose}},
+        "notes": {"visit_notes": {"type": "plain_text_input", "value": notes}},
+        "next_step": {"visit_next_step": {"type": "plain_text_input", "value": next_step}},
+        "next_due_date": {"visit_due_date": {"type": "datepicker", "selected_date": due_date}},
+        "next_due_time": {"visit_due_time": {"type": "timepicker", "selected_time": due_time}},
+    }
+    for contact_id, level in (levels or {}).items():
+        values[f"level_{contact_id}"] = {"visit_level": {"type": "static_select", "selected_option": option(level)}}
+    return values
+
+
+def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [e for b in message.get("blocks") or [] if b.get("type") == "actions" for e in b.get("elements") or []]

@@ -356,7 +356,7 @@ def account_name_from(phrase: str) -> str:
 
 def _existing_by_name(session: Session, actor: Actor, name: str) -> Account | None:
     """An account with exactly this name that appeared since the offer (a double click)."""
-    exact = [c for c in find_accounts(session, actor, name) if c.score == EXACT]
+    exact = find_accounts(session, actor, name, exact_only=True)
     return access_account(session, actor, exact[0].id) if len(exact) == 1 else None
 
 
@@ -369,7 +369,7 @@ def _match_account(
     words = first.split()
     # the whole first phrase, then fewer of its leading words: "Ricoh needs confirmed" → Ricoh
     for k in range(len(words), 0, -1):
-        exact = [c for c in find_accounts(session, actor, " ".join(words[:k])) if c.score == EXACT]
+        exact = find_accounts(session, actor, " ".join(words[:k]), exact_only=True)
         if len(exact) > 1:
             return AskAccount(parsed, " ".join(words[:k]), exact, Choices(), exact=True)
         if exact:
@@ -378,7 +378,7 @@ def _match_account(
     # words in another order: exactly one later phrase is an account ("面谈 理光")
     if not parsed.account_explicit:
         for index, phrase in enumerate(phrases[1:], start=1):
-            exact = [c for c in find_accounts(session, actor, phrase) if c.score == EXACT]
+            exact = find_accounts(session, actor, phrase, exact_only=True)
             if len(exact) == 1:
                 others = [p for i, p in enumerate(phrases) if i != index]
                 return access_account(session, actor, exact[0].id), [phrase, *others]

@@ -309,6 +309,16 @@ def _role_of(text: str) -> str | None:
     return None
 
 
+def _leading_role(text: str) -> tuple[str | None, str]:
+    """The role that `text` starts with, and the rest: "decision maker, CFO" → (dm, "CFO")."""
+    words = text.split()
+    for n in range(len(words), 0, -1):
+        role = _role_of(" ".join(words[:n]).rstrip(",;:"))
+        if role:
+            return role, clean_phrase(" ".join(words[n:]))
+    return None, clean_phrase(text)
+
+
 def _level_of(text: str) -> int | None:
     digits = re.search(r"-?\d+", text)
     if digits:
@@ -635,11 +645,14 @@ class _Builder:
             self.result.notes_phrases.append(inner)
             return
         contact = self.result.contacts[-1]
-        role = _role_of(inner)
-        if role:
-            self.result.contacts[-1] = ParsedContact(contact.name, role, contact.title)
-        elif is_meaningful(inner):
-            self.result.contacts[-1] = ParsedContact(contact.name, contact.role, clean_phrase(inner)[:120])
+        role, rest = _leading_role(inner)
+        title = contact.title
+        if rest and is_meaningful(rest):
+            if len(rest) <= 40 and not re.search(r"[:;]", rest):
+                title = clean_phrase(rest)[:120]  # "(CFO)", "(decision maker, CFO)"
+            else:
+                self.result.notes_phrases.append(rest)  # more than a title: keep it as notes
+        self.result.contacts[-1] = ParsedContact(contact.name, role or contact.role, title)
 
     # --- dates -------------------------------------------------------------------------------
     def finish(self, now: datetime) -> ParsedVisit:

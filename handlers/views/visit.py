@@ -31,7 +31,7 @@ from bot.visits.modal import (
     read_visit_form,
     visit_form,
 )
-from handlers._support import actor_or_apology, current_actor, send_ephemeral, services, user_errors
+from handlers._support import actor_or_apology, current_actor, ids_of, send_ephemeral, services, user_errors
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +73,7 @@ def notify(client: WebClient, user_id: str, channel_id: str | None, reply: Reply
             return
         except SlackApiError as exc:
             log.info("ephemeral to %s failed (%s); sending a DM", channel_id, exc.response.get("error"))
-    send_ephemeral(client, {"user_id": user_id}, reply)
+    send_ephemeral(client, {"user_id": user_id}, reply)  # no channel: a DM
 
 
 def handle_visit_submission(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
@@ -84,8 +84,7 @@ def handle_visit_submission(ack: Ack, body: dict[str, Any], client: WebClient, c
         ack(response_action="errors", errors=form.errors)
         return
     ack()
-    user_id = (body.get("user") or {}).get("id", "")
-    where = {"user_id": user_id, "channel_id": meta.channel_id}
+    where, user_id = _where(body, meta)
     summary = "\n".join(x for x in (form.visit.purpose, form.visit.notes, form.visit.next_step) if x)
     actor = actor_or_apology(context, client, where, summary)
     if actor is None:
@@ -106,6 +105,12 @@ def handle_visit_submission(ack: Ack, body: dict[str, Any], client: WebClient, c
         notify(client, user_id, meta.channel_id, reply)
 
 
+def _where(body: dict[str, Any], meta: FormMeta) -> tuple[dict[str, Any], str]:
+    """A request-like body for the rep who submitted, answering where the form was opened."""
+    team_id, user_id = ids_of(body)
+    return {"team_id": team_id, "user_id": user_id, "channel_id": meta.channel_id}, user_id
+
+
 def _with_permalink(client: WebClient, visit: ops.VisitInput, channel: str, ts: str) -> ops.VisitInput:
     try:
         link = client.chat_getPermalink(channel=channel, message_ts=ts).get("permalink")
@@ -124,8 +129,7 @@ def handle_follow_up_submission(ack: Ack, body: dict[str, Any], client: WebClien
         ack(response_action="errors", errors=errors or {"fu_date": t(meta.lang, "visit.modal.error.due_needed")})
         return
     ack()
-    user_id = (body.get("user") or {}).get("id", "")
-    where = {"user_id": user_id, "channel_id": meta.channel_id}
+    where, user_id = _where(body, meta)
     actor = actor_or_apology(context, client, where, text)
     if actor is None:
         return
