@@ -22,7 +22,7 @@ from bot import blocks as bk
 from bot.cli import main as cli_main
 from bot.clock import ManualClock
 from bot.devtools.driver import Driver
-from bot.devtools.fake_slack import FakeSlack
+from bot.devtools.fake_slack import FakeSlack, Message
 from bot.shell.forms import FieldError, parse_value
 from bot.shell.render import Renderer, display_width
 from bot.shell.session import Shell, steps
@@ -300,6 +300,27 @@ def test_modal_fields_by_label_and_bad_values(driver: Driver, fake_slack: FakeSl
     assert "is not a date" in said
     assert "There is no field (9)" in said
     assert "(modal closed)" in said and not shell.modals
+
+
+def test_a_failure_while_showing_something_is_one_line_and_the_shell_goes_on(
+    driver: Driver, fake_slack: FakeSlack, clock: ManualClock
+) -> None:
+    fake_slack.add_user("U1", "Ann Lee")
+    shell, out = _shell(driver, fake_slack, clock)
+    with fake_slack._lock:  # something Slack would never deliver: fields that are not a list
+        fake_slack.messages.append(
+            Message(
+                channel=fake_slack.dm_channel("U1"),
+                ts="1.000001",
+                text="odd",
+                blocks=[{"type": "section", "fields": 5}],
+            )
+        )
+    said = _said(shell, out, ":inbox", "/coach help")
+    errors = [line for line in said.splitlines() if "error" in line]
+    assert errors and all(e.startswith("  error: cannot show a message in DM") for e in errors)
+    assert "TypeError" in errors[0]
+    assert "Pipeline Coach admin commands" in said  # the reply after it is still shown
 
 
 # ----- the renderer and the parsers, on hand-built Block Kit -------------------------------------

@@ -812,8 +812,11 @@ class Shell:
             if message is not None and self._visible(message) and (channel, ts) not in fresh_keys:
                 self._add_message(batch, message, heading=f"{self._where(message)} · (updated)")
         if home_changed and self.home is not None:
-            rendered = self.renderer.view(self.home, first=batch.next_number)
-            batch.add(rendered, "▸ App Home", Surface("home", self.home))
+            try:
+                rendered = self.renderer.view(self.home, first=batch.next_number)
+                batch.add(rendered, "▸ App Home", Surface("home", self.home))
+            except Exception as exc:
+                batch.lines.append(f"  error: cannot show the App Home: {type(exc).__name__}: {exc}")
         if modal_changed:
             self._render_modal(batch, print_now=False)
         if others:
@@ -849,7 +852,11 @@ class Shell:
             "files": message.files,
         }
         heading = heading or self._where(message)
-        rendered = self.renderer.message(heading, data, first=batch.next_number)
+        try:
+            rendered = self.renderer.message(heading, data, first=batch.next_number)
+        except Exception as exc:  # one odd message must not hide the others
+            batch.lines.append(f"  error: cannot show a message in {self._where(message)}: {type(exc).__name__}: {exc}")
+            return
         for file in message.files:
             saved = self._save_file(file)
             if saved:
