@@ -331,6 +331,8 @@ class _Builder:
         self.counts: dict[str, int] = {}
         self.rep_contacts = 0  # per rep: the key account starts with its decision maker, 王军 / Olivia Hart
         self.met: dict[int, set[int]] = {}  # visit id → contacts met
+        self.changes: list[tuple[Deal, str | None, str, datetime]] = []  # stage history, written once deals have ids
+        self.reasons: list[tuple[Deal, str]] = []
 
     def _add(self, row: object) -> None:
         self.session.add(row)
@@ -439,6 +441,12 @@ class _Builder:
         low, high = ACTIVITY[user.profile]
         visited = [(a, c) for a, c in accounts if not a.is_lead and a.assigned_at < self.now - timedelta(days=60)]
         visits: list[Visit] = []
+        met_by_visit: list[list[Contact]] = []
+
+        def add(account: Account, when: datetime, channel: str, met: list[Contact]) -> None:
+            visits.append(self._visit(person, account, when, channel, user))
+            met_by_visit.append(met)
+
         # Anchors: each contact's last face-to-face meeting, exactly when the slot says.
         for account, contacts in accounts:
             for contact, days in contacts:
@@ -446,7 +454,7 @@ class _Builder:
                     continue
                 day = _weekday_on_or_before(today - timedelta(days=days))
                 when = _at(day, 10, 30, user.tz)
-                visits.append(self._visit(person, account, when, "in_person", [contact], user))
+                add(account, when, "in_person", [contact])
         # Six weeks of everyday activity; in-person visits only meet contacts whose last
         # meeting is no later than the visit, so the anchors stay the last meetings.
         for back in range(1, 43):
@@ -463,8 +471,20 @@ class _Builder:
                 else:
                     met = [c for c, _ in contacts if c.relationship_level >= 1]
                 met = self.rng.sample(met, min(len(met), self.rng.randint(1, 2))) if met else []
-                visits.append(self._visit(person, account, when, channel, met, user))
-        self.session.flush()
+                add(account, when, channel, met)
+        self.session.flush()  # one flush for all the visits: their ids, for who was met
+        for visit, met in zip(visits, met_by_visit, strict=True):
+            self.met[visit.id] = {c.id for c in met}
+            for contact in met:
+                self._add(
+                    VisitContact(
+                        team_id=self.team,
+                        visit_id=visit.id,
+                        contact_id=contact.id,
+                        level_before=contact.relationship_level,
+                        level_after=contact.relationship_level,
+                    )
+                )
         for account, contacts in accounts:
             mine = [v for v in visits if v.account_id == account.id]
             account.contact_count = len(mine)
@@ -479,9 +499,7 @@ class _Builder:
                     contact.last_touch_at = self.now - timedelta(days=12)
         return visits
 
-    def _visit(
-        self, person: Person, account: Account, when: datetime, channel: str, met: list[Contact], user: DemoUser
-    ) -> Visit:
+    def _visit(self, person: Person, account: Account, when: datetime, channel: str, user: DemoUser) -> Visit:
         """One visit; how often it has a purpose and a next step (effective) is the rep's process."""
         lang = _lang(user)
         purpose_rate, next_rate = EFFECTIVE[user.profile]
@@ -499,18 +517,6 @@ class _Builder:
             created_at=when,
         )
         self._add(visit)
-        self.session.flush()
-        self.met[visit.id] = {c.id for c in met}
-        for contact in met:
-            self._add(
-                VisitContact(
-                    team_id=self.team,
-                    visit_id=visit.id,
-                    contact_id=contact.id,
-                    level_before=contact.relationship_level,
-                    level_after=contact.relationship_level,
-                )
-            )
         return visit
 
     # ----- deals --------------------------------------------------------------------------
@@ -518,9 +524,25 @@ class _Builder:
         """The rep's deals as their coaching type would have them (DEAL_PLANS, EARLY_LOSSES)."""
         at_s, at_p = EARLY_LOSSES[user.profile]
         early = [("S", "lost", 3 - n % 2) for n in range(at_s)] + [("P", "lost", 3 - n % 2) for n in range(at_p)]
+        self.changes.clear()
+        self.reasons.clear()
         for i, (stage, status, index) in enumerate([*DEAL_PLANS[user.profile], *early]):
             title = DEAL_TITLES[lang][i % len(DEAL_TITLES[lang])]
             self._deal(user, person, accounts[index], title, stage, status, i, lang)
+        self.session.flush()  # the deals' ids, for their history
+        for deal, from_stage, to_stage, when in self.changes:
+            self._add(
+                StageChange(
+                    team_id=self.team,
+                    deal_id=deal.id,
+                    from_stage=from_stage,
+                    to_stage=to_stage,
+                    changed_at=when,
+                    changed_by_id=person.id,
+                )
+            )
+        for deal, reason in self.reasons:
+            self._add(DealReason(team_id=self.team, deal_id=deal.id, reason_key=reason))
 
     def _deal(
         self, user: DemoUser, person: Person, account: Account, title: str, stage: str, status: str, i: int, lang: str
@@ -563,33 +585,19 @@ class _Builder:
             created_at=created,
         )
         self._add(deal)
-        self.session.flush()
         when, previous = created, None
         for key, days in zip(path, step_days, strict=True):
-            self._change(deal, person, previous, key, when)
+            self.changes.append((deal, previous, key, when))
             deal.stage_entered_at = when
             previous = key
             when += timedelta(days=days)
         if status != "open":
             closed = self.now - timedelta(days=closed_ago)
-            self._change(deal, person, previous, status, closed)
+            self.changes.append((deal, previous, status, closed))
             deal.closed_at = closed
             if status == "lost":
-                for reason in LOSS_REASONS[i % len(LOSS_REASONS)]:
-                    self._add(DealReason(team_id=self.team, deal_id=deal.id, reason_key=reason))
+                self.reasons.extend((deal, reason) for reason in LOSS_REASONS[i % len(LOSS_REASONS)])
                 deal.lesson = LESSONS[lang][i % 2]
-
-    def _change(self, deal: Deal, person: Person, from_stage: str | None, to_stage: str, when: datetime) -> None:
-        self._add(
-            StageChange(
-                team_id=self.team,
-                deal_id=deal.id,
-                from_stage=from_stage,
-                to_stage=to_stage,
-                changed_at=when,
-                changed_by_id=person.id,
-            )
-        )
 
     # ----- follow-ups and check-ins --------------------------------------------------------
     def _follow_ups(
