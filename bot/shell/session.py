@@ -91,14 +91,20 @@ class Batch:
             self.surfaces.append((heading, surface))
 
 
-def manifest_names() -> tuple[list[str], list[str]]:
-    """Slash commands and shortcut callback ids declared in app_manifest.yml (if present)."""
+def manifest_names() -> tuple[list[str], dict[str, str]]:
+    """Slash commands, and shortcut callback ids with their type (global or message), as
+    declared in app_manifest.yml (empty when the file is not next to the package)."""
     path = Path(__file__).resolve().parents[2] / "app_manifest.yml"
     if not path.exists():
-        return [], []
+        return [], {}
     text = path.read_text(encoding="utf-8")
     commands = re.findall(r"^\s*-?\s*command:\s*(/\S+)", text, re.M)
-    shortcuts = re.findall(r"^\s*-?\s*callback_id:\s*([\w.:-]+)", text, re.M)
+    shortcuts: dict[str, str] = {}
+    for item in re.split(r"^\s*-\s", text, flags=re.M):  # one list item at a time
+        callback = re.search(r"^\s*callback_id:\s*([\w.:-]+)", item, re.M)
+        kind = re.search(r"^\s*type:\s*(global|message)\b", item, re.M)
+        if callback:
+            shortcuts[callback.group(1)] = kind.group(1) if kind else "global"
     return commands, shortcuts
 
 
@@ -620,21 +626,40 @@ class Shell:
         self.hint("  :as NAME switches (a first name is enough)")
 
     def cmd_shortcut(self, rest: str) -> None:
+        known = ", ".join(f"{name} ({kind})" for name, kind in self.shortcuts.items()) or "none declared"
         if not rest:
-            known = ", ".join(self.shortcuts) or "none declared"
             raise ShellError(f"Usage: :shortcut <callback_id> [message text]   Shortcuts: {known}")
         callback_id, _, text = rest.partition(" ")
-        if text.strip():
-            message = {"type": "message", "text": text.strip(), "ts": f"{self.clock.now().timestamp():.6f}"}
-            message["user"] = self.user_id
-            response = self.driver.message_shortcut(self.user_id, callback_id, message, channel_id=self.channel_id)
+        message = self._shortcut_message(callback_id, text.strip())
+        if message is not None:
+            channel = str(message.pop("channel", None) or self.channel_id)
+            response = self.driver.message_shortcut(self.user_id, callback_id, message, channel_id=channel)
         else:
             response = self.driver.shortcut(self.user_id, callback_id)
         if response.status == 404:
-            known = ", ".join(self.shortcuts) or "none declared"
             raise ShellError(f"The app has no listener for the shortcut {callback_id!r}. Shortcuts: {known}")
         self._show_ack(response)
         self.flush()
+
+    def _shortcut_message(self, callback_id: str, text: str) -> Json | None:
+        """The message a message shortcut runs on: the text given (as if the user had posted
+        it), else the last message shown; None for a global shortcut."""
+        if text:
+            ts = f"{self.clock.now().timestamp():.6f}"
+            return {"type": "message", "text": text, "ts": ts, "user": self.user_id}
+        if self.shortcuts.get(callback_id) != "message":
+            return None
+        shown = [s.data for _, s in self.surfaces if s.kind == "message"]
+        if not shown:
+            raise ShellError(f"{callback_id} runs on a message: :shortcut {callback_id} <message text>")
+        last = shown[-1]
+        return {
+            "type": "message",
+            "text": last.get("text", ""),
+            "ts": last.get("ts"),
+            "user": self.fake.bot_user_id,
+            "channel": last.get("channel"),
+        }
 
     # ----- time and the scheduler -----------------------------------------------------------
     def cmd_time(self, rest: str) -> None:
