@@ -230,3 +230,31 @@ def test_open_the_form_from_a_line_that_could_not_be_logged(driver: Driver, db: 
     assert blocks["date"]["element"]["initial_date"] == "2026-11-22"
     assert blocks["channel"]["element"]["initial_option"]["value"] == "informal"
     assert "Zhang" in blocks["new_contacts"]["element"]["initial_value"]
+
+
+def test_one_character_type_ahead_finds_accounts_and_contacts(driver: Driver, db: Database) -> None:
+    me = rep(db, driver, "U1", locale="zh-CN")
+    ricoh = account(db, me, "理光中国")
+    account(db, me, "Acme")
+    wang = contact(db, ricoh, "王军")
+    contact(db, ricoh, "李娜")
+    driver.command("U1", "/visit", "")
+    view = driver.last_view()
+    options = driver.suggest("U1", view, "account", "visit_account", "理").json()["options"]
+    assert [o["value"] for o in options] == [f"a:{ricoh}"]
+    chosen = _with_state(view, form_values(account=f"a:{ricoh}"))
+    options = driver.suggest("U1", chosen, "contacts", "visit_contacts", "王").json()["options"]
+    assert [o["value"] for o in options] == [f"c:{wang}"]
+
+
+def test_a_contact_of_another_account_saves_nothing_and_gives_the_text_back(driver: Driver, db: Database) -> None:
+    me = rep(db, driver, "U1")
+    ricoh = account(db, me, "Ricoh")
+    acme = account(db, me, "Acme")
+    li = contact(db, acme, "Li")
+    driver.command("U1", "/visit", "")
+    values = form_values(account=f"a:{ricoh}", contacts=[f"c:{li}"], day="2026-11-23", notes="long notes here")
+    driver.submit("U1", driver.last_view(), values)
+    assert count(db, Visit) == 0
+    reply = reply_text(driver.last_ephemeral("U1"))
+    assert "Nothing was saved" in reply and "long notes here" in reply

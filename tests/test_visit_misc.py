@@ -63,3 +63,12 @@ def test_lang_overrides_the_slack_locale(driver: Driver, db: Database) -> None:
     assert "English" in reply_text(driver.last_ephemeral("U1"))
     driver.command("U1", "/visit", "lang klingon")
     assert "Usage" in reply_text(driver.last_ephemeral("U1"))
+
+
+def test_a_line_without_a_channel_says_in_person_was_assumed(driver: Driver, db: Database) -> None:
+    me = rep(db, driver, "U1")
+    account(db, me, "Ricoh")
+    driver.command("U1", "/visit", "Ricoh")
+    assert "in person (assumed" in reply_text(driver.last_ephemeral("U1"))
+    driver.command("U1", "/visit", "Ricoh met Zhang")  # "met" says in person: nothing assumed
+    assert "assumed" not in reply_text(driver.last_ephemeral("U1"))

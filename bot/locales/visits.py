@@ -227,8 +227,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visit.modal.error.due_past": ("The due date has already passed.", "截止时间已经过去。"),
     "visit.modal.error.due_far": ("Keep next steps within a year.", "下一步请定在一年之内。"),
     "visit.modal.error.contacts_account": (
-        "Some of these contacts belong to another account.",
-        "其中有联系人属于其他客户。",
+        "Nothing was saved: some of the contacts you chose belong to another account than the one "
+        "you chose. Here is what you wrote in the form:",
+        "没有保存:选择的联系人中有的属于另一个客户。这是你在表单里填写的内容:",
     ),
     "visit.modal.error.new_contacts": ("Too many or too long names.", "姓名太多或太长。"),
     "visit.modal.no_account_contacts": ("Choose the account first", "请先选择客户"),

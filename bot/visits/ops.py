@@ -337,6 +337,12 @@ class AskStale(AccessError):
     message_key = "visit.ask.stale"
 
 
+class ContactElsewhere(AccessError):
+    """A contact chosen in the form belongs to another account (the account was changed after)."""
+
+    message_key = "visit.modal.error.contacts_account"
+
+
 def _clear_match(candidates: list[Candidate]) -> Candidate | None:
     """The one candidate we may use without asking: a single exact match, or a single
     candidate whose name starts with (or is contained in) what was typed; typos are asked."""
@@ -489,7 +495,7 @@ def _apply(
         if ci.contact_id is not None:
             contact = access_contact(session, actor, ci.contact_id)
             if contact.account_id != account.id:
-                raise AskStale()
+                raise ContactElsewhere()
             created = contact.id in created_ids
         else:
             name = clean_phrase(ci.name or "")[:200]
@@ -814,47 +820,49 @@ def visits_on_day(db: Database, actor: Actor, start: datetime, end: datetime) ->
 def account_choices(db: Database, actor: Actor, query: str, *, limit: int = 50) -> tuple[list[Candidate], bool]:
     """Accounts for the form's type-ahead, and whether one is exactly what was typed.
 
-    With a query: the matching accounts the actor may see. Without: the ones they visited
-    last, then the rest of their own, by name.
+    Without a query: the ones the actor visited last, then the rest of their own, by name. A
+    one-character query ("理", "R") filters that list; a longer one searches every account the
+    actor may see (names and aliases, tolerant of typos).
     """
+    key = normalize(query)
     with db.transaction() as session:
-        if query.strip():
+        if len(key) > 1:
             found = find_accounts(session, actor, query, limit=limit)
             return found, any(c.score == EXACT for c in found)
         recent = session.execute(
-            select(Account.id, Account.name)
+            select(Account.id, Account.name, Account.name_norm)
             .join(Visit, Visit.account_id == Account.id)
             .where(Visit.team_id == actor.team_id, Visit.rep_id == actor.person_id, Account.archived_at.is_(None))
-            .group_by(Account.id, Account.name)
+            .group_by(Account.id, Account.name, Account.name_norm)
             .order_by(func.max(Visit.occurred_at).desc())
-            .limit(limit)
+            .limit(500)
         ).all()
         seen = {row.id for row in recent}
         own = session.execute(
-            select(Account.id, Account.name)
+            select(Account.id, Account.name, Account.name_norm)
             .where(
                 Account.team_id == actor.team_id,
                 Account.owner_id == actor.person_id,
                 Account.archived_at.is_(None),
             )
             .order_by(Account.name)
-            .limit(limit)
+            .limit(500)
         ).all()
-        rows = [*recent, *(r for r in own if r.id not in seen)][:limit]
-        return [Candidate(row.id, row.name, 0) for row in rows], False
+        rows = [r for r in [*recent, *(r for r in own if r.id not in seen)] if key in r.name_norm][:limit]
+        return [Candidate(row.id, row.name, EXACT if row.name_norm == key else 0) for row in rows], False
 
 
 def contact_choices(db: Database, actor: Actor, account_id: object, query: str, *, limit: int = 50) -> list[Contact]:
-    """Contacts of one account (that the actor may see) for the form's type-ahead."""
+    """Contacts of one account (that the actor may see) for the form's type-ahead: names that
+    contain what was typed (a surname is enough), then approximate matches."""
+    key = normalize(query)
     with db.transaction() as session:
         account = access_account(session, actor, account_id)
-        if query.strip():
-            ids = [c.id for c in find_contacts(session, actor.team_id, account.id, query, limit=limit)]
-            rows = session.scalars(select(Contact).where(Contact.id.in_(ids))).all() if ids else []
-            return sorted(rows, key=lambda c: ids.index(c.id))
-        return list(
-            session.scalars(select(Contact).where(Contact.account_id == account.id).order_by(Contact.name).limit(limit))
-        )
+        contacts = list(session.scalars(select(Contact).where(Contact.account_id == account.id).order_by(Contact.name)))
+        if not key:
+            return contacts[:limit]
+        close = {c.id for c in find_contacts(session, actor.team_id, account.id, query, limit=limit)}
+        return [c for c in contacts if key in c.name_norm or c.id in close][:limit]
 
 
 def clear_account_for(

@@ -19,7 +19,7 @@ from bot import blocks as bk
 from bot.access import AccessError
 from bot.actor import Actor
 from bot.i18n import t
-from bot.reply import Reply
+from bot.reply import Reply, echo_reply
 from bot.visits import ops, render
 from bot.visits.modal import (
     CALLBACK,
@@ -95,13 +95,16 @@ def handle_visit_submission(ack: Ack, body: dict[str, Any], client: WebClient, c
         if meta.message_channel and meta.message_ts:
             visit = _with_permalink(client, visit, meta.message_channel, meta.message_ts)
         now = svc.clock.now()
-        if meta.visit_id is not None:
-            logged = ops.do_update_visit(svc.db, actor, meta.visit_id, visit, now=now)
-            reply = render.render_logged(actor.lang, actor.tz, logged, updated=True)
-        else:
-            key = f"view:{view.get('id')}" if view.get("id") else None
-            logged = ops.do_log_visit(svc.db, actor, visit, now=now, request_key=key)
-            reply = render.render_logged(actor.lang, actor.tz, logged)
+        try:
+            if meta.visit_id is not None:
+                logged = ops.do_update_visit(svc.db, actor, meta.visit_id, visit, now=now)
+                reply = render.render_logged(actor.lang, actor.tz, logged, updated=True)
+            else:
+                key = f"view:{view.get('id')}" if view.get("id") else None
+                logged = ops.do_log_visit(svc.db, actor, visit, now=now, request_key=key)
+                reply = render.render_logged(actor.lang, actor.tz, logged)
+        except ops.ContactElsewhere as exc:
+            reply = echo_reply(actor.lang, exc.message_key, summary)  # the form is gone: give its text back
         notify(client, user_id, meta.channel_id, reply)
 
 
@@ -158,7 +161,7 @@ def handle_account_options(ack: Ack, body: dict[str, Any], client: WebClient, co
         ack(options=[])
         return
     options = [bk.option(c.name, f"a:{c.id}") for c in found[:99]]
-    if query and not exact:
+    if len(query) > 1 and not exact:  # one character is a filter, not a name
         options.append(bk.option(t(actor.lang, "visit.modal.create_option", text=query[:50]), f"new:{query}"))
     ack(options=options)
 
