@@ -25,7 +25,7 @@ from bot.devtools.driver import Driver
 from bot.devtools.fake_slack import FakeSlack, Message
 from bot.shell.forms import FieldError, parse_value
 from bot.shell.render import Renderer, display_width
-from bot.shell.session import Shell, steps
+from bot.shell.session import Shell, manifest_names, steps
 from bot.shell.timeparse import parse_clock_target
 from storage.db import Database
 from storage.models import Contact, Deal, DealReason, FollowUp, Person, StageChange, Visit
@@ -441,3 +441,15 @@ def test_clock_targets_and_scheduler_steps() -> None:
     assert [s - now for s in short] == [timedelta(minutes=m) for m in (15, 30, 45, 60)]
     long = steps(now, now + timedelta(days=7))
     assert len(long) <= 25 and long[-1] == now + timedelta(days=7)
+
+
+def test_manifest_names_read_commands_and_shortcut_types(tmp_path: Path) -> None:
+    manifest = tmp_path / "app_manifest.yml"
+    manifest.write_text(
+        "features:\n  slash_commands:\n    - command: /visit\n      url: x\n    - command: /deal\n"
+        "  shortcuts:\n    - name: A\n      type: message\n      callback_id: a_msg\n"
+        "    - callback_id: b_global\n      name: B\n      type: global\n",
+        encoding="utf-8",
+    )
+    assert manifest_names(manifest) == (["/visit", "/deal"], {"a_msg": "message", "b_global": "global"})
+    assert manifest_names(tmp_path / "missing.yml") == ([], {})

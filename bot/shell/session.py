@@ -91,10 +91,10 @@ class Batch:
             self.surfaces.append((heading, surface))
 
 
-def manifest_names() -> tuple[list[str], dict[str, str]]:
+def manifest_names(path: Path | None = None) -> tuple[list[str], dict[str, str]]:
     """Slash commands, and shortcut callback ids with their type (global or message), as
     declared in app_manifest.yml (empty when the file is not next to the package)."""
-    path = Path(__file__).resolve().parents[2] / "app_manifest.yml"
+    path = path or Path(__file__).resolve().parents[2] / "app_manifest.yml"
     if not path.exists():
         return [], {}
     text = path.read_text(encoding="utf-8")
