@@ -750,10 +750,19 @@ class Shell:
             self.hint("  No scheduled jobs are registered yet.")
             return
         width = max(len(n) for n in jobs)
+        started = self._last_started()
         for name, job in sorted(jobs.items()):
             minutes = int(job.interval.total_seconds() // 60)
-            self.say(INDENT + f"{name:<{width}}  every {minutes:>4} min  {job.description}")
+            last = started.get(name)
+            ran = f"last ran {self._local(last)}" if last else "not run yet"
+            self.say(INDENT + f"{name:<{width}}  every {minutes:>3} min  {ran:<25}  {job.description}")
         self.hint("  :jobs run NAME runs one at the shell's clock; :time +1h runs whatever falls due")
+
+    def _last_started(self) -> dict[str, datetime]:
+        service = self._scheduler()
+        if service is None or not hasattr(service, "last_started"):
+            return {}
+        return {k: v for k, v in service.last_started(services_of(self.app).db).items() if v is not None}
 
     def cmd_help(self, rest: str) -> None:
         self.say(HELP)
