@@ -52,19 +52,25 @@ def cooling_contacts(
 ) -> tuple[int, list[CoolingContact]]:
     """Contacts on accounts owned by `owner_ids` (None: the workspace) that are overdue for a
     face-to-face meeting: (how many, the `limit` most urgent: key contacts first, then the
-    longest unmet). Archived accounts are left out."""
-    open_deal = exists().where(Deal.account_id == Account.id, Deal.status == "open")
+    longest unmet). Archived accounts are left out.
+
+    The owners' accounts are picked first (`ix_accounts_team_owner`) and their contacts reached
+    through `ix_contacts_account`, so one rep's list costs what their accounts hold, not what
+    the workspace holds."""
+    open_deal = exists().where(Deal.account_id == Contact.account_id, Deal.status == "open")
     key = and_(Contact.buying_role.in_(cadence.key_roles), open_deal)
     met = Contact.last_face_to_face_at
     overdue = or_(
         and_(key, or_(met.is_(None), met < now - timedelta(days=cadence.key_contact_days))),
         and_(not_(key), met < now - timedelta(days=other_contact_days(cadence))),
     )
-    conditions = [Contact.team_id == team_id, Account.archived_at.is_(None), overdue]
+    accounts = select(Account.id).where(Account.team_id == team_id, Account.archived_at.is_(None))
     if owner_ids is not None:
-        conditions.append(Account.owner_id.in_(sorted(owner_ids)))
-    base = select(func.count()).select_from(Contact).join(Account, Account.id == Contact.account_id)
-    total = int(session.scalar(base.where(*conditions)) or 0)
+        accounts = accounts.where(Account.owner_id.in_(sorted(owner_ids)))
+    conditions = [Contact.account_id.in_(accounts), overdue]
+    if owner_ids is None:
+        conditions.append(Contact.team_id == team_id)
+    total = int(session.scalar(select(func.count()).select_from(Contact).where(*conditions)) or 0)
     if not total or limit <= 0:
         return total, []
     is_key = case((key, 1), else_=0)

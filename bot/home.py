@@ -157,7 +157,7 @@ def load_home(session: Session, actor: Actor, now: datetime, mode: Mode = "me") 
         return HomeData(mode, True, currency, day, team.pipeline, team.forecast, stale, team_view=team, names=names)
     mine = {actor.person_id}
     period = an.Period.last_days(now, CONVERSION_DAYS)
-    compared = an.compare_reps(session, actor.team_id, peer_ids(session, actor), period, reps=mine)
+    compared = an.compare_reps(session, actor.team_id, peer_ids(session, actor), period, reps=mine, with_medians=False)
     return HomeData(
         mode,
         actor.is_manager,

@@ -148,16 +148,17 @@ def conversion_lines(lang: Lang, mine: an.Conversion, team: an.Conversion | None
                 )
             )
         elif step.decided:
-            lines.append(
-                t(
-                    lang,
-                    "pipeline.conversion.step",
-                    step=label,
-                    rate=pct(step.rate),
-                    advanced=step.advanced,
-                    decided=step.decided,
-                )
+            line = t(
+                lang,
+                "pipeline.conversion.step",
+                step=label,
+                rate=pct(step.rate),
+                advanced=step.advanced,
+                decided=step.decided,
             )
+            if step.median_days is not None:
+                line += t(lang, "pipeline.conversion.median", days=f"{step.median_days:g}")
+            lines.append(line)
     return lines or [t(lang, "pipeline.conversion.none")]
 
 
@@ -250,7 +251,7 @@ def load_person_pipeline(
     rep = team = None
     if compare_with is not None:
         period = an.Period.last_days(now, CONVERSION_DAYS)
-        compared = an.compare_reps(session, team_id, compare_with, period, reps=ids)
+        compared = an.compare_reps(session, team_id, compare_with, period, reps=ids, with_medians=False)
         rep, team = compared.reps[person_id], compared.team
     return PersonPipeline(
         pipeline=an.open_pipeline(session, team_id, ids),

@@ -192,6 +192,12 @@ def _medians(rows: Iterable[q.StayRow]) -> dict[str, float | None]:
     return {key: _median(h) for key, h in histograms.items()}
 
 
+def _stays(
+    session: Session, team_id: str, person_ids: Collection[int] | None, stages: list[StageInfo], period: Period
+) -> list[q.StayRow]:
+    return q.stay_rows(session, team_id, person_ids, [s.key for s in stages], period.start, period.end)
+
+
 def _closed(rows: Iterable[q.ClosedRow]) -> dict[str, tuple[int, Decimal]]:
     totals: dict[str, tuple[int, Decimal]] = {}
     for row in rows:
@@ -208,13 +214,21 @@ def _conversion(
     return Conversion(period, steps, won, lost, won_amount, lost_amount, threshold)
 
 
-def conversion(session: Session, team_id: str, person_ids: Collection[int] | None, period: Period) -> Conversion:
+def conversion(
+    session: Session,
+    team_id: str,
+    person_ids: Collection[int] | None,
+    period: Period,
+    *,
+    with_medians: bool = True,
+) -> Conversion:
     """Stage-to-stage conversion, median days in stage and closed deals over `period` for the
-    deals owned by `person_ids` (None: the whole workspace). Definitions: module docstring."""
+    deals owned by `person_ids` (None: the whole workspace). Definitions: module docstring.
+    `with_medians=False` leaves the median days out (None): they cost more than the rest."""
     stages = load_stages(session, team_id)
     threshold = workspace_config(session, team_id).small_sample_closed_deals
     rows = q.progress_rows(session, team_id, person_ids, positions(stages), period.start, period.end)
-    stays = q.stay_rows(session, team_id, person_ids, [s.key for s in stages], period.start, period.end)
+    stays = _stays(session, team_id, person_ids, stages, period) if with_medians else []
     closed = q.closed_rows(session, team_id, person_ids, period.start, period.end)
     return _conversion(period, _steps(stages, rows, _medians(stays)), _closed(closed), threshold)
 
@@ -249,6 +263,7 @@ def compare_reps(
     period: Period,
     *,
     reps: Collection[int] | None = None,
+    with_medians: bool = True,
 ) -> TeamConversion:
     """Each rep's conversion against the team's over `period`.
 
@@ -256,12 +271,13 @@ def compare_reps(
     step is all its advanced deals over all its decided deals (not an average of the reps'
     rates, so a rep with two deals does not weigh like one with two hundred). `reps` picks
     whose rows to return (default: every id in `person_ids`, or every owner found). One query
-    per figure for the whole team, whatever its size.
+    per figure for the whole team, whatever its size. `with_medians=False` skips the team's
+    median days in stage (the costliest figure) for views that do not show them.
     """
     stages = load_stages(session, team_id)
     threshold = workspace_config(session, team_id).small_sample_closed_deals
     progress = q.progress_rows(session, team_id, person_ids, positions(stages), period.start, period.end, by_owner=True)
-    stays = q.stay_rows(session, team_id, person_ids, [s.key for s in stages], period.start, period.end)
+    stays = _stays(session, team_id, person_ids, stages, period) if with_medians else []
     closed = q.closed_rows(session, team_id, person_ids, period.start, period.end, by_owner=True)
     team = _conversion(period, _steps(stages, progress, _medians(stays)), _closed(closed), threshold)
 

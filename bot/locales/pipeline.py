@@ -62,6 +62,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{step}: *{rate}* ({advanced} of {decided})",
         "{step}:*{rate}*({decided} 个中 {advanced} 个)",
     ),
+    "pipeline.conversion.median": (" · median {days} days in stage", " · 阶段停留中位数 {days} 天"),
     "pipeline.conversion.vs_team": ("{step}: *{rate}* · team {team}", "{step}:*{rate}* · 团队 {team}"),
     "pipeline.conversion.none": ("No stage moves in this period yet.", "这段时间还没有阶段推进记录。"),
     "pipeline.conversion.small_sample": (

@@ -32,6 +32,8 @@ class Deal(TenantMixin, CreatedAtMixin, Base):
         Index("ix_deals_team_owner_status", "team_id", "owner_id", "status"),
         Index("ix_deals_team_status_close", "team_id", "status", "expected_close"),
         Index("ix_deals_account", "account_id"),
+        # Deals closed in a period by one team's owners (funnel analytics, win/loss).
+        Index("ix_deals_team_owner_closed", "team_id", "owner_id", "closed_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -76,6 +78,9 @@ class StageChange(TenantMixin, Base):
     __table_args__ = (
         Index("ix_stage_changes_team_changed", "team_id", "changed_at"),
         Index("ix_stage_changes_deal_changed", "deal_id", "changed_at"),
+        # Covers the funnel analytics (storage/queries/funnel.py): a deal's history in order
+        # without touching the table, for one team's deals or the whole workspace.
+        Index("ix_stage_changes_team_deal", "team_id", "deal_id", "changed_at", "to_stage"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

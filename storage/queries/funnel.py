@@ -89,9 +89,27 @@ def _money(value: object) -> Decimal:
     return Decimal(str(value)) if value is not None else Decimal(0)
 
 
-def _changes_in_period(team_id: str, start: datetime, end: datetime) -> Select[tuple[int]]:
-    """Ids of the deals that moved in [start, end): the only ones whose journey can count."""
-    return select(_sc.deal_id).where(_sc.team_id == team_id, _sc.changed_at >= start, _sc.changed_at < end)
+def _history(
+    columns: list, team_id: str, person_ids: Collection[int] | None, end: datetime, *, by_owner: bool
+) -> tuple[Select, list]:
+    """SELECT `columns` FROM the stage changes before `end` of the deals in scope, and the
+    columns to GROUP BY for one row per deal.
+
+    For some people (or per owner) the statement starts from their deals
+    (`ix_deals_team_owner_*`) and reaches each deal's history through the covering index
+    `ix_stage_changes_team_deal`, grouped in (owner, deal) order; for the whole workspace it
+    reads that index alone, in deal order. Both planners take these paths, so a 50-rep team
+    costs its own deals, not the workspace's.
+    """
+    owner_filter = owned_by(_d.owner_id, person_ids)
+    if owner_filter is None and not by_owner:
+        query = select(*columns).where(_sc.team_id == team_id, _sc.changed_at < end)
+        return query, [_sc.deal_id]
+    joined = Deal.__table__.join(StageChange.__table__, and_(_sc.team_id == _d.team_id, _sc.deal_id == _d.id))
+    query = select(*columns).select_from(joined).where(_d.team_id == team_id, _sc.changed_at < end)
+    if owner_filter is not None:
+        query = query.where(owner_filter)
+    return query, [_d.owner_id, _d.id]
 
 
 def progress_rows(
@@ -111,31 +129,18 @@ def progress_rows(
     journey; the rows returned are few (stages² × 2, times owners).
     """
     pos = lookup(_sc.to_stage, positions)
-    per_deal = (
-        select(
-            _sc.deal_id,
-            func.max(case((_sc.changed_at < start, pos))).label("hw_start"),
-            func.max(pos).label("hw_end"),
-            func.max(case((_sc.to_stage == "lost", _sc.changed_at))).label("lost_at"),
-            func.max(case((_sc.to_stage != "lost", _sc.changed_at))).label("moved_at"),
-        )
-        .where(
-            _sc.team_id == team_id,
-            _sc.changed_at < end,
-            _sc.deal_id.in_(_changes_in_period(team_id, start, end)),
-        )
-        .group_by(_sc.deal_id)
-    )
-    owner_filter = owned_by(_d.owner_id, person_ids)
-    if by_owner or owner_filter is not None:
-        per_deal = per_deal.join(Deal.__table__, _d.id == _sc.deal_id).add_columns(_d.owner_id).group_by(_d.owner_id)
-        if owner_filter is not None:
-            per_deal = per_deal.where(owner_filter)
+    columns = [
+        func.max(case((_sc.changed_at < start, pos))).label("hw_start"),
+        func.max(pos).label("hw_end"),
+        func.max(case((_sc.to_stage == "lost", _sc.changed_at))).label("lost_at"),
+        func.max(_sc.changed_at).label("last_at"),
+    ]
+    if by_owner:
+        columns.append(_d.owner_id)
+    history, per_deal_keys = _history(columns, team_id, person_ids, end, by_owner=by_owner)
+    per_deal = history.group_by(*per_deal_keys).having(func.max(_sc.changed_at) >= start)
     deal = per_deal.subquery()
-    lost = case(
-        (and_(deal.c.lost_at.is_not(None), or_(deal.c.moved_at.is_(None), deal.c.lost_at >= deal.c.moved_at)), 1),
-        else_=0,
-    )
+    lost = case((deal.c.lost_at == deal.c.last_at, 1), else_=0)  # its last move was the loss
     owner = deal.c.owner_id if by_owner else None
     keys = [c for c in (owner, deal.c.hw_start, deal.c.hw_end, lost) if c is not None]
     query = select(*keys, func.count()).group_by(*keys)
@@ -163,17 +168,13 @@ def stay_rows(
     running are not here (they are the stale-deal list's business). Returned as a histogram of
     whole days, so the median is computed without shipping every stay.
     """
+    # Ties (two moves in the same instant) are ordered by stage key, which the covering index
+    # holds, so the window reads the index in order instead of sorting the rows.
     left_at = func.lead(_sc.changed_at, type_=StageChange.changed_at.type).over(
-        partition_by=_sc.deal_id, order_by=(_sc.changed_at, _sc.id)
+        partition_by=_sc.deal_id, order_by=(_sc.changed_at, _sc.to_stage)
     )
-    inner = select(_sc.to_stage.label("stage_key"), _sc.changed_at.label("entered_at"), left_at.label("left_at")).where(
-        _sc.team_id == team_id,
-        _sc.changed_at < end,
-        _sc.deal_id.in_(_changes_in_period(team_id, start, end)),
-    )
-    owner_filter = owned_by(_d.owner_id, person_ids)
-    if owner_filter is not None:
-        inner = inner.join(Deal.__table__, _d.id == _sc.deal_id).where(owner_filter)
+    columns = [_sc.to_stage.label("stage_key"), _sc.changed_at.label("entered_at"), left_at.label("left_at")]
+    inner, _ = _history(columns, team_id, person_ids, end, by_owner=False)
     stay = inner.subquery()
     days = days_between(stay.c.entered_at, stay.c.left_at)
     query = (

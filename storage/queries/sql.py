@@ -35,7 +35,7 @@ def _days_between_sqlite(element: days_between, compiler: SQLCompiler, **kw: Any
 @compiles(days_between, "postgresql")
 def _days_between_pg(element: days_between, compiler: SQLCompiler, **kw: Any) -> str:
     a, b = (compiler.process(c, **kw) for c in element.clauses)
-    return f"CAST(FLOOR(EXTRACT(EPOCH FROM ({b} - {a})) / 86400) AS INTEGER)"
+    return f"CAST(FLOOR(date_part('epoch', {b} - {a}) / 86400) AS INTEGER)"
 
 
 def instant(value: datetime) -> ColumnElement[datetime]:

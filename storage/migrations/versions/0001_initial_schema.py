@@ -467,6 +467,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("deals", schema=None) as batch_op:
         batch_op.create_index("ix_deals_account", ["account_id"], unique=False)
+        batch_op.create_index("ix_deals_team_owner_closed", ["team_id", "owner_id", "closed_at"], unique=False)
         batch_op.create_index("ix_deals_team_owner_status", ["team_id", "owner_id", "status"], unique=False)
         batch_op.create_index("ix_deals_team_status_close", ["team_id", "status", "expected_close"], unique=False)
 
@@ -508,6 +509,9 @@ def upgrade() -> None:
     with op.batch_alter_table("stage_changes", schema=None) as batch_op:
         batch_op.create_index("ix_stage_changes_deal_changed", ["deal_id", "changed_at"], unique=False)
         batch_op.create_index("ix_stage_changes_team_changed", ["team_id", "changed_at"], unique=False)
+        batch_op.create_index(
+            "ix_stage_changes_team_deal", ["team_id", "deal_id", "changed_at", "to_stage"], unique=False
+        )
 
     op.create_table(
         "visits",
@@ -637,6 +641,7 @@ def downgrade() -> None:
 
     op.drop_table("visits")
     with op.batch_alter_table("stage_changes", schema=None) as batch_op:
+        batch_op.drop_index("ix_stage_changes_team_deal")
         batch_op.drop_index("ix_stage_changes_team_changed")
         batch_op.drop_index("ix_stage_changes_deal_changed")
 
@@ -645,6 +650,7 @@ def downgrade() -> None:
     with op.batch_alter_table("deals", schema=None) as batch_op:
         batch_op.drop_index("ix_deals_team_status_close")
         batch_op.drop_index("ix_deals_team_owner_status")
+        batch_op.drop_index("ix_deals_team_owner_closed")
         batch_op.drop_index("ix_deals_account")
 
     op.drop_table("deals")
