@@ -1,17 +1,39 @@
-"""What the sweeps share: the workspaces to cover, and one message per person as a `Send`."""
+"""What the sweeps share: the workspaces to cover, and the plan → send split.
+
+Each job has a `plan(session, team_id, at)` that selects (set-based) and renders what is due in
+one workspace, as `Planned` messages, inside one transaction and without Slack, and a sweep
+that hands them to the sender (`deliver_planned`): sent, or recorded as held on days off. The
+benchmark times `plan` alone (bench/bench_scheduler.py).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.install import active_workspaces
 from bot.notify import Due
 from bot.services import Services
 from scheduler.registry import JobContext
 from scheduler.sender import Message, Send
+
+Plan = Callable[[Session, str, datetime], list["Planned"]]
+
+
+@dataclass
+class Planned:
+    """One person's message of the day for a job (or, when `due.held`, the message held back)."""
+
+    due: Due
+    text: str
+    blocks: list[dict[str, Any]]
+    summary: str
+    items: Sequence[str] = field(default_factory=list)
 
 
 def workspaces(services: Services) -> list[str]:
@@ -20,36 +42,33 @@ def workspaces(services: Services) -> list[str]:
         return list(session.scalars(select(active_workspaces().subquery().c.team_id)))
 
 
-def send_or_hold(
-    ctx: JobContext,
-    sends: list[Send],
-    team_id: str,
-    due: Due,
-    text: str,
-    blocks: list[dict[str, Any]],
-    *,
-    summary: str,
-    items: Sequence[str],
-) -> None:
-    """Queue today's message for `due`, or record it as held (time off, holiday, weekend)."""
-    if due.held:
-        ctx.sender.hold(
-            team_id=team_id,
-            recipient=due.user_id,
-            dedupe_key=due.dedupe_key,
-            reason=due.held,
-            summary=summary,
-            items=items,
-        )
-        return
-    sends.append(
-        Send(
-            team_id=team_id,
-            recipient=due.user_id,
-            dedupe_key=due.dedupe_key,
-            message=Message(text=text, blocks=blocks),
-            channel=due.dm_channel_id,
-            summary=summary,
-            items=list(items),
-        )
-    )
+def deliver_planned(ctx: JobContext, plan: Plan) -> int:
+    """Plan each workspace's messages, then send them (or record them held); messages sent."""
+    sends: list[Send] = []
+    for team_id in workspaces(ctx.services):
+        with ctx.services.db.transaction() as session:
+            planned = plan(session, team_id, ctx.at)
+        for p in planned:
+            if p.due.held:
+                ctx.sender.hold(
+                    team_id=team_id,
+                    recipient=p.due.user_id,
+                    dedupe_key=p.due.dedupe_key,
+                    reason=p.due.held,
+                    summary=p.summary,
+                    items=p.items,
+                )
+                continue
+            sends.append(
+                Send(
+                    team_id=team_id,
+                    recipient=p.due.user_id,
+                    dedupe_key=p.due.dedupe_key,
+                    message=Message(text=p.text, blocks=p.blocks),
+                    channel=p.due.dm_channel_id,
+                    summary=p.summary,
+                    items=list(p.items),
+                )
+            )
+    ctx.sender.deliver_all(sends)
+    return ctx.sender.sent

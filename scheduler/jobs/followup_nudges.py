@@ -7,32 +7,36 @@ them too. Sent from `NUDGE_FROM` local time on working days; on days off it is h
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
 from bot.followups import apply_rules, overdue_by_owner
 from bot.i18n import t
 from bot.notify import FOLLOWUP_NUDGES, due_people
 from bot.nudges import follow_up_nudge
 from bot.people import workspace_config
-from scheduler.jobs._common import send_or_hold, workspaces
+from scheduler.jobs._common import Planned, deliver_planned
 from scheduler.registry import JobContext, job
-from scheduler.sender import Send
+
+
+def plan(session: Session, team_id: str, at: datetime) -> list[Planned]:
+    config = workspace_config(session, team_id)
+    due = due_people(session, team_id, FOLLOWUP_NUDGES, at, config=config)
+    ids = [d.person_id for d in due]
+    apply_rules(session, team_id, config, at, ids)
+    overdue = overdue_by_owner(session, team_id, ids, at)
+    planned = []
+    for d in due:
+        if d.person_id not in overdue:
+            continue
+        total, items = overdue[d.person_id]
+        text, blocks = follow_up_nudge(d.lang, d.local_date, total, items, d.tz, at)
+        summary = t(d.lang, "nudge.summary", count=total)
+        planned.append(Planned(d, text, blocks, summary, [f"fu:{i.id}" for i in items]))
+    return planned
 
 
 @job(FOLLOWUP_NUDGES, minutes=5, description="one DM a day with each person's overdue follow-ups")
 def sweep(ctx: JobContext) -> int:
-    sends: list[Send] = []
-    for team_id in workspaces(ctx.services):
-        with ctx.services.db.transaction() as session:
-            config = workspace_config(session, team_id)
-            due = due_people(session, team_id, FOLLOWUP_NUDGES, ctx.at, config=config)
-            ids = [d.person_id for d in due]
-            apply_rules(session, team_id, config, ctx.at, ids)
-            overdue = overdue_by_owner(session, team_id, ids, ctx.at)
-        for d in due:
-            if d.person_id not in overdue:
-                continue
-            total, items = overdue[d.person_id]
-            text, blocks = follow_up_nudge(d.lang, d.local_date, total, items, d.tz, ctx.at)
-            summary = t(d.lang, "nudge.summary", count=total)
-            send_or_hold(ctx, sends, team_id, d, text, blocks, summary=summary, items=[f"fu:{i.id}" for i in items])
-    ctx.sender.deliver_all(sends)
-    return ctx.sender.sent
+    return deliver_planned(ctx, plan)

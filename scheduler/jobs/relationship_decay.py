@@ -8,6 +8,8 @@ be in Slack (`after_sent`), so a held or failed message reports it again later.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from bot.cadence import DecayWarning, mark_decay_reported, pending_decay
@@ -15,10 +17,9 @@ from bot.i18n import t
 from bot.notify import RELATIONSHIP_DECAY, due_people
 from bot.nudges import decay_warning
 from bot.people import workspace_config
-from scheduler.jobs._common import send_or_hold, workspaces
+from scheduler.jobs._common import Planned, deliver_planned
 from scheduler.ledger import after_sent
 from scheduler.registry import JobContext, job
-from scheduler.sender import Send
 from storage.models import Delivery
 
 
@@ -27,24 +28,24 @@ def _reported(session: Session, delivery: Delivery) -> None:
     mark_decay_reported(session, delivery.items or [])
 
 
+def plan(session: Session, team_id: str, at: datetime) -> list[Planned]:
+    config = workspace_config(session, team_id)
+    due = due_people(session, team_id, RELATIONSHIP_DECAY, at, config=config)
+    by_owner: dict[int, list[DecayWarning]] = {}
+    for w in pending_decay(session, team_id, at, config.cadence, [d.person_id for d in due]):
+        by_owner.setdefault(w.owner_id, []).append(w)
+    planned = []
+    for d in due:
+        mine = by_owner.get(d.person_id)
+        if not mine:
+            continue
+        mine.sort(key=lambda w: (not w.key, -w.rung, -w.days_since))
+        text, blocks = decay_warning(d.lang, d.local_date, mine)
+        summary = t(d.lang, "decay.summary", count=len(mine))
+        planned.append(Planned(d, text, blocks, summary, [w.item for w in mine]))
+    return planned
+
+
 @job(RELATIONSHIP_DECAY, minutes=15, description="relationships past 30/90/180/365 days without a meeting")
 def sweep(ctx: JobContext) -> int:
-    sends: list[Send] = []
-    for team_id in workspaces(ctx.services):
-        with ctx.services.db.transaction() as session:
-            config = workspace_config(session, team_id)
-            due = due_people(session, team_id, RELATIONSHIP_DECAY, ctx.at, config=config)
-            warnings = pending_decay(session, team_id, ctx.at, config.cadence, [d.person_id for d in due])
-        by_owner: dict[int, list[DecayWarning]] = {}
-        for w in warnings:
-            by_owner.setdefault(w.owner_id, []).append(w)
-        for d in due:
-            mine = by_owner.get(d.person_id)
-            if not mine:
-                continue
-            mine.sort(key=lambda w: (not w.key, -w.rung, -w.days_since))
-            text, blocks = decay_warning(d.lang, d.local_date, mine)
-            summary = t(d.lang, "decay.summary", count=len(mine))
-            send_or_hold(ctx, sends, team_id, d, text, blocks, summary=summary, items=[w.item for w in mine])
-    ctx.sender.deliver_all(sends)
-    return ctx.sender.sent
+    return deliver_planned(ctx, plan)

@@ -3,15 +3,16 @@ and stage, one DM per owner per day with a "Plan the next step" button on each."
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from bot.i18n import t
 from bot.notify import STALE_DEALS, due_people
 from bot.nudges import StaleDeal, mark_stale_reported, stale_deals, stale_warning
-from scheduler.jobs._common import send_or_hold, workspaces
+from scheduler.jobs._common import Planned, deliver_planned
 from scheduler.ledger import after_sent
 from scheduler.registry import JobContext, job
-from scheduler.sender import Send
 from storage.models import Delivery
 
 
@@ -20,22 +21,22 @@ def _reported(session: Session, delivery: Delivery) -> None:
     mark_stale_reported(session, delivery.items or [])
 
 
+def plan(session: Session, team_id: str, at: datetime) -> list[Planned]:
+    due = due_people(session, team_id, STALE_DEALS, at)
+    by_owner: dict[int, list[StaleDeal]] = {}
+    for deal in stale_deals(session, team_id, [d.person_id for d in due], at):
+        by_owner.setdefault(deal.owner_id, []).append(deal)
+    planned = []
+    for d in due:
+        mine = by_owner.get(d.person_id)
+        if not mine:
+            continue
+        text, blocks = stale_warning(d.lang, d.local_date, mine)
+        summary = t(d.lang, "stale.summary", count=len(mine))
+        planned.append(Planned(d, text, blocks, summary, [x.item for x in mine]))
+    return planned
+
+
 @job(STALE_DEALS, minutes=15, description="deals past their stage's maximum days, once per deal and stage")
 def sweep(ctx: JobContext) -> int:
-    sends: list[Send] = []
-    for team_id in workspaces(ctx.services):
-        with ctx.services.db.transaction() as session:
-            due = due_people(session, team_id, STALE_DEALS, ctx.at)
-            deals = stale_deals(session, team_id, [d.person_id for d in due], ctx.at)
-        by_owner: dict[int, list[StaleDeal]] = {}
-        for deal in deals:
-            by_owner.setdefault(deal.owner_id, []).append(deal)
-        for d in due:
-            mine = by_owner.get(d.person_id)
-            if not mine:
-                continue
-            text, blocks = stale_warning(d.lang, d.local_date, mine)
-            summary = t(d.lang, "stale.summary", count=len(mine))
-            send_or_hold(ctx, sends, team_id, d, text, blocks, summary=summary, items=[x.item for x in mine])
-    ctx.sender.deliver_all(sends)
-    return ctx.sender.sent
+    return deliver_planned(ctx, plan)
