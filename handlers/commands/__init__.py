@@ -5,7 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.commands import checkin, coach, pipeline, visit
-from handlers.commands import coach_why as coach_why  # @subcommand words
+from handlers.commands import coach_digest as coach_digest  # @subcommand words
+from handlers.commands import coach_team as coach_team
+from handlers.commands import coach_why as coach_why
 
 
 def register(app: App) -> None:

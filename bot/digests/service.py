@@ -1,0 +1,221 @@
+"""Which digest is due for which team, building it, and the on-demand preview.
+
+The scheduler's jobs (`scheduler/jobs/*digest*`, `winloss_recap`, `tier_review`) ask `due()`
+whether a team's digest is due now in the manager's own time zone and under what period key
+(the ledger's dedupe key: once per team and period), then `team_digest()` for the rendered
+message. `do_preview()` renders the same thing for a manager on demand (`/coach digest
+weekly`), after checking that the actor may see the team: a rep may not.
+
+A team digest speaks the manager's language and counts days in the manager's time zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.access import AccessError
+from bot.actor import Actor
+from bot.clock import zone
+from bot.config import WorkspaceConfig
+from bot.digests import daily, periods, recap, render, tiers, weekly
+from bot.digests.layout import Rendered
+from bot.i18n import Lang, lang_for
+from bot.notify import day_off
+from bot.people import workspace_config
+from bot.teams import TeamInfo, team_for_request, team_info
+from storage.db import Database
+from storage.models import Holiday, Person, SalesTeam
+
+KINDS = ("daily", "weekly", "recap", "tiers")
+KIND_WORDS = {
+    "daily": "daily",
+    "day": "daily",
+    "日报": "daily",
+    "每日": "daily",
+    "weekly": "weekly",
+    "week": "weekly",
+    "周报": "weekly",
+    "每周": "weekly",
+    "recap": "recap",
+    "winloss": "recap",
+    "复盘": "recap",
+    "tier": "tiers",
+    "tiers": "tiers",
+    "555": "tiers",
+    "分层": "tiers",
+}
+# The scheduler job that sends each kind.
+JOBS = {"daily": "manager-digest", "weekly": "weekly-digest", "recap": "winloss-recap", "tiers": "tier-review"}
+
+
+class NotForReps(AccessError):
+    """A rep asked for team data: a polite refusal."""
+
+    message_key = "digests.not_for_reps"
+
+
+@dataclass(frozen=True)
+class Due:
+    """A digest due now: its period key (dedupe key) and the local moment it is built for."""
+
+    kind: str
+    key: str
+    today: date
+    local: datetime
+
+
+def team_lang(team: TeamInfo) -> Lang:
+    return lang_for(team.manager_locale, team.manager_lang)
+
+
+def _holidays(session: Session, team_id: str, around: date) -> dict[date, str]:
+    """The workspace's holidays within a month and a half of `around` (enough for "the first
+    working day of the month/week" and "yesterday")."""
+    rows = session.execute(
+        select(Holiday.day, Holiday.name).where(
+            Holiday.team_id == team_id,
+            Holiday.day >= around - timedelta(days=45),
+            Holiday.day <= around + timedelta(days=45),
+        )
+    )
+    return {day: name for day, name in rows}
+
+
+def is_working_day(day: date, config: WorkspaceConfig, holidays: dict[date, str]) -> bool:
+    return day_off(day, config.schedule, holidays) is None
+
+
+def _at_or_after(local: datetime, hhmm: str) -> bool:
+    return local.time() >= time.fromisoformat(hhmm)
+
+
+def due(kind: str, local: datetime, config: WorkspaceConfig, holidays: dict[date, str]) -> Due | None:
+    """Whether `kind` is due at the local moment `local` (the manager's time), and its key.
+
+    * daily: every working day from `digest_time` until `quiet_end` (key: the date);
+    * weekly: the first working day of the week on or after `weekly_digest_day` (Monday),
+      from `digest_time` (key: the ISO week);
+    * recap: the last working day of the week on or before `recap_day` (Friday), from
+      `recap_time` (key: the ISO week);
+    * tiers: the first working day of the month, from `digest_time` (key: the month).
+    """
+    today = local.date()
+    schedule = config.schedule
+    if not is_working_day(today, config, holidays) or local.time() >= time.fromisoformat(schedule.quiet_end):
+        return None
+    monday = today - timedelta(days=today.weekday())
+    week_key = "{}-W{:02d}".format(*today.isocalendar()[:2])
+    if kind == "daily":
+        return Due(kind, today.isoformat(), today, local) if _at_or_after(local, schedule.digest_time) else None
+    if kind == "weekly":
+        first = next(
+            (
+                d
+                for d in (monday + timedelta(days=i) for i in range(schedule.weekly_digest_day, 7))
+                if is_working_day(d, config, holidays)
+            ),
+            None,
+        )
+        if first == today and _at_or_after(local, schedule.digest_time):
+            return Due(kind, week_key, today, local)
+        return None
+    if kind == "recap":
+        last = next(
+            (
+                d
+                for d in (monday + timedelta(days=i) for i in range(schedule.recap_day, -1, -1))
+                if is_working_day(d, config, holidays)
+            ),
+            None,
+        )
+        if last == today and _at_or_after(local, schedule.recap_time):
+            return Due(kind, week_key, today, local)
+        return None
+    if kind == "tiers":
+        first_of_month = today.replace(day=1)
+        first = next(
+            (
+                d
+                for d in (first_of_month + timedelta(days=i) for i in range(31))
+                if d.month == today.month and is_working_day(d, config, holidays)
+            ),
+            None,
+        )
+        if first == today and _at_or_after(local, schedule.digest_time):
+            return Due(kind, today.strftime("%Y-%m"), today, local)
+        return None
+    raise ValueError(kind)
+
+
+def due_for_team(session: Session, team: TeamInfo, kind: str, now: datetime) -> Due | None:
+    config = workspace_config(session, team.team_id)
+    local = local_now_of(now, team.manager_tz)
+    return due(kind, local, config, _holidays(session, team.team_id, local.date()))
+
+
+def local_now_of(now: datetime, tz: str) -> datetime:
+    return now.astimezone(zone(tz))
+
+
+def _members(session: Session, team: TeamInfo) -> list[Person]:
+    if not team.member_ids:
+        return []
+    people = {p.id: p for p in session.scalars(select(Person).where(Person.id.in_(team.member_ids)))}
+    return [people[i] for i in team.member_ids if i in people]
+
+
+def build_and_render(
+    session: Session, team: TeamInfo, kind: str, now: datetime, lang: Lang, *, today: date | None = None
+) -> Rendered:
+    """Build `kind` for `team` as of `now` (its local day `today`) and render it in `lang`."""
+    config = workspace_config(session, team.team_id)
+    tz = team.manager_tz
+    local = local_now_of(now, tz)
+    today = today or local.date()
+    reps = _members(session, team)
+    if kind == "daily":
+        day = daily.previous_working_day(today, config, _holidays(session, team.team_id, today))
+        digest = daily.build_daily(session, team.team_id, team.name, reps, day, tz, now, config)
+        return render.render_daily(lang, digest)
+    if kind == "weekly":
+        week = weekly.build_weekly(session, team.team_id, team.name, reps, today, tz, now, config)
+        return render.render_weekly(lang, week)
+    if kind == "recap":
+        data = recap.build_recap(session, team.team_id, team.name, reps, recap.recap_period(now), tz, config)
+        return render.render_recap(lang, data)
+    if kind == "tiers":
+        month = periods.previous_month(today, tz)
+        review = tiers.build_tier_review(session, team.team_id, team.name, reps, month, periods.year_to(month.last, tz))
+        return render.render_tier_review(lang, review)
+    raise ValueError(kind)
+
+
+def team_digest(db: Database, team_id: str, sales_team_id: int, kind: str, now: datetime, today: date) -> Rendered:
+    """The scheduled digest of one team (the jobs call this once the ledger says it is due)."""
+    with db.transaction() as session:
+        row = session.get(SalesTeam, sales_team_id)
+        assert row is not None and row.team_id == team_id
+        team = team_info(session, row)
+        return build_and_render(session, team, kind, now, team_lang(team), today=today)
+
+
+@dataclass(frozen=True)
+class Preview:
+    team: TeamInfo
+    kind: str
+    rendered: Rendered
+
+
+def do_preview(db: Database, actor: Actor, kind: str, manager_user_id: str | None, now: datetime) -> Preview:
+    """`/coach digest weekly`: the digest a manager's team would get now, in the actor's
+    language. Managers see their own team; admins may name a manager; reps are refused."""
+    if not actor.is_manager:
+        raise NotForReps()
+    with db.transaction() as session:
+        team = team_for_request(session, actor, manager_user_id, now)
+        rendered = build_and_render(session, team, kind, now, actor.lang)
+        return Preview(team, kind, rendered)

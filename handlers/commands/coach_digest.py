@@ -1,0 +1,56 @@
+"""`/coach digest daily|weekly|recap|tier [@manager]`: preview a team digest as an ephemeral.
+
+Only managers and admins: a rep gets a polite refusal and no figures. The charts of the
+weekly digest cannot ride on an ephemeral, so they go to the manager's own DM.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.actor import Actor
+from bot.digests import render, service
+from bot.i18n import t
+from bot.reply import echo_reply
+from bot.text import mentioned_users, strip_mentions
+from handlers._support import log, send_ephemeral, services
+from handlers.commands.coach import subcommand
+
+
+def _send_charts(client: WebClient, actor: Actor, preview: service.Preview) -> int:
+    charts = preview.rendered.charts
+    if not charts:
+        return 0
+    kind = t(actor.lang, f"digests.kind.{preview.kind}")
+    try:
+        dm = client.conversations_open(users=actor.user_id)["channel"]["id"]
+        client.files_upload_v2(
+            channel=dm,
+            initial_comment=t(actor.lang, "digests.preview.charts_comment", kind=kind),
+            file_uploads=[{"filename": c.filename, "content": c.png, "title": c.title} for c in charts],
+        )
+    except SlackApiError as exc:
+        log.warning("preview charts upload failed: %s", exc.response.get("error"))
+        return 0
+    return len(charts)
+
+
+@subcommand("digest", "简报")
+def coach_digest(
+    context: dict[str, Any], client: WebClient, body: dict[str, Any], actor: Actor, rest: str, respond: Respond
+) -> None:
+    svc = services(context)
+    words = strip_mentions(rest).lower().split()
+    kind = service.KIND_WORDS.get(words[0]) if words else None
+    if kind is None:
+        send_ephemeral(client, body, echo_reply(actor.lang, "digests.preview.usage", rest), respond)
+        return
+    users = mentioned_users(rest)
+    preview = service.do_preview(svc.db, actor, kind, users[0] if users else None, svc.clock.now())
+    sent = _send_charts(client, actor, preview)
+    for reply in render.preview_replies(actor.lang, preview.rendered, preview.team.channel_id, sent):
+        send_ephemeral(client, body, reply, respond)

@@ -1,0 +1,129 @@
+"""Posting team digests through the ledger: once per team and period, thread included.
+
+Each digest job (`manager-digest`, `weekly-digest`, `winloss-recap`, `tier-review`) sweeps
+every team of every installed workspace, asks `bot.digests.service.due` whether its digest is
+due now in the manager's time zone, and if so posts:
+
+1. the parent message to the team's digest channel (or the manager's DM when the team has
+   none), keyed by the period (`2026-11-23`, `2026-W48`, `2026-12`): the ledger sends it once;
+2. the thread: what did not fit the parent, the digest's own replies (one per closed deal in
+   the recap), then the charts (one upload with both PNGs), each keyed `<period>:part:<n>`,
+   in order. After a crash the parent comes back `already_sent` with its ts and only the
+   missing parts are posted.
+
+The parent records how many parts its thread has; a sweep that finds the parent and all its
+parts sent does not build the digest again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import func, select
+
+from bot.digests import service
+from bot.digests.layout import Rendered
+from bot.teams import TeamInfo, all_teams
+from scheduler import ledger
+from scheduler.jobs._common import workspaces
+from scheduler.registry import JobContext
+from scheduler.sender import FileUpload, Message, Send
+from storage.models import Delivery
+
+log = logging.getLogger("scheduler.digests")
+PARTS = "parts:"
+
+
+def _parts(rendered: Rendered) -> list[Message]:
+    messages = [Message(text=reply.text, blocks=reply.blocks) for reply in rendered.replies]
+    if rendered.charts:
+        files = [FileUpload(c.filename, c.png, c.title) for c in rendered.charts]
+        messages.append(Message(text=" · ".join(c.title for c in rendered.charts), files=files))
+    return messages
+
+
+def _complete(ctx: JobContext, job: str, team: TeamInfo, recipient: str, key: str) -> bool:
+    """The parent and every planned part are in Slack (or the parent was given up on)."""
+    with ctx.services.db.transaction() as session:
+        parent = session.scalar(
+            select(Delivery).where(
+                Delivery.team_id == team.team_id,
+                Delivery.job == job,
+                Delivery.recipient == recipient,
+                Delivery.dedupe_key == key,
+            )
+        )
+        if parent is None:
+            return False
+        if parent.status == "held" or (parent.status == "failed" and parent.attempts >= ledger.MAX_ATTEMPTS):
+            return True
+        if parent.status != "sent":
+            return False
+        planned = next((int(str(i)[len(PARTS) :]) for i in parent.items or [] if str(i).startswith(PARTS)), 0)
+        sent = session.scalar(
+            select(func.count()).where(
+                Delivery.team_id == team.team_id,
+                Delivery.job == job,
+                Delivery.recipient == recipient,
+                Delivery.dedupe_key.like(f"{key}:part:%"),
+                Delivery.status == "sent",
+            )
+        )
+        return int(sent or 0) >= planned
+
+
+def deliver_team(ctx: JobContext, kind: str, team: TeamInfo, due: service.Due) -> None:
+    job = service.JOBS[kind]
+    recipient = team.channel_id or team.manager_user_id
+    if _complete(ctx, job, team, recipient, due.key):
+        return
+    rendered = service.team_digest(ctx.services.db, team.team_id, team.id, kind, ctx.at, due.today)
+    parts = _parts(rendered)
+    summary = f"{job} {team.name} {due.key}"
+    parent = ctx.sender.deliver(
+        Send(
+            team_id=team.team_id,
+            recipient=recipient,
+            dedupe_key=due.key,
+            message=Message(text=rendered.parent.text, blocks=rendered.parent.blocks),
+            summary=summary,
+            items=[f"{PARTS}{len(parts)}", f"team:{team.id}"],
+        )
+    )
+    if not parent.ok:
+        log.warning("%s for team %s not posted: %s %s", job, team.id, parent.status, parent.error or "")
+        return
+    for number, message in enumerate(parts, start=1):
+        result = ctx.sender.deliver(
+            Send(
+                team_id=team.team_id,
+                recipient=recipient,
+                dedupe_key=f"{due.key}:part:{number}",
+                message=message,
+                channel=parent.channel,
+                thread_ts=parent.ts,
+                summary=f"{summary} ({number}/{len(parts)})",
+            )
+        )
+        if not result.ok:  # keep the thread in order: a later sweep resumes from here
+            log.warning("%s part %d for team %s: %s %s", job, number, team.id, result.status, result.error or "")
+            return
+
+
+def sweep_digests(ctx: JobContext, kind: str) -> int:
+    """Post `kind` for every team whose manager's local time says it is due."""
+    due_teams: list[tuple[TeamInfo, service.Due]] = []
+    for team_id in workspaces(ctx.services):
+        with ctx.services.db.transaction() as session:
+            for team in all_teams(session, team_id):
+                if not team.members:
+                    continue
+                due = service.due_for_team(session, team, kind, ctx.at)
+                if due is not None:
+                    due_teams.append((team, due))
+    for team, due in due_teams:
+        try:
+            deliver_team(ctx, kind, team, due)
+        except Exception:  # one team's failure must not stop the others
+            log.exception("%s failed for team %s", service.JOBS[kind], team.id)
+    return ctx.sender.sent

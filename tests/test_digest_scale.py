@@ -1,0 +1,166 @@
+"""A team of 50 reps with long names: every digest is valid Block Kit, counted and measured
+against Slack's limits, and what does not fit the message goes into its thread, never cut."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
+
+from bot import blockkit
+from bot.clock import ManualClock
+from bot.devtools.fake_slack import FakeSlack
+from bot.digests import service
+from bot.digests.layout import Rendered
+from bot.services import Services
+from bot.settings import Settings
+from bot.teams import all_teams
+from bot.text import normalize
+from scheduler.service import run_job
+from storage.db import Database
+from storage.models import Account, Deal, DealReason, Person, StageChange, Target, Visit
+from tests.conftest import TEAM
+from tests.digest_world import World, sh
+from tests.test_digest_daily import texts
+
+AT = sh(2026, 12, 1, 9, 30)  # Tuesday 1 December: daily, tiers; weekly and recap are previewed
+REPS = 50
+LONG = "的长名字" * 6
+
+
+@pytest.fixture
+def big_team(db: Database) -> None:
+    with db.transaction() as session:
+        w = World(session, AT)
+        mia = w.person("UMIA", "Mia", role="manager")
+        w.team(mia, "华东大客户一部" * 3)
+        rows: list[object] = []
+        reps = [w.person(f"UREP{i:03d}", f"欧阳{i:02d}{LONG}", manager=mia) for i in range(REPS)]
+        for i, rep in enumerate(reps):
+            accounts = []
+            for j, tier in enumerate(["big"] * 5 + ["some"] * 5 + ["none"] * 5):
+                name = f"上海{i:02d}-{j:02d}{LONG}科技发展有限公司"
+                account = Account(
+                    team_id=TEAM,
+                    name=name,
+                    name_norm=normalize(name),
+                    owner_id=rep.id,
+                    business_status="no_business" if tier == "none" else "has_business",
+                    tier=tier,
+                    tier_expected=Decimal(100_000 + j * 10_000),
+                    assigned_at=AT - timedelta(days=30 * j),
+                )
+                session.add(account)
+                accounts.append(account)
+            session.flush()
+            for k in range(8):
+                rows.append(
+                    Visit(
+                        team_id=TEAM,
+                        rep_id=rep.id,
+                        account_id=accounts[k].id,
+                        occurred_at=AT - timedelta(days=k + 1, hours=i % 5),
+                        channel="in_person",
+                        purpose="p",
+                        next_step="n" if k % 2 else None,
+                    )
+                )
+            for k, stages in enumerate((["S", "P", "A"], ["S", "P", "lost"], ["S", "A", "D", "C", "won"], ["S"])):
+                closed = stages[-1] in ("won", "lost")
+                current = next(s for s in reversed(stages) if s not in ("won", "lost"))
+                deal = Deal(
+                    team_id=TEAM,
+                    account_id=accounts[k].id,
+                    owner_id=rep.id,
+                    title=f"项目{k}{LONG}",
+                    title_norm="x",
+                    amount=Decimal(50_000 * (k + 1)),
+                    stage_key=current,
+                    stage_entered_at=AT - timedelta(days=3),
+                    expected_close=date(2027, 1 + k, 15) if not closed else None,
+                    status=stages[-1] if closed else "open",
+                    closed_at=AT - timedelta(days=2 + i % 3) if closed else None,
+                    created_at=AT - timedelta(days=60),
+                    lesson=("教训" * 200) if closed else None,
+                )
+                session.add(deal)
+                session.flush()
+                for n, stage in enumerate(stages):
+                    rows.append(
+                        StageChange(
+                            team_id=TEAM,
+                            deal_id=deal.id,
+                            from_stage=stages[n - 1] if n else None,
+                            to_stage=stage,
+                            changed_at=AT - timedelta(days=60 - 10 * n if not closed or n < len(stages) - 1 else 2),
+                        )
+                    )
+                if stages[-1] == "lost":
+                    rows.extend(
+                        DealReason(team_id=TEAM, deal_id=deal.id, reason_key=key) for key in ("price", "no_need")
+                    )
+            rows.append(
+                Target(
+                    team_id=TEAM,
+                    person_id=rep.id,
+                    period_start=date(2026, 10, 1),
+                    period_end=date(2026, 12, 31),
+                    label="Q4 2026",
+                    amount=Decimal(300_000 + 10_000 * i),
+                    created_at=AT,
+                )
+            )
+        session.add_all(rows)  # type: ignore[arg-type]
+
+
+def _measure(rendered: Rendered) -> None:
+    """Every post within Slack's limits, by our checker and by slack_sdk's own models."""
+    for post in rendered.all_posts():
+        assert blockkit.message_problems(post.text, post.blocks) == [], rendered.kind
+        assert 0 < len(post.blocks) <= blockkit.MAX_MESSAGE_BLOCKS
+        for block in post.blocks:
+            Block.parse(block).validate_json()  # type: ignore[union-attr]
+            if block.get("type") == "section":
+                assert len(block["text"]["text"]) <= blockkit.MAX_SECTION_TEXT
+                assert not block["text"]["text"].endswith("…"), "a section was cut"
+
+
+@pytest.mark.parametrize("kind", service.KINDS)
+def test_every_digest_of_a_50_rep_team_fits_slack(db: Database, big_team, kind: str) -> None:
+    with db.transaction() as session:
+        team = all_teams(session, TEAM)[0]
+        assert len(team.members) == REPS
+        rendered = service.build_and_render(session, team, kind, AT, "zh")
+    _measure(rendered)
+    everything = "\n".join(texts(p.blocks) for p in rendered.all_posts())
+    for i in range(REPS):  # every rep is in it, whatever the overflow
+        assert f"欧阳{i:02d}" in everything, (kind, i)
+    if kind == "tiers":
+        assert rendered.overflowed and rendered.replies  # 50 reps × 15 accounts: the thread holds the rest
+        assert texts(rendered.parent.blocks[-1:]) == "简报的其余部分在下方话题中。"
+    if kind == "recap":
+        assert len(rendered.replies) == 2 * REPS + 1  # a won and a lost deal per rep, then the closing
+    if kind == "weekly":
+        assert len(rendered.charts) == 2
+
+
+@pytest.fixture
+def job_services(settings: Settings, db: Database) -> Services:
+    return Services(settings=settings, db=db, clock=ManualClock(AT))
+
+
+def test_the_overflow_is_posted_in_the_thread(db: Database, big_team, fake_slack: FakeSlack, job_services) -> None:
+    client = WebClient(token="xoxb-test-token", base_url=fake_slack.api_url)
+    sent = run_job(job_services, client, "tier-review", AT)
+    messages = fake_slack.messages_in("C0SALES")
+    assert sent == len(messages) >= 2
+    parent, replies = messages[0], messages[1:]
+    assert [m.thread_ts for m in replies] == [parent.ts] * len(replies)
+    assert all(c.response.get("ok") for c in fake_slack.calls if c.method == "chat.postMessage")
+    posted = "\n".join(texts(m.blocks) for m in messages)
+    assert all(f"欧阳{i:02d}" in posted for i in range(REPS))
+    with db.transaction() as session:
+        assert session.query(Person).count() == REPS + 1
