@@ -39,6 +39,8 @@ def test_chinese_example() -> None:
             "contacts",
             [ParsedContact("Zhang"), ParsedContact("Li Wei"), ParsedContact("Wang", title="CFO")],
         ),
+        ("海利建设 和韩娜饭局 商务谈判", "contacts", [ParsedContact("韩娜")]),
+        ("理光 和平谈判", "contacts", []),
         ("Ricoh wechat", "channel", "im"),
         ("理光 微信", "channel", "im"),
         ("理光 邮件", "channel", "email"),

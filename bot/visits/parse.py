@@ -182,6 +182,20 @@ _RULES: list[_Rule] = [
     ),
     _Rule("with", re.compile(_L + r"(?:with|w/|spoke\s+(?:to|with)|talked\s+(?:to|with))" + _R, re.I)),
     _Rule("with", re.compile(r"(?:和|跟|与|同)(?=[" + SURNAMES + r"](?:副)?(?:" + _TITLES + r"))")),
+    # "和韩娜饭局", "跟李明 面谈": a surname and a one- or two-character given name, then a
+    # channel word, a space, punctuation or the end
+    _Rule(
+        "with",
+        re.compile(
+            r"(?:和|跟|与|同)(?=["
+            + SURNAMES
+            + r"][\u4e00-\u9fff]{1,2}(?:"
+            + "|".join(
+                sorted((w for ws in _CHANNEL_WORDS.values() for w in ws if not w.isascii()), key=len, reverse=True)
+            )
+            + r"|[\s,;:()]|$))"
+        ),
+    ),
     _Rule("contact", re.compile(r"[" + SURNAMES + r"](?:副)?(?:" + _TITLES + r")")),
     _Rule("contact", re.compile(_L + r"(?:mr|mrs|ms|miss|dr)\.?\s+[A-Z][A-Za-z'-]+" + _R)),
     _Rule("role", re.compile(_words(_BARE_ROLE_WORDS), re.I)),
