@@ -30,7 +30,7 @@ def test_english_example_stores_the_visit_contact_and_follow_up(driver: Driver, 
     # Monday 23 Nov 2026 in Shanghai: "by Fri" is Friday 27 Nov, end of the working day (18:00 +08:00)
     assert visit.next_step_due_at == datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
     assert visit.occurred_at == START and visit.raw_text == EXAMPLE_EN and visit.source == "command"
-    assert visit.request_key and visit.request_key.startswith("cmd:")
+    assert visit.request_key and visit.request_key.startswith(f"p{me}:cmd:")
     (zhang,) = contacts_of(db, ricoh)
     assert (zhang.name, zhang.buying_role, zhang.relationship_level) == ("Zhang", "decision_maker", 2)
     assert zhang.last_face_to_face_at == START and zhang.last_touch_at == START

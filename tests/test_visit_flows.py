@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from bot.clock import ManualClock
@@ -257,3 +258,31 @@ def test_add_follow_up_opens_a_form_and_stores_a_follow_up(driver: Driver, db: D
     response = driver.submit("U1", view, past)
     assert response.json()["response_action"] == "errors" and "fu_date" in response.json()["errors"]
     assert count(db, FollowUp) == 1
+
+
+def test_a_forged_button_cannot_reach_another_reps_visit(driver: Driver, db: Database) -> None:
+    me = rep(db, driver, "U1")
+    rep(db, driver, "U2")
+    ricoh = account(db, me, "Ricoh")
+    driver.command("U1", "/visit", "Ricoh with Zhang phone: secret pricing")
+    (mine,) = stored_visits(db)
+    key = mine.request_key.split(":", 1)[1]  # the request's own key, as a button would carry it
+    forged = {
+        "blocks": [
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": "visit_pick_account_0",
+                        "text": {"type": "plain_text", "text": "x"},
+                        "value": json.dumps({"t": "Ricoh phone", "k": key, "a": ricoh}),
+                    }
+                ],
+            }
+        ]
+    }
+    driver.click("U2", forged, "visit_pick_account_0")
+    assert count(db, Visit) == 1  # U2 may not see U1's account: nothing stored for U2 either
+    text = reply_text(driver.last_ephemeral("U2"))
+    assert "secret pricing" not in text and "couldn't find" in text

@@ -83,7 +83,7 @@ def test_visit_alone_opens_the_form_and_a_submission_stores_the_visit(driver: Dr
         "demo of the A3 range",
         "they liked the finisher",
     )
-    assert visit.request_key == f"view:{view['id']}"
+    assert visit.request_key == f"p{me}:view:{view['id']}"
     assert visit.occurred_at == datetime(2026, 11, 22, 4, 0, tzinfo=UTC)  # yesterday, noon in Shanghai
     assert visit.next_step_due_at == datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
     people = {c.name: c for c in contacts_of(db, ricoh)}

@@ -180,6 +180,7 @@ def do_log_line(
     if parsed.blocking:
         return Blocked(parsed)
     choices = choices or Choices()
+    request_key = scoped_key(actor, request_key)
     try:
         with db.transaction() as session:
             existing = _by_request_key(session, actor, request_key)
@@ -202,6 +203,12 @@ def _after_race(db: Database, actor: Actor, request_key: str | None, parsed: Par
         if existing is None:
             raise RuntimeError("integrity error without a visit for the request key")
         return Logged(load_view(session, existing), parsed, duplicate=True)
+
+
+def scoped_key(actor: Actor, request_key: str | None) -> str | None:
+    """The stored idempotency key: the request's, within the rep's own visits, so a key copied
+    into a forged button can only ever find the same rep's visit."""
+    return f"p{actor.person_id}:{request_key}"[:100] if request_key else None
 
 
 def _by_request_key(session: Session, actor: Actor, request_key: str | None) -> Visit | None:
@@ -417,6 +424,7 @@ def _remainder_after_name(session: Session, account: Account, phrase: str) -> st
 # ----- storing ---------------------------------------------------------------------------------
 def do_log_visit(db: Database, actor: Actor, visit: VisitInput, *, now: datetime, request_key: str | None) -> Logged:
     """Store a visit from the modal (its input already validated)."""
+    request_key = scoped_key(actor, request_key)
     try:
         with db.transaction() as session:
             existing = _by_request_key(session, actor, request_key)
