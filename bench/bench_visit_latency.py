@@ -44,6 +44,7 @@ def _merge(phases: list[Phase]) -> Phase:
         merged.round_trips += p.round_trips
         merged.replies_missing += p.replies_missing
         merged.replies_failed += p.replies_failed
+        merged.stale_retries += p.stale_retries
     return merged
 
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -181,6 +182,7 @@ class Sample:
     sent_at: float  # epoch seconds, to compare with the fake's arrival times
     latency: float  # seconds, request written → response read
     status: int
+    trigger_id: str = ""  # what the app keys a stored visit on ("cmd:<trigger_id>")
 
 
 @dataclass
@@ -193,6 +195,7 @@ class Phase:
     round_trips: list[float] = field(default_factory=list)
     replies_missing: int = 0
     replies_failed: int = 0
+    stale_retries: int = 0
 
     @property
     def ok(self) -> list[Sample]:
@@ -207,17 +210,46 @@ class _Connection:
     """One keep-alive HTTP/1.1 connection; reopened after any error."""
 
     def __init__(self, url: str) -> None:
-        parsed = urllib.request.urlparse(url)
+        parsed = urllib.parse.urlparse(url)
         self.host, self.port, self.path = parsed.hostname or "127.0.0.1", parsed.port or 80, parsed.path
         self.conn: http.client.HTTPConnection | None = None
+        self.stale_retries = 0
 
     def post(self, body: bytes) -> tuple[int, float]:
+        """POST `body`; (status, seconds from writing the request to reading the response).
+
+        A kept-alive connection the server has meanwhile closed (gunicorn's keep-alive is 5 s)
+        fails before the server read anything; like any HTTP client pool, we then reconnect and
+        send once more, and the reconnect is not counted in the latency. `stale_retries` counts
+        them.
+        """
         headers = {"Content-Type": sr.FORM, **sr.sign(SECRET, body)}
+        reused = self.conn is not None
         if self.conn is None:
-            self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
-            self.conn.connect()
-            self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._connect()
         started = time.perf_counter()
+        try:
+            response = self._send(body, headers)
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            self.close()
+            if not reused:
+                raise
+            self.stale_retries += 1
+            self._connect()
+            started = time.perf_counter()
+            response = self._send(body, headers)
+        elapsed = time.perf_counter() - started
+        if response.will_close:
+            self.close()
+        return response.status, elapsed
+
+    def _connect(self) -> None:
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=30)
+        self.conn.connect()
+        self.conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def _send(self, body: bytes, headers: dict[str, str]) -> http.client.HTTPResponse:
+        assert self.conn is not None
         try:
             self.conn.request("POST", self.path, body=body, headers=headers)
             response = self.conn.getresponse()
@@ -225,10 +257,7 @@ class _Connection:
         except (OSError, http.client.HTTPException):
             self.close()
             raise
-        elapsed = time.perf_counter() - started
-        if response.will_close:
-            self.close()
-        return response.status, elapsed
+        return response
 
     def close(self) -> None:
         if self.conn is not None:
@@ -239,7 +268,7 @@ class _Connection:
 _channels = itertools.count(1)
 
 
-def _body(spec: CommandSpec, fake: FakeSlackProcess, team_id: str) -> tuple[str, bytes]:
+def _body(spec: CommandSpec, fake: FakeSlackProcess, team_id: str) -> tuple[str, bytes, str]:
     n = next(_channels)
     channel = f"CB{n:09d}"
     body = sr.command_form(
@@ -250,7 +279,8 @@ def _body(spec: CommandSpec, fake: FakeSlackProcess, team_id: str) -> tuple[str,
         channel_id=channel,
         response_url=fake.response_url(channel, spec.user_id, n),
     )
-    return channel, body
+    trigger_id = urllib.parse.parse_qs(body.decode())["trigger_id"][0]
+    return channel, body, trigger_id
 
 
 def closed_loop(
@@ -279,7 +309,7 @@ def closed_loop(
             i = next(counter)
             if i >= requests:
                 break
-            channel, body = _body(specs[i % len(specs)], fake, team_id)
+            channel, body, trigger_id = _body(specs[i % len(specs)], fake, team_id)
             sent_at = time.time()
             try:
                 status, latency = conn.post(body)
@@ -288,8 +318,10 @@ def closed_loop(
                     phase.errors.append(f"{type(exc).__name__}: {exc}")
                 continue
             with lock:
-                phase.samples.append(Sample(channel, sent_at, latency, status))
+                phase.samples.append(Sample(channel, sent_at, latency, status, trigger_id))
         conn.close()
+        with lock:
+            phase.stale_retries += conn.stale_retries
 
     threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
     for t in threads:
@@ -325,12 +357,12 @@ def open_loop(
         target = i % len(urls)
         with lock:
             conn = pool[target].pop() if pool[target] else _Connection(urls[target])
-        channel, body = _body(specs[i % len(specs)], fake, team_id)
+        channel, body, trigger_id = _body(specs[i % len(specs)], fake, team_id)
         sent_at = time.time()
         try:
             status, latency = conn.post(body)
             with lock:
-                phase.samples.append(Sample(channel, sent_at, latency, status))
+                phase.samples.append(Sample(channel, sent_at, latency, status, trigger_id))
                 pool[target].append(conn)
         except Exception as exc:  # a failed request is a measured error
             with lock:
@@ -354,6 +386,10 @@ def open_loop(
     for t in workers:
         t.join(timeout=60)
     phase.seconds = time.perf_counter() - began
+    for conns in pool:
+        for conn in conns:
+            phase.stale_retries += conn.stale_retries
+            conn.close()
     return phase
 
 
@@ -404,7 +440,10 @@ def summarize(phase: Phase) -> dict[str, float | int | str]:
         "p90_ms": round(percentile(lat, 90) * 1000, 2),
         "p99_ms": round(percentile(lat, 99) * 1000, 2),
         "max_ms": round(max(lat) * 1000, 2) if lat else float("nan"),
+        "stale_keepalive_retries": phase.stale_retries,
     }
+    if phase.errors:
+        out["error_examples"] = "; ".join(sorted(set(phase.errors))[:3])
     if phase.round_trips or phase.replies_missing:
         out["reply_p50_ms"] = round(percentile(phase.round_trips, 50) * 1000, 1)
         out["reply_p99_ms"] = round(percentile(phase.round_trips, 99) * 1000, 1)
