@@ -333,6 +333,7 @@ class _Builder:
         self.met: dict[int, set[int]] = {}  # visit id → contacts met
         self.changes: list[tuple[Deal, str | None, str, datetime]] = []  # stage history, written once deals have ids
         self.reasons: list[tuple[Deal, str]] = []
+        self.won_this_week = False
 
     def _add(self, row: object) -> None:
         self.session.add(row)
@@ -526,6 +527,7 @@ class _Builder:
         early = [("S", "lost", 3 - n % 2) for n in range(at_s)] + [("P", "lost", 3 - n % 2) for n in range(at_p)]
         self.changes.clear()
         self.reasons.clear()
+        self.won_this_week = False
         for i, (stage, status, index) in enumerate([*DEAL_PLANS[user.profile], *early]):
             title = DEAL_TITLES[lang][i % len(DEAL_TITLES[lang])]
             self._deal(user, person, accounts[index], title, stage, status, i, lang)
@@ -555,6 +557,8 @@ class _Builder:
             stale = user.profile in ("diligent", "at risk") and stage in ("C", "D")
             step_days[-1] = 40 + (10 if stage == "D" else 0) if stale else self.rng.randint(2, 12)
         closed_ago = self.rng.randint(3, 50) if status != "open" else 0
+        if status == "won" and not self.won_this_week:  # each rep's first win is recent: the weekly recap has one
+            closed_ago, self.won_this_week = self.rng.randint(1, 5), True
         created = self.now - timedelta(days=sum(step_days) + closed_ago)
         amount = Decimal(self.rng.randrange(8, 120) * 10_000 if lang == "zh" else self.rng.randrange(4, 60) * 5_000)
         if status == "won":  # what makes the result side of the coaching quadrant
