@@ -150,22 +150,43 @@ class HuntFarm:
         return _share(self.hunting, self.visits)
 
 
-def hunting_farming(
-    session: Session, team_id: str, rep_ids: list[int], start: datetime, end: datetime
-) -> dict[int, HuntFarm]:
-    """Each rep's visits in [start, end) split by whether the account had a deal open then
-    (created before the visit and not closed before it)."""
+@dataclass(frozen=True)
+class VisitTally:
+    """One rep's visits in a period: all, effective (purpose and next step), hunting."""
+
+    visits: int = 0
+    effective: int = 0
+    hunting: int = 0
+
+    @property
+    def huntfarm(self) -> HuntFarm:
+        return HuntFarm(self.hunting, self.visits - self.hunting)
+
+
+def _blank(text_column) -> object:  # type: ignore[no-untyped-def]
+    return func.coalesce(func.trim(text_column), "") == ""
+
+
+def visit_tallies(
+    session: Session, team_id: str, rep_ids: list[int], start: datetime, end: datetime, *, hunting: bool = False
+) -> dict[int, VisitTally]:
+    """Each rep's visits in [start, end), in one statement: how many, how many effective (a
+    stated purpose AND a next step, DOMAIN.md §3), and with `hunting` how many went to an
+    account that had a deal open at the time (created before the visit, not closed before it)."""
     if not rep_ids:
         return {}
-    deal = aliased(Deal)
-    open_then = exists().where(
-        deal.account_id == Visit.account_id,
-        deal.created_at <= Visit.occurred_at,
-        or_(deal.closed_at.is_(None), deal.closed_at > Visit.occurred_at),
-    )
-    hunting = case((open_then, 1), else_=0)
+    effective = case((and_(~_blank(Visit.purpose), ~_blank(Visit.next_step)), 1), else_=0)
+    columns = [Visit.rep_id, func.count(), func.coalesce(func.sum(effective), 0)]
+    if hunting:
+        deal = aliased(Deal)
+        open_then = exists().where(
+            deal.account_id == Visit.account_id,
+            deal.created_at <= Visit.occurred_at,
+            or_(deal.closed_at.is_(None), deal.closed_at > Visit.occurred_at),
+        )
+        columns.append(func.coalesce(func.sum(case((open_then, 1), else_=0)), 0))
     rows = session.execute(
-        select(Visit.rep_id, func.count(), func.coalesce(func.sum(hunting), 0))
+        select(*columns)
         .where(
             Visit.team_id == team_id,
             Visit.rep_id.in_(rep_ids),
@@ -174,7 +195,7 @@ def hunting_farming(
         )
         .group_by(Visit.rep_id)
     )
-    return {rep: HuntFarm(int(h), int(n) - int(h)) for rep, n, h in rows}
+    return {row[0]: VisitTally(int(row[1]), int(row[2]), int(row[3]) if hunting else 0) for row in rows}
 
 
 def won_since(session: Session, team_id: str, starts: dict[int, datetime], end: datetime) -> dict[int, Decimal]:

@@ -14,16 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cadence import cooling_contacts
 from bot.config import WorkspaceConfig
+from bot.digests.activity import VisitTally, visit_tallies
 from bot.digests.periods import Window, day_window
 from bot.followups import overdue_by_owner
 from bot.notify import day_off
 from bot.teams import display_name
-from storage.models import CheckIn, Person, TimeOff, Visit
+from storage.models import CheckIn, Person, TimeOff
 
 # How many reps the "needs attention first" list names.
 ATTENTION_LIMIT = 3
@@ -105,28 +106,6 @@ def previous_working_day(today: date, config: WorkspaceConfig, holidays: dict[da
     return today - timedelta(days=1)
 
 
-def _blank(text_column) -> object:  # type: ignore[no-untyped-def]
-    return func.coalesce(func.trim(text_column), "") == ""
-
-
-def visit_counts(
-    session: Session, team_id: str, rep_ids: list[int], start: datetime, end: datetime
-) -> dict[int, tuple[int, int]]:
-    """Per rep: (visits, effective visits) in [start, end). Effective: purpose and next step."""
-    effective = case((and_(~_blank(Visit.purpose), ~_blank(Visit.next_step)), 1), else_=0)
-    rows = session.execute(
-        select(Visit.rep_id, func.count(), func.coalesce(func.sum(effective), 0))
-        .where(
-            Visit.team_id == team_id,
-            Visit.rep_id.in_(rep_ids),
-            Visit.occurred_at >= start,
-            Visit.occurred_at < end,
-        )
-        .group_by(Visit.rep_id)
-    )
-    return {rep: (int(n), int(eff)) for rep, n, eff in rows}
-
-
 def overdue_counts(session: Session, team_id: str, rep_ids: list[int], now: datetime) -> dict[int, int]:
     """Open follow-ups due by `now`, per owner (the nudges' own selection)."""
     return {
@@ -186,7 +165,7 @@ def build_daily(
     ids = [p.id for p in reps]
     window: Window = day_window(day, tz)
     standard = config.daily_visit_standard
-    visits = visit_counts(session, team_id, ids, window.start, window.end) if ids else {}
+    visits = visit_tallies(session, team_id, ids, window.start, window.end)
     overdue = overdue_counts(session, team_id, ids, now) if ids else {}
     cooling = cooling_counts(session, team_id, ids, now, config) if ids else {}
     checkins = checkins_on(session, team_id, ids, day) if ids else {}
@@ -195,8 +174,8 @@ def build_daily(
         RepDay(
             person_id=p.id,
             name=display_name(p),
-            visits=visits.get(p.id, (0, 0))[0],
-            effective=visits.get(p.id, (0, 0))[1],
+            visits=visits.get(p.id, VisitTally()).visits,
+            effective=visits.get(p.id, VisitTally()).effective,
             standard=standard,
             planned=checkins.get(p.id, (False, False))[0],
             reviewed=checkins.get(p.id, (False, False))[1],

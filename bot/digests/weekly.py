@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 from bot import analytics
 from bot.config import WorkspaceConfig
 from bot.digests import activity, quadrant
-from bot.digests.daily import visit_counts
 from bot.digests.periods import Window, last_week, trailing
 from bot.digests.targets import targets_on
 from bot.teams import display_name
@@ -125,21 +124,20 @@ def build_weekly(
     period = analytics.Period(conv_window.start, min(conv_window.end, now))
     stages = analytics.load_stages(session, team_id)
     pipeline = analytics.open_pipeline(session, team_id, ids)
-    compared = analytics.compare_reps(session, team_id, ids, period, reps=ids)
+    compared = analytics.compare_reps(session, team_id, ids, period, reps=ids, with_medians=False)
     forecast, slipped, undated = _forecast_window(analytics.forecast_by_month(session, team_id, ids), today)
     coverage = activity.coverage(session, team_id, ids, now)
-    huntfarm = activity.hunting_farming(session, team_id, ids, week.start, week.end)
-    week_visits = visit_counts(session, team_id, ids, week.start, week.end) if ids else {}
+    week_visits = activity.visit_tallies(session, team_id, ids, week.start, week.end, hunting=True)
 
     process = trailing(today - timedelta(days=1), quadrant.PROCESS_DAYS, tz)
     process_days = analytics.working_days(session, team_id, process.first, process.last + timedelta(days=1))
-    process_visits = visit_counts(session, team_id, ids, process.start, process.end) if ids else {}
+    process_visits = activity.visit_tallies(session, team_id, ids, process.start, process.end)
 
     # Visits it takes to open one deal (first-stage entries), over the conversion period: what
     # turns "deals needed at the first stage" into "visits needed a day".
-    year_visits = visit_counts(session, team_id, ids, period.start, period.end) if ids else {}
+    year_visits = activity.visit_tallies(session, team_id, ids, period.start, period.end)
     team_entries = compared.team.steps[0].entered if compared.team.steps else 0
-    team_ratio = _ratio(sum(n for n, _ in year_visits.values()), team_entries)
+    team_ratio = _ratio(sum(v.visits for v in year_visits.values()), team_entries)
 
     targets = targets_on(session, team_id, ids, today)
     starts = {pid: Window(row.period_start, row.period_end, tz).start for pid, row in targets.items()}
@@ -150,6 +148,7 @@ def build_weekly(
     }
     days_left = {pid: left_by_end[row.period_end] for pid, row in targets.items()}
 
+    none = activity.VisitTally()
     rows: list[RepWeek] = []
     for person in reps:
         pid = person.id
@@ -163,7 +162,7 @@ def build_weekly(
             target=target.amount if target else None,
             won=won_to_date,
             pace=pace,
-            effective_visits=process_visits.get(pid, (0, 0))[1],
+            effective_visits=process_visits.get(pid, none).effective,
             standard=config.daily_visit_standard,
             working_days=process_days,
             target_label=target.label if target else "",
@@ -173,7 +172,7 @@ def build_weekly(
         if remaining:
             left = days_left[pid]
             own_steps = rep_conv.conversion.steps
-            own_ratio = _ratio(year_visits.get(pid, (0, 0))[0], own_steps[0].entered if own_steps else 0)
+            own_ratio = _ratio(year_visits.get(pid, none).visits, own_steps[0].entered if own_steps else 0)
             own_ok = bool(not rep_conv.small_sample and rep_conv.conversion.won and own_ratio)
             source = rep_conv.conversion if own_ok else compared.team
             ratio = own_ratio if own_ok else team_ratio
@@ -181,7 +180,7 @@ def build_weekly(
                 source, remaining, working_days=left, visits_per_entry=ratio if ratio else 1
             )
             basis = "own" if own_ok else "team"
-        visits_28 = process_visits.get(pid, (0, 0))[0]
+        visits_28 = process_visits.get(pid, none).visits
         rows.append(
             RepWeek(
                 person_id=pid,
@@ -189,9 +188,9 @@ def build_weekly(
                 conversion=rep_conv,
                 placement=placement,
                 coverage=coverage.get(pid, activity.Coverage()),
-                huntfarm=huntfarm.get(pid, activity.HuntFarm()),
-                visits_week=week_visits.get(pid, (0, 0))[0],
-                effective_week=week_visits.get(pid, (0, 0))[1],
+                huntfarm=week_visits.get(pid, none).huntfarm,
+                visits_week=week_visits.get(pid, none).visits,
+                effective_week=week_visits.get(pid, none).effective,
                 target=target.amount if target else None,
                 target_label=target.label if target else "",
                 won_to_date=won_to_date,
@@ -204,7 +203,7 @@ def build_weekly(
             )
         )
     team_coverage = sum(coverage.values(), activity.Coverage())
-    team_huntfarm = sum(huntfarm.values(), activity.HuntFarm())
+    team_huntfarm = sum((v.huntfarm for v in week_visits.values()), activity.HuntFarm())
     counts = {
         key: sum(1 for r in rows if r.placement.quadrant == key) for key in (*quadrant.QUADRANTS, quadrant.NO_TARGET)
     }
