@@ -138,6 +138,8 @@ ROLE_TITLES = {
     "purchaser": ("采购经理", "Procurement Manager"),
     "coach": ("项目经理", "Project Lead"),
 }
+# The business each 5+5+5 slot is expected to bring this year (halved for the smaller markets).
+TIER_EXPECTED = {"big": 2_000_000, "some": 800_000, "none": 300_000}
 # Per contact slot: buying role, relationship level, days since the last face-to-face meeting.
 # Together they cover every level 0–5 and every cooling threshold (30 / 90 / 180 / 365 days).
 CONTACT_SLOTS: list[tuple[str, int, int | None]] = [
@@ -390,6 +392,7 @@ class _Builder:
             owner_id=person.id,
             business_status=status,
             tier=tier,
+            tier_expected=Decimal(TIER_EXPECTED[tier] // (1 if user.locale.startswith("zh") else 2)) if tier else None,
             industry=industry,
             region="华东" if user.locale.startswith("zh") else user.tz.split("/")[-1].replace("_", " "),
             potential=Decimal(self.rng.choice([500_000, 1_200_000, 3_000_000])),
