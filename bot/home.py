@@ -195,7 +195,7 @@ def _day_blocks(lang: Lang, day: MyDay, tz: str) -> list[bk.Block]:
     for item in day.follow_ups:
         local = item.due_at.astimezone(zone(tz))
         when = format_when(lang, local) if item.overdue else f"{local:%H:%M}"
-        account = f" ({bk.escape(item.account_name)})" if item.account_name else ""
+        account = t(lang, "home.followups.account", account=bk.escape(item.account_name)) if item.account_name else ""
         key = "home.followups.overdue" if item.overdue else "home.followups.today"
         lines.append(t(lang, key, text=bk.escape(bk.clip(item.text, 200)), account=account, when=when))
     shown = len(day.follow_ups)
@@ -206,7 +206,11 @@ def _day_blocks(lang: Lang, day: MyDay, tz: str) -> list[bk.Block]:
     if not day.cooling:
         lines.append(t(lang, "home.cooling.none"))
     for contact in day.cooling:
-        values = {"name": bk.escape(contact.name), "account": bk.escape(contact.account_name)}
+        values = {
+            "name": bk.escape(contact.name),
+            "account": bk.escape(contact.account_name),
+            "key": t(lang, "home.cooling.key") if contact.key else "",
+        }
         if contact.days_since is None:
             lines.append(t(lang, "home.cooling.never", **values))
         else:

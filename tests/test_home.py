@@ -77,8 +77,8 @@ def test_home_shows_my_day_pipeline_stale_deals_and_conversion(driver: Driver, d
     assert "*Cooling relationships* (3)" in text
     lines = [line for line in text.splitlines() if "days ago" in line or "never met" in line]
     assert lines == [
-        "• Li (Canon) — never met face to face",
-        "• Wang (Canon) — last met 45 days ago",
+        "• Li (Canon) — key contact in an open deal, never met face to face",
+        "• Wang (Canon) — key contact in an open deal, last met 45 days ago",
         "• Zhao (Canon) — last met 100 days ago",
     ]
     assert "Open deals: *4* · 450k · weighted *195k*" in text

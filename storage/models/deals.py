@@ -32,8 +32,12 @@ class Deal(TenantMixin, CreatedAtMixin, Base):
         Index("ix_deals_team_owner_status", "team_id", "owner_id", "status"),
         Index("ix_deals_team_status_close", "team_id", "status", "expected_close"),
         Index("ix_deals_account", "account_id"),
-        # Deals closed in a period by one team's owners (funnel analytics, win/loss).
+        # Funnel analytics (storage/queries/funnel.py): deals closed in a period by a team's
+        # owners, and covering indexes for the whole workspace's open pipeline per stage and
+        # its deals closed in a period (no table lookups over 100,000s of deals).
         Index("ix_deals_team_owner_closed", "team_id", "owner_id", "closed_at"),
+        Index("ix_deals_team_status_stage", "team_id", "status", "stage_key", "amount"),
+        Index("ix_deals_team_closed", "team_id", "closed_at", "status", "owner_id", "amount"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

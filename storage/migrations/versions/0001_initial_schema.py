@@ -467,9 +467,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("deals", schema=None) as batch_op:
         batch_op.create_index("ix_deals_account", ["account_id"], unique=False)
+        batch_op.create_index(
+            "ix_deals_team_closed", ["team_id", "closed_at", "status", "owner_id", "amount"], unique=False
+        )
         batch_op.create_index("ix_deals_team_owner_closed", ["team_id", "owner_id", "closed_at"], unique=False)
         batch_op.create_index("ix_deals_team_owner_status", ["team_id", "owner_id", "status"], unique=False)
         batch_op.create_index("ix_deals_team_status_close", ["team_id", "status", "expected_close"], unique=False)
+        batch_op.create_index("ix_deals_team_status_stage", ["team_id", "status", "stage_key", "amount"], unique=False)
 
     op.create_table(
         "deal_reasons",
@@ -648,9 +652,11 @@ def downgrade() -> None:
     op.drop_table("stage_changes")
     op.drop_table("deal_reasons")
     with op.batch_alter_table("deals", schema=None) as batch_op:
+        batch_op.drop_index("ix_deals_team_status_stage")
         batch_op.drop_index("ix_deals_team_status_close")
         batch_op.drop_index("ix_deals_team_owner_status")
         batch_op.drop_index("ix_deals_team_owner_closed")
+        batch_op.drop_index("ix_deals_team_closed")
         batch_op.drop_index("ix_deals_account")
 
     op.drop_table("deals")
