@@ -161,6 +161,7 @@ class World:
         next_step: str | None = "send quote",
         contacts: tuple[Contact, ...] = (),
         channel: str = "in_person",
+        deal: Deal | None = None,
     ) -> Visit:
         visit = self._add(
             Visit(
@@ -171,6 +172,7 @@ class World:
                 channel=channel,
                 purpose=purpose,
                 next_step=next_step,
+                deal_id=deal.id if deal else None,
             )
         )
         for contact in contacts:

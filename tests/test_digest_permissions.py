@@ -65,7 +65,7 @@ def test_previews_of_every_kind_in_both_languages(driver: Driver, db: Database, 
     for words, expected in (
         ("digest daily", "Daily digest · East"),
         ("digest recap", "Win/loss recap · East"),
-        ("digest tier", "5+5+5 review · East"),
+        ("digest tier", "5+5+5 review · East · Nov 2026"),  # a preview: this month so far
         ("digest 周报", "Weekly digest · East"),
     ):
         driver.command("UMIA", "/coach", words)

@@ -63,7 +63,8 @@ def world(db: Database) -> None:
         w.deal(fang, liguang, [(-50, "S"), (-40, "A"), (-30, "C"), (-1, "won")], amount=300_000, lesson="早点约决策人")
         w.deal(fang, liguang, [(-20, "S"), (-9, "lost")], amount=60_000)
         w.deal(olga, fuji, [(-20, "S"), (-1, "lost")], amount=70_000)
-        w.deal(bo, canon, [(-10, "S")], amount=10_000)
+        other = w.deal(bo, canon, [(-10, "S")], amount=10_000)
+        w.visit(bo, canon, w.days(-4), contacts=(li,), deal=other)  # another deal's visit: not Canon's story
         w.visit(bo, canon, w.days(-50), contacts=(zhang,))  # before the deal began
         w.visit(bo, canon, w.days(-15), contacts=(zhang, li))
         w.visit(bo, canon, w.days(-5), contacts=(zhang,))

@@ -2,7 +2,8 @@
 
 A parent message with the week's won and lost deals (counts and amounts by rep, the top
 reasons), one threaded reply per closed deal (account, amount, stage reached, days in the
-pipeline, visits and contacts involved, reasons, the rep's lesson) and a closing reply that
+pipeline, visits and contacts involved: the visits logged against the deal or, unlinked, to its
+account during its life; reasons, the rep's lesson) and a closing reply that
 invites lessons. Two flags guide the discussion:
 
 * untouched failure (未接触性失败): a lost deal whose account had no visit in the
@@ -138,7 +139,7 @@ def build_recap(
     reached: dict[int, analytics.StageInfo] = {}
     began: dict[int, datetime] = {}
     reasons: dict[int, list[str]] = defaultdict(list)
-    visits_by_account: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+    visits_by_account: dict[int, list[tuple[int, datetime, int | None]]] = defaultdict(list)
     contacts_by_visit: dict[int, list[str]] = defaultdict(list)
     if deal_ids:
         for deal_id, to_stage, changed_at in session.execute(
@@ -162,16 +163,16 @@ def build_recap(
         )
         account_ids = sorted({d.account_id for d, _ in deal_rows})
         visit_rows = session.execute(
-            select(Visit.id, Visit.account_id, Visit.occurred_at).where(
+            select(Visit.id, Visit.account_id, Visit.occurred_at, Visit.deal_id).where(
                 Visit.team_id == team_id,
                 Visit.account_id.in_(account_ids),
                 Visit.occurred_at >= earliest,
                 Visit.occurred_at < period.end,
             )
         ).all()
-        for visit_id, account_id, occurred_at in visit_rows:
-            visits_by_account[account_id].append((visit_id, occurred_at))
-        visit_ids = [v for v, _, _ in visit_rows]
+        for visit_id, account_id, occurred_at, deal_id in visit_rows:
+            visits_by_account[account_id].append((visit_id, occurred_at, deal_id))
+        visit_ids = [v for v, _, _, _ in visit_rows]
         if visit_ids:
             for visit_id, contact_name in session.execute(
                 select(VisitContact.visit_id, Contact.name)
@@ -184,8 +185,14 @@ def build_recap(
     for deal, account_name in deal_rows:
         assert deal.closed_at is not None
         start = began.get(deal.id, deal.created_at)
-        during = [(v, at) for v, at in visits_by_account[deal.account_id] if start <= at <= deal.closed_at]
-        before_close = [at for _, at in visits_by_account[deal.account_id] if at <= deal.closed_at]
+        # The deal's visits: those logged against it, and those to its account during its life
+        # that were logged against no other deal.
+        during = [
+            (v, at)
+            for v, at, linked in visits_by_account[deal.account_id]
+            if start <= at <= deal.closed_at and linked in (None, deal.id)
+        ]
+        before_close = [at for _, at, _ in visits_by_account[deal.account_id] if at <= deal.closed_at]
         contacts = sorted({name for v, _ in during for name in contacts_by_visit[v]})
         order = {key: i for i, key in enumerate(reason_order)}
         deals.append(

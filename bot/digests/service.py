@@ -169,9 +169,19 @@ def _members(session: Session, team: TeamInfo) -> list[Person]:
 
 
 def build_and_render(
-    session: Session, team: TeamInfo, kind: str, now: datetime, lang: Lang, *, today: date | None = None
+    session: Session,
+    team: TeamInfo,
+    kind: str,
+    now: datetime,
+    lang: Lang,
+    *,
+    today: date | None = None,
+    preview: bool = False,
 ) -> Rendered:
-    """Build `kind` for `team` as of `now` (its local day `today`) and render it in `lang`."""
+    """Build `kind` for `team` as of `now` (its local day `today`) and render it in `lang`.
+
+    The scheduled 5+5+5 review looks back at the month that just ended; a preview shows the
+    current month so far (what next month's review will say, as it stands)."""
     config = workspace_config(session, team.team_id)
     tz = team.manager_tz
     local = local_now_of(now, tz)
@@ -188,7 +198,7 @@ def build_and_render(
         data = recap.build_recap(session, team.team_id, team.name, reps, recap.recap_period(now), tz, config)
         return render.render_recap(lang, data)
     if kind == "tiers":
-        month = periods.previous_month(today, tz)
+        month = periods.month_of(today, tz) if preview else periods.previous_month(today, tz)
         review = tiers.build_tier_review(session, team.team_id, team.name, reps, month, periods.year_to(month.last, tz))
         return render.render_tier_review(lang, review)
     raise ValueError(kind)
@@ -217,5 +227,5 @@ def do_preview(db: Database, actor: Actor, kind: str, manager_user_id: str | Non
         raise NotForReps()
     with db.transaction() as session:
         team = team_for_request(session, actor, manager_user_id, now)
-        rendered = build_and_render(session, team, kind, now, actor.lang)
+        rendered = build_and_render(session, team, kind, now, actor.lang, preview=True)
         return Preview(team, kind, rendered)
