@@ -6,7 +6,9 @@ from slack_bolt import App
 
 from handlers.commands import checkin, coach, pipeline, visit
 from handlers.commands import coach_digest as coach_digest  # @subcommand words
+from handlers.commands import coach_target as coach_target
 from handlers.commands import coach_team as coach_team
+from handlers.commands import coach_tier as coach_tier
 from handlers.commands import coach_why as coach_why
 
 

@@ -1,0 +1,43 @@
+"""`/coach target @rep 500k Q1`: a manager sets a rep's sales target (目标)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot.actor import Actor
+from bot.clock import local_date
+from bot.deals.amounts import parse_amount
+from bot.digests import targets
+from bot.reply import echo_reply
+from bot.text import mentioned_users, strip_mentions
+from handlers._support import send_ephemeral, services
+from handlers.commands.coach import subcommand
+
+
+@subcommand("target", "目标")
+def coach_target(
+    context: dict[str, Any], client: WebClient, body: dict[str, Any], actor: Actor, rest: str, respond: Respond
+) -> None:
+    svc = services(context)
+    now = svc.clock.now()
+    users = mentioned_users(rest)
+    words = strip_mentions(rest).split()
+    if not words:
+        rows = targets.list_targets(svc.db, actor, users[0] if users else None, now)
+        send_ephemeral(client, body, targets.render_targets(actor.lang, rows), respond)
+        return
+    amount = next((a for w in words if (a := parse_amount(w))), None)
+    period_words = [w for w in words if not parse_amount(w)]
+    period = (
+        targets.parse_period(" ".join(period_words), local_date(now, actor.tz))
+        if period_words
+        else targets.quarter_of(local_date(now, actor.tz))
+    )
+    if len(users) != 1 or amount is None or period is None:
+        send_ephemeral(client, body, echo_reply(actor.lang, "digests.target.usage", rest), respond)
+        return
+    row = targets.do_set_target(svc.db, actor, users[0], amount[0], period, now)
+    send_ephemeral(client, body, targets.render_target_saved(actor.lang, row), respond)

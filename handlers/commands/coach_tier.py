@@ -1,0 +1,48 @@
+"""`/coach tier Ricoh grow 200k` (分层): put an account in one of the rep's 5+5+5 slots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot.actor import Actor
+from bot.deals.amounts import parse_amount
+from bot.digests import render, tiers
+from bot.reply import echo_reply
+from bot.text import mentioned_users, strip_mentions
+from handlers._support import send_ephemeral, services
+from handlers.commands.coach import subcommand
+
+
+@subcommand("tier", "分层")
+def coach_tier(
+    context: dict[str, Any], client: WebClient, body: dict[str, Any], actor: Actor, rest: str, respond: Respond
+) -> None:
+    svc = services(context)
+    now = svc.clock.now()
+    users = mentioned_users(rest)
+    words = strip_mentions(rest).split()
+    if not words:
+        review = tiers.do_show_tiers(svc.db, actor, users[0] if users else None, now)
+        send_ephemeral(client, body, render.tiers_reply(actor.lang, review), respond)
+        return
+    # The slot word is the last tier word; the account is what comes before it, an amount after.
+    at = max((i for i, w in enumerate(words) if tiers.tier_from_word(w) is not None), default=None)
+    if at is None or at == 0:
+        send_ephemeral(client, body, echo_reply(actor.lang, "digests.tier.usage", rest), respond)
+        return
+    tier = tiers.tier_from_word(words[at]) or ""
+    after = words[at + 1 :]
+    amount = parse_amount(after[0], loose=True) if len(after) == 1 else None
+    if after and amount is None:
+        send_ephemeral(client, body, echo_reply(actor.lang, "digests.tier.usage", rest), respond)
+        return
+    account_text = " ".join(words[:at])
+    try:
+        result = tiers.do_set_tier(svc.db, actor, account_text, tier, amount[0] if amount else None)
+    except tiers.TierFull as full:
+        send_ephemeral(client, body, render.tier_full_reply(actor.lang, full.tier, full.names), respond)
+        return
+    send_ephemeral(client, body, render.tier_saved_reply(actor.lang, account_text, result), respond)
