@@ -4,9 +4,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coach.help": (
         "*Pipeline Coach admin commands*\n"
         "• `/coach role @user rep|manager|admin`: set someone's role (admins)\n"
+        "• `/coach team [@manager @rep… | @user-group | #channel]`: teams and their digest channel\n"
+        "• `/coach target @rep 500k Q1`: a rep's sales target (managers)\n"
+        "• `/coach tier Ricoh grow 200k`: your 5+5+5 accounts\n"
+        "• `/coach digest daily|weekly|recap|tier`: preview your team's digest (managers)\n"
         "• `/coach help`: this list",
         "*Pipeline Coach 管理命令*\n"
         "• `/coach role @用户 rep|manager|admin`:设置角色(管理员)\n"
+        "• `/coach team [@经理 @销售… | @用户组 | #频道]`:团队及其简报频道\n"
+        "• `/coach target @销售 50万 Q1`:销售目标(经理)\n"
+        "• `/coach tier 理光 扩大 20万`:你的 5+5+5 分层客户\n"
+        "• `/coach digest daily|weekly|recap|tier`:预览团队简报(经理)\n"
         "• `/coach help`:显示本列表",
     ),
     "coach.unknown": (
