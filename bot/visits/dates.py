@@ -181,9 +181,7 @@ class DateExpr:
             return "past"
         if any(w in low for w in future_words):
             return "future"
-        if low in ("today", "tonight", "今天", "今日", "今儿", "今晚", "今早"):
-            return "either"
-        return "either"
+        return "either"  # today, a bare weekday ("Fri", "周五"): the caller's preference decides
 
     def resolve(self, local_now: datetime, prefer: Direction) -> tuple[date | None, time | None]:
         """The local date (None if not understood) and the time of day, if one was given."""

@@ -426,13 +426,13 @@ class _Builder:
         text = self.src(start, end)
         if exprs:
             expr = exprs[0]
-            self.set_due(_shift(expr, start), is_deadline=True)
+            self.set_due(_shift(expr, start))
             text = text[: expr.start] + " " + text[expr.end :]
         self.result.next_step = clean_phrase(_strip_connectors(text)) or None
         if self.result.next_step is None and not exprs:
             self.result.issues.append(Issue("next_empty", clean_phrase(self.src(start, end))))
 
-    def set_due(self, expr: DateExpr, *, is_deadline: bool) -> None:
+    def set_due(self, expr: DateExpr) -> None:
         self.next_expr = expr
         self.result.due_text = clean_phrase(self.src(expr.start, expr.end))
 
@@ -617,7 +617,7 @@ class _Builder:
             if self.next_expr is not None or self.result.next_step is not None:
                 self.result.notes_phrases.append(self.src(expr.start, expr.end))
                 return i
-            self.set_due(expr, is_deadline=True)
+            self.set_due(expr)
             # the step is what follows the date up to the next comma, or else the phrase before it
             j = i + 1
             while j < len(tokens) and tokens[j].kind != "comma":
