@@ -178,3 +178,17 @@ def test_the_job_posts_once_in_the_team_channel(db: Database, world, fake_slack:
     assert "5/12 visits" in texts(posts[0].params["blocks"])
     assert all(c.response.get("ok") for c in fake_slack.calls if c.method == "chat.postMessage")
     assert run_job(job_services, client, "manager-digest", sh(2026, 11, 24, 9, 5)) == 1  # the next day
+
+
+def test_a_channel_that_refuses_the_digest_sends_it_to_the_manager(
+    db: Database, world, fake_slack: FakeSlack, job_services
+) -> None:
+    client = WebClient(token="xoxb-test-token", base_url=fake_slack.api_url)
+    fake_slack.fail_next("chat.postMessage", status=200, error="not_in_channel")
+    assert run_job(job_services, client, "manager-digest", NOW) == 2
+    note, digest = fake_slack.dms_to("UMIA")
+    assert "couldn't post your team's digest in <#C0SALES> (Slack said `not_in_channel`)" in note.text
+    assert "5/12 visits" in texts(digest.blocks)
+    assert not fake_slack.messages_in("C0SALES")
+    assert run_job(job_services, client, "manager-digest", sh(2026, 11, 23, 9, 30)) == 0  # once
+    assert len(fake_slack.dms_to("UMIA")) == 2

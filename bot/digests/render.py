@@ -454,7 +454,7 @@ def _deal_reply(lang: Lang, recap: Recap, deal: ClosedDeal) -> Post:
         else t(lang, "digests.recap.no_lesson", owner=name_of(deal.owner_name))
     )
     lines = [head, facts, t(lang, "digests.recap.reasons", reasons=bk.escape(reasons)), lesson]
-    blocks: list[bk.Block] = [bk.section("\n".join(lines))]
+    blocks = line_sections(lines)  # a long lesson continues in the next section, never cut
     flags = []
     if deal.untouched:
         flags.append(t(lang, "digests.recap.untouched", days=30))

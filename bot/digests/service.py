@@ -17,15 +17,17 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import blocks as bk
 from bot.access import AccessError
 from bot.actor import Actor
 from bot.clock import zone
 from bot.config import WorkspaceConfig
 from bot.digests import daily, periods, recap, render, tiers, weekly
 from bot.digests.layout import Rendered
-from bot.i18n import Lang, lang_for
+from bot.i18n import Lang, lang_for, t
 from bot.notify import day_off
 from bot.people import workspace_config
+from bot.reply import Reply
 from bot.teams import TeamInfo, team_for_request, team_info
 from storage.db import Database
 from storage.models import Holiday, Person, SalesTeam
@@ -229,3 +231,9 @@ def do_preview(db: Database, actor: Actor, kind: str, manager_user_id: str | Non
         team = team_for_request(session, actor, manager_user_id, now)
         rendered = build_and_render(session, team, kind, now, actor.lang, preview=True)
         return Preview(team, kind, rendered)
+
+
+def channel_refused_note(team: TeamInfo, error: str) -> Reply:
+    """What the manager is told when the team's channel refused the digest for good."""
+    text = t(team_lang(team), "digests.channel_refused", channel=team.channel_id or "", error=error or "?")
+    return Reply(text, [bk.section(text)])

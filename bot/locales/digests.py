@@ -107,6 +107,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The rest of this digest is in the thread below.",
         "简报的其余部分在下方话题中。",
     ),
+    "digests.channel_refused": (
+        "I couldn't post your team's digest in <#{channel}> (Slack said `{error}`), so here it is. "
+        "Invite me there with `/invite @Pipeline Coach`, or choose another channel with "
+        "`/coach team channel #channel`.",
+        "无法在 <#{channel}> 发布团队简报(Slack 返回 `{error}`),所以发到这里。请在该频道用 "
+        "`/invite @Pipeline Coach` 邀请我,或用 `/coach team channel #频道` 换一个频道。",
+    ),
     "digests.no_reps": ("Nobody reports to this manager yet.", "这位经理名下还没有成员。"),
     "digests.currency": ("amounts in {currency}", "金额单位 {currency}"),
     "digests.won": ("won", "赢单"),

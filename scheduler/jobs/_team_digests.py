@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.digests import service
 from bot.digests.layout import Rendered
@@ -32,6 +33,8 @@ from storage.models import Delivery
 
 log = logging.getLogger("scheduler.digests")
 PARTS = "parts:"
+# Errors with which a channel refuses a post for good: the manager gets the digest by DM.
+REFUSALS = frozenset({"not_in_channel", "channel_not_found", "is_archived", "restricted_action"})
 
 
 def _parts(rendered: Rendered) -> list[Message]:
@@ -42,17 +45,33 @@ def _parts(rendered: Rendered) -> list[Message]:
     return messages
 
 
+def _parent(session: Session, job: str, team: TeamInfo, recipient: str, key: str) -> Delivery | None:
+    return session.scalar(
+        select(Delivery).where(
+            Delivery.team_id == team.team_id,
+            Delivery.job == job,
+            Delivery.recipient == recipient,
+            Delivery.dedupe_key == key,
+        )
+    )
+
+
+def _refusal(ctx: JobContext, job: str, team: TeamInfo, recipient: str, key: str) -> str:
+    """The Slack error that refused the parent for good ('' if it was not refused)."""
+    with ctx.services.db.transaction() as session:
+        parent = _parent(session, job, team, recipient, key)
+        error = (parent.last_error or "") if parent is not None and parent.status == "failed" else ""
+        return error if error in REFUSALS and parent is not None and parent.attempts >= ledger.MAX_ATTEMPTS else ""
+
+
+def _refused(ctx: JobContext, job: str, team: TeamInfo, recipient: str, key: str) -> bool:
+    return bool(_refusal(ctx, job, team, recipient, key))
+
+
 def _complete(ctx: JobContext, job: str, team: TeamInfo, recipient: str, key: str) -> bool:
     """The parent and every planned part are in Slack (or the parent was given up on)."""
     with ctx.services.db.transaction() as session:
-        parent = session.scalar(
-            select(Delivery).where(
-                Delivery.team_id == team.team_id,
-                Delivery.job == job,
-                Delivery.recipient == recipient,
-                Delivery.dedupe_key == key,
-            )
-        )
+        parent = _parent(session, job, team, recipient, key)
         if parent is None:
             return False
         if parent.status == "held" or (parent.status == "failed" and parent.attempts >= ledger.MAX_ATTEMPTS):
@@ -73,11 +92,41 @@ def _complete(ctx: JobContext, job: str, team: TeamInfo, recipient: str, key: st
 
 
 def deliver_team(ctx: JobContext, kind: str, team: TeamInfo, due: service.Due) -> None:
+    """Post `kind` for `team` (parent, then its thread). When the team's channel refuses the
+    post for good (the bot was never invited, the channel is gone), the manager gets the digest
+    by DM instead, after a note that says why and how to fix it."""
     job = service.JOBS[kind]
-    recipient = team.channel_id or team.manager_user_id
-    if _complete(ctx, job, team, recipient, due.key):
+    rendered: Rendered | None = None
+    channel = team.channel_id
+    if channel and not _refused(ctx, job, team, channel, due.key):
+        if _complete(ctx, job, team, channel, due.key):
+            return
+        rendered = service.team_digest(ctx.services.db, team.team_id, team.id, kind, ctx.at, due.today)
+        if _post(ctx, job, team, channel, due, rendered) != "refused":
+            return
+    # No channel, or the channel refused the digest for good: the manager's DM.
+    manager = team.manager_user_id
+    if _complete(ctx, job, team, manager, due.key):
         return
-    rendered = service.team_digest(ctx.services.db, team.team_id, team.id, kind, ctx.at, due.today)
+    if rendered is None:
+        rendered = service.team_digest(ctx.services.db, team.team_id, team.id, kind, ctx.at, due.today)
+    if channel:
+        note = service.channel_refused_note(team, _refusal(ctx, job, team, channel, due.key))
+        ctx.sender.deliver(
+            Send(
+                team_id=team.team_id,
+                recipient=manager,
+                dedupe_key=f"{due.key}:channel-refused",
+                message=Message(text=note.text, blocks=note.blocks),
+                summary=f"{job} {team.name} {due.key}: channel refused",
+            )
+        )
+    _post(ctx, job, team, manager, due, rendered)
+
+
+def _post(ctx: JobContext, job: str, team: TeamInfo, recipient: str, due: service.Due, rendered: Rendered) -> str:
+    """Post the parent and its thread to `recipient`: 'done', 'later' (a later sweep resumes)
+    or 'refused' (the conversation refused the parent for good)."""
     parts = _parts(rendered)
     summary = f"{job} {team.name} {due.key}"
     parent = ctx.sender.deliver(
@@ -92,7 +141,7 @@ def deliver_team(ctx: JobContext, kind: str, team: TeamInfo, due: service.Due) -
     )
     if not parent.ok:
         log.warning("%s for team %s not posted: %s %s", job, team.id, parent.status, parent.error or "")
-        return
+        return "refused" if parent.error in REFUSALS else "later"
     for number, message in enumerate(parts, start=1):
         result = ctx.sender.deliver(
             Send(
@@ -107,7 +156,8 @@ def deliver_team(ctx: JobContext, kind: str, team: TeamInfo, due: service.Due) -
         )
         if not result.ok:  # keep the thread in order: a later sweep resumes from here
             log.warning("%s part %d for team %s: %s %s", job, number, team.id, result.status, result.error or "")
-            return
+            return "later"
+    return "done"
 
 
 def sweep_digests(ctx: JobContext, kind: str) -> int:
