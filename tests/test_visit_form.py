@@ -197,6 +197,7 @@ def test_message_shortcut_prefills_from_the_message_and_keeps_its_permalink(driv
     assert blocks["account"]["element"]["initial_option"]["value"] == f"a:{ricoh}"
     assert [o["value"] for o in blocks["contacts"]["element"]["initial_options"]] == [f"c:{zhang}"]
     assert blocks["channel"]["element"]["initial_option"]["value"] == "phone"
+    assert "initial_option" not in blocks[f"level_{zhang}"]["element"]  # empty: the visit decides the level
     assert blocks["next_step"]["element"]["initial_value"] == "send quote"
     assert blocks["next_due_date"]["element"]["initial_date"] == "2026-11-27"
 

@@ -33,7 +33,6 @@ def form_from_text(db: Database, actor: Actor, text: str, now: datetime, *, as_n
     state = FormState(
         account=(f"a:{account.id}", account.name) if account else None,
         contacts=[(c.id, c.name + role_label(actor.lang, c.buying_role)) for c in contacts],
-        levels={c.id: c.relationship_level for c in contacts},
         channel=parsed.resolved_channel,
         day=parsed.visit_date,
         next_step=parsed.next_step or "",
