@@ -126,34 +126,19 @@ class ServerProcess:
                 self.proc.wait(timeout=10)
 
 
+def _server_options(port: int, workers: int, threads: int) -> list[str]:
+    """The same server options for both apps: loopback, the port, gunicorn workers and threads."""
+    return ["--host", "127.0.0.1", "--port", str(port), "--workers", str(workers), "--threads", str(threads)]
+
+
 def serve_argv(port: int, workers: int, threads: int) -> list[str]:
-    return [
-        str(Path(sys.executable).with_name("pipeline-coach")),
-        "serve",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--no-scheduler",
-    ]
+    """The real CLI, as an operator runs it (the scheduler is not what is measured here)."""
+    cli = str(Path(sys.executable).with_name("pipeline-coach"))
+    return [cli, "serve", *_server_options(port, workers, threads), "--no-scheduler"]
 
 
 def hello_argv(port: int, workers: int, threads: int) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "bench.hello_app",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-    ]
+    return [sys.executable, "-m", "bench.hello_app", *_server_options(port, workers, threads)]
 
 
 def app_env(api_url: str, database_url: str) -> dict[str, str]:
