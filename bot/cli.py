@@ -6,6 +6,8 @@ shell     a local terminal chat with the real app and a fake Slack (no workspace
 migrate   apply database migrations
 jobs      `jobs list`, `jobs run NAME [--at ISO-8601]`
 workspace `workspace list`, `workspace delete T…` (all of one workspace's data, after confirming)
+import    `import accounts|contacts FILE --team T…` (CSV, all or nothing)
+export    `export visits|deals --team T… [--out FILE] [--since DATE]` (CSV)
 scheduler run only the scheduler
 """
 
@@ -214,6 +216,28 @@ def cmd_workspace(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from bot.csv_io.commands import run_import
+
+    return run_import(prepare_database(settings), args.team, args.kind, Path(args.file), datetime.now(UTC))
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date
+    from pathlib import Path
+
+    from bot.csv_io.commands import run_export
+
+    try:
+        since = date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        fail(f"--since must be a date such as 2026-01-01, not {args.since!r}")
+    out = Path(args.out) if args.out else None
+    return run_export(prepare_database(settings), args.team, args.kind, out_path=out, since=since, tz=args.tz)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline-coach", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -256,6 +280,20 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("team_id", help="the workspace id, T…")
     delete.add_argument("--yes", action="store_true", help="do not ask to confirm")
     workspace.set_defaults(func=cmd_workspace)
+
+    importer = sub.add_parser("import", help="import accounts or contacts from CSV (all or nothing)")
+    importer.add_argument("kind", choices=("accounts", "contacts"))
+    importer.add_argument("file", help="a CSV file, UTF-8 (with or without BOM), English or Chinese headers")
+    importer.add_argument("--team", required=True, help="the workspace id, T…")
+    importer.set_defaults(func=cmd_import)
+
+    exporter = sub.add_parser("export", help="export visits or deals as CSV")
+    exporter.add_argument("kind", choices=("visits", "deals"))
+    exporter.add_argument("--team", required=True, help="the workspace id, T…")
+    exporter.add_argument("--out", default=None, help="write to this file (default: standard output)")
+    exporter.add_argument("--since", default=None, help="only from this date (YYYY-MM-DD)")
+    exporter.add_argument("--tz", default="UTC", help="time zone of the exported times (IANA name)")
+    exporter.set_defaults(func=cmd_export)
 
     sched = sub.add_parser("scheduler", help="run only the scheduler")
     sched.set_defaults(func=cmd_scheduler)

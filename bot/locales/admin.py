@@ -4,6 +4,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coach.help": (
         "*Pipeline Coach admin commands*\n"
         "• `/coach role @user rep|manager|admin`: set someone's role (admins)\n"
+        "• `/coach stages [preset NAME | edit …]`: the funnel stages (admins change them)\n"
+        "• `/coach handover @from @to`: hand a rep's accounts, deals and follow-ups over (managers)\n"
+        "• `/coach export visits|deals`: a CSV file in your DM (managers)\n"
         "• `/coach team [@manager @rep… | @user-group | #channel]`: teams and their digest channel\n"
         "• `/coach target @rep 500k Q1`: a rep's sales target (managers)\n"
         "• `/coach tier Ricoh grow 200k`: your 5+5+5 accounts\n"
@@ -11,6 +14,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach help`: this list",
         "*Pipeline Coach 管理命令*\n"
         "• `/coach role @用户 rep|manager|admin`:设置角色(管理员)\n"
+        "• `/coach stages [preset 名称 | edit …]`:销售漏斗阶段(管理员可修改)\n"
+        "• `/coach handover @原负责人 @新负责人`:转交客户、商机和跟进(经理)\n"
+        "• `/coach export visits|deals`:导出 CSV 文件到私信(经理)\n"
         "• `/coach team [@经理 @销售… | @用户组 | #频道]`:团队及其简报频道\n"
         "• `/coach target @销售 50万 Q1`:销售目标(经理)\n"
         "• `/coach tier 理光 扩大 20万`:你的 5+5+5 分层客户\n"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import nudges, visit
+from handlers.actions import deal, nudges, visit
 
 
 def register(app: App) -> None:
+    deal.register(app)
     visit.register(app)
     nudges.register(app)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.commands import checkin, coach, pipeline, visit
+from handlers.commands import checkin, coach, deal, pipeline, visit
 from handlers.commands import coach_digest as coach_digest  # @subcommand words
+from handlers.commands import coach_export as coach_export  # @subcommand words
+from handlers.commands import coach_handover as coach_handover
+from handlers.commands import coach_stages as coach_stages
 from handlers.commands import coach_target as coach_target
 from handlers.commands import coach_team as coach_team
 from handlers.commands import coach_tier as coach_tier
@@ -15,5 +18,6 @@ from handlers.commands import coach_why as coach_why
 def register(app: App) -> None:
     coach.register(app)
     pipeline.register(app)
+    deal.register(app)
     visit.register(app)
     checkin.register(app)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-
-from handlers.shortcuts import visit
+from handlers.shortcuts import deal, visit
 
 
 def register(app: App) -> None:
+    deal.register(app)
     visit.register(app)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.views import checkin, visit
+from handlers.views import checkin, deal, visit
 
 
 def register(app: App) -> None:
+    deal.register(app)
     visit.register(app)
     checkin.register(app)

@@ -6,6 +6,7 @@ from storage.models.checkins import CheckIn
 from storage.models.deals import Deal, DealReason, StageChange
 from storage.models.delivery import Delivery, JobRun
 from storage.models.followups import FollowUp
+from storage.models.handovers import Handover
 from storage.models.installations import EventReceipt, SlackBot, SlackInstallation, SlackOAuthState
 from storage.models.people import Person, TimeOff
 from storage.models.visits import Visit, VisitContact
@@ -22,6 +23,7 @@ __all__ = [
     "Delivery",
     "EventReceipt",
     "FollowUp",
+    "Handover",
     "Holiday",
     "JobRun",
     "Person",

@@ -24,7 +24,9 @@ from storage.types import UTCDateTime
 class Deal(TenantMixin, CreatedAtMixin, Base):
     """A sales target in the funnel. `status`: open, won, lost.
 
-    BANTCC items are nullable booleans: unknown, no, yes.
+    BANTCC items are nullable booleans: unknown, no, yes. `stage_key` is the current stage
+    (possibly a retired one); a closed deal keeps the stage it was closed from, and its
+    closing move is the `stage_changes` row to 'won' / 'lost' (bot/deals/ops.py).
     """
 
     __tablename__ = "deals"
@@ -72,7 +74,7 @@ class DealReason(TenantMixin, Base):
 
 
 class StageChange(TenantMixin, Base):
-    """One move of a deal: creation (from_stage empty), forward, back, won or lost.
+    """One move of a deal: creation (from_stage NULL), forward, back, won or lost.
 
     `to_stage` is a stage key or 'won' / 'lost'. `override` records a move made despite unmet
     exit criteria (or a loss with too few contacts).

@@ -296,6 +296,34 @@ def upgrade() -> None:
         sa.UniqueConstraint("person_id", "local_date", name=op.f("uq_checkins_person_id_local_date")),
     )
     op.create_table(
+        "handovers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("from_person_id", sa.Integer(), nullable=True),
+        sa.Column("to_person_id", sa.Integer(), nullable=True),
+        sa.Column("by_person_id", sa.Integer(), nullable=True),
+        sa.Column("handed_over_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("accounts", sa.Integer(), nullable=False),
+        sa.Column("deals", sa.Integer(), nullable=False),
+        sa.Column("follow_ups", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["by_person_id"], ["people.id"], name=op.f("fk_handovers_by_person_id_people"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["from_person_id"], ["people.id"], name=op.f("fk_handovers_from_person_id_people"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["workspaces.team_id"], name=op.f("fk_handovers_team_id_workspaces"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["to_person_id"], ["people.id"], name=op.f("fk_handovers_to_person_id_people"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_handovers")),
+    )
+    with op.batch_alter_table("handovers", schema=None) as batch_op:
+        batch_op.create_index("ix_handovers_team_at", ["team_id", "handed_over_at"], unique=False)
+
+    op.create_table(
         "sales_teams",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
@@ -676,6 +704,10 @@ def downgrade() -> None:
     op.drop_table("time_off")
     op.drop_table("targets")
     op.drop_table("sales_teams")
+    with op.batch_alter_table("handovers", schema=None) as batch_op:
+        batch_op.drop_index("ix_handovers_team_at")
+
+    op.drop_table("handovers")
     op.drop_table("checkins")
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.drop_index("ix_accounts_team_owner")

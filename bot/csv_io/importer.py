@@ -1,0 +1,394 @@
+"""Importing accounts and contacts from the spreadsheets teams already keep.
+
+Files are UTF-8 with or without a byte-order mark (Excel's "CSV UTF-8"); GB18030 (what Excel
+writes on Chinese Windows) is accepted too. Headers may be English or Chinese (客户名称, 别名,
+负责人, 行业, 地区, 联系人, 职位, 部门, 角色, 关系水平 …), in any order; unknown columns are
+ignored. An import is all or nothing: every row is checked first, and a file with any bad row
+is refused with each problem and its line number, so nothing is ever half imported.
+
+Re-importing the same file is safe: an account is matched by its normalised name (and a
+contact by name within its account) and updated; aliases are added, never duplicated.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.deals.amounts import parse_amount
+from bot.deals.ops import new_account
+from bot.people import ensure_person
+from bot.text import normalize
+from storage.db import Database
+from storage.models import Account, AccountAlias, Contact, Person, Workspace
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100_000
+
+ACCOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "account", "account name", "customer", "company", "客户", "客户名称", "公司", "公司名称", "名称"),
+    "aliases": ("aliases", "alias", "other names", "别名", "简称", "英文名"),
+    "owner": ("owner", "rep", "sales rep", "负责人", "销售", "销售代表", "客户经理"),
+    "industry": ("industry", "行业"),
+    "region": ("region", "area", "地区", "区域"),
+    "size": ("size", "规模"),
+    "potential": ("potential", "潜力", "潜在金额"),
+    "business": ("business", "business status", "有无生意", "生意", "业务状态"),
+}
+CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "account": ("account", "account name", "customer", "company", "客户", "客户名称", "公司", "公司名称"),
+    "name": ("name", "contact", "contact name", "联系人", "姓名", "名字"),
+    "title": ("title", "position", "job title", "职位", "职务"),
+    "department": ("department", "dept", "部门"),
+    "role": ("role", "buying role", "角色", "采购角色"),
+    "level": ("level", "relationship", "relationship level", "关系", "关系水平"),
+    "notes": ("notes", "note", "comment", "备注"),
+}
+REQUIRED = {"accounts": ("name",), "contacts": ("account", "name")}
+
+ROLES = {
+    "decision_maker": ("decision_maker", "decision maker", "dm", "决策人", "决策者"),
+    "influencer": ("influencer", "影响者", "影响人"),
+    "user": ("user", "operator", "使用者", "用户", "使用人"),
+    "purchaser": ("purchaser", "buyer", "procurement", "采购", "采购人", "采购员"),
+    "coach": ("coach", "champion", "教练", "内线"),
+}
+BUSINESS = {
+    "has_business": ("has_business", "has business", "yes", "y", "有", "有生意", "是"),
+    "no_business": ("no_business", "no business", "no", "n", "无", "无生意", "没有", "否"),
+}
+_LEVEL = re.compile(r"^[lL]?([0-5])(?:\.0)?$")
+_SLACK_ID = re.compile(r"^<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$")
+
+
+def _lookup(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    return {normalize(alias): key for key, aliases in table.items() for alias in aliases}
+
+
+_ROLE_OF = _lookup(ROLES)
+_BUSINESS_OF = _lookup(BUSINESS)
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    key: str  # message key in bot/locales/deals.py
+    values: dict[str, object] = field(default_factory=dict)
+
+
+class ImportFailed(Exception):
+    """The file was refused; nothing was written. `errors` lists every problem found."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} problem(s)")
+        self.errors = errors
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    created: int = 0
+    updated: int = 0
+    encoding: str = "utf-8"
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with."""
+    if len(data) > MAX_BYTES:
+        raise ImportFailed([RowError(0, "csv.err.too_big", {"limit": MAX_BYTES // (1024 * 1024)})])
+    try:
+        return data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), "gb18030"
+    except UnicodeDecodeError:
+        raise ImportFailed([RowError(0, "csv.err.encoding")]) from None
+
+
+@dataclass
+class _Row:
+    line: int
+    cells: dict[str, str]
+
+
+def read_rows(text: str, kind: str) -> list[_Row]:
+    """The data rows keyed by our column names; header problems raise `ImportFailed`."""
+    columns = ACCOUNT_COLUMNS if kind == "accounts" else CONTACT_COLUMNS
+    names = _lookup(columns)
+    first_line = text.split("\n", 1)[0]
+    delimiter = "," if "," in first_line else ("\t" if "\t" in first_line else (";" if ";" in first_line else ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ImportFailed([RowError(1, "csv.err.empty")]) from None
+    except csv.Error:
+        raise ImportFailed([RowError(1, "csv.err.malformed")]) from None
+    mapping: dict[int, str] = {}
+    for index, title in enumerate(header):
+        key = names.get(normalize(title))
+        if key and key not in mapping.values():
+            mapping[index] = key
+    missing = [c for c in REQUIRED[kind] if c not in mapping.values()]
+    if missing:
+        expected = " / ".join(f"{columns[c][0]} ({columns[c][-1]})" for c in missing)
+        raise ImportFailed([RowError(1, "csv.err.missing_column", {"columns": expected})])
+    rows: list[_Row] = []
+    line = reader.line_num
+    while True:
+        start = line + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            raise ImportFailed([RowError(start, "csv.err.malformed")]) from None
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(rows) >= MAX_ROWS:
+            raise ImportFailed([RowError(start, "csv.err.too_many", {"limit": MAX_ROWS})])
+        cells = {key: (values[i].strip() if i < len(values) else "") for i, key in mapping.items()}
+        rows.append(_Row(start, cells))
+    return rows
+
+
+# Column widths of storage/models/accounts.py: longer cells are refused, never cut.
+ACCOUNT_LIMITS = {"name": 200, "aliases": 2000, "industry": 120, "region": 120, "size": 40}
+CONTACT_LIMITS = {"name": 200, "title": 120, "department": 120}
+
+
+def _length_errors(row: _Row, limits: dict[str, int]) -> list[RowError]:
+    return [
+        RowError(row.line, "csv.err.too_long", {"column": column, "limit": limit})
+        for column, limit in limits.items()
+        if len(row.cells.get(column, "")) > limit
+    ]
+
+
+def _require_workspace(session: Session, team_id: str) -> None:
+    if session.get(Workspace, team_id) is None:
+        raise ImportFailed([RowError(0, "csv.err.no_workspace", {"team": team_id})])
+
+
+class _Owners:
+    """Owner cells → people: a Slack user id or mention (new ids become reps) or a known name."""
+
+    def __init__(self, session: Session, team_id: str) -> None:
+        self.by_user: dict[str, int] = {}
+        self.by_name: dict[str, list[int]] = {}
+        for person_id, user_id, name in session.execute(
+            select(Person.id, Person.slack_user_id, Person.name).where(Person.team_id == team_id)
+        ):
+            self.by_user[user_id] = person_id
+            if name:
+                self.by_name.setdefault(normalize(name), []).append(person_id)
+
+    def check(self, value: str) -> tuple[str | None, str | None]:
+        """(Slack user id or None, message key of the problem or None)."""
+        if not value:
+            return None, None
+        if match := _SLACK_ID.match(value.strip()):
+            return match[1], None
+        found = self.by_name.get(normalize(value.lstrip("@")), [])
+        if len(found) == 1:
+            user = next(u for u, pid in self.by_user.items() if pid == found[0])
+            return user, None
+        return None, "csv.err.owner_ambiguous" if found else "csv.err.owner_unknown"
+
+
+def _split_aliases(value: str) -> list[str]:
+    return [a.strip() for a in re.split(r"[;；,，、|/]", value) if a.strip()]
+
+
+def import_accounts(db: Database, team_id: str, data: bytes, now: datetime) -> ImportResult:
+    """Create or update accounts from a CSV file, all or nothing."""
+    text, encoding = decode(data)
+    rows = read_rows(text, "accounts")
+    with db.transaction() as session:
+        _require_workspace(session, team_id)
+        owners = _Owners(session, team_id)
+        errors: list[RowError] = []
+        seen: dict[str, int] = {}
+        planned: list[tuple[_Row, str | None, Decimal | None, str | None]] = []
+        for row in rows:
+            name = " ".join(row.cells.get("name", "").split())
+            key = normalize(name)
+            if not key:
+                errors.append(RowError(row.line, "csv.err.no_name"))
+                continue
+            too_long = _length_errors(row, ACCOUNT_LIMITS)
+            if too_long:
+                errors.extend(too_long)
+                continue
+            if key in seen:
+                errors.append(RowError(row.line, "csv.err.duplicate", {"name": name, "other": seen[key]}))
+                continue
+            seen[key] = row.line
+            owner, problem = owners.check(row.cells.get("owner", ""))
+            if problem:
+                errors.append(RowError(row.line, problem, {"value": row.cells.get("owner", "")}))
+            potential = None
+            if row.cells.get("potential"):
+                parsed = parse_amount(row.cells["potential"], loose=True)
+                if parsed is None:
+                    errors.append(RowError(row.line, "csv.err.amount", {"value": row.cells["potential"]}))
+                else:
+                    potential = parsed[0]
+            business = None
+            if row.cells.get("business"):
+                business = _BUSINESS_OF.get(normalize(row.cells["business"]))
+                if business is None:
+                    errors.append(RowError(row.line, "csv.err.business", {"value": row.cells["business"]}))
+            planned.append((row, owner, potential, business))
+        if errors:
+            raise ImportFailed(errors)
+        result = ImportResult("accounts", encoding=encoding)
+        existing = {
+            a.name_norm: a
+            for a in session.scalars(
+                select(Account).where(Account.team_id == team_id, Account.name_norm.in_(list(seen)))
+            )
+        }
+        for row, owner, potential, business in planned:
+            name = " ".join(row.cells["name"].split())
+            owner_id = ensure_person(session, team_id, owner, now).id if owner else None
+            account = existing.get(normalize(name))
+            if account is None:
+                account = new_account(session, team_id, name, owner_id, now)
+                result.created += 1
+            else:
+                if owner_id is not None and account.owner_id != owner_id:
+                    account.owner_id = owner_id
+                    account.assigned_at = now
+                result.updated += 1
+            for column in ("industry", "region", "size"):
+                if row.cells.get(column):
+                    setattr(account, column, row.cells[column])
+            if potential is not None:
+                account.potential = potential
+            if business is not None:
+                account.business_status = business
+            _add_aliases(session, account, _split_aliases(row.cells.get("aliases", "")))
+        return result
+
+
+def _add_aliases(session: Session, account: Account, aliases: list[str]) -> None:
+    have = set(session.scalars(select(AccountAlias.alias_norm).where(AccountAlias.account_id == account.id)))
+    have.add(account.name_norm)
+    for alias in aliases:
+        key = normalize(alias)
+        if key and key not in have:
+            session.add(AccountAlias(team_id=account.team_id, account_id=account.id, alias=alias[:200], alias_norm=key))
+            have.add(key)
+    session.flush()
+
+
+def _find_account(session: Session, team_id: str, name: str) -> list[int]:
+    key = normalize(name)
+    ids = set(
+        session.scalars(
+            select(Account.id).where(
+                Account.team_id == team_id, Account.name_norm == key, Account.archived_at.is_(None)
+            )
+        )
+    )
+    if not ids:
+        ids = set(
+            session.scalars(
+                select(AccountAlias.account_id).where(AccountAlias.team_id == team_id, AccountAlias.alias_norm == key)
+            )
+        )
+    return sorted(ids)
+
+
+def import_contacts(db: Database, team_id: str, data: bytes, now: datetime) -> ImportResult:
+    """Create or update contacts of existing accounts from a CSV file, all or nothing."""
+    text, encoding = decode(data)
+    rows = read_rows(text, "contacts")
+    with db.transaction() as session:
+        _require_workspace(session, team_id)
+        errors: list[RowError] = []
+        planned: list[tuple[_Row, int, str | None, int | None]] = []
+        seen: dict[tuple[int, str], int] = {}
+        for row in rows:
+            account_name, name = row.cells.get("account", ""), " ".join(row.cells.get("name", "").split())
+            if not normalize(name):
+                errors.append(RowError(row.line, "csv.err.no_contact_name"))
+                continue
+            too_long = _length_errors(row, CONTACT_LIMITS)
+            if too_long:
+                errors.extend(too_long)
+                continue
+            accounts = _find_account(session, team_id, account_name) if normalize(account_name) else []
+            if len(accounts) != 1:
+                key = "csv.err.account_ambiguous" if accounts else "csv.err.account_unknown"
+                errors.append(RowError(row.line, key, {"value": account_name}))
+                continue
+            pair = (accounts[0], normalize(name))
+            if pair in seen:
+                errors.append(RowError(row.line, "csv.err.duplicate", {"name": name, "other": seen[pair]}))
+                continue
+            seen[pair] = row.line
+            role = None
+            if row.cells.get("role"):
+                role = _ROLE_OF.get(normalize(row.cells["role"]))
+                if role is None:
+                    errors.append(RowError(row.line, "csv.err.role", {"value": row.cells["role"]}))
+            level = None
+            if row.cells.get("level"):
+                match = _LEVEL.match(row.cells["level"].strip())
+                if match is None:
+                    errors.append(RowError(row.line, "csv.err.level", {"value": row.cells["level"]}))
+                else:
+                    level = int(match[1])
+            planned.append((row, accounts[0], role, level))
+        if errors:
+            raise ImportFailed(errors)
+        result = ImportResult("contacts", encoding=encoding)
+        for row, account_id, role, level in planned:
+            name = " ".join(row.cells["name"].split())
+            contact = session.scalar(
+                select(Contact).where(
+                    Contact.team_id == team_id, Contact.account_id == account_id, Contact.name_norm == normalize(name)
+                )
+            )
+            if contact is None:
+                contact = Contact(
+                    team_id=team_id,
+                    account_id=account_id,
+                    name=name,
+                    name_norm=normalize(name),
+                    relationship_level=0,
+                    decay_notified_days=0,
+                    created_at=now,
+                )
+                session.add(contact)
+                result.created += 1
+            else:
+                result.updated += 1
+            for column in ("title", "department", "notes"):
+                if row.cells.get(column):
+                    setattr(contact, column, row.cells[column])
+            if role is not None:
+                contact.buying_role = role
+            if level is not None:
+                contact.relationship_level = level
+        session.flush()
+        return result
+
+
+def import_file(db: Database, team_id: str, kind: str, data: bytes, now: datetime) -> ImportResult:
+    if kind == "accounts":
+        return import_accounts(db, team_id, data, now)
+    if kind == "contacts":
+        return import_contacts(db, team_id, data, now)
+    raise ValueError(kind)

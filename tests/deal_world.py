@@ -1,0 +1,87 @@
+"""A small sales team for the deal, stage, handover and CSV tests.
+
+UADMIN (admin, first user), UMGR (manager of UREP), UREP (rep, English), UZH (rep, Chinese,
+no manager). Accounts: Ricoh (alias 理光) owned by UREP, Canon (alias 佳能) owned by UZH.
+Everything else is done the way users do it: signed requests through the fake Slack.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from bot.cli import build_parser
+from bot.devtools.driver import Driver
+from bot.settings import Settings
+from bot.text import normalize
+from storage.db import Database
+from storage.models import Account, AccountAlias, Deal, Person, StageChange
+from tests.conftest import START
+
+ADMIN, MGR, REP, ZH = "UADMIN", "UMGR", "UREP", "UZH"
+
+
+def build_team(driver: Driver, db: Database) -> dict[str, int]:
+    fake = driver.fake
+    fake.add_user(ADMIN, "Ada", tz="Asia/Shanghai")
+    fake.add_user(MGR, "Mia", tz="Asia/Shanghai")
+    fake.add_user(REP, "Ren", tz="Asia/Shanghai")
+    fake.add_user(ZH, "张伟", tz="Asia/Shanghai", locale="zh-CN")
+    for user in (ADMIN, MGR, REP, ZH):
+        driver.command(user, "/deal", "help")
+    with db.transaction() as session:
+        people = {p.slack_user_id: p for p in session.scalars(select(Person))}
+        people[MGR].role = "manager"
+        people[REP].manager_id = people[MGR].id
+        ids = {user: person.id for user, person in people.items()}
+        for name, alias, owner in (("Ricoh", "理光", REP), ("Canon", "佳能", ZH)):
+            account = Account(
+                team_id=driver.team_id,
+                name=name,
+                name_norm=normalize(name),
+                owner_id=ids[owner],
+                business_status="has_business",
+                created_at=START,
+            )
+            session.add(account)
+            session.flush()
+            session.add(AccountAlias(team_id=driver.team_id, account_id=account.id, alias=alias, alias_norm=alias))
+            ids[name] = account.id
+    driver.fake.reset()
+    return ids
+
+
+def deal_by_title(db: Database, title: str) -> Deal:
+    with db.transaction() as session:
+        return session.scalars(select(Deal).where(Deal.title == title)).one()
+
+
+def history(db: Database, deal_id: int) -> list[tuple[str | None, str, bool]]:
+    with db.transaction() as session:
+        rows = session.scalars(
+            select(StageChange).where(StageChange.deal_id == deal_id).order_by(StageChange.changed_at, StageChange.id)
+        )
+        return [(r.from_stage, r.to_stage, r.override) for r in rows]
+
+
+def forged(action_id: str, value: dict[str, Any] | str) -> dict[str, Any]:
+    """A message holding one button, as an attacker would craft it."""
+    raw = value if isinstance(value, str) else json.dumps(value)
+    return {
+        "blocks": [{"type": "actions", "elements": [{"type": "button", "action_id": action_id, "value": raw}]}],
+        "ephemeral": True,
+    }
+
+
+def all_calls_ok(driver: Driver) -> None:
+    """Every Web API call and response_url post the app made was accepted (valid Block Kit)."""
+    bad = [(c.method, c.response) for c in driver.fake.calls if c.status == 200 and not c.response.get("ok")]
+    assert bad == []
+
+
+def cli(argv: list[str], settings: Settings) -> int:
+    """`pipeline-coach …` in this process (without `main`, which would reset logging)."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args, settings))
