@@ -14,8 +14,9 @@ Two ways to be installed:
 from __future__ import annotations
 
 import logging
+from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -23,6 +24,7 @@ from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from slack_sdk.signature import SignatureVerifier
 
 from bot.clock import Clock
 from bot.executor import TrackingExecutor
@@ -45,6 +47,7 @@ BOT_SCOPES = (
     "channels:history",
     "groups:history",
     "files:write",
+    "usergroups:read",
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"
@@ -127,6 +130,43 @@ def _oauth_settings(
     return oauth, authorize
 
 
+class PipelineCoachApp(App):
+    """Bolt's App, refusing malformed payloads before Bolt reads them.
+
+    Bolt's built-in middleware (and its argument injection) index into the body as Slack
+    shapes it: `actions: []` or `event: [...]` would fail inside Bolt with a 500 before any
+    middleware of ours runs. So `dispatch` checks the signature itself first (an unsigned or
+    stale request goes on to Bolt, which answers 401), then the payload's shape
+    (`handlers.middleware.reject_malformed`), then hands over to Bolt.
+    """
+
+    def __init__(self, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._services = services
+        self._verifier = SignatureVerifier(services.settings.slack_signing_secret or "")
+
+    def dispatch(self, req: BoltRequest) -> BoltResponse:
+        from handlers.middleware import reject_malformed
+
+        if req.mode == "socket_mode" or self._signed(req):
+            early = reject_malformed(req.body, self._services)
+            if early is not None:
+                return early
+        return super().dispatch(req)
+
+    def _signed(self, req: BoltRequest) -> bool:
+        def header(name: str) -> str:
+            values = req.headers.get(name) or [""]
+            return values[0] if values else ""
+
+        try:
+            return self._verifier.is_valid(
+                body=req.raw_body, timestamp=header("x-slack-request-timestamp"), signature=header("x-slack-signature")
+            )
+        except (TypeError, ValueError):  # a missing or non-numeric timestamp: Bolt answers 401
+            return False
+
+
 def build_app(
     settings: Settings,
     *,
@@ -144,7 +184,8 @@ def build_app(
     client = make_web_client(settings)
     if settings.oauth_enabled:
         oauth, authorize = _oauth_settings(settings, services, client)
-        app = App(
+        app = PipelineCoachApp(
+            services,
             signing_secret=settings.slack_signing_secret,
             client=client,
             oauth_settings=oauth,
@@ -153,7 +194,8 @@ def build_app(
             process_before_response=False,
         )
     else:
-        app = App(
+        app = PipelineCoachApp(
+            services,
             signing_secret=settings.slack_signing_secret,
             client=client,
             listener_executor=executor,

@@ -65,7 +65,15 @@ class WebApp:
             body = json.dumps(report).encode()
             start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
-        return self.bolt(environ, start_response)
+        try:
+            return self.bolt(environ, start_response)
+        except Exception as exc:
+            # Bolt parses the body before it checks the signature; a body it cannot even read
+            # (e.g. `authorizations: [1]`) raises here. That is a bad request, not our failure.
+            log.warning("unreadable request refused: %s", type(exc).__name__)
+            body = b"Bad Request"
+            start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+            return [body]
 
 
 def default_health(app: App) -> dict[str, Any]:

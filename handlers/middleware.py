@@ -1,13 +1,16 @@
-"""Global middleware: checks every request needs before any listener, in one place.
+"""Checks every request needs before any listener, in one place.
 
-- `reject_malformed`: the body must fit `handlers.payloads` (types, lengths, ids), and a
-  `response_url` must point at Slack (or the configured `SLACK_API_URL` host), so a reply can
-  never be sent elsewhere. A malformed slash command gets a clear message in both languages
-  with its text given back; anything else malformed is acknowledged and ignored.
-- `drop_event_retries`: an Events API delivery is handled once across all processes
-  (`bot.idempotency`); Slack's retries (`X-Slack-Retry-Num`) of a handled event are dropped.
+- `reject_malformed` (first, right after the signature check): the body must fit
+  `handlers.payloads` (types, lengths, ids), and a `response_url` must point at Slack (or the
+  configured `SLACK_API_URL` host), so a reply can never be sent elsewhere. A malformed slash
+  command gets a clear message in both languages with its text given back; anything else
+  malformed is acknowledged and ignored.
+- `drop_event_retries` (middleware): an Events API delivery is handled once across all
+  processes (`bot.idempotency`); Slack's retries (`X-Slack-Retry-Num`) of a handled event are
+  dropped.
 
 Both run before the listener's ack, so each is kept to a validation and at most one INSERT.
+A request Bolt cannot parse at all (not JSON, not a form) is answered 400 by `bot.web`.
 """
 
 from __future__ import annotations
@@ -43,9 +46,23 @@ def _host_allowed(url: str, allowed: set[str]) -> bool:
     return any(host == h or host.endswith("." + h) for h in allowed if h)
 
 
+def _urls_in_metadata(view: Any) -> list[Any]:
+    """URLs a modal carries in its private_metadata JSON (e.g. where to answer after it closes)."""
+    try:
+        meta = json.loads(view.get("private_metadata") or "") if isinstance(view, dict) else None
+    except (TypeError, ValueError):
+        return []
+    if not isinstance(meta, dict):
+        return []
+    return [v for v in meta.values() if isinstance(v, str) and v.lower().startswith(("http:", "https:"))]
+
+
 def response_url_problem(body: dict[str, Any], services: Services) -> str | None:
+    """Every URL we may be asked to answer at must be Slack's (or the configured fake's)."""
     allowed = _allowed_hosts(services)
-    urls = [body.get("response_url")] + [u.get("response_url") for u in body.get("response_urls") or []]
+    responses = body.get("response_urls") if isinstance(body.get("response_urls"), list) else []
+    urls = [body.get("response_url")] + [u.get("response_url") for u in responses if isinstance(u, dict)]
+    urls += _urls_in_metadata(body.get("view"))
     for url in urls:
         if url is not None and not (isinstance(url, str) and _host_allowed(url, allowed)):
             return "response_url"
@@ -67,21 +84,25 @@ def _command_reply(message: str) -> BoltResponse:
     )
 
 
-def make_reject_malformed(services: Services) -> Callable[..., Any]:
-    def reject_malformed(req: BoltRequest, body: dict[str, Any], next: Callable[[], Any]) -> Any:
-        if is_too_long_command_text(body):
-            log.info("command text too long: %s", body.get("command"))
-            return _command_reply(_bilingual("common.too_long", body.get("text"), limit=MAX_COMMAND_TEXT))
-        problem = payload_problem(body) or response_url_problem(body, services)
-        if problem is None:
-            return next()
-        log.warning("malformed %s payload ignored: field %s", body.get("type") or "command", problem)
-        if isinstance(body, dict) and "command" in body:
-            text = body.get("text") if isinstance(body.get("text"), str) else None
-            return _command_reply(_bilingual("common.error", text))
-        return BoltResponse(status=200, body="")
+def reject_malformed(body: Any, services: Services) -> BoltResponse | None:
+    """The early answer to a malformed request (None: the request may go on).
 
-    return reject_malformed
+    Called by the app's `dispatch` (bot/app.py) once the signature has been checked and before
+    Bolt's own middleware reads the body: some shapes (`actions: []`, `event: [...]`) would make
+    Bolt itself fail with a 500 before any middleware of ours could run.
+    """
+    if isinstance(body, dict) and is_too_long_command_text(body):
+        log.info("command text too long: %s", body.get("command"))
+        return _command_reply(_bilingual("common.too_long", body.get("text"), limit=MAX_COMMAND_TEXT))
+    problem = payload_problem(body) or response_url_problem(body, services)
+    if problem is None:
+        return None
+    kind = body.get("type") if isinstance(body, dict) else None
+    log.warning("malformed %s payload ignored: field %s", kind if isinstance(kind, str) else "command", problem)
+    if isinstance(body, dict) and "command" in body:
+        text = body.get("text") if isinstance(body.get("text"), str) else None
+        return _command_reply(_bilingual("common.error", text))
+    return BoltResponse(status=200, body="")
 
 
 def make_drop_event_retries(services: Services) -> Callable[..., Any]:
@@ -109,5 +130,5 @@ def make_drop_event_retries(services: Services) -> Callable[..., Any]:
 
 
 def register(app: App, services: Services) -> None:
-    app.middleware(make_reject_malformed(services))
+    """The middleware (`reject_malformed` is not one: the app's dispatch calls it first)."""
     app.middleware(make_drop_event_retries(services))

@@ -183,6 +183,8 @@ class Event(_Model):
     text: Annotated[str, Field(max_length=MAX_EVENT_TEXT)] | None = None
     tab: ShortText | None = None
     event_ts: ShortText | None = None
+    view: dict[str, Any] | None = None  # app_home_opened: the Home tab as last published
+    tokens: dict[str, list[SlackId]] | None = None  # tokens_revoked: {"oauth": [...], "bot": [...]}
 
 
 class EventEnvelope(_Model):
@@ -211,11 +213,35 @@ def model_for(body: dict[str, Any]) -> type[_Model] | None:
     return _MODELS.get(str(body.get("type")))
 
 
+# Keys Bolt's own middleware reads from any body, whatever its type: they must have the shape
+# Bolt expects, or Bolt fails (a 500) before any check of ours could answer.
+_DICT_KEYS = ("event", "enterprise", "container", "view", "message", "previous_message")
+_DICT_OR_STR_KEYS = ("team", "user", "channel")
+
+
+def _shape_problem(body: dict[str, Any]) -> str | None:
+    for key in _DICT_KEYS:
+        if body.get(key) is not None and not isinstance(body[key], dict):
+            return key
+    for key in _DICT_OR_STR_KEYS:
+        if body.get(key) is not None and not isinstance(body[key], dict | str):
+            return key
+    authorizations = body.get("authorizations")
+    if authorizations is not None and not (
+        isinstance(authorizations, list) and all(isinstance(a, dict) for a in authorizations)
+    ):
+        return "authorizations"
+    return None
+
+
 def payload_problem(body: Any) -> str | None:
     """None when `body` fits its model; else the dotted path of the first field that does not
     (never the value: it may be what someone typed, and this goes to the log)."""
     if not isinstance(body, dict) or not body:
         return "body"
+    shape = _shape_problem(body)
+    if shape is not None:
+        return shape
     model = model_for(body)
     if model is None:
         return None if body.get("type") in ("url_verification", "ssl_check") else "type"

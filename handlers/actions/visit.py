@@ -127,6 +127,8 @@ def handle_contacts_changed(ack: Ack, body: dict[str, Any], client: WebClient, c
     """The form's contacts changed: show one level field per chosen contact."""
     ack()
     view = body.get("view") or {}
+    if not view.get("id"):
+        return  # not from the visit form (a malformed payload): there is no form to update
     meta = FormMeta.decode(view.get("private_metadata"))
     selected = ((body.get("actions") or [{}])[0]).get("selected_options") or []
     chosen = []
