@@ -37,7 +37,7 @@ def test_create_move_back_and_override_in_english(
     assert history(db, deal.id) == [(None, "S", False)]
 
     clock.advance(timedelta(days=3))
-    driver.command(REP, "/deal", "Ricoh copiers → P")
+    driver.command(REP, "/deal", "Ricoh copiers -&gt; P")  # "->" as Slack sends it (escaped)
     assert "moved S · Suspect → P · Prospect" in driver.last_ephemeral(REP)["text"]
 
     # D needs P's and A's exit criteria (need, timeline, authority): asked once, then overridden.

@@ -109,6 +109,10 @@ def test_custom_list_in_the_modal(driver: Driver, db: Database, team: dict[str, 
     modal = driver.last_view()
     lines = modal["blocks"][0]["element"]["initial_value"]
     assert lines.splitlines()[3] == "D | Demo / proposal | 演示/提案 | 50% | budget, authority | 45"
+    driver.submit(ADMIN, modal, {"lines": {"text": {"type": "plain_text_input", "value": lines}}})
+    with db.transaction() as session:  # saved unchanged: still the preset, not "custom"
+        assert session.get(Workspace, driver.team_id).config["stage_preset"] == "spadco"
+    assert [k for k, _, active in _stages(db) if active] == ["S", "P", "A", "D", "C", "O"]
 
     bad = {"lines": {"text": {"type": "plain_text_input", "value": "L | Lead | 线索 | 10%\nwon | Won | 赢 | 100%"}}}
     response = driver.submit(ADMIN, modal, bad)

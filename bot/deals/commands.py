@@ -44,7 +44,7 @@ from bot.i18n import Lang, t
 from bot.matching import EXACT, find_accounts
 from bot.reply import Reply, echo_reply
 from storage.db import Database
-from storage.models import Deal
+from storage.models import Account, Deal
 
 
 @dataclass
@@ -319,13 +319,16 @@ def update_modal(
     prefill: dict[str, Any] = {}
     with db.transaction() as session:
         funnel = load_funnel(session, actor.team_id)
-        own = session.scalars(
-            select(Deal)
-            .where(Deal.team_id == actor.team_id, Deal.owner_id == actor.person_id, Deal.status == "open")
-            .order_by(Deal.stage_entered_at.desc())
-            .limit(MAX_CHOICES)
-        ).all()
-        choices = [deal_view(session, d) for d in own]
+        choices = [
+            render.DealChoice(deal_id, account, title)
+            for deal_id, account, title in session.execute(
+                select(Deal.id, Account.name, Deal.title)
+                .join(Account, Account.id == Deal.account_id)
+                .where(Deal.team_id == actor.team_id, Deal.owner_id == actor.person_id, Deal.status == "open")
+                .order_by(Deal.stage_entered_at.desc())
+                .limit(MAX_CHOICES)
+            )
+        ]
         deal = None
         if deal_id is not None:
             deal = access_deal(session, actor, deal_id)

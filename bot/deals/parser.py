@@ -284,7 +284,8 @@ def _ref(tokens: list[Token]) -> tuple[str, int | None]:
 
 def parse_deal_command(text: str, today: date) -> DealCommand:
     """Read one `/deal` line; `today` is the rep's local date (for "close Dec")."""
-    text = (text or "").strip()
+    # Slack escapes &, < and > in command text (should_escape): "->" arrives as "-&gt;".
+    text = (text or "").replace("&gt;", ">").replace("&lt;", "<").replace("&amp;", "&").strip()
     tokens = tokenize(text)
     if not tokens:
         return DealCommand(op="list")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot import blocks as bk
 from bot.clock import local_date
@@ -234,12 +234,20 @@ def close_modal(
 QUALITY_OPTIONS = ("yes", "no", "unknown")
 
 
+class DealChoice(NamedTuple):
+    """One deal in the update modal's picker."""
+
+    id: int
+    account_name: str
+    title: str
+
+
 def update_modal(
     view: DealView | None,
     funnel: Funnel,
     lang: Lang,
     *,
-    choices: list[DealView],
+    choices: list[DealChoice],
     channel: str | None,
     prefill: dict[str, Any] | None = None,
 ) -> dict[str, Any]:

@@ -250,7 +250,7 @@ def do_set_stages(db: Database, actor: Actor, specs: list[StageSpec], preset: st
     """Replace the workspace's funnel (admins only). Deals and history are untouched."""
     require_admin(actor)
     with db.transaction() as session:
-        return apply_stage_list(session, actor.team_id, specs, preset)
+        return apply_stage_list(session, actor.team_id, specs, preset if preset != "custom" else preset_of(specs))
 
 
 def do_apply_preset(db: Database, actor: Actor, name: str) -> Funnel:
@@ -309,11 +309,11 @@ def do_edit_stage(db: Database, actor: Actor, key: str, edit: StageEdit) -> Funn
             spec.max_days = None
         elif edit.max_days is not None:
             spec.max_days = edit.max_days
-        preset = _current_preset(session, actor.team_id, specs)
-        return apply_stage_list(session, actor.team_id, specs, preset)
+        return apply_stage_list(session, actor.team_id, specs, preset_of(specs))
 
 
-def _current_preset(session: Session, team_id: str, specs: list[StageSpec]) -> str:
+def preset_of(specs: list[StageSpec]) -> str:
+    """The preset `specs` are exactly, or 'custom'."""
     for name, preset in STAGE_PRESETS.items():
         if [s.model_dump() for s in preset] == [s.model_dump() for s in specs]:
             return name
