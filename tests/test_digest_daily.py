@@ -23,7 +23,7 @@ from bot.blockkit import message_problems
 from bot.clock import ManualClock
 from bot.devtools.fake_slack import FakeSlack
 from bot.digests import render, service
-from bot.digests.daily import build_daily, previous_working_day
+from bot.digests.daily import build_daily, cooling_counts, previous_working_day
 from bot.people import workspace_config
 from bot.services import Services
 from bot.settings import Settings
@@ -192,3 +192,17 @@ def test_a_channel_that_refuses_the_digest_sends_it_to_the_manager(
     assert not fake_slack.messages_in("C0SALES")
     assert run_job(job_services, client, "manager-digest", sh(2026, 11, 23, 9, 30)) == 0  # once
     assert len(fake_slack.dms_to("UMIA")) == 2
+
+
+def test_many_cooling_key_contacts_are_all_counted(db: Database) -> None:
+    with db.transaction() as session:
+        w = World(session, NOW)
+        rep = w.person("UBO", "Bo")
+        account = w.account("Ricoh", rep)
+        w.deal(rep, account, [(-30, "S")])
+        for i in range(13):
+            w.contact(account, f"DM {i}", "decision_maker", met=w.days(-40 - i))
+        for i in range(30):
+            w.contact(account, f"User {i}", "user", met=w.days(-200))  # cooling, but not key contacts
+        config = workspace_config(session, TEAM)
+        assert cooling_counts(session, TEAM, [rep.id], NOW, config) == {rep.id: 13}

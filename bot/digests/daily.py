@@ -28,8 +28,9 @@ from storage.models import CheckIn, Person, TimeOff
 
 # How many reps the "needs attention first" list names.
 ATTENTION_LIMIT = 3
-# Cooling contacts read per rep (key contacts come first, so this bounds only the others).
-COOLING_SCAN = 200
+# Cooling contacts read per rep at first (key contacts come first; more are read only while all
+# of them are key).
+COOLING_SCAN = 10
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,13 @@ def cooling_counts(
     One query per rep: cheap at a team's size, and the rule stays in one place."""
     found: dict[int, int] = {}
     for rep in rep_ids:
-        _, contacts = cooling_contacts(session, team_id, [rep], now, config.cadence, limit=COOLING_SCAN)
-        keys = sum(1 for c in contacts if c.key)
+        scan = COOLING_SCAN
+        while True:  # key contacts come first: read more only while the page is all key ones
+            total, contacts = cooling_contacts(session, team_id, [rep], now, config.cadence, limit=scan)
+            keys = sum(1 for c in contacts if c.key)
+            if keys < len(contacts) or len(contacts) >= total:
+                break
+            scan *= 4
         if keys:
             found[rep] = keys
     return found

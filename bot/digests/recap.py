@@ -162,9 +162,10 @@ def build_recap(
             for d, _ in deal_rows
         )
         account_ids = sorted({d.account_id for d, _ in deal_rows})
+        # Ids read from this workspace's deals: no team filter, so both planners go through the
+        # (account_id, occurred_at) index rather than the workspace's visits by date.
         visit_rows = session.execute(
             select(Visit.id, Visit.account_id, Visit.occurred_at, Visit.deal_id).where(
-                Visit.team_id == team_id,
                 Visit.account_id.in_(account_ids),
                 Visit.occurred_at >= earliest,
                 Visit.occurred_at < period.end,
@@ -177,7 +178,7 @@ def build_recap(
             for visit_id, contact_name in session.execute(
                 select(VisitContact.visit_id, Contact.name)
                 .join(Contact, Contact.id == VisitContact.contact_id)
-                .where(VisitContact.team_id == team_id, VisitContact.visit_id.in_(visit_ids))
+                .where(VisitContact.visit_id.in_(visit_ids))
             ):
                 contacts_by_visit[visit_id].append(contact_name)
 

@@ -184,12 +184,14 @@ def build_tier_review(
     visits: dict[int, int] = {}
     last_visit: dict[int, datetime] = {}
     if account_ids:
+        # The ids come from this workspace's accounts: no team filter below, so both planners read
+        # the account indexes rather than the workspace's deals or visits by status or date.
         for account_id, status, amount in session.execute(
             select(Deal.account_id, Deal.status, func.coalesce(func.sum(Deal.amount), 0))
             .where(
-                Deal.team_id == team_id,
                 Deal.account_id.in_(account_ids),
-                (Deal.status == "open") | ((Deal.status == "won") & (Deal.closed_at >= year_start)),
+                (Deal.status == "open")
+                | ((Deal.status == "won") & (Deal.closed_at >= year_start) & (Deal.closed_at < year.end)),
             )
             .group_by(Deal.account_id, Deal.status)
         ):
@@ -198,7 +200,6 @@ def build_tier_review(
         for account_id, count in session.execute(
             select(Visit.account_id, func.count())
             .where(
-                Visit.team_id == team_id,
                 Visit.account_id.in_(account_ids),
                 Visit.occurred_at >= month_start,
                 Visit.occurred_at < month_end,
@@ -208,7 +209,7 @@ def build_tier_review(
             visits[account_id] = int(count)
         for account_id, latest in session.execute(
             select(Visit.account_id, func.max(Visit.occurred_at))
-            .where(Visit.team_id == team_id, Visit.account_id.in_(account_ids), Visit.occurred_at < month_end)
+            .where(Visit.account_id.in_(account_ids), Visit.occurred_at < month_end)
             .group_by(Visit.account_id)
         ):
             last_visit[account_id] = latest
