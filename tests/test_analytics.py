@@ -36,6 +36,9 @@ def test_conversion_per_step_with_back_moves_skips_and_open_deals(db: Database) 
         f.deal(ann, [(-500, "S"), (-450, "P"), (-400, "lost")])  # entirely before the period
     with db.transaction() as session:
         result = an.conversion(session, TEAM, {ann.id}, YEAR)
+        quick = an.conversion(session, TEAM, {ann.id}, YEAR, with_medians=False)
+    assert [_counts(s) for s in quick.steps] == [_counts(s) for s in result.steps]
+    assert all(s.median_days is None for s in quick.steps)
     steps = {s.stage.key: s for s in result.steps}
     assert [s.stage.key for s in result.steps] == ["S", "P", "A", "D", "C", "O"]
     assert [s.next_key for s in result.steps] == ["P", "A", "D", "C", "O", "won"]
