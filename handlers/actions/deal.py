@@ -76,6 +76,8 @@ def on_update_pick(ack: Ack, body: dict[str, Any], client: WebClient, context: d
     actor = current_actor(context, client, body)
     svc = services(context)
     view = body.get("view") or {}
+    if not view.get("id"):
+        return  # not from a modal: nothing to update
     action = (body.get("actions") or [{}])[0]
     chosen = (action.get("selected_option") or {}).get("value")
     meta = parse_json(view.get("private_metadata"))
