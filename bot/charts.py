@@ -111,7 +111,7 @@ def conversion_chart(
 ) -> bytes:
     """Each rep's conversion at every step, coloured by the gap to the team's rate (red below,
     green above; grey: nothing decided there yet). The team's rates are the first row; each
-    rep's weakest step is outlined and labelled with the rep's rate.
+    rep's weakest step is outlined and labelled with the rep's rate; `legend` says so below.
 
     `reps`: (name, rate per step, index of the weakest step or None). Only the team row and
     the weakest steps carry numbers (the digest's text has them all): a chart for 50 reps
@@ -128,15 +128,15 @@ def conversion_chart(
     ]
     label_width = max((_label_inches(name, 9) for name, _, _ in rows), default=1.0) + 0.25
     width = max(label_width + 1.0 + 0.9 * max(len(steps), 1), 6.0)
-    height = 1.3 + 0.3 * len(rows)
+    height = 1.5 + 0.3 * len(rows)
     with _lock:
         figure = Figure(figsize=(width, height))
         figure.subplots_adjust(
-            left=label_width / width, right=1 - 1.0 / width, top=1 - 0.9 / height, bottom=0.15 / height
+            left=label_width / width, right=1 - 0.3 / width, top=1 - 0.9 / height, bottom=0.8 / height
         )
         axes = figure.add_subplot()
         cmap = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#eeeeee")
-        image = axes.imshow(gaps, cmap=cmap, norm=TwoSlopeNorm(vcenter=0.0, vmin=-0.5, vmax=0.5), aspect="auto")
+        axes.imshow(gaps, cmap=cmap, norm=TwoSlopeNorm(vcenter=0.0, vmin=-0.5, vmax=0.5), aspect="auto")
         for j, rate in enumerate(team_rates):
             if rate is not None:
                 axes.text(j, 0, f"{rate:.0%}", ha="center", va="center", fontsize=8)
@@ -150,19 +150,15 @@ def conversion_chart(
                 axes.text(weak, i, f"{rates[weak]:.0%}", ha="center", va="center", fontsize=8)
         # All the outlines as one line (one artist, not one patch per rep: patches cost a lot each).
         axes.plot(outline_x, outline_y, color="black", linewidth=1.2, scalex=False, scaley=False)
-        axes.set_xticks(range(len(steps)), list(steps), fontsize=9)
-        axes.xaxis.tick_top()
-        # Names as plain text beside the rows: 50 tick objects cost more than the names themselves.
+        # Step names and rep names as plain text: tick objects, and a colour bar's whole axis,
+        # cost more than the labels themselves (a 50-rep team's chart must stay quick).
+        axes.set_xticks([])
         axes.set_yticks([])
+        for j, step in enumerate(steps):
+            axes.text(j, -0.6, step, ha="center", va="bottom", fontsize=9)
         for i, (name, _, _) in enumerate(rows):
             axes.text(-0.6, i, name, ha="right", va="center", fontsize=9)
-        axes.tick_params(length=0)
         axes.axhline(0.5, color="black", linewidth=1)
-        axes.set_title(title, fontsize=12, pad=22)
-        colorbar = figure.colorbar(image, ax=axes, shrink=min(0.6, 4 / height), pad=0.02, format=_signed_percent)
-        colorbar.set_label(legend, fontsize=8)
+        axes.set_title(title, fontsize=12, pad=24)
+        figure.text(0.5, 0.5 / height, legend, ha="center", va="center", fontsize=8)
         return _png(figure)
-
-
-def _signed_percent(value: float, _position: object) -> str:
-    return f"{value:+.0%}"

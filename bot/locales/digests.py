@@ -318,7 +318,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "各环节转化率:成员对比团队 · {team}",
     ),
     "digests.chart.team": ("Team", "团队"),
-    "digests.chart.gap": ("points above or below the team", "高于或低于团队的百分点"),
+    "digests.chart.gap": (
+        "Red: below the team's rate; green: above; grey: nothing decided yet; outlined: the rep's weakest step.",
+        "红色:低于团队;绿色:高于团队;灰色:尚无结果;方框:该成员最弱的环节。",
+    ),
     "digests.chart.funnel_file": ("Funnel · {team}", "漏斗 · {team}"),
     "digests.chart.conversion_file": ("Conversion vs team · {team}", "转化率对比 · {team}"),
     # ----- recap -------------------------------------------------------------------------------
