@@ -10,8 +10,9 @@ manager has a 50-rep team; 200,000 deals over the last year with their stage his
 visits, accounts, contacts, follow-ups, quarterly targets) and names each rep's 5+5+5 accounts;
 later runs reuse it (`--regenerate` to start again).
 
-What is timed (median of `--repeat` runs after one warm-up; each digest in its own
-transaction, exactly as the jobs and `/coach digest` build it: `service.build_and_render`):
+What is timed (median of `--repeat` runs after one warm-up), exactly as the jobs build
+digests: `service.team_digest` (one team: its figures in one transaction, then Block Kit and
+charts) and `service.team_digests` (many teams, two at a time):
 - weekly digest, one team: build (funnel, conversion per rep, forecast, coverage, hunting vs
   farming, quadrant, reverse funnel) + Block Kit + both PNG charts; and its parts;
 - weekly digest, all 20 teams one after the other (the `weekly-digest` job's work, Slack aside);
@@ -79,10 +80,21 @@ def name_tiers(db: Database, team_id: str) -> None:
 
 
 def build(db: Database, team: TeamInfo, kind: str, now: datetime, *, charts: bool = True) -> object:
-    with db.transaction() as session:
-        if kind == "weekly" and not charts:
-            return render.render_weekly("zh", _weekly(session, team, now), with_charts=False)
-        return service.build_and_render(session, team, kind, now, "zh")
+    today = service.local_now_of(now, team.manager_tz).date()
+    if kind == "weekly" and not charts:
+        with db.transaction() as session:
+            data = _weekly(session, team, now)
+        return render.render_weekly("zh", data, with_charts=False)
+    return service.team_digest(db, team.team_id, team.id, kind, now, today)
+
+
+def build_all(db: Database, teams: list[TeamInfo], kind: str, now: datetime) -> list[object]:
+    jobs = [(t, service.Due(kind, "bench", service.local_now_of(now, t.manager_tz).date(), now)) for t in teams]
+    results = [rendered for _, _, rendered in service.team_digests(db, jobs, kind, now)]
+    failures = [r for r in results if isinstance(r, Exception)]
+    if failures:
+        raise failures[0]
+    return results
 
 
 def _weekly(session, team: TeamInfo, now: datetime) -> weekly.WeeklyDigest:  # type: ignore[no-untyped-def]
@@ -150,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         report(f"{kind} digest, one team", runs)
     repeat_all = max(1, args.repeat // 2)
     for kind in ("weekly", "daily", "recap", "tiers"):
-        runs, _ = timed(lambda kind=kind: [build(db, t, kind, now) for t in teams], repeat_all)
+        runs, _ = timed(lambda kind=kind: build_all(db, teams, kind, now), repeat_all)
         report(f"{kind} digest, all teams", runs)
 
     posts = rendered.all_posts()  # type: ignore[attr-defined]

@@ -11,6 +11,8 @@ A team digest speaks the manager's language and counts days in the manager's tim
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -170,49 +172,97 @@ def _members(session: Session, team: TeamInfo) -> list[Person]:
     return [people[i] for i in team.member_ids if i in people]
 
 
-def build_and_render(
+Data = daily.DailyDigest | weekly.WeeklyDigest | recap.Recap | tiers.TierReview
+
+
+def build(
     session: Session,
     team: TeamInfo,
     kind: str,
     now: datetime,
-    lang: Lang,
     *,
     today: date | None = None,
     preview: bool = False,
-) -> Rendered:
-    """Build `kind` for `team` as of `now` (its local day `today`) and render it in `lang`.
+) -> Data:
+    """The figures of `kind` for `team` as of `now` (its local day `today`), as plain data.
 
     The scheduled 5+5+5 review looks back at the month that just ended; a preview shows the
     current month so far (what next month's review will say, as it stands)."""
     config = workspace_config(session, team.team_id)
     tz = team.manager_tz
-    local = local_now_of(now, tz)
-    today = today or local.date()
+    today = today or local_now_of(now, tz).date()
     reps = _members(session, team)
     if kind == "daily":
         day = daily.previous_working_day(today, config, _holidays(session, team.team_id, today))
-        digest = daily.build_daily(session, team.team_id, team.name, reps, day, tz, now, config)
-        return render.render_daily(lang, digest)
+        return daily.build_daily(session, team.team_id, team.name, reps, day, tz, now, config)
     if kind == "weekly":
-        week = weekly.build_weekly(session, team.team_id, team.name, reps, today, tz, now, config)
-        return render.render_weekly(lang, week)
+        return weekly.build_weekly(session, team.team_id, team.name, reps, today, tz, now, config)
     if kind == "recap":
-        data = recap.build_recap(session, team.team_id, team.name, reps, recap.recap_period(now), tz, config)
-        return render.render_recap(lang, data)
+        return recap.build_recap(session, team.team_id, team.name, reps, recap.recap_period(now), tz, config)
     if kind == "tiers":
         month = periods.month_of(today, tz) if preview else periods.previous_month(today, tz)
-        review = tiers.build_tier_review(session, team.team_id, team.name, reps, month, periods.year_to(month.last, tz))
-        return render.render_tier_review(lang, review)
+        return tiers.build_tier_review(session, team.team_id, team.name, reps, month, periods.year_to(month.last, tz))
     raise ValueError(kind)
 
 
+def render_data(lang: Lang, data: Data) -> Rendered:
+    """Block Kit (and, weekly, the charts) for digest data, in `lang`. No database here, so
+    callers render after their transaction has ended (charts take a while to draw)."""
+    if isinstance(data, daily.DailyDigest):
+        return render.render_daily(lang, data)
+    if isinstance(data, weekly.WeeklyDigest):
+        return render.render_weekly(lang, data)
+    if isinstance(data, recap.Recap):
+        return render.render_recap(lang, data)
+    return render.render_tier_review(lang, data)
+
+
+def build_and_render(
+    session: Session, team: TeamInfo, kind: str, now: datetime, lang: Lang, *, preview: bool = False
+) -> Rendered:
+    """`build` then `render_data`, for callers that hold a session anyway (tests, benchmarks)."""
+    return render_data(lang, build(session, team, kind, now, preview=preview))
+
+
 def team_digest(db: Database, team_id: str, sales_team_id: int, kind: str, now: datetime, today: date) -> Rendered:
-    """The scheduled digest of one team (the jobs call this once the ledger says it is due)."""
+    """The scheduled digest of one team (the jobs call this once the ledger says it is due):
+    built in one transaction, rendered after it."""
     with db.transaction() as session:
         row = session.get(SalesTeam, sales_team_id)
         assert row is not None and row.team_id == team_id
         team = team_info(session, row)
-        return build_and_render(session, team, kind, now, team_lang(team), today=today)
+        data = build(session, team, kind, now, today=today)
+    return render_data(team_lang(team), data)
+
+
+# Teams built at once: a team's queries wait on the database (no GIL held) while another
+# team's charts draw, so two workers keep both cores busy on a two-core machine.
+BUILD_WORKERS = 2
+
+
+def team_digests(
+    db: Database, jobs: Sequence[tuple[TeamInfo, Due]], kind: str, now: datetime
+) -> Iterator[tuple[TeamInfo, Due, Rendered | Exception]]:
+    """`team_digest` for many teams, `BUILD_WORKERS` at a time (each in its own transaction),
+    yielded in the order given; a team whose digest fails yields its exception, not the others'."""
+
+    def one(team: TeamInfo, when: Due) -> Rendered:
+        return team_digest(db, team.team_id, team.id, kind, now, when.today)
+
+    if len(jobs) <= 1:
+        for team, when in jobs:
+            try:
+                yield team, when, one(team, when)
+            except Exception as exc:  # reported by the caller, like the pool's failures
+                yield team, when, exc
+        return
+    with ThreadPoolExecutor(max_workers=BUILD_WORKERS, thread_name_prefix=f"digest-{kind}") as pool:
+        futures = [pool.submit(one, team, when) for team, when in jobs]
+        for (team, when), future in zip(jobs, futures, strict=True):
+            try:
+                yield team, when, future.result()
+            except Exception as exc:
+                yield team, when, exc
 
 
 @dataclass(frozen=True)
@@ -229,8 +279,8 @@ def do_preview(db: Database, actor: Actor, kind: str, manager_user_id: str | Non
         raise NotForReps()
     with db.transaction() as session:
         team = team_for_request(session, actor, manager_user_id, now)
-        rendered = build_and_render(session, team, kind, now, actor.lang, preview=True)
-        return Preview(team, kind, rendered)
+        data = build(session, team, kind, now, preview=True)
+    return Preview(team, kind, render_data(actor.lang, data))
 
 
 def channel_refused_note(team: TeamInfo, error: str) -> Reply:

@@ -68,6 +68,13 @@ def _refused(ctx: JobContext, job: str, team: TeamInfo, recipient: str, key: str
     return bool(_refusal(ctx, job, team, recipient, key))
 
 
+def _target(ctx: JobContext, job: str, team: TeamInfo, key: str) -> str:
+    """Where the digest goes now: the team's channel, or the manager once it refused for good."""
+    if team.channel_id and not _refused(ctx, job, team, team.channel_id, key):
+        return team.channel_id
+    return team.manager_user_id
+
+
 def _complete(ctx: JobContext, job: str, team: TeamInfo, recipient: str, key: str) -> bool:
     """The parent and every planned part are in Slack (or the parent was given up on)."""
     with ctx.services.db.transaction() as session:
@@ -91,17 +98,19 @@ def _complete(ctx: JobContext, job: str, team: TeamInfo, recipient: str, key: st
         return int(sent or 0) >= planned
 
 
-def deliver_team(ctx: JobContext, kind: str, team: TeamInfo, due: service.Due) -> None:
+def deliver_team(
+    ctx: JobContext, kind: str, team: TeamInfo, due: service.Due, rendered: Rendered | None = None
+) -> None:
     """Post `kind` for `team` (parent, then its thread). When the team's channel refuses the
     post for good (the bot was never invited, the channel is gone), the manager gets the digest
     by DM instead, after a note that says why and how to fix it."""
     job = service.JOBS[kind]
-    rendered: Rendered | None = None
     channel = team.channel_id
     if channel and not _refused(ctx, job, team, channel, due.key):
         if _complete(ctx, job, team, channel, due.key):
             return
-        rendered = service.team_digest(ctx.services.db, team.team_id, team.id, kind, ctx.at, due.today)
+        if rendered is None:
+            rendered = service.team_digest(ctx.services.db, team.team_id, team.id, kind, ctx.at, due.today)
         if _post(ctx, job, team, channel, due, rendered) != "refused":
             return
     # No channel, or the channel refused the digest for good: the manager's DM.
@@ -171,9 +180,19 @@ def sweep_digests(ctx: JobContext, kind: str) -> int:
                 due = service.due_for_team(session, team, kind, ctx.at)
                 if due is not None:
                     due_teams.append((team, due))
-    for team, due in due_teams:
+    job = service.JOBS[kind]
+    # Build only what still has to go out, two teams at a time, then post in order.
+    pending = [
+        (team, due)
+        for team, due in due_teams
+        if not _complete(ctx, job, team, _target(ctx, job, team, due.key), due.key)
+    ]
+    for team, due, rendered in service.team_digests(ctx.services.db, pending, kind, ctx.at):
+        if isinstance(rendered, Exception):
+            log.error("%s could not be built for team %s: %r", job, team.id, rendered)
+            continue
         try:
-            deliver_team(ctx, kind, team, due)
+            deliver_team(ctx, kind, team, due, rendered)
         except Exception:  # one team's failure must not stop the others
-            log.exception("%s failed for team %s", service.JOBS[kind], team.id)
+            log.exception("%s failed for team %s", job, team.id)
     return ctx.sender.sent
