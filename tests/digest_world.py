@@ -75,6 +75,15 @@ class World:
             )
         )
 
+    def east_team(self) -> tuple[Person, Person, Person]:
+        """The team most tests share: Mia (manager, English) with Bo (English) and 王芳
+        (Chinese), digests in #C0SALES. Returns (mia, bo, fang)."""
+        mia = self.person("UMIA", "Mia", role="manager")
+        bo = self.person("UBO", "Bo", manager=mia)
+        fang = self.person("UFANG", "王芳", manager=mia, locale="zh-CN")
+        self.team(mia, "East")
+        return mia, bo, fang
+
     def team(self, manager: Person, name: str, channel: str | None = "C0SALES") -> SalesTeam:
         return self._add(
             SalesTeam(

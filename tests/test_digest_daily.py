@@ -52,13 +52,10 @@ def texts(blocks: list[dict[str, Any]]) -> str:
 def world(db: Database) -> dict[str, Any]:
     with db.transaction() as session:
         w = World(session, NOW)
-        mia = w.person("UMIA", "Mia", role="manager")
-        bo = w.person("UBO", "Bo", manager=mia)
+        mia, bo, fang = w.east_team()
         cy = w.person("UCY", "Cy", manager=mia)
         dee = w.person("UDEE", "Dee", manager=mia)
-        fang = w.person("UFANG", "王芳", manager=mia, locale="zh-CN")
         outsider = w.person("UOUT", "Olga")  # in no team: never in this digest
-        w.team(mia, "East")
 
         ricoh = w.account("Ricoh", bo)
         canon = w.account("Canon", bo)

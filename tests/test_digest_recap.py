@@ -37,11 +37,8 @@ AT = sh(2026, 11, 27, 16, 30)
 def world(db: Database) -> None:
     with db.transaction() as session:
         w = World(session, AT)
-        mia = w.person("UMIA", "Mia", role="manager")
-        bo = w.person("UBO", "Bo", manager=mia)
-        fang = w.person("UFANG", "王芳", manager=mia, locale="zh-CN")
+        _, bo, fang = w.east_team()
         olga = w.person("UOLGA", "Olga")
-        w.team(mia, "East")
         canon = w.account("Canon", bo)
         nikon = w.account("Nikon", bo)
         liguang = w.account("理光", fang)
@@ -165,10 +162,7 @@ def test_rendered_as_a_thread_in_english_and_chinese(db: Database, world) -> Non
 
 def test_a_quiet_week_is_a_single_message(db: Database) -> None:
     with db.transaction() as session:
-        w = World(session, AT)
-        mia = w.person("UMIA", "Mia", role="manager")
-        w.person("UBO", "Bo", manager=mia)
-        w.team(mia, "East")
+        World(session, AT).east_team()
     rendered = render.render_recap("en", _recap(db))
     assert "No deals were won or lost this week." in texts(rendered.parent.blocks)
     assert rendered.replies == []

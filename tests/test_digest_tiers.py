@@ -42,10 +42,7 @@ AT = sh(2026, 12, 1, 9, 30)
 def world(db: Database) -> None:
     with db.transaction() as session:
         w = World(session, AT)
-        mia = w.person("UMIA", "Mia", role="manager")
-        bo = w.person("UBO", "Bo", manager=mia)
-        fang = w.person("UFANG", "王芳", manager=mia, locale="zh-CN")
-        w.team(mia, "East")
+        _, bo, fang = w.east_team()
         ricoh = w.account("Ricoh", bo, tier="big", expected=500_000)
         canon = w.account("Canon", bo, tier="big", expected=300_000)
         w.account("Nikon", bo, tier="some")

@@ -48,12 +48,9 @@ TODAY = date(2026, 11, 23)
 def world(db: Database) -> None:
     with db.transaction() as session:
         w = World(session, NOW)
-        mia = w.person("UMIA", "Mia", role="manager")
-        bo = w.person("UBO", "Bo", manager=mia)
-        fang = w.person("UFANG", "王芳", manager=mia, locale="zh-CN")
+        mia, bo, fang = w.east_team()
         cy = w.person("UCY", "Cy", manager=mia)
         dee = w.person("UDEE", "Dee", manager=mia)
-        w.team(mia, "East")
 
         ricoh = w.account("Ricoh", bo)
         canon = w.account("Canon", bo)
