@@ -147,54 +147,88 @@ def _applies(cadence: Cadence, rung: int, is_key: ColumnElement[bool]) -> Column
 
 
 def pending_decay(
-    session: Session, team_id: str, at: datetime, cadence: Cadence, owner_ids: Collection[int]
-) -> list[DecayWarning]:
-    """Contacts on accounts owned by `owner_ids` that crossed a rung not yet reported, as of `at`.
+    session: Session,
+    team_id: str,
+    at: datetime,
+    cadence: Cadence,
+    owner_ids: Collection[int],
+    *,
+    per_owner: int = 10,
+) -> tuple[dict[int, int], list[DecayWarning]]:
+    """Contacts on accounts owned by `owner_ids` that crossed a rung not yet reported, as of `at`:
+    ({owner: how many}, the `per_owner` most urgent of each: key contacts, then the longest unmet).
 
     One statement: for each rung r, "r is on this contact's ladder, the last meeting is at least
-    r days ago, and less than r was reported for this gap".
+    r days ago, and less than r was reported for this gap". Only what is shown is returned (and
+    so reported); the rest stay pending and come in the next days' warnings, however large a
+    backlog (a first run over years of data) is.
     """
     if not owner_ids:
-        return []
-    open_deal = exists().where(Deal.account_id == Contact.account_id, Deal.status == "open")
-    is_key = and_(Contact.buying_role.in_(cadence.key_roles), open_deal)
+        return {}, []
+    open_accounts = select(Deal.account_id).where(Deal.team_id == team_id, Deal.status == "open")
+    is_key = and_(Contact.buying_role.in_(cadence.key_roles), Contact.account_id.in_(open_accounts))
     met = Contact.last_face_to_face_at
     reported = case((Contact.decay_gap_start == met, Contact.decay_notified_days), else_=0)
     rungs = sorted(
-        {*cadence.thresholds, cadence.key_contact_days, *(r for v in cadence.role_thresholds.values() for r in v)}
+        r
+        for r in {
+            *cadence.thresholds,
+            cadence.key_contact_days,
+            *(r for v in cadence.role_thresholds.values() for r in v),
+        }
+        if r > 0
     )
-    crossing = or_(
-        *[and_(_applies(cadence, r, is_key), met <= at - timedelta(days=r), reported < r) for r in rungs if r > 0]
-    )
-    rows = session.execute(
+    if not rungs:
+        return {}, []
+    crossing = or_(*[and_(_applies(cadence, r, is_key), met <= at - timedelta(days=r), reported < r) for r in rungs])
+    key_flag = case((is_key, 1), else_=0)
+    order = (key_flag.desc(), met, Contact.id)
+    inner = (
         select(
-            Contact.id,
-            Contact.name,
-            Account.id,
-            Account.name,
-            Account.owner_id,
-            Contact.buying_role,
-            case((is_key, 1), else_=0),
-            met,
-            reported,
+            Contact.id.label("contact_id"),
+            Account.owner_id.label("owner_id"),
+            key_flag.label("key"),
+            reported.label("reported"),
+            func.row_number().over(partition_by=Account.owner_id, order_by=order).label("rank"),
+            func.count().over(partition_by=Account.owner_id).label("total"),
         )
         .join(Account, Account.id == Contact.account_id)
         .where(
             Contact.team_id == team_id,
+            met <= at - timedelta(days=rungs[0]),  # one range over the (team, last meeting) index
+            crossing,
             Account.owner_id.in_(sorted(owner_ids)),
             Account.archived_at.is_(None),
-            met.is_not(None),
-            crossing,
         )
-        .order_by(Account.owner_id, met, Contact.id)
+        .subquery()
     )
+    rows = session.execute(
+        select(
+            inner.c.contact_id,
+            Contact.name,
+            Account.id,
+            Account.name,
+            inner.c.owner_id,
+            Contact.buying_role,
+            inner.c.key,
+            met,
+            inner.c.reported,
+            inner.c.total,
+        )
+        .join(Contact, Contact.id == inner.c.contact_id)
+        .join(Account, Account.id == Contact.account_id)
+        .where(inner.c.rank <= per_owner)
+        .order_by(inner.c.owner_id, inner.c.rank)
+    )
+    totals: dict[int, int] = {}
     warnings = []
-    for cid, name, aid, account, owner, role, key, last, done in rows:
+    for cid, name, aid, account, owner, role, key, last, done, total in rows:
+        totals[owner] = int(total)
         days = int((at - last).total_seconds() // 86400)
         rung = crossed_rung(days, ladder(cadence, role, bool(key)), int(done or 0))
         if rung is not None:
             warnings.append(DecayWarning(cid, name, aid, account, owner, role, bool(key), days, rung, last))
-    return warnings
+    return totals, warnings
 
 
 def mark_decay_reported(session: Session, items: Collection[str]) -> int:

@@ -2,10 +2,11 @@
 
 - `apply_rules` turns the follow-up rules of DOMAIN.md section 5 into follow-ups, so that they
   are nudged, done and snoozed like any other: a new lead not contacted within
-  `FollowUpRules.new_lead_hours` (5 h), and a prospect (no business, no deal) that has had
-  `prospect_decide_visits` (3) contacts without being judged (qualify: open a deal; drop:
-  archive it). Each rule makes at most one follow-up per account (a request key), so running it
-  every sweep is harmless; a lead follow-up closes when the lead is contacted.
+  `FollowUpRules.new_lead_hours` (5 h), and a prospect (an account taken on in the last six
+  months, no business, no deal) that has had `prospect_decide_visits` (3) contacts without being
+  judged (qualify: open a deal; drop: archive it). Each rule makes at most one follow-up per
+  account (a request key), so running it every sweep is harmless; a lead follow-up closes when
+  the lead is contacted, a prospect's when a deal is opened or the account archived.
 - `overdue_by_owner` is the nudge's set-based selection: each person's open follow-ups due by
   now, oldest first, the first few of each and how many in all.
 - `do_complete`, `do_snooze`, `do_plan_visit`, `do_plan_next_step`: the nudge buttons.
@@ -37,6 +38,8 @@ from storage.db import Database
 from storage.models import Account, Contact, Deal, FollowUp, Person
 
 SNOOZE_OPTIONS = ("1d", "3d", "week")
+PROSPECT_WINDOW = timedelta(days=180)  # a prospect is an account taken on in the last six months
+INSERT_CHUNK = 500
 SNOOZE_TO = time(9, 0)
 PER_MESSAGE = 10
 
@@ -109,6 +112,7 @@ def apply_rules(
             Account.owner_id.in_(owners),
             Account.business_status == "no_business",
             Account.contact_count >= rules.prospect_decide_visits,
+            Account.created_at >= at - PROSPECT_WINDOW,
             Account.archived_at.is_(None),
             ~any_deal,
             ~decide_rule,
@@ -125,31 +129,28 @@ def apply_rules(
                 "request_key": f"rule:prospect_decide:{account_id}",
             }
         )
-    # Leads contacted since, or prospects judged since (a deal opened, the account archived).
-    contacted = select(Account.id).where(Account.team_id == team_id, Account.first_contacted_at.is_not(None))
-    judged = select(Account.id).where(
-        Account.team_id == team_id, (Account.archived_at.is_not(None)) | exists().where(Deal.account_id == Account.id)
+    # Leads contacted since, or prospects judged since (a deal opened, the account archived):
+    # checked per open rule follow-up (few), not per account.
+    contacted = exists().where(Account.id == FollowUp.account_id, Account.first_contacted_at.is_not(None))
+    judged = exists().where(Account.id == FollowUp.account_id, Account.archived_at.is_not(None)) | exists().where(
+        Deal.account_id == FollowUp.account_id
     )
-    session.execute(
-        update(FollowUp)
-        .where(FollowUp.team_id == team_id, FollowUp.status == "open", FollowUp.kind == "new_lead")
-        .where(FollowUp.account_id.in_(contacted), FollowUp.owner_id.in_(owners))
-        .values(status="done", done_at=at)
-    )
-    session.execute(
-        update(FollowUp)
-        .where(FollowUp.team_id == team_id, FollowUp.status == "open", FollowUp.kind == "prospect_decide")
-        .where(FollowUp.account_id.in_(judged), FollowUp.owner_id.in_(owners))
-        .values(status="done", done_at=at)
-    )
-    if not rows:
-        return 0
+    for kind, settled in (("new_lead", contacted), ("prospect_decide", judged)):
+        session.execute(
+            update(FollowUp)
+            .where(FollowUp.team_id == team_id, FollowUp.status == "open", FollowUp.kind == kind, settled)
+            .values(status="done", done_at=at)
+        )
     for row in rows:
         row.update(status="open", snooze_count=0, created_at=at)
-    result = session.execute(
-        _insert(session)(FollowUp).values(rows).on_conflict_do_nothing(index_elements=["team_id", "request_key"])
-    )
-    return int(result.rowcount or 0)
+    insert = _insert(session)
+    for start in range(0, len(rows), INSERT_CHUNK):  # within SQLite's limit of bound variables
+        session.execute(
+            insert(FollowUp)
+            .values(rows[start : start + INSERT_CHUNK])
+            .on_conflict_do_nothing(index_elements=["team_id", "request_key"])
+        )
+    return len(rows)
 
 
 # ----- what the nudge lists --------------------------------------------------------------------

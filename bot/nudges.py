@@ -93,9 +93,13 @@ def nudge_ids(blocks: Sequence[dict[str, Any]]) -> list[int]:
 
 
 # ----- relationship decay ---------------------------------------------------------------------
-def decay_warning(lang: Lang, day: date, warnings: Sequence[DecayWarning]) -> tuple[str, list[dict[str, Any]]]:
+def decay_warning(
+    lang: Lang, day: date, warnings: Sequence[DecayWarning], total: int | None = None
+) -> tuple[str, list[dict[str, Any]]]:
+    """The day's cooling relationships (the first `PER_MESSAGE`; `total` counts them all)."""
     shown = list(warnings)[:PER_MESSAGE]
-    text = t(lang, "decay.title", count=len(warnings))
+    total = max(total or 0, len(warnings))
+    text = t(lang, "decay.title", count=total)
     blocks = [bk.header(t(lang, "decay.header", day=format_day(lang, day))), bk.section(text)]
     for w in shown:
         role = t(lang, f"decay.role.{w.buying_role}") if w.buying_role in ROLES else ""
@@ -118,8 +122,8 @@ def decay_warning(lang: Lang, day: date, warnings: Sequence[DecayWarning]) -> tu
                 block_id=f"decay_{w.contact_id}",
             )
         )
-    if len(warnings) > len(shown):
-        blocks.append(bk.context(t(lang, "nudge.more", count=len(warnings) - len(shown))))
+    if total > len(shown):
+        blocks.append(bk.context(t(lang, "decay.more", count=total - len(shown))))
     return text, blocks
 
 

@@ -101,8 +101,11 @@ def test_log_visit_opens_the_visit_form_for_that_account(driver: Driver, db: Dat
 def test_new_lead_and_prospect_rules_become_nudged_follow_ups(driver: Driver, db: Database, clock: ManualClock) -> None:
     rep = join(driver, "U1", "Ann", tz=TZ)
     account(db, TEAM, rep, "Haier", is_lead=True, lead_received_at=local(MON, "09:00", TZ))
-    account(db, TEAM, rep, "Lenovo", business_status="no_business", contact_count=3)
-    account(db, TEAM, rep, "Midea", business_status="no_business", contact_count=2)
+    recent = local(MON, "09:00", TZ) - timedelta(days=40)
+    account(db, TEAM, rep, "Lenovo", business_status="no_business", contact_count=3, created_at=recent)
+    account(db, TEAM, rep, "Midea", business_status="no_business", contact_count=2, created_at=recent)
+    old = local(MON, "09:00", TZ) - timedelta(days=400)  # taken on long ago: no longer a prospect
+    account(db, TEAM, rep, "Haier Old", business_status="no_business", contact_count=9, created_at=old)
     run(driver, NUDGES, local(MON, "13:59", TZ), clock)  # prospect to decide already; lead not yet 5 h
     first = str(_nudges(driver)[0].blocks)
     assert "Decide on Lenovo" in first and "Haier" not in first and "Midea" not in first
@@ -242,3 +245,43 @@ def test_every_other_call_rate_limited_still_delivers_each_nudge_once(
         assert len(_nudges(driver, user)) == 1
     with db.transaction() as session:
         assert set(session.scalars(select(Delivery.status).where(Delivery.job == NUDGES))) == {"sent"}
+
+
+def test_rules_cope_with_thousands_of_accounts_at_once(driver: Driver, db: Database, clock: ManualClock) -> None:
+    """A first sweep over an imported book: more rule follow-ups than one INSERT can bind."""
+    from sqlalchemy import func, insert
+
+    from bot.followups import apply_rules
+    from bot.people import workspace_config
+    from storage.models import Account
+
+    rep = join(driver, "U1", "Ann", tz=TZ)
+    received = local(MON, "08:00", TZ) - timedelta(days=1)
+    with db.transaction() as session:
+        session.execute(
+            insert(Account),
+            [
+                {
+                    "team_id": TEAM,
+                    "name": f"Lead {i}",
+                    "name_norm": f"lead{i}",
+                    "owner_id": rep,
+                    "is_lead": True,
+                    "lead_received_at": received,
+                    "business_status": "no_business",
+                    "contact_count": 0,
+                    "created_at": received,
+                }
+                for i in range(3500)
+            ],
+        )
+    at = local(MON, "09:30", TZ)
+    with db.transaction() as session:
+        made = apply_rules(session, TEAM, workspace_config(session, TEAM), at, [rep])
+    with db.transaction() as session:
+        again = apply_rules(session, TEAM, workspace_config(session, TEAM), at, [rep])
+        count = session.scalar(select(func.count()).select_from(FollowUp).where(FollowUp.kind == "new_lead"))
+    assert (made, again, count) == (3500, 0, 3500)
+    run(driver, NUDGES, at, clock)
+    nudge = _nudges(driver)[0]
+    assert "3500 follow-up(s) overdue" in nudge.text and "3490 more" in str(nudge.blocks)

@@ -197,6 +197,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "decay.role.purchaser": ("purchaser", "采购"),
     "decay.role.coach": ("coach", "教练"),
     "decay.plan_visit": ("Plan a visit", "安排拜访"),
+    "decay.more": (
+        "…and {count} more: they come in the next days' messages, a few at a time.",
+        "……还有 {count} 位,会在接下来几天的提醒中陆续列出。",
+    ),
     "decay.planned": (
         "Added a follow-up: plan a visit with {contact}, due {day}.",
         "已添加跟进:安排拜访 {contact},{day} 到期。",

@@ -31,8 +31,9 @@ def _reported(session: Session, delivery: Delivery) -> None:
 def plan(session: Session, team_id: str, at: datetime) -> list[Planned]:
     config = workspace_config(session, team_id)
     due = due_people(session, team_id, RELATIONSHIP_DECAY, at, config=config)
+    totals, warnings = pending_decay(session, team_id, at, config.cadence, [d.person_id for d in due])
     by_owner: dict[int, list[DecayWarning]] = {}
-    for w in pending_decay(session, team_id, at, config.cadence, [d.person_id for d in due]):
+    for w in warnings:
         by_owner.setdefault(w.owner_id, []).append(w)
     planned = []
     for d in due:
@@ -40,8 +41,9 @@ def plan(session: Session, team_id: str, at: datetime) -> list[Planned]:
         if not mine:
             continue
         mine.sort(key=lambda w: (not w.key, -w.rung, -w.days_since))
-        text, blocks = decay_warning(d.lang, d.local_date, mine)
-        summary = t(d.lang, "decay.summary", count=len(mine))
+        total = max(totals.get(d.person_id, 0), len(mine))
+        text, blocks = decay_warning(d.lang, d.local_date, mine, total)
+        summary = t(d.lang, "decay.summary", count=total)
         planned.append(Planned(d, text, blocks, summary, [w.item for w in mine]))
     return planned
 

@@ -33,7 +33,8 @@ class Account(TenantMixin, CreatedAtMixin, Base):
     __tablename__ = "accounts"
     __table_args__ = (
         Index("ix_accounts_team_name_norm", "team_id", "name_norm"),
-        Index("ix_accounts_team_owner", "team_id", "owner_id"),
+        # archived_at included: the sweeps read "accounts of these owners, not archived" from the index alone
+        Index("ix_accounts_team_owner", "team_id", "owner_id", "archived_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -85,7 +86,16 @@ class Contact(TenantMixin, CreatedAtMixin, Base):
     __tablename__ = "contacts"
     __table_args__ = (
         Index("ix_contacts_account", "account_id"),
-        Index("ix_contacts_team_last_f2f", "team_id", "last_face_to_face_at"),
+        # Covers the decay sweep (bot/cadence.py): a range on the last meeting, read from the index alone.
+        Index(
+            "ix_contacts_team_last_f2f",
+            "team_id",
+            "last_face_to_face_at",
+            "decay_gap_start",
+            "decay_notified_days",
+            "buying_role",
+            "account_id",
+        ),
         Index("ix_contacts_team_name_norm", "team_id", "name_norm"),
     )
 

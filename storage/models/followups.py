@@ -24,6 +24,7 @@ class FollowUp(TenantMixin, CreatedAtMixin, Base):
     __table_args__ = (
         Index("ix_follow_ups_team_status_due", "team_id", "status", "due_at"),
         Index("ix_follow_ups_owner_status_due", "owner_id", "status", "due_at"),
+        Index("ix_follow_ups_account_kind", "account_id", "kind"),
         UniqueConstraint("team_id", "request_key"),
     )
 

@@ -257,7 +257,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("accounts", schema=None) as batch_op:
         batch_op.create_index("ix_accounts_team_name_norm", ["team_id", "name_norm"], unique=False)
-        batch_op.create_index("ix_accounts_team_owner", ["team_id", "owner_id"], unique=False)
+        batch_op.create_index("ix_accounts_team_owner", ["team_id", "owner_id", "archived_at"], unique=False)
 
     op.create_table(
         "checkins",
@@ -450,7 +450,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index("ix_contacts_account", ["account_id"], unique=False)
-        batch_op.create_index("ix_contacts_team_last_f2f", ["team_id", "last_face_to_face_at"], unique=False)
+        batch_op.create_index(
+            "ix_contacts_team_last_f2f",
+            ["team_id", "last_face_to_face_at", "decay_gap_start", "decay_notified_days", "buying_role", "account_id"],
+            unique=False,
+        )
         batch_op.create_index("ix_contacts_team_name_norm", ["team_id", "name_norm"], unique=False)
 
     op.create_table(
@@ -629,6 +633,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("team_id", "request_key", name=op.f("uq_follow_ups_team_id_request_key")),
     )
     with op.batch_alter_table("follow_ups", schema=None) as batch_op:
+        batch_op.create_index("ix_follow_ups_account_kind", ["account_id", "kind"], unique=False)
         batch_op.create_index("ix_follow_ups_owner_status_due", ["owner_id", "status", "due_at"], unique=False)
         batch_op.create_index("ix_follow_ups_team_status_due", ["team_id", "status", "due_at"], unique=False)
 
@@ -664,6 +669,7 @@ def downgrade() -> None:
     with op.batch_alter_table("follow_ups", schema=None) as batch_op:
         batch_op.drop_index("ix_follow_ups_team_status_due")
         batch_op.drop_index("ix_follow_ups_owner_status_due")
+        batch_op.drop_index("ix_follow_ups_account_kind")
 
     op.drop_table("follow_ups")
     with op.batch_alter_table("visits", schema=None) as batch_op:
