@@ -60,7 +60,7 @@ def stored_visits(database_url: str, team_id: str, trigger_ids: list[str], since
     return stored, duplicated
 
 
-def run(args: argparse.Namespace, echo=print) -> dict:
+def run(args: argparse.Namespace, echo: harness.Echo = print) -> dict:
     workload = visit_workload(args.database_url, args.team, reps=args.reps, lines=args.lines)
     with tempfile.TemporaryDirectory(prefix="pc-load-") as tmp:
         workdir = Path(tmp)

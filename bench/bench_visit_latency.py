@@ -48,7 +48,7 @@ def _merge(phases: list[Phase]) -> Phase:
     return merged
 
 
-def run_database(args: argparse.Namespace, database_url: str, echo=print) -> list[dict]:
+def run_database(args: argparse.Namespace, database_url: str, echo: harness.Echo = print) -> list[dict]:
     workload = visit_workload(database_url, args.team, reps=args.reps, lines=args.lines)
     commands = workload.commands
     if args.command == "coach-help":

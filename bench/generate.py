@@ -38,6 +38,7 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -146,7 +147,7 @@ def generate(
     team_id: str = DEFAULT_TEAM,
     now: datetime | None = None,
     reset: bool = False,
-    echo=print,
+    echo: Callable[[str], None] = print,
 ) -> Summary:
     """Create (or migrate) the schema and load one synthetic workspace of `sizes` into it."""
     started = time.perf_counter()
