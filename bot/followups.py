@@ -270,12 +270,15 @@ def _next_morning(session: Session, actor: Actor, now: datetime) -> tuple[dateti
     return datetime.combine(day, SNOOZE_TO, tzinfo=zone(actor.tz)).astimezone(UTC), local_now.date()
 
 
-def _create(session: Session, values: dict[str, object]) -> FollowUp:
+def _create(session: Session, actor: Actor, now: datetime, due: datetime, **values: object) -> FollowUp:
+    """The actor's new open follow-up; its `request_key` makes a double click create one."""
+    values.update(team_id=actor.team_id, owner_id=actor.person_id, due_at=due, status="open", snooze_count=0)
+    values.update(created_at=now)
     session.execute(
         _insert(session)(FollowUp).values(**values).on_conflict_do_nothing(index_elements=["team_id", "request_key"])
     )
     follow_up = session.scalar(
-        select(FollowUp).where(FollowUp.team_id == values["team_id"], FollowUp.request_key == values["request_key"])
+        select(FollowUp).where(FollowUp.team_id == actor.team_id, FollowUp.request_key == values["request_key"])
     )
     assert follow_up is not None
     return follow_up
@@ -289,19 +292,14 @@ def do_plan_visit(db: Database, actor: Actor, contact_id: object, now: datetime)
         due, today = _next_morning(session, actor, now)
         return _create(
             session,
-            {
-                "team_id": actor.team_id,
-                "owner_id": actor.person_id,
-                "account_id": contact.account_id,
-                "contact_id": contact.id,
-                "kind": "plan_visit",
-                "text": contact.name,
-                "due_at": due,
-                "status": "open",
-                "snooze_count": 0,
-                "request_key": f"plan_visit:{contact.id}:{today.isoformat()}",
-                "created_at": now,
-            },
+            actor,
+            now,
+            due,
+            account_id=contact.account_id,
+            contact_id=contact.id,
+            kind="plan_visit",
+            text=contact.name,
+            request_key=f"plan_visit:{contact.id}:{today.isoformat()}",
         )
 
 
@@ -312,19 +310,14 @@ def do_plan_next_step(db: Database, actor: Actor, deal_id: object, now: datetime
         due, _ = _next_morning(session, actor, now)
         return _create(
             session,
-            {
-                "team_id": actor.team_id,
-                "owner_id": actor.person_id,
-                "account_id": deal.account_id,
-                "deal_id": deal.id,
-                "kind": "manual",
-                "text": t(actor.lang, "stale.next_step_text", deal=deal.title),
-                "due_at": due,
-                "status": "open",
-                "snooze_count": 0,
-                "request_key": f"stale_step:{deal.id}:{deal.stage_key}",
-                "created_at": now,
-            },
+            actor,
+            now,
+            due,
+            account_id=deal.account_id,
+            deal_id=deal.id,
+            kind="manual",
+            text=t(actor.lang, "stale.next_step_text", deal=deal.title),
+            request_key=f"stale_step:{deal.id}:{deal.stage_key}",
         )
 
 

@@ -23,6 +23,7 @@ from bot import blocks as bk
 from bot.access import access_account
 from bot.actor import Actor
 from bot.cadence import cooling_contacts
+from bot.checkins.forms import text_box, typed
 from bot.clock import start_of_local_day
 from bot.followups import open_due_by
 from bot.i18n import Lang, format_day, t
@@ -156,16 +157,11 @@ def _modal(
     blocks += [bk.context(note) for note in notes]
     for tag in TAGS:
         blocks.append(
-            bk.input_block(
+            text_box(
                 f"plan_{tag}",
                 t(lang, f"checkin.tag.{tag}"),
-                bk.text_input(
-                    "text",
-                    multiline=True,
-                    initial="\n".join(lines.get(tag, [])) or None,
-                    placeholder=t(lang, f"checkin.plan.placeholder.{tag}"),
-                ),
-                optional=True,
+                initial="\n".join(lines.get(tag, [])),
+                placeholder=t(lang, f"checkin.plan.placeholder.{tag}"),
             )
         )
     opts = [bk.option(name, str(aid)) for aid, name in options]
@@ -186,11 +182,11 @@ def _modal(
             )
         )
     blocks.append(
-        bk.input_block(
+        text_box(
             "plan_other_visits",
             t(lang, "checkin.plan.other_visits"),
-            bk.text_input("text", multiline=True, initial="\n".join(others) or None),
-            optional=True,
+            initial="\n".join(others),
+            placeholder=t(lang, "checkin.plan.other_placeholder"),
         )
     )
     meta = {"d": day.isoformat(), "l": lang, **(origin or {})}
@@ -208,12 +204,11 @@ def parse_submission(lang: Lang, values: dict[str, dict[str, Any]]) -> tuple[Pla
     """The plan typed into the form, and errors by block id (more than 7 items)."""
     plan = PlanInput()
     for tag in TAGS:
-        text = ((values.get(f"plan_{tag}") or {}).get("text") or {}).get("value")
+        text = typed(values, f"plan_{tag}")
         plan.items += [{"text": line, "tag": tag} for line in _lines(text)]
     selected = ((values.get("plan_visits") or {}).get("accounts") or {}).get("selected_options") or []
     plan.account_ids = [int(o["value"]) for o in selected if str(o.get("value", "")).isdigit()]
-    other = ((values.get("plan_other_visits") or {}).get("text") or {}).get("value")
-    plan.other_visits = _lines(other)
+    plan.other_visits = _lines(typed(values, "plan_other_visits"))
     errors: dict[str, str] = {}
     if len(plan.items) > MAX_ITEMS:
         block = next(f"plan_{tag}" for tag in TAGS if any(i["tag"] == tag for i in plan.items))

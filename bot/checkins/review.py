@@ -16,6 +16,7 @@ from typing import Any
 from bot import blocks as bk
 from bot.actor import Actor
 from bot.checkins.days import streak
+from bot.checkins.forms import text_box, typed
 from bot.checkins.plan import TAGS, ensure_checkin, existing
 from bot.clock import start_of_local_day, zone
 from bot.i18n import Lang, format_day, t
@@ -77,17 +78,13 @@ def review_view(
     ]
     for name in FIELDS:
         blocks.append(
-            bk.input_block(
+            text_box(
                 f"review_{name}",
                 t(lang, f"checkin.review.{name}"),
-                bk.text_input(
-                    "text",
-                    multiline=True,
-                    initial=answers.get(name) or None,
-                    max_length=MAX_FIELD,
-                    placeholder=t(lang, f"checkin.review.{name}.hint"),
-                ),
+                initial=answers.get(name),
+                placeholder=t(lang, f"checkin.review.{name}.hint"),
                 optional=name != "done_text",
+                max_length=MAX_FIELD,
             )
         )
     meta = {"d": day.isoformat(), **(origin or {})}
@@ -104,7 +101,7 @@ def review_view(
 def parse_submission(values: dict[str, dict[str, Any]]) -> ReviewInput:
     out: dict[str, str | None] = {}
     for name in FIELDS:
-        text = ((values.get(f"review_{name}") or {}).get("text") or {}).get("value")
+        text = typed(values, f"review_{name}")
         out[name] = (text or "").strip()[:MAX_FIELD] or None
     return ReviewInput(out)
 

@@ -47,6 +47,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checkin.plan.visits": ("Planned visits", "计划拜访"),
     "checkin.plan.visits_placeholder": ("Choose accounts", "选择客户"),
     "checkin.plan.other_visits": ("Other visits (one per line)", "其他拜访(每行一个)"),
+    "checkin.plan.other_placeholder": ("e.g. Haier (new contact)", "例如:海尔(新联系人)"),
     "checkin.plan.too_many": (
         "That is {count} items; keep it to {max}: the most important ones.",
         "共 {count} 项,请保留最重要的 {max} 项。",
@@ -202,8 +203,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "……还有 {count} 位,会在接下来几天的提醒中陆续列出。",
     ),
     "decay.planned": (
-        "Added a follow-up: plan a visit with {contact}, due {day}.",
-        "已添加跟进:安排拜访 {contact},{day} 到期。",
+        "Added a follow-up: plan a visit with {what}, due {day}.",
+        "已添加跟进:安排拜访 {what},{day} 到期。",
     ),
     # ----- stale deals --------------------------------------------------------------------------
     "stale.header": ("Stale deals · {day}", "停滞商机 · {day}"),
@@ -218,7 +219,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "stale.next_step": ("Plan next step", "安排下一步"),
     "stale.next_step_text": ("Next step to move {deal} forward", "推进 {deal} 的下一步"),
-    "stale.planned": ("Added a follow-up for {deal}, due {day}.", "已为 {deal} 添加跟进,{day} 到期。"),
+    "stale.planned": ("Added a follow-up: {what}, due {day}.", "已添加跟进:{what},{day} 到期。"),
     # ----- /coach why ---------------------------------------------------------------------------
     "why.title": ("What I send you, and why", "我给你发了什么,为什么"),
     "why.rules": (

@@ -7,6 +7,7 @@ Each click redraws the message it came from (chat.update), so what was handled s
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -24,7 +25,7 @@ from bot.visits.modal import FormState
 from handlers._support import current_actor, services, user_errors
 from handlers.commands.checkin import open_form
 from handlers.views.visit import open_visit_form
-from storage.models import Account, Contact
+from storage.models import Account, Contact, FollowUp
 
 log = logging.getLogger("handlers.nudges")
 
@@ -138,28 +139,37 @@ def _mark_block(body: dict[str, Any], block_id: str, note: str) -> tuple[str, li
     return str(message.get("text") or note), blocks
 
 
-def on_plan_visit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    ack()
+def _plan_follow_up(
+    client: WebClient,
+    body: dict[str, Any],
+    context: dict[str, Any],
+    respond: Respond,
+    *,
+    make: Callable[..., FollowUp],
+    block_prefix: str,
+    note_key: str,
+) -> None:
+    """A warning's button that turns its item into a follow-up, then marks the item in the message."""
     actor = current_actor(context, client, body)
     svc = services(context)
     with user_errors(client, body, actor, None, respond):
-        contact_id = _action(body).get("value")
-        follow_up = do_plan_visit(svc.db, actor, contact_id, svc.clock.now())
+        object_id = _action(body).get("value")
+        follow_up = make(svc.db, actor, object_id, svc.clock.now())
         day = format_day(actor.lang, follow_up.due_at.astimezone(zone(actor.tz)).date())
-        note = t(actor.lang, "decay.planned", contact=bk.escape(follow_up.text), day=day)
-        _update(client, body, *_mark_block(body, f"decay_{contact_id}", note))
+        note = t(actor.lang, note_key, what=bk.escape(follow_up.text), day=day)
+        _update(client, body, *_mark_block(body, f"{block_prefix}_{object_id}", note))
+
+
+def on_plan_visit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+    ack()
+    _plan_follow_up(client, body, context, respond, make=do_plan_visit, block_prefix="decay", note_key="decay.planned")
 
 
 def on_next_step(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
     ack()
-    actor = current_actor(context, client, body)
-    svc = services(context)
-    with user_errors(client, body, actor, None, respond):
-        deal_id = _action(body).get("value")
-        follow_up = do_plan_next_step(svc.db, actor, deal_id, svc.clock.now())
-        day = format_day(actor.lang, follow_up.due_at.astimezone(zone(actor.tz)).date())
-        note = t(actor.lang, "stale.planned", deal=bk.escape(follow_up.text), day=day)
-        _update(client, body, *_mark_block(body, f"stale_{deal_id}", note))
+    _plan_follow_up(
+        client, body, context, respond, make=do_plan_next_step, block_prefix="stale", note_key="stale.planned"
+    )
 
 
 def register(app: App) -> None:
