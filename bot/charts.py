@@ -24,6 +24,7 @@ from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # Agg directly: no pyplot, no GUI backend
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
+from PIL import Image, ImageDraw, ImageFont
 
 log = logging.getLogger(__name__)
 
@@ -56,13 +57,6 @@ def cjk_font_available() -> bool:
     return _setup()
 
 
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    FigureCanvasAgg(figure)
-    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})
-    return buffer.getvalue()
-
-
 def funnel_chart(
     title: str,
     stages: Sequence[tuple[str, int, str]],
@@ -70,28 +64,56 @@ def funnel_chart(
     """A funnel: one centred bar per stage (first stage on top), as wide as its open deals.
 
     `stages`: (stage label, open deals, the text shown beside the bar, e.g. "12 · 1.2M").
+    matplotlib draws the bars and the title; the labels are written with Pillow (see
+    `conversion_chart` for why).
     """
     _setup()
     label_width = max((_label_inches(label, 10) for label, _, _ in stages), default=1.0) + 0.3
     width = 7.5
     height = 1.0 + 0.55 * max(len(stages), 1)
+    left, right, top, bottom = label_width / width, 0.98, 1 - 0.55 / height, 0.1 / height
+    widest = max((count for _, count, _ in stages), default=0) or 1
+    x_max = widest * 1.45
     with _lock:
-        figure = Figure(figsize=(width, height))
-        figure.subplots_adjust(left=label_width / width, right=0.98, top=1 - 0.55 / height, bottom=0.1 / height)
+        figure = Figure(figsize=(width, height), dpi=DPI)
+        figure.subplots_adjust(left=left, right=right, top=top, bottom=bottom)
         axes = figure.add_subplot()
-        widest = max((count for _, count, _ in stages), default=0) or 1
         positions = list(range(len(stages)))[::-1]
         lefts = [(widest - count) / 2 for _, count, _ in stages]
         axes.barh(positions, [count for _, count, _ in stages], left=lefts, color="#2f6eb5", height=0.7)
-        for y, (_, count, note) in zip(positions, stages, strict=True):
-            axes.text(widest / 2 + max(count, 0) / 2 + widest * 0.02, y, note, va="center", fontsize=9)
-        axes.set_yticks(positions, [label for label, _, _ in stages], fontsize=10)
-        axes.set_xlim(0, widest * 1.45)
+        axes.set_ylim(-0.5, len(stages) - 0.5)
+        axes.set_xlim(0, x_max)
         axes.set_xticks([])
+        axes.set_yticks([])
         for side in ("top", "right", "bottom"):
             axes.spines[side].set_visible(False)
         axes.set_title(title, fontsize=12)
-        return _png(figure)
+        image = _pixels(figure)
+    draw = ImageDraw.Draw(image)
+    w, h = image.size
+    plot_left, plot_right, plot_top, plot_bottom = left * w, right * w, (1 - top) * h, (1 - bottom) * h
+    row_h = (plot_bottom - plot_top) / max(len(stages), 1)
+    for i, (label, count, note) in enumerate(stages):  # first stage on top
+        y = plot_top + (i + 0.5) * row_h
+        draw.text((plot_left - 0.08 * DPI, y), label, font=_label_font(10), fill="black", anchor="rm")
+        bar_end = (widest / 2 + max(count, 0) / 2 + widest * 0.02) / x_max
+        draw.text(
+            (plot_left + bar_end * (plot_right - plot_left), y), note, font=_label_font(9), fill="black", anchor="lm"
+        )
+    return _png_of(image)
+
+
+def _pixels(figure: Figure) -> Image.Image:
+    """The figure drawn by Agg, as an RGB image (no PNG written and read back)."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+
+
+def _png_of(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=3)
+    return out.getvalue()
 
 
 def _label_inches(label: str, fontsize: float) -> float:
@@ -99,6 +121,23 @@ def _label_inches(label: str, fontsize: float) -> float:
     measuring text through a layout engine costs a full extra draw."""
     ems = sum(1.0 if ord(ch) > 0x2E7F else 0.6 for ch in label)
     return ems * fontsize / 72
+
+
+@cache
+def _label_font(points: float) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The CJK face for labels drawn straight onto the image (Pillow), at `points` and `DPI`."""
+    pixels = round(points * DPI / 72)
+    try:
+        import noto_cjk_sans_otc
+
+        path = str(noto_cjk_sans_otc.FONT_PATH)
+        for index in range(10):
+            font = ImageFont.truetype(path, pixels, index=index)
+            if font.getname()[0] == CJK_FAMILY:
+                return font
+        return ImageFont.truetype(path, pixels)
+    except Exception:  # same fallback as the figures: Latin only
+        return ImageFont.load_default(pixels)
 
 
 def conversion_chart(
@@ -114,8 +153,12 @@ def conversion_chart(
     rep's weakest step is outlined and labelled with the rep's rate; `legend` says so below.
 
     `reps`: (name, rate per step, index of the weakest step or None). Only the team row and
-    the weakest steps carry numbers (the digest's text has them all): a chart for 50 reps
-    stays quick to draw and easy to read.
+    the weakest steps carry numbers (the digest's text has them all).
+
+    matplotlib draws the grid, the outlines, the title and the legend; the one-per-row labels
+    (names, rates) are then written onto the PNG with Pillow at the cells' pixel positions:
+    matplotlib spends a few milliseconds on each text artist, which for a 50-rep team was most
+    of the chart's cost, and the digest has to be ready in well under a second.
     """
     _setup()
     rows = [(team_label, list(team_rates), None), *[(name, list(rates), weak) for name, rates, weak in reps]]
@@ -129,36 +172,43 @@ def conversion_chart(
     label_width = max((_label_inches(name, 9) for name, _, _ in rows), default=1.0) + 0.25
     width = max(label_width + 1.0 + 0.9 * max(len(steps), 1), 6.0)
     height = 1.5 + 0.3 * len(rows)
+    left, right, top, bottom = label_width / width, 1 - 0.3 / width, 1 - 0.9 / height, 0.8 / height
     with _lock:
-        figure = Figure(figsize=(width, height))
-        figure.subplots_adjust(
-            left=label_width / width, right=1 - 0.3 / width, top=1 - 0.9 / height, bottom=0.8 / height
-        )
+        figure = Figure(figsize=(width, height), dpi=DPI)
+        figure.subplots_adjust(left=left, right=right, top=top, bottom=bottom)
         axes = figure.add_subplot()
         cmap = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#eeeeee")
         axes.imshow(gaps, cmap=cmap, norm=TwoSlopeNorm(vcenter=0.0, vmin=-0.5, vmax=0.5), aspect="auto")
-        for j, rate in enumerate(team_rates):
-            if rate is not None:
-                axes.text(j, 0, f"{rate:.0%}", ha="center", va="center", fontsize=8)
         outline_x: list[float] = []
         outline_y: list[float] = []
         for i, (_, rates, weak) in enumerate(rows[1:], start=1):
             if weak is not None and rates[weak] is not None:
-                left, right, top, bottom = weak - 0.48, weak + 0.48, i - 0.46, i + 0.46
-                outline_x += [left, right, right, left, left, math.nan]
-                outline_y += [top, top, bottom, bottom, top, math.nan]
-                axes.text(weak, i, f"{rates[weak]:.0%}", ha="center", va="center", fontsize=8)
+                x0, x1, y0, y1 = weak - 0.48, weak + 0.48, i - 0.46, i + 0.46
+                outline_x += [x0, x1, x1, x0, x0, math.nan]
+                outline_y += [y0, y0, y1, y1, y0, math.nan]
         # All the outlines as one line (one artist, not one patch per rep: patches cost a lot each).
         axes.plot(outline_x, outline_y, color="black", linewidth=1.2, scalex=False, scaley=False)
-        # Step names and rep names as plain text: tick objects, and a colour bar's whole axis,
-        # cost more than the labels themselves (a 50-rep team's chart must stay quick).
         axes.set_xticks([])
         axes.set_yticks([])
         for j, step in enumerate(steps):
             axes.text(j, -0.6, step, ha="center", va="bottom", fontsize=9)
-        for i, (name, _, _) in enumerate(rows):
-            axes.text(-0.6, i, name, ha="right", va="center", fontsize=9)
         axes.axhline(0.5, color="black", linewidth=1)
         axes.set_title(title, fontsize=12, pad=24)
         figure.text(0.5, 0.5 / height, legend, ha="center", va="center", fontsize=8)
-        return _png(figure)
+        image = _pixels(figure)
+    draw = ImageDraw.Draw(image)
+    w, h = image.size
+    grid_left, grid_right, grid_top, grid_bottom = left * w, right * w, (1 - top) * h, (1 - bottom) * h
+    row_h = (grid_bottom - grid_top) / len(rows)
+    col_w = (grid_right - grid_left) / max(len(steps), 1)
+    names, numbers = _label_font(9), _label_font(8)
+    for i, (name, rates, weak) in enumerate(rows):
+        y = grid_top + (i + 0.5) * row_h
+        draw.text((grid_left - 0.06 * DPI, y), name, font=names, fill="black", anchor="rm")
+        shown = range(len(rates)) if i == 0 else ([weak] if weak is not None and rates[weak] is not None else [])
+        for j in shown:
+            if rates[j] is not None:
+                draw.text(
+                    (grid_left + (j + 0.5) * col_w, y), f"{rates[j]:.0%}", font=numbers, fill="black", anchor="mm"
+                )
+    return _png_of(image)
