@@ -283,3 +283,12 @@ def test_the_job_posts_the_digest_and_uploads_both_charts_into_its_thread(
     assert run_job(job_services, client, "weekly-digest", sh(2026, 11, 23, 9, 20)) == 0
     assert run_job(job_services, client, "weekly-digest", sh(2026, 11, 24, 9, 20)) == 0
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_the_charts_font_shows_chinese() -> None:
+    """The CJK font is a dependency (noto-cjk-sans-otc), not something the machine must have."""
+    from bot import charts
+
+    assert charts.cjk_font_available()
+    png = charts.funnel_chart("漏斗", [("S 潜在客户", 3, "3 · 300k")])
+    assert png.startswith(b"\x89PNG")
