@@ -32,7 +32,8 @@ How a job sends (see also `scheduler.ledger` for the guarantee):
   dedupe_key (`"2026-W48:reply:1"`); after a crash the parent comes back `already_sent` with its
   ts and only the missing replies are posted.
 - `ctx.sender.deliver_all([...])` sends many at once (a thread pool; messages to one
-  conversation stay in order), `ctx.sender.hold(...)` records a message deliberately not sent.
+  conversation stay in order), `ctx.sender.hold(Hold(...), …)` records messages deliberately
+  not sent (shown by `/coach why`).
 
 Delivery: the Web API client retries HTTP 429 after Retry-After and connection errors with
 slack_sdk's retry handlers, in the sending thread (never on a request's ack path). A post is
@@ -238,6 +239,19 @@ class Send:
         return self.message() if callable(self.message) else self.message
 
 
+@dataclass
+class Hold:
+    """A message deliberately not sent today, and why (`Sender.hold`)."""
+
+    team_id: str
+    recipient: str
+    dedupe_key: str
+    reason: str
+    summary: str | None = None
+    items: Sequence[Any] | None = None
+    job: str | None = None
+
+
 @dataclass(frozen=True)
 class Result:
     status: str
@@ -364,29 +378,25 @@ class Sender:
                     future.result()
         return [r if r is not None else Result("failed", error="not run") for r in results]
 
-    def hold(
-        self,
-        *,
-        team_id: str,
-        recipient: str,
-        dedupe_key: str,
-        reason: str,
-        summary: str | None = None,
-        items: Sequence[Any] | None = None,
-        job: str | None = None,
-    ) -> bool:
-        """Record a message deliberately not sent (time off, holiday…): `/coach why` shows it."""
+    def hold(self, *holds: Hold) -> int:
+        """Record messages deliberately not sent (time off, holiday…), in one transaction;
+        `/coach why` shows them. Returns how many were new."""
+        if not holds:
+            return 0
         with self.services.db.transaction() as session:
-            return ledger.hold(
-                session,
-                team_id=team_id,
-                job=job or self.job,
-                recipient=recipient,
-                dedupe_key=dedupe_key,
-                at=self.at,
-                reason=reason,
-                summary=summary,
-                items=items,
+            return sum(
+                ledger.hold(
+                    session,
+                    team_id=h.team_id,
+                    job=h.job or self.job,
+                    recipient=h.recipient,
+                    dedupe_key=h.dedupe_key,
+                    at=self.at,
+                    reason=h.reason,
+                    summary=h.summary,
+                    items=h.items,
+                )
+                for h in holds
             )
 
     def resolve_stale(self) -> int:

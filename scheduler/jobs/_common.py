@@ -20,7 +20,7 @@ from bot.install import active_workspaces
 from bot.notify import Due
 from bot.services import Services
 from scheduler.registry import JobContext
-from scheduler.sender import Message, Send
+from scheduler.sender import Hold, Message, Send
 
 Plan = Callable[[Session, str, datetime], list["Planned"]]
 
@@ -48,16 +48,14 @@ def deliver_planned(ctx: JobContext, plan: Plan) -> int:
     for team_id in workspaces(ctx.services):
         with ctx.services.db.transaction() as session:
             planned = plan(session, team_id, ctx.at)
+        holds = [
+            Hold(team_id, p.due.user_id, p.due.dedupe_key, p.due.held, p.summary, p.items)
+            for p in planned
+            if p.due.held
+        ]
+        ctx.sender.hold(*holds)
         for p in planned:
             if p.due.held:
-                ctx.sender.hold(
-                    team_id=team_id,
-                    recipient=p.due.user_id,
-                    dedupe_key=p.due.dedupe_key,
-                    reason=p.due.held,
-                    summary=p.summary,
-                    items=p.items,
-                )
                 continue
             sends.append(
                 Send(
