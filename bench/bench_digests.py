@@ -12,7 +12,7 @@ later runs reuse it (`--regenerate` to start again).
 
 What is timed (median of `--repeat` runs after one warm-up), exactly as the jobs build
 digests: `service.team_digest` (one team: its figures in one transaction, then Block Kit and
-charts) and `service.team_digests` (many teams, two at a time):
+charts) and `service.team_digests` (many teams: one team's figures read while the previous one is drawn):
 - weekly digest, one team: build (funnel, conversion per rep, forecast, coverage, hunting vs
   farming, quadrant, reverse funnel) + Block Kit + both PNG charts; and its parts;
 - weekly digest, all 20 teams one after the other (the `weekly-digest` job's work, Slack aside);

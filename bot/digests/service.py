@@ -12,7 +12,7 @@ A team digest speaks the manager's language and counts days in the manager's tim
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -227,42 +227,56 @@ def build_and_render(
 def team_digest(db: Database, team_id: str, sales_team_id: int, kind: str, now: datetime, today: date) -> Rendered:
     """The scheduled digest of one team (the jobs call this once the ledger says it is due):
     built in one transaction, rendered after it."""
+    lang, data = _team_data(db, team_id, sales_team_id, kind, now, today)
+    return render_data(lang, data)
+
+
+def _team_data(
+    db: Database, team_id: str, sales_team_id: int, kind: str, now: datetime, today: date
+) -> tuple[Lang, Data]:
     with db.transaction() as session:
         row = session.get(SalesTeam, sales_team_id)
         assert row is not None and row.team_id == team_id
         team = team_info(session, row)
-        data = build(session, team, kind, now, today=today)
-    return render_data(team_lang(team), data)
-
-
-# Teams built at once: a team's queries wait on the database (no GIL held) while another
-# team's charts draw, so two workers keep both cores busy on a two-core machine.
-BUILD_WORKERS = 2
+        return team_lang(team), build(session, team, kind, now, today=today)
 
 
 def team_digests(
     db: Database, jobs: Sequence[tuple[TeamInfo, Due]], kind: str, now: datetime
 ) -> Iterator[tuple[TeamInfo, Due, Rendered | Exception]]:
-    """`team_digest` for many teams, `BUILD_WORKERS` at a time (each in its own transaction),
-    yielded in the order given; a team whose digest fails yields its exception, not the others'."""
-
-    def one(team: TeamInfo, when: Due) -> Rendered:
-        return team_digest(db, team.team_id, team.id, kind, now, when.today)
-
-    if len(jobs) <= 1:
+    """`team_digest` for many teams, in the order given, as a two-stage pipeline: this thread
+    reads team n+1's figures (one transaction at a time, so SQLite never has two writers
+    waiting on each other) while a worker draws team n's Block Kit and charts. A team whose
+    digest fails yields its exception; the others go on."""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"digest-{kind}") as renderer:
+        previous: tuple[TeamInfo, Due, Future[Rendered] | Exception] | None = None
         for team, when in jobs:
             try:
-                yield team, when, one(team, when)
-            except Exception as exc:  # reported by the caller, like the pool's failures
-                yield team, when, exc
-        return
-    with ThreadPoolExecutor(max_workers=BUILD_WORKERS, thread_name_prefix=f"digest-{kind}") as pool:
-        futures = [pool.submit(one, team, when) for team, when in jobs]
-        for (team, when), future in zip(jobs, futures, strict=True):
-            try:
-                yield team, when, future.result()
+                lang, data = _team_data(db, team.team_id, team.id, kind, now, when.today)
+                current: tuple[TeamInfo, Due, Future[Rendered] | Exception] = (
+                    team,
+                    when,
+                    renderer.submit(render_data, lang, data),
+                )
             except Exception as exc:
-                yield team, when, exc
+                current = (team, when, exc)
+            if previous is not None:
+                yield _settled(previous)
+            previous = current
+        if previous is not None:
+            yield _settled(previous)
+
+
+def _settled(
+    item: tuple[TeamInfo, Due, Future[Rendered] | Exception],
+) -> tuple[TeamInfo, Due, Rendered | Exception]:
+    team, when, outcome = item
+    if isinstance(outcome, Exception):
+        return team, when, outcome
+    try:
+        return team, when, outcome.result()
+    except Exception as exc:
+        return team, when, exc
 
 
 @dataclass(frozen=True)

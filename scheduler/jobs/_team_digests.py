@@ -181,7 +181,7 @@ def sweep_digests(ctx: JobContext, kind: str) -> int:
                 if due is not None:
                     due_teams.append((team, due))
     job = service.JOBS[kind]
-    # Build only what still has to go out, two teams at a time, then post in order.
+    # Build only what still has to go out (the next team's figures read while one is drawn).
     pending = [
         (team, due)
         for team, due in due_teams
