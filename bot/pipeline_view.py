@@ -336,7 +336,8 @@ def load_team_pipeline(
     period = an.Period.last_days(now, CONVERSION_DAYS)
     by_owner = an.open_pipeline_by_owner(session, team_id, person_ids)
     compared = an.compare_reps(session, team_id, person_ids, period)
-    shown = set(person_ids) if person_ids is not None else set(by_owner) | set(compared.reps)
+    everyone = set(person_ids) if person_ids is not None else set(by_owner) | set(compared.reps)
+    shown = _sellers(session, team_id, everyone, by_owner)
     return TeamPipeline(
         people=people_count(session, team_id, person_ids),
         pipeline=an.open_pipeline(session, team_id, person_ids),
@@ -345,6 +346,22 @@ def load_team_pipeline(
         conversion=compared,
         names=person_names(session, team_id, shown),
     )
+
+
+def _sellers(
+    session: Session, team_id: str, person_ids: Collection[int], by_owner: dict[int, an.Pipeline]
+) -> set[int]:
+    """Whom a team view lists: the reps, and anyone else (a selling manager) who owns open deals.
+
+    The manager looking at their team is in the team's scope (their own deals count in its
+    totals) but is not listed as a rep with no deals.
+    """
+    reps = set(
+        session.scalars(
+            select(Person.id).where(Person.team_id == team_id, Person.id.in_(person_ids), Person.role == "rep")
+        )
+    )
+    return reps | (set(person_ids) & {pid for pid, pipeline in by_owner.items() if pipeline.deals})
 
 
 def team_blocks(lang: Lang, data: TeamPipeline, today: date, *, max_rep_blocks: int) -> list[bk.Block]:

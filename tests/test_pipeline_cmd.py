@@ -109,10 +109,12 @@ def test_team_pipeline_for_a_manager_and_the_workspace_for_an_admin(driver: Driv
     assert "Open deals: *3* · 350k · weighted *145k*" in text
     assert "*Ann* — 3 open · 350k · weighted 145k · weakest Prospect → Analysis (25% vs 57%)" in text
     assert "*Bo* — 0 open" in text
+    assert "*Mia*" not in text  # the manager looking is not listed as a rep with no deals
     assert "Olu" not in text and "Outsider" not in text
     everyone = _answer(driver, "UADA", "team")
     assert "Workspace pipeline (5 people)" in everyone
     assert "Open deals: *4* · 355k" in everyone and "*Olu* — 1 open" in everyone
+    assert "*Ada*" not in everyone and "*Mia*" not in everyone
 
 
 def test_help_and_unknown_words_show_the_usage(driver: Driver, db: Database) -> None:
