@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
@@ -130,6 +130,19 @@ def _oauth_settings(
     return oauth, authorize
 
 
+class GatedAck(Ack):
+    """Bolt's ack, which after answering Slack waits for a work slot (see bot/executor.py)."""
+
+    def __init__(self, executor: TrackingExecutor) -> None:
+        super().__init__()
+        self._executor = executor
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BoltResponse:
+        response = super().__call__(*args, **kwargs)
+        self._executor.enter_work()
+        return response
+
+
 class PipelineCoachApp(App):
     """Bolt's App, refusing malformed payloads before Bolt reads them.
 
@@ -206,6 +219,7 @@ def build_app(
     @app.middleware
     def _inject_services(context, next):
         context["services"] = services
+        context["ack"] = GatedAck(executor)
         next()
 
     middleware.register(app, services)
