@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Account, Deal, Visit
@@ -168,15 +168,23 @@ def _blank(text_column) -> object:  # type: ignore[no-untyped-def]
 
 
 def visit_tallies(
-    session: Session, team_id: str, rep_ids: list[int], start: datetime, end: datetime, *, hunting: bool = False
+    session: Session,
+    team_id: str,
+    rep_ids: list[int],
+    start: datetime,
+    end: datetime,
+    *,
+    hunting: bool = False,
+    effective: bool = True,
 ) -> dict[int, VisitTally]:
     """Each rep's visits in [start, end), in one statement: how many, how many effective (a
     stated purpose AND a next step, DOMAIN.md §3), and with `hunting` how many went to an
-    account that had a deal open at the time (created before the visit, not closed before it)."""
+    account that had a deal open at the time (created before the visit, not closed before it).
+    Without `effective` only the count is taken (from the index alone: a year of visits)."""
     if not rep_ids:
         return {}
-    effective = case((and_(~_blank(Visit.purpose), ~_blank(Visit.next_step)), 1), else_=0)
-    columns = [Visit.rep_id, func.count(), func.coalesce(func.sum(effective), 0)]
+    is_effective = case((and_(~_blank(Visit.purpose), ~_blank(Visit.next_step)), 1), else_=0)
+    columns = [Visit.rep_id, func.count(), func.coalesce(func.sum(is_effective), 0) if effective else literal(0)]
     if hunting:
         deal = aliased(Deal)
         open_then = exists().where(
@@ -199,21 +207,24 @@ def visit_tallies(
 
 
 def won_since(session: Session, team_id: str, starts: dict[int, datetime], end: datetime) -> dict[int, Decimal]:
-    """Per rep: the amount won from their own start instant up to `end`."""
-    if not starts:
-        return {}
-    earliest = min(starts.values())
-    rows = session.execute(
-        select(Deal.owner_id, Deal.closed_at, Deal.amount).where(
-            Deal.team_id == team_id,
-            Deal.owner_id.in_(list(starts)),
-            Deal.status == "won",
-            Deal.closed_at >= earliest,
-            Deal.closed_at < end,
-        )
-    )
+    """Per rep: the amount won from their own start instant up to `end` (one aggregate per
+    distinct start: reps on the same quarter share one statement)."""
     totals = {rep: Decimal(0) for rep in starts}
-    for owner, closed_at, amount in rows:
-        if closed_at >= starts[owner] and amount is not None:
-            totals[owner] += Decimal(str(amount))
+    by_start: dict[datetime, list[int]] = {}
+    for rep, start in starts.items():
+        by_start.setdefault(start, []).append(rep)
+    for start, reps in by_start.items():
+        rows = session.execute(
+            select(Deal.owner_id, func.sum(Deal.amount))
+            .where(
+                Deal.team_id == team_id,
+                Deal.owner_id.in_(reps),
+                Deal.status == "won",
+                Deal.closed_at >= start,
+                Deal.closed_at < end,
+            )
+            .group_by(Deal.owner_id)
+        )
+        for owner, amount in rows:
+            totals[owner] = Decimal(str(amount)) if amount is not None else Decimal(0)
     return totals

@@ -135,7 +135,7 @@ def build_weekly(
 
     # Visits it takes to open one deal (first-stage entries), over the conversion period: what
     # turns "deals needed at the first stage" into "visits needed a day".
-    year_visits = activity.visit_tallies(session, team_id, ids, period.start, period.end)
+    year_visits = activity.visit_tallies(session, team_id, ids, period.start, period.end, effective=False)
     team_entries = compared.team.steps[0].entered if compared.team.steps else 0
     team_ratio = _ratio(sum(v.visits for v in year_visits.values()), team_entries)
 
