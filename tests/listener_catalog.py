@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,14 @@ class Listener:
 def _sample_ids(constraint: str | re.Pattern[str]) -> list[str]:
     if isinstance(constraint, str):
         return [constraint]
-    pattern = constraint.pattern.removeprefix("^").removesuffix("$")
+    return list(_regex_samples(constraint.pattern))
+
+
+@cache
+def _regex_samples(full: str) -> tuple[str, ...]:
+    """One minimal example per top-level alternative (hypothesis.find is slow: cached)."""
+    constraint = re.compile(full)
+    pattern = full.removeprefix("^").removesuffix("$")
     inner = pattern[1:-1] if pattern.startswith("(") and pattern.endswith(")") else None
     alternatives = _split_alternatives(inner) if inner is not None and _balanced(inner) else [pattern]
     ids = []
@@ -69,7 +77,7 @@ def _sample_ids(constraint: str | re.Pattern[str]) -> list[str]:
         example = find(st.from_regex(f"^(?:{alternative})$", fullmatch=True), lambda _: True)
         assert constraint.search(example), (constraint.pattern, example)
         ids.append(example)
-    return ids
+    return tuple(ids)
 
 
 def _balanced(text: str) -> bool:

@@ -159,7 +159,7 @@ def _own(session: Any, person: Person, secret: str) -> dict[str, list[int]]:
         owner_id=person.id,
         title=f"{secret} Deal",
         title_norm=f"{secret} deal".lower(),
-        stage_key="D",
+        stage_key="C",
         stage_entered_at=START - timedelta(days=60),
         amount=Decimal("250000"),
     )
@@ -169,8 +169,8 @@ def _own(session: Any, person: Person, secret: str) -> dict[str, list[int]]:
         StageChange(
             team_id=team,
             deal_id=deal.id,
-            from_stage="C",
-            to_stage="D",
+            from_stage="D",
+            to_stage="C",
             changed_at=START - timedelta(days=60),
             changed_by_id=person.id,
         )
