@@ -197,7 +197,7 @@ def build_app(
     from handlers import middleware
 
     services = Services(settings=settings, db=db or Database(settings.database_url), clock=clock or Clock())
-    executor = executor or TrackingExecutor()
+    executor = executor or TrackingExecutor(work_slots=settings.listener_work_slots)
     client = make_web_client(settings)
     if settings.oauth_enabled:
         oauth, authorize = _oauth_settings(settings, services, client)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -53,6 +54,9 @@ def run_server(
     `on_worker_exit` in the worker (which drains acknowledged listener work and stops the
     scheduler, releasing its lock) within `graceful_timeout`.
     """
+    # Hand the interpreter lock over every 1 ms instead of 5 ms: an ack (a few ms of Python)
+    # then waits less behind a listener's CPU-bound work after its ack in the same process.
+    sys.setswitchinterval(0.001)
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": workers,
