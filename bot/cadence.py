@@ -222,10 +222,14 @@ def pending_decay(
     )
     totals: dict[int, int] = {}
     warnings = []
+    ladders: dict[tuple[str | None, bool], list[int]] = {}
     for cid, name, aid, account, owner, role, key, last, done, total in rows:
         totals[owner] = int(total)
         days = int((at - last).total_seconds() // 86400)
-        rung = crossed_rung(days, ladder(cadence, role, bool(key)), int(done or 0))
+        rungs_of = ladders.get((role, bool(key)))
+        if rungs_of is None:
+            rungs_of = ladders[(role, bool(key))] = ladder(cadence, role, bool(key))
+        rung = crossed_rung(days, rungs_of, int(done or 0))
         if rung is not None:
             warnings.append(DecayWarning(cid, name, aid, account, owner, role, bool(key), days, rung, last))
     return totals, warnings

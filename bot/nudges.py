@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from sqlalchemy import and_, or_, select
@@ -28,9 +29,23 @@ from storage.models import Account, Deal, Stage
 PER_MESSAGE = 10
 
 
-def _snooze_select(lang: Lang, follow_up_id: int) -> dict[str, Any]:
-    options = [bk.option(t(lang, f"nudge.snooze.{o}"), f"{follow_up_id}:{o}") for o in SNOOZE_OPTIONS]
-    return bk.static_select("nudge_snooze", options, placeholder=t(lang, "nudge.snooze"))
+@cache
+def _item_controls(lang: Lang) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """A follow-up's Done / Snooze / Log visit controls in `lang`, built once; each item copies
+    them with its own id (thousands of items are rendered per sweep)."""
+    options = [bk.option(t(lang, f"nudge.snooze.{o}"), f"0:{o}") for o in SNOOZE_OPTIONS]
+    return (
+        bk.button(t(lang, "nudge.done"), "nudge_done", "0", style="primary"),
+        bk.static_select("nudge_snooze", options, placeholder=t(lang, "nudge.snooze")),
+        bk.button(t(lang, "nudge.log_visit"), "nudge_log_visit", "0"),
+    )
+
+
+def _controls(lang: Lang, follow_up_id: int) -> list[dict[str, Any]]:
+    done, snooze, log = _item_controls(lang)
+    fid = str(follow_up_id)
+    options = [{**o, "value": f"{fid}:{key}"} for o, key in zip(snooze["options"], SNOOZE_OPTIONS, strict=True)]
+    return [{**done, "value": fid}, {**snooze, "options": options}, {**log, "value": fid}]
 
 
 def follow_up_blocks(
@@ -38,33 +53,27 @@ def follow_up_blocks(
 ) -> list[dict[str, Any]]:
     """One section per follow-up and its buttons (or its new status once acted on)."""
     blocks: list[dict[str, Any]] = []
+    local = zone(tz)
+    today = now.astimezone(local).date()
     for item, status in items:
-        local_due = item.due_at.astimezone(zone(tz))
-        late = (now.astimezone(zone(tz)).date() - local_due.date()).days
-        when = (
-            t(lang, "nudge.due_late", day=format_day(lang, local_due.date()), days=late)
-            if late > 0
-            else (t(lang, "nudge.due_today", time=local_due.strftime("%H:%M")))
-        )
-        text = f"*{bk.escape(item.label(lang))}*\n{when}"
+        local_due = item.due_at.astimezone(local)
+        late = (today - local_due.date()).days
+        label = bk.escape(item.label(lang))
         if status != "open" or item.due_at > now:
             state = (
                 t(lang, "nudge.status.snoozed", day=format_day(lang, local_due.date()))
                 if status == "open"
                 else t(lang, f"nudge.status.{status}")
             )
-            done = f"~{bk.escape(item.label(lang))}~  {state}"
-            blocks.append(bk.section(done, block_id=f"fudone_{item.id}"))
+            blocks.append(bk.section(f"~{label}~  {state}", block_id=f"fudone_{item.id}"))
             continue
-        blocks.append(bk.section(text, block_id=f"fu_{item.id}"))
-        blocks.append(
-            bk.actions(
-                bk.button(t(lang, "nudge.done"), "nudge_done", str(item.id), style="primary"),
-                _snooze_select(lang, item.id),
-                bk.button(t(lang, "nudge.log_visit"), "nudge_log_visit", str(item.id)),
-                block_id=f"fu_{item.id}_actions",
-            )
+        when = (
+            t(lang, "nudge.due_late", day=format_day(lang, local_due.date()), days=late)
+            if late > 0
+            else t(lang, "nudge.due_today", time=local_due.strftime("%H:%M"))
         )
+        blocks.append(bk.section(f"*{label}*\n{when}", block_id=f"fu_{item.id}"))
+        blocks.append(bk.actions(*_controls(lang, item.id), block_id=f"fu_{item.id}_actions"))
     return blocks
 
 
@@ -118,7 +127,7 @@ def decay_warning(
         blocks.append(
             bk.section(
                 line,
-                accessory=bk.button(t(lang, "decay.plan_visit"), "decay_plan_visit", str(w.contact_id)),
+                accessory={**_button(lang, "decay.plan_visit", "decay_plan_visit"), "value": str(w.contact_id)},
                 block_id=f"decay_{w.contact_id}",
             )
         )
@@ -128,6 +137,12 @@ def decay_warning(
 
 
 ROLES = ("decision_maker", "influencer", "user", "purchaser", "coach")
+
+
+@cache
+def _button(lang: Lang, key: str, action_id: str) -> dict[str, Any]:
+    """A warning's button in `lang`, built once (each item copies it with its own value)."""
+    return bk.button(t(lang, key), action_id, "0")
 
 
 def _meaning(rung: int) -> str:
@@ -249,7 +264,7 @@ def stale_warning(lang: Lang, day: date, deals: Sequence[StaleDeal]) -> tuple[st
         blocks.append(
             bk.section(
                 line + amount,
-                accessory=bk.button(t(lang, "stale.next_step"), "stale_next_step", str(d.deal_id)),
+                accessory={**_button(lang, "stale.next_step", "stale_next_step"), "value": str(d.deal_id)},
                 block_id=f"stale_{d.deal_id}",
             )
         )
