@@ -120,8 +120,9 @@ def cooling_counts(
     """Per rep: key relationships cooling (`bot.cadence`: decision makers and coaches of an
     account with an open deal not met face to face within `key_contact_days`, or never met).
 
-    One call for the whole team: key contacts come first in `cooling_contacts`, so a page that
-    is not all key contacts holds every key one; a page that is gets a bigger next read."""
+    At most two calls for the whole team: key contacts come first in `cooling_contacts`, so a
+    page that is not all key contacts holds every key one; if it is, one more call reads all.
+    (A count per owner in `bot.cadence` itself would be one query.)"""
     if not rep_ids:
         return {}
     scan = COOLING_SCAN
@@ -130,7 +131,7 @@ def cooling_counts(
         keys = [c for c in contacts if c.key]
         if len(keys) < len(contacts) or len(contacts) >= total:
             break
-        scan *= 4
+        scan = total  # the page was all key contacts: read them all in one more call
     if not keys:
         return {}
     owners = dict(
