@@ -148,9 +148,10 @@ class PipelineCoachApp(App):
 
     Bolt's built-in middleware (and its argument injection) index into the body as Slack
     shapes it: `actions: []` or `event: [...]` would fail inside Bolt with a 500 before any
-    middleware of ours runs. So `dispatch` checks the signature itself first (an unsigned or
-    stale request goes on to Bolt, which answers 401), then the payload's shape
-    (`handlers.middleware.reject_malformed`), then hands over to Bolt.
+    middleware of ours runs. So `dispatch` checks the signature itself first (401 for an
+    unsigned, mis-signed or stale request, as Bolt would answer), then the payload's shape
+    (`handlers.middleware.reject_malformed`), then hands over to Bolt (whose own signature
+    check stays on).
     """
 
     def __init__(self, services: Services, **kwargs: Any) -> None:
@@ -163,10 +164,12 @@ class PipelineCoachApp(App):
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         from handlers.middleware import reject_malformed
 
-        if req.mode == "socket_mode" or self._signed(req):
-            early = reject_malformed(req.body, self._services)
-            if early is not None:
-                return early
+        if req.mode != "socket_mode" and not self._signed(req):
+            # Bolt would answer 401 too, but fails (500) on a timestamp that is not a number.
+            return BoltResponse(status=401, body='{"error": "invalid request"}')
+        early = reject_malformed(req.body, self._services)
+        if early is not None:
+            return early
         return super().dispatch(req)
 
     def _signed(self, req: BoltRequest) -> bool:

@@ -268,6 +268,9 @@ def do_create_deal(
 
 def _open_deal(session: Session, actor: Actor, deal_id: object) -> Deal:
     deal = access_deal(session, actor, deal_id)
+    # Lock the row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): of two
+    # clicks at the same moment the second waits, then sees the first's move or close.
+    session.refresh(deal, with_for_update=True)
     if deal.status != "open":
         raise DealError(f"deal.err.closed_{deal.status}", title=deal.title)
     return deal

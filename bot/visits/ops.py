@@ -727,28 +727,50 @@ def do_update_visit(db: Database, actor: Actor, visit_id: object, inp: VisitInpu
 
 
 def do_add_follow_up(
-    db: Database, actor: Actor, visit_id: object, text: str, due_at: datetime, *, now: datetime
+    db: Database,
+    actor: Actor,
+    visit_id: object,
+    text: str,
+    due_at: datetime,
+    *,
+    now: datetime,
+    request_key: str | None = None,
 ) -> tuple[str, str]:
-    """A further follow-up on a visit's account; returns (account name, text)."""
-    with db.transaction() as session:
-        visit = _own_visit(session, actor, visit_id)
-        account = session.get(Account, visit.account_id)
-        text = clean_phrase(text)[:2000] or t(actor.lang, "visit.default_step")
-        session.add(
-            FollowUp(
-                team_id=actor.team_id,
-                owner_id=actor.person_id,
-                account_id=visit.account_id,
-                visit_id=visit.id,
-                deal_id=visit.deal_id,
-                kind="manual",
-                text=text,
-                due_at=due_at,
-                status="open",
-                created_at=now,
+    """A further follow-up on a visit's account; returns (account name, text).
+
+    `request_key` (the form's view id) makes a double-submitted form add one follow-up.
+    """
+    request_key = scoped_key(actor, request_key)
+    try:
+        with db.transaction() as session:
+            visit = _own_visit(session, actor, visit_id)
+            account = session.get(Account, visit.account_id)
+            text = clean_phrase(text)[:2000] or t(actor.lang, "visit.default_step")
+            if request_key and session.scalar(
+                select(FollowUp.id).where(FollowUp.team_id == actor.team_id, FollowUp.request_key == request_key)
+            ):
+                return (account.name if account else ""), text  # the same form, submitted again
+            session.add(
+                FollowUp(
+                    team_id=actor.team_id,
+                    owner_id=actor.person_id,
+                    account_id=visit.account_id,
+                    visit_id=visit.id,
+                    deal_id=visit.deal_id,
+                    kind="manual",
+                    text=text,
+                    due_at=due_at,
+                    status="open",
+                    created_at=now,
+                    request_key=request_key,
+                )
             )
-        )
-        return (account.name if account else ""), text
+            return (account.name if account else ""), text
+    except IntegrityError:  # the same form submitted at the same moment: the other one stored it
+        with db.transaction() as session:
+            visit = _own_visit(session, actor, visit_id)
+            account = session.get(Account, visit.account_id)
+            return (account.name if account else ""), clean_phrase(text)[:2000] or t(actor.lang, "visit.default_step")
 
 
 # ----- reading ---------------------------------------------------------------------------------

@@ -137,7 +137,9 @@ def handle_follow_up_submission(ack: Ack, body: dict[str, Any], client: WebClien
     if actor is None:
         return
     with user_errors(client, where, actor, text):
-        account, step = ops.do_add_follow_up(svc.db, actor, meta.visit_id, text, due, now=svc.clock.now())
+        account, step = ops.do_add_follow_up(
+            svc.db, actor, meta.visit_id, text, due, now=svc.clock.now(), request_key=f"view:{view.get('id')}"
+        )
         message = t(
             actor.lang,
             "visit.follow_up.done",
