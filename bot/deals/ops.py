@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.access import access_account, access_deal
+from bot.accounts import EmptyAccountName, create_account
 from bot.actor import Actor
 from bot.config import BANTCC, LossReason
 from bot.deals.parser import FieldChanges
@@ -131,22 +132,11 @@ def deal_view(session: Session, deal: Deal, *, history: bool = False) -> DealVie
 
 
 def new_account(session: Session, team_id: str, name: str, owner_id: int | None, now: datetime) -> Account:
-    """A new account (no business yet), owned by `owner_id`."""
-    clean = " ".join(name.split())[:200]
-    if not normalize(clean):
-        raise DealError("deal.err.account_name")
-    account = Account(
-        team_id=team_id,
-        name=clean,
-        name_norm=normalize(clean),
-        owner_id=owner_id,
-        business_status="no_business",
-        assigned_at=now if owner_id else None,
-        created_at=now,
-    )
-    session.add(account)
-    session.flush()
-    return account
+    """A new account (no business yet), owned by `owner_id`; an empty name is a DealError."""
+    try:
+        return create_account(session, team_id, name, owner_id, now)
+    except EmptyAccountName:
+        raise DealError("deal.err.account_name") from None
 
 
 def _apply_changes(deal: Deal, changes: FieldChanges) -> None:

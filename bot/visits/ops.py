@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.access import AccessError, NotAllowed, access_account, access_contact, access_visit
+from bot.accounts import create_account
 from bot.actor import Actor
 from bot.i18n import t
 from bot.matching import EXACT, PREFIX, Candidate, find_accounts, find_contacts
@@ -468,21 +469,7 @@ def _store(
 
 
 def _create_account(session: Session, actor: Actor, name: str, now: datetime) -> Account:
-    name = account_name_from(name)
-    if not normalize(name):
-        raise ValueError("an account needs a name")
-    account = Account(
-        team_id=actor.team_id,
-        name=name,
-        name_norm=normalize(name),
-        owner_id=actor.person_id,
-        business_status="no_business",
-        assigned_at=now,
-        created_at=now,
-    )
-    session.add(account)
-    session.flush()
-    return account
+    return create_account(session, actor.team_id, account_name_from(name), actor.person_id, now)
 
 
 def _apply(
