@@ -111,8 +111,10 @@ def _pixels(figure: Figure) -> Image.Image:
 
 
 def _png_of(image: Image.Image) -> bytes:
+    """A 256-colour PNG: charts have few colours, and it is a third of the size and quicker to
+    write than a full-colour one."""
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=3)
+    image.quantize(colors=256, method=Image.Quantize.FASTOCTREE).save(out, format="PNG", compress_level=3)
     return out.getvalue()
 
 
