@@ -39,7 +39,12 @@ def _sqlite_begin(conn: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """Create an engine for `url` with the settings this product relies on."""
+    """Create an engine for `url` with the settings this product relies on.
+
+    `hide_parameters`: a database error's message would otherwise carry the statement's values
+    (what users typed) into the logs.
+    """
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -291,3 +291,14 @@ def test_migrations_after_the_first_release_are_additive() -> None:
             if "add_column" in line and "nullable=False" in line and "server_default" not in line
         ]
         assert not found, f"{path.name} is not additive ({found}); the serving version would break"
+
+
+def test_database_errors_do_not_carry_what_users_typed(db: Database) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    secret = "ZQX-the-customer-said-something-private"
+    with pytest.raises(IntegrityError) as caught, db.transaction() as session:
+        session.add(Workspace(team_id="T1", name=secret, config={}))
+        session.add(Workspace(team_id="T1", name=secret, config={}))
+        session.flush()
+    assert secret not in str(caught.value)
