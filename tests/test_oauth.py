@@ -3,6 +3,7 @@ the fake Slack), then use each; uninstalling stops a workspace and keeps its dat
 
 from __future__ import annotations
 
+import json
 import re
 import urllib.error
 import urllib.request
@@ -27,7 +28,7 @@ from bot.install import bot_token_for, token_for_team
 from bot.settings import Settings
 from bot.web import WebApp
 from storage.db import Database
-from storage.models import Person, SlackBot, SlackInstallation, SlackOAuthState, Workspace
+from storage.models import Account, Person, SlackBot, SlackInstallation, SlackOAuthState, Visit, Workspace
 from tests.conftest import SECRET
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,6 +140,23 @@ def test_install_into_two_workspaces_then_use_both_without_crossing(distributed:
     with db.transaction() as session:
         people = {p.slack_user_id: (p.team_id, p.role) for p in session.scalars(select(Person))}
     assert people == {"UALICE": (ALPHA, "admin"), "UBORIS": (BETA, "admin")}
+
+    # Each logs a visit (answering the "new account?" question); each sees only their own.
+    for driver, user, name in ((alpha, "UALICE", "Alphaco"), (beta, "UBORIS", "Betaco")):
+        driver.command(user, "/visit", f"{name} with Li: pricing; next: call back tomorrow 10am")
+        driver.click(user, driver.last_ephemeral(user), "visit_create_account")
+    alpha.command("UALICE", "/visit", "list")
+    beta.command("UBORIS", "/visit", "list")
+    alpha_list, beta_list = (
+        json.dumps(d.last_ephemeral(u), ensure_ascii=False) for d, u in ((alpha, "UALICE"), (beta, "UBORIS"))
+    )
+    assert "Alphaco" in alpha_list and "Betaco" not in alpha_list
+    assert "Betaco" in beta_list and "Alphaco" not in beta_list
+    with db.transaction() as session:
+        visits = {(v.team_id, a.name) for v, a in session.execute(select(Visit, Account).join(Account))}
+    assert visits == {(ALPHA, "Alphaco"), (BETA, "Betaco")}
+    posts = [c for c in fake.calls if c.method.startswith(("chat.", "views.", "users.", "conversations."))]
+    assert {c.token for c in posts} <= {alpha_token, beta_token}
 
     # An admin of one workspace cannot reach into the other: Boris names Alice in a role change.
     beta.command("UBORIS", "/coach", "role <@UALICE|alice> rep")

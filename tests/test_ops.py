@@ -302,3 +302,28 @@ def test_database_errors_do_not_carry_what_users_typed(db: Database) -> None:
         session.add(Workspace(team_id="T1", name=secret, config={}))
         session.flush()
     assert secret not in str(caught.value)
+
+
+def test_uninstall_stops_scheduled_messages_until_the_workspace_is_used_again(
+    two_workspaces: Driver, db: Database, clock: ManualClock
+) -> None:
+    """Token mode: `app_uninstalled` stops every job for the workspace; a signed request from it
+    later (it was installed again) resumes them."""
+    from bot.app import services_of
+    from scheduler.service import run_due_jobs
+
+    fake = two_workspaces.fake
+    services = services_of(two_workspaces.app)
+    clock.set(START + timedelta(hours=9))  # 11:00 UTC, the people's zone: within allowed hours
+    two_workspaces.event({"type": "app_uninstalled"})
+    run_due_jobs(services, two_workspaces.app.client, clock.now())
+    channels = {m.channel for m in fake.messages if not m.ephemeral}
+    assert fake.dm_channel("U1") not in channels  # the uninstalled workspace: nothing
+    assert fake.dm_channel("U9") in channels  # the other one carries on
+
+    two_workspaces.command("U1", "/coach", "help")  # installed again: it is used
+    with db.transaction() as session:
+        assert session.get(Workspace, TEAM).uninstalled_at is None  # type: ignore[union-attr]
+    clock.advance(timedelta(days=1))
+    run_due_jobs(services, two_workspaces.app.client, clock.now())
+    assert fake.dm_channel("U1") in {m.channel for m in fake.messages if not m.ephemeral}
