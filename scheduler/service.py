@@ -156,7 +156,7 @@ def _alert_admins(services: Services, client: WebClient, name: str, run: JobRun,
                 )
             )
             actors = [actor_for(p) for p in admins]
-        sender = Sender(services, client, job=ALERT_JOB, at=at)
+        sender = Sender(services, client, job=ALERT_JOB, at=at, holds_lock=False)  # no lock of its own
         sends = []
         for actor in actors:
             text = t(
