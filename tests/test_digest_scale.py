@@ -164,3 +164,27 @@ def test_the_overflow_is_posted_in_the_thread(db: Database, big_team, fake_slack
     assert all(f"欧阳{i:02d}" in posted for i in range(REPS))
     with db.transaction() as session:
         assert session.query(Person).count() == REPS + 1
+
+
+def test_many_teams_through_the_pipeline_come_out_as_each_alone(db: Database) -> None:
+    """`team_digests` (figures of one team read while the previous one is drawn) gives each
+    team what `team_digest` gives it alone, in the order asked."""
+    with db.transaction() as session:
+        w = World(session, AT)
+        for n in range(4):
+            manager = w.person(f"UMGR{n}", f"经理{n}", role="manager")
+            rep = w.person(f"UREP{n}", f"销售{n}", manager=manager)
+            w.team(manager, f"Team {n}", channel=f"C0TEAM{n}")
+            account = w.account(f"客户{n}", rep)
+            w.deal(rep, account, [(-40, "S"), (-20, "P"), (-5, "won")], amount=100_000 * (n + 1))
+            w.visit(rep, account, w.days(-6))
+        teams = all_teams(session, TEAM)
+    jobs = [(t, service.Due("weekly", "k", AT.date(), AT)) for t in teams]
+    drawn = list(service.team_digests(db, jobs, "weekly", AT))
+    assert [team.name for team, _, _ in drawn] == [f"Team {n}" for n in range(4)]
+    for team, when, rendered in drawn:
+        assert not isinstance(rendered, Exception), rendered
+        here = service.team_digest(db, TEAM, team.id, "weekly", AT, when.today)
+        assert rendered.parent.blocks == here.parent.blocks
+        assert [c.filename for c in rendered.charts] == [c.filename for c in here.charts]
+        assert all(c.png.startswith(b"\x89PNG") for c in rendered.charts)

@@ -246,37 +246,42 @@ def team_digests(
 ) -> Iterator[tuple[TeamInfo, Due, Rendered | Exception]]:
     """`team_digest` for many teams, in the order given, as a two-stage pipeline: this thread
     reads team n+1's figures (one transaction at a time, so SQLite never has two writers
-    waiting on each other) while a worker draws team n's Block Kit and charts. A team whose
-    digest fails yields its exception; the others go on."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"digest-{kind}") as renderer:
-        previous: tuple[TeamInfo, Due, Future[Rendered] | Exception] | None = None
+    waiting on each other) while a worker thread draws team n's Block Kit and charts. A team
+    whose digest fails yields its exception; the others go on.
+
+    (A worker process was tried: on two shared cores it was slower, the drawing being the
+    slower stage either way.)"""
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="digest-render") as renderer:
+        previous: _Pending | None = None
         for team, when in jobs:
             try:
                 lang, data = _team_data(db, team.team_id, team.id, kind, now, when.today)
-                current: tuple[TeamInfo, Due, Future[Rendered] | Exception] = (
-                    team,
-                    when,
-                    renderer.submit(render_data, lang, data),
-                )
             except Exception as exc:
-                current = (team, when, exc)
+                current = _Pending(team, when, exc)
+            else:
+                current = _Pending(team, when, renderer.submit(render_data, lang, data))
             if previous is not None:
-                yield _settled(previous)
+                yield previous.settle()
             previous = current
         if previous is not None:
-            yield _settled(previous)
+            yield previous.settle()
 
 
-def _settled(
-    item: tuple[TeamInfo, Due, Future[Rendered] | Exception],
-) -> tuple[TeamInfo, Due, Rendered | Exception]:
-    team, when, outcome = item
-    if isinstance(outcome, Exception):
-        return team, when, outcome
-    try:
-        return team, when, outcome.result()
-    except Exception as exc:
-        return team, when, exc
+@dataclass
+class _Pending:
+    """A team in the pipeline: its drawing under way (a future) or its failure."""
+
+    team: TeamInfo
+    when: Due
+    outcome: Future[Rendered] | Exception
+
+    def settle(self) -> tuple[TeamInfo, Due, Rendered | Exception]:
+        if isinstance(self.outcome, Exception):
+            return self.team, self.when, self.outcome
+        try:
+            return self.team, self.when, self.outcome.result()
+        except Exception as exc:
+            return self.team, self.when, exc
 
 
 @dataclass(frozen=True)
