@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     scheduler_enabled: bool = True
     workspace_send_rate: float = Field(default=50.0, gt=0)
     # How many listeners may work after their ack at once per process (bot/executor.py).
-    listener_work_slots: int = Field(default=8, ge=1, le=64)
+    listener_work_slots: int = Field(default=2, ge=1, le=64)
 
     @field_validator("slack_api_url")
     @classmethod
