@@ -239,3 +239,33 @@ def test_coach_why_says_what_was_sent_and_what_was_held(driver: Driver, db: Data
     assert "Today is not one of your working days" in text
     assert "Morning plan: sent" in text
     assert "Follow-up reminder: held back, not a working day (1 overdue follow-up(s))" in text
+
+
+def test_plan_form_lists_each_account_once(db: Database, clock: ManualClock) -> None:
+    """Recent visits repeat accounts; the planned-visits menu must not."""
+    from bot.checkins.plan import account_options
+    from bot.people import actor_for, ensure_person
+    from storage.models import Account
+
+    with db.transaction() as session:
+        person = ensure_person(session, TEAM, "UREP1", clock.now())
+        accounts = [
+            Account(team_id=TEAM, name=n, name_norm=n.lower(), owner_id=person.id) for n in ("Acme", "Ricoh")
+        ]
+        session.add_all(accounts)
+        session.flush()
+        for i in range(6):
+            session.add(
+                Visit(
+                    team_id=TEAM,
+                    rep_id=person.id,
+                    account_id=accounts[i % 2].id,
+                    occurred_at=clock.now() - timedelta(days=i + 1),
+                    channel="phone",
+                )
+            )
+        session.flush()
+        options = account_options(session, actor_for(person), [accounts[1].id])
+    ids = [account_id for account_id, _ in options]
+    assert sorted(ids) == sorted(a.id for a in accounts)
+    assert ids[0] == accounts[1].id

@@ -100,8 +100,10 @@ def account_options(session: Session, actor: Actor, first: list[int]) -> list[tu
         .limit(300)
         .subquery()
     )
-    order = list(first)
-    order += [row for row in session.scalars(select(recent.c.account_id)) if row not in order]
+    order = list(dict.fromkeys(first))
+    for account_id in session.scalars(select(recent.c.account_id)):
+        if account_id not in order:  # a rep visits the same account many times: list it once
+            order.append(account_id)
     owned = session.scalars(
         select(Account.id)
         .where(Account.team_id == actor.team_id, Account.owner_id == actor.person_id, Account.archived_at.is_(None))
