@@ -27,7 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.access import access_contact, access_deal, access_follow_up
+from bot.access import NotFound, access_contact, access_deal, access_follow_up
 from bot.actor import Actor
 from bot.clock import zone
 from bot.config import WorkspaceConfig
@@ -250,9 +250,10 @@ def snooze_until(option: str, local_now: datetime) -> datetime:
 
 
 def do_snooze(db: Database, actor: Actor, follow_up_id: object, option: str, now: datetime) -> FollowUp:
-    """Move an open follow-up's due time to the morning of a later day; counts the snooze."""
+    """Move an open follow-up's due time to the morning of a later day; counts the snooze.
+    An option that is not one of ours (a forged payload) is treated like an unknown id."""
     if option not in SNOOZE_OPTIONS:
-        raise ValueError(option)
+        raise NotFound()
     with db.transaction() as session:
         follow_up = access_follow_up(session, actor, follow_up_id)
         if follow_up.status == "open":

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -12,6 +12,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.actor import Actor
 from bot.checkins import plan, review
+from bot.checkins.days import local_today
 from bot.checkins.prompts import answered
 from bot.i18n import format_day, t
 from bot.reply import Reply
@@ -25,12 +26,16 @@ def _values(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return ((body.get("view") or {}).get("state") or {}).get("values") or {}
 
 
-def _day(meta: dict[str, Any]) -> date:
-    return date.fromisoformat(str(meta.get("d")))
+def _day(meta: dict[str, Any], actor: Actor, now: datetime) -> date:
+    """The form's day (from its private_metadata), or today's if that is not a date."""
+    try:
+        return date.fromisoformat(str(meta.get("d")))
+    except ValueError:
+        return local_today(actor, now)
 
 
 def _answer(
-    client: WebClient, body: dict[str, Any], actor: Actor, meta: dict[str, Any], kind: str, reply: Reply
+    client: WebClient, body: dict[str, Any], actor: Actor, meta: dict[str, Any], day: date, kind: str, reply: Reply
 ) -> None:
     """Replace the prompt's button with what was saved (if the form came from the prompt),
     else answer where the form was opened."""
@@ -38,7 +43,7 @@ def _answer(
     if channel and ts:
         try:
             client.chat_update(
-                channel=channel, ts=ts, text=reply.text, blocks=answered(actor.lang, _day(meta), kind, reply.text)
+                channel=channel, ts=ts, text=reply.text, blocks=answered(actor.lang, day, kind, reply.text)
             )
             return
         except SlackApiError as exc:
@@ -57,7 +62,7 @@ def on_plan(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str
     actor = current_actor(context, client, body)
     svc = services(context)
     with user_errors(client, body, actor, None):
-        day = _day(meta)
+        day = _day(meta, actor, svc.clock.now())
         checkin = plan.do_save_plan(svc.db, actor, day, parsed, svc.clock.now())
         text = t(
             actor.lang,
@@ -66,7 +71,7 @@ def on_plan(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str
             items=len(checkin.plan_items),
             visits=len(checkin.planned_visits),
         )
-        _answer(client, body, actor, meta, "morning", Reply(text))
+        _answer(client, body, actor, meta, day, "morning", Reply(text))
 
 
 def on_review(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
@@ -76,10 +81,10 @@ def on_review(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[s
     view = body.get("view") or {}
     meta = parse_json(view.get("private_metadata"))
     with user_errors(client, body, actor, None):
-        day = _day(meta)
+        day = _day(meta, actor, svc.clock.now())
         streak = review.do_save_review(svc.db, actor, day, review.parse_submission(_values(body)), svc.clock.now())
         text = t(actor.lang, "checkin.review.saved", day=format_day(actor.lang, day), streak=streak)
-        _answer(client, body, actor, meta, "evening", Reply(text))
+        _answer(client, body, actor, meta, day, "evening", Reply(text))
 
 
 def register(app: App) -> None:
