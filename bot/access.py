@@ -66,11 +66,22 @@ def require_admin(actor: Actor) -> None:
         raise NotAllowed()
 
 
-def _owned(session: Session, actor: Actor, model: type[T], object_id: object, owner: str) -> T:
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one cannot exist
+
+
+def _id(object_id: object) -> int:
+    """A payload's id as an integer, or NotFound (not a number, or out of any id's range)."""
     try:
         key = int(str(object_id))
     except (TypeError, ValueError):
         raise NotFound() from None
+    if not 0 < key <= MAX_ID:
+        raise NotFound()
+    return key
+
+
+def _owned(session: Session, actor: Actor, model: type[T], object_id: object, owner: str) -> T:
+    key = _id(object_id)
     row = session.get(model, key)
     if row is None or row.team_id != actor.team_id:
         raise NotFound()
@@ -100,10 +111,7 @@ def access_follow_up(session: Session, actor: Actor, follow_up_id: object) -> Fo
 
 def access_contact(session: Session, actor: Actor, contact_id: object) -> Contact:
     """A contact is visible when its account is."""
-    try:
-        key = int(str(contact_id))
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    key = _id(contact_id)
     contact = session.get(Contact, key)
     if contact is None or contact.team_id != actor.team_id:
         raise NotFound()
@@ -113,10 +121,7 @@ def access_contact(session: Session, actor: Actor, contact_id: object) -> Contac
 
 def access_person(session: Session, actor: Actor, person_id: object) -> Person:
     """Another person's record: yourself, or someone you manage (admins: anyone)."""
-    try:
-        key = int(str(person_id))
-    except (TypeError, ValueError):
-        raise NotFound() from None
+    key = _id(person_id)
     person = session.get(Person, key)
     if person is None or person.team_id != actor.team_id:
         raise NotFound()
