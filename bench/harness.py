@@ -98,7 +98,9 @@ class ServerProcess:
         self.proc = subprocess.Popen(
             list(argv),
             cwd=ROOT,
-            env={**os.environ, **env},
+            # The spool of `serve`'s worker processes: in the run's directory unless
+            # BENCH_SPOOL_DIR says otherwise (e.g. a tmpfs, to measure the file system's share).
+            env={**os.environ, "SPOOL_DIR": os.environ.get("BENCH_SPOOL_DIR") or str(workdir / "spool"), **env},
             stdout=open(self.log_path, "wb"),  # noqa: SIM115 (lives as long as the process)
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -14,10 +14,12 @@ Two ways to be installed:
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
@@ -31,6 +33,8 @@ from bot.executor import TrackingExecutor
 from bot.install import do_record_installation
 from bot.services import Services
 from bot.settings import Settings
+from bot.spool import Spool
+from bot.worker import GatedLazyRunner, SpoolingListenerRunner, SpoolLazyRunner
 from storage.db import Database
 from storage.models import Base, SlackBot, SlackInstallation, SlackOAuthState
 
@@ -142,6 +146,25 @@ class GatedAck(Ack):
         self._executor.enter_work()
         return response
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Ack:
+        """A lazy listener's copy of the request gets a plain ack: its request is answered
+        already, and its work waits for a slot in `GatedLazyRunner` instead."""
+        return Ack()
+
+
+class InjectServices(Middleware):
+    """Puts `Services` and the gated ack in each request's context (class-based: Bolt calls
+    it without the per-call argument injection a function middleware costs)."""
+
+    def __init__(self, services: Services, executor: TrackingExecutor) -> None:
+        self.services = services
+        self.executor = executor
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
+        req.context["services"] = self.services
+        req.context["ack"] = GatedAck(self.executor)
+        return next()
+
 
 class PipelineCoachApp(App):
     """Bolt's App, refusing malformed payloads before Bolt reads them.
@@ -154,19 +177,34 @@ class PipelineCoachApp(App):
     check stays on).
     """
 
-    def __init__(self, services: Services, **kwargs: Any) -> None:
+    def __init__(self, services: Services, *, spooled_only: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._services = services
+        self._spooled_only = spooled_only
         secret = services.settings.slack_signing_secret
         # Socket Mode needs no signing secret (nothing comes over HTTP): no verifier then.
         self._verifier = SignatureVerifier(secret) if secret else None
 
+    def use_spool(self, lazy: SpoolLazyRunner) -> None:
+        """Lazy listener work goes to worker processes through the spool (bot/worker.py)."""
+        self._listener_runner = SpoolingListenerRunner.replacing(self._listener_runner, lazy)
+
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         from handlers.middleware import reject_malformed
 
-        if req.mode != "socket_mode" and not self._signed(req):
-            # Bolt would answer 401 too, but fails (500) on a timestamp that is not a number.
-            return BoltResponse(status=401, body='{"error": "invalid request"}')
+        if self._spooled_only:
+            # A worker's app: requests come from the spool, written after the front checked
+            # their signatures (and possibly older than Slack's five-minute window).
+            if not req.lazy_only:
+                return BoltResponse(status=400, body='{"error": "not a spooled request"}')
+        else:
+            # "Run only this lazy function" is for the worker's spool, never for a request
+            # from the network, even a signed one.
+            req.lazy_only = False
+            req.lazy_function_name = None
+            if req.mode != "socket_mode" and not self._signed(req):
+                # Bolt would answer 401 too, but fails (500) on a timestamp that is not a number.
+                return BoltResponse(status=401, body='{"error": "invalid request"}')
         early = reject_malformed(req.body, self._services)
         if early is not None:
             return early
@@ -194,14 +232,26 @@ def build_app(
     clock: Clock | None = None,
     executor: TrackingExecutor | None = None,
     token_verification: bool = True,
+    mode: Literal["inline", "front", "worker"] = "inline",
+    spool: Spool | None = None,
 ) -> App:
-    """The Bolt app with every listener registered and `Services` in each request's context."""
+    """The Bolt app with every listener registered and `Services` in each request's context.
+
+    `mode` says where lazy listener work runs (bot/worker.py): "inline" on this process's
+    listener pool; "front" (`serve`) in worker processes, through `spool`; "worker" is the
+    worker processes' own app, which runs spooled requests only.
+    """
+    if mode != "inline" and spool is None:
+        raise ValueError(f"mode {mode!r} needs a spool")
     import handlers
     from handlers import middleware
 
     services = Services(settings=settings, db=db or Database(settings.database_url), clock=clock or Clock())
     executor = executor or TrackingExecutor(work_slots=settings.listener_work_slots)
     client = make_web_client(settings)
+    # `PipelineCoachApp.dispatch` checks every HTTP request's signature before Bolt sees it
+    # (and the worker's requests come from the spool): Bolt's own second check is off.
+    common: dict[str, Any] = {"request_verification_enabled": False}
     if settings.oauth_enabled:
         oauth, authorize = _oauth_settings(settings, services, client)
         app = PipelineCoachApp(
@@ -212,6 +262,8 @@ def build_app(
             authorize=authorize,
             listener_executor=executor,
             process_before_response=False,
+            spooled_only=mode == "worker",
+            **common,
         )
     else:
         app = PipelineCoachApp(
@@ -221,13 +273,16 @@ def build_app(
             listener_executor=executor,
             token_verification_enabled=token_verification,
             process_before_response=False,
+            spooled_only=mode == "worker",
+            **common,
         )
+    in_process = GatedLazyRunner(log, executor)
+    if mode == "front" and spool is not None:
+        app.use_spool(SpoolLazyRunner(log, spool, in_process, services.clock.now))
+    else:
+        app.listener_runner.lazy_listener_runner = in_process
 
-    @app.middleware
-    def _inject_services(context, next):
-        context["services"] = services
-        context["ack"] = GatedAck(executor)
-        next()
+    app.middleware(InjectServices(services, executor))
 
     middleware.register(app, services)
     handlers.register(app)

@@ -348,9 +348,7 @@ def load_team_pipeline(
     )
 
 
-def _sellers(
-    session: Session, team_id: str, person_ids: Collection[int], by_owner: dict[int, an.Pipeline]
-) -> set[int]:
+def _sellers(session: Session, team_id: str, person_ids: Collection[int], by_owner: dict[int, an.Pipeline]) -> set[int]:
     """Whom a team view lists: the reps, and anyone else (a selling manager) who owns open deals.
 
     The manager looking at their team is in the team's scope (their own deals count in its

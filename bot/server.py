@@ -47,16 +47,20 @@ def run_server(
     threads: int,
     on_worker_start: Callable[[], None] | None = None,
     on_worker_exit: Callable[[], None] | None = None,
+    switch_interval: float | None = None,
 ) -> None:
     """Serve `factory()`'s WSGI app; each worker builds its own app (and DB pool) after fork.
 
     On SIGTERM gunicorn stops accepting, lets in-flight requests finish, then calls
     `on_worker_exit` in the worker (which drains acknowledged listener work and stops the
     scheduler, releasing its lock) within `graceful_timeout`.
+
+    `switch_interval`: how often a thread holding the interpreter lock hands it over (Python's
+    default is 5 ms). `serve` asks for 1 ms when listener work runs in the serving process, so
+    an ack waits less behind that CPU-bound work; with worker processes the default is better.
     """
-    # Hand the interpreter lock over every 1 ms instead of 5 ms: an ack (a few ms of Python)
-    # then waits less behind a listener's CPU-bound work after its ack in the same process.
-    sys.setswitchinterval(0.001)
+    if switch_interval is not None:
+        sys.setswitchinterval(switch_interval)
     options: dict[str, Any] = {
         "bind": f"{host}:{port}",
         "workers": workers,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.clock import Clock
 from bot.settings import Settings
@@ -14,3 +15,8 @@ class Services:
     settings: Settings
     db: Database
     clock: Clock = field(default_factory=Clock)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Services:
+        """Shared, never copied: these are the process's handles (a pool, a clock), not data.
+        Bolt deep-copies a request's context for each of its lazy listeners."""
+        return self

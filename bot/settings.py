@@ -25,6 +25,10 @@ def default_database_url() -> str:
     return f"sqlite:///{Path.cwd() / 'pipeline-coach.db'}"
 
 
+def default_spool_dir() -> Path:
+    return Path.cwd() / "pipeline-coach-spool"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
 
@@ -42,6 +46,13 @@ class Settings(BaseSettings):
     workspace_send_rate: float = Field(default=50.0, gt=0)
     # How many listeners may work after their ack at once per process (bot/executor.py).
     listener_work_slots: int = Field(default=2, ge=1, le=64)
+    # `serve` hands the work after a lazy listener's ack to worker processes (bot/worker.py)
+    # through this directory; 0 processes: the work runs in the serving process.
+    spool_dir: Path = Field(default_factory=default_spool_dir)
+    worker_processes: int = Field(default=1, ge=0, le=64)
+    worker_threads: int = Field(default=4, ge=1, le=64)
+    worker_nice: int = Field(default=10, ge=0, le=19)
+    worker_idle: bool = True  # Linux SCHED_IDLE: the work uses only CPU time the acks leave
 
     @field_validator("slack_api_url")
     @classmethod

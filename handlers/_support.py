@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -21,6 +22,7 @@ from bot.i18n import lang_for
 from bot.people import do_update_profile, load_actor
 from bot.reply import Reply, echo_reply
 from bot.services import Services
+from bot.worker import RECEIVED_AT
 from storage.db import DatabaseUnavailable
 
 log = logging.getLogger("handlers")
@@ -28,6 +30,13 @@ log = logging.getLogger("handlers")
 
 def services(context: dict[str, Any]) -> Services:
     return context["services"]  # type: ignore[no-any-return]
+
+
+def request_time(context: dict[str, Any]) -> datetime:
+    """When the user acted: the time the request was answered if its work was spooled for a
+    worker process (which may run it later), else now. "Yesterday" means the user's yesterday."""
+    received = context.get(RECEIVED_AT)
+    return received if isinstance(received, datetime) else services(context).clock.now()
 
 
 def ids_of(body: dict[str, Any]) -> tuple[str, str]:

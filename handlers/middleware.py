@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from slack_bolt import App, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 
 from bot.i18n import t
@@ -105,18 +106,25 @@ def reject_malformed(body: Any, services: Services) -> BoltResponse | None:
     return BoltResponse(status=200, body="")
 
 
-def make_drop_event_retries(services: Services) -> Callable[..., Any]:
-    last_prune = [0.0]
+class DropEventRetries(Middleware):
+    """Class-based (Bolt calls `process` directly): a function middleware costs an argument
+    injection on every request, events or not."""
 
-    def drop_event_retries(req: BoltRequest, body: dict[str, Any], next: Callable[[], Any]) -> Any:
-        if body.get("type") != "event_callback" or not body.get("event_id"):
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.last_prune = 0.0
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
+        body = req.body
+        if req.lazy_only or body.get("type") != "event_callback" or not body.get("event_id"):
             return next()
+        services = self.services
         team_id = str(body.get("team_id") or "")
         now = services.clock.now()
         try:
             first = claim_event(services.db, team_id, str(body["event_id"]), now)
-            if time.monotonic() - last_prune[0] > PRUNE_EVERY_SECONDS:
-                last_prune[0] = time.monotonic()
+            if time.monotonic() - self.last_prune > PRUNE_EVERY_SECONDS:
+                self.last_prune = time.monotonic()
                 prune_receipts(services.db, now)
         except DatabaseUnavailable:
             first = True  # cannot tell: handle it (the listener reports the outage)
@@ -126,9 +134,7 @@ def make_drop_event_retries(services: Services) -> Callable[..., Any]:
         log.info("event %s already handled; retry %s dropped", body.get("event_id"), retry)
         return BoltResponse(status=200, body="")
 
-    return drop_event_retries
-
 
 def register(app: App, services: Services) -> None:
     """The middleware (`reject_malformed` is not one: the app's dispatch calls it first)."""
-    app.middleware(make_drop_event_retries(services))
+    app.middleware(DropEventRetries(services))

@@ -11,7 +11,15 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ENTRY_POINTS = ("bot/app.py", "bot/cli.py", "bot/web.py", "bot/server.py", "bot/shell/", "bot/devtools/")
+ENTRY_POINTS = (
+    "bot/app.py",
+    "bot/cli.py",
+    "bot/web.py",
+    "bot/server.py",
+    "bot/worker.py",
+    "bot/shell/",
+    "bot/devtools/",
+)
 
 
 def _imports(path: Path) -> set[str]:

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -36,6 +37,7 @@ def serve_env(fake: FakeSlack, database_url: str, **extra: str) -> dict[str, str
         SLACK_API_URL=fake.api_url,
         DATABASE_URL=database_url,
         SCHEDULER_ENABLED="false",
+        SPOOL_DIR=tempfile.mkdtemp(prefix="pc-spool-"),
         **extra,
     )
     return env

@@ -15,6 +15,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -49,6 +50,7 @@ def two_processes(fake: FakeSlack, database_url: str, **env_extra: str) -> Itera
         SLACK_API_URL=fake.api_url,
         DATABASE_URL=database_url,
         LOG_LEVEL="WARNING",
+        SPOOL_DIR=tempfile.mkdtemp(prefix="pc-spool-"),
         **env_extra,
     )
     with ExitStack() as stack:

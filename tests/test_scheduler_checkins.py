@@ -249,9 +249,7 @@ def test_plan_form_lists_each_account_once(db: Database, clock: ManualClock) -> 
 
     with db.transaction() as session:
         person = ensure_person(session, TEAM, "UREP1", clock.now())
-        accounts = [
-            Account(team_id=TEAM, name=n, name_norm=n.lower(), owner_id=person.id) for n in ("Acme", "Ricoh")
-        ]
+        accounts = [Account(team_id=TEAM, name=n, name_norm=n.lower(), owner_id=person.id) for n in ("Acme", "Ricoh")]
         session.add_all(accounts)
         session.flush()
         for i in range(6):

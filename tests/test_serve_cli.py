@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -66,6 +67,7 @@ def test_serve_answers_signed_requests_and_health(tmp_path: Path, database_url: 
             "SLACK_API_URL": fake.api_url,
             "DATABASE_URL": database_url,
             "SCHEDULER_ENABLED": "false",
+            "SPOOL_DIR": str(tmp_path / "spool"),
         }
         proc = subprocess.Popen(
             [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -103,3 +105,71 @@ def test_serve_answers_signed_requests_and_health(tmp_path: Path, database_url: 
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+
+
+def test_serve_spools_visit_work_for_its_worker_process(tmp_path: Path, database_url: str) -> None:
+    """The ack comes from `serve`; the visit is stored and answered by the worker it started
+    (at idle CPU priority), which stops when `serve` is killed outright."""
+    port = _free_port()
+    with FakeSlack(team_id="T0000SRV") as fake:
+        fake.add_user("U1", "Ann", locale="en-US", tz="Asia/Shanghai")
+        env = {
+            **os.environ,
+            "SLACK_SIGNING_SECRET": "serve-secret",
+            "SLACK_BOT_TOKEN": "xoxb-1",
+            "SLACK_API_URL": fake.api_url,
+            "DATABASE_URL": database_url,
+            "SCHEDULER_ENABLED": "false",
+            "SPOOL_DIR": str(tmp_path / "spool"),
+        }
+        proc = subprocess.Popen(
+            [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stderr=subprocess.PIPE
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                        break
+                except OSError:
+                    if time.monotonic() > deadline or proc.poll() is not None:
+                        raise AssertionError(proc.stderr.read().decode() if proc.stderr else "") from None
+                    time.sleep(0.2)
+            body = sr.command_form(
+                command="/visit",
+                text="Ricoh with Zhang in person: needs confirmed",
+                user_id="U1",
+                team_id="T0000SRV",
+                channel_id="C1",
+                response_url=fake.response_url("U1", "C1"),
+            )
+            answer = sr.post_signed(f"{base}/slack/events", body, sr.FORM, "serve-secret")
+            assert (answer.status, answer.body) == (200, "")
+            assert fake.wait_for(lambda: len(fake.ephemerals_to("U1")) == 1, timeout=20)
+            reply = fake.ephemerals_to("U1")[0]
+            assert "Ricoh" in reply.text + json.dumps(reply.blocks, ensure_ascii=False)
+            assert not any((tmp_path / "spool" / "new").iterdir())
+            workers = [p for p in _children(proc.pid) if b"worker" in Path(f"/proc/{p}/cmdline").read_bytes()]
+            assert len(workers) == 1
+            assert os.sched_getscheduler(workers[0]) == os.SCHED_IDLE  # acks get the CPU first
+        finally:
+            proc.kill()
+            proc.wait(timeout=30)
+        deadline = time.monotonic() + 10
+        while _alive(workers[0]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(workers[0])

@@ -16,8 +16,8 @@ from handlers.commands import coach_why as coach_why
 
 
 def register(app: App) -> None:
+    visit.register(app)  # first: Bolt tries listeners in order, and /visit is the busiest
     coach.register(app)
     pipeline.register(app)
     deal.register(app)
-    visit.register(app)
     checkin.register(app)

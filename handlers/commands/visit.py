@@ -1,7 +1,10 @@
 """`/visit`: log a visit in one line, open the visit form, list visits, help, language.
 
-Ack first (nothing before it: this is the command reps use most and it must feel instant),
-then resolve the rep and hand the line to `bot.visits`.
+This is the command reps use most and it must feel instant. `/visit` with text is acked by
+an ack-only function and its work is a Bolt lazy function (`visit_from_text`), which `serve`
+hands to a worker process (bot/worker.py), so the ack never waits behind other requests' work.
+`/visit` alone opens the form: `views.open` needs the trigger within 3 seconds of the user's
+action, so that listener does its work in this process, right after its ack.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from bot.i18n import t
 from bot.people import do_set_language
 from bot.reply import Reply
 from bot.visits import ops, render
-from handlers._support import actor_or_apology, send_ephemeral, services, user_errors
+from handlers._support import actor_or_apology, request_time, send_ephemeral, services, user_errors
 from handlers.views.visit import open_visit_form
 
 HELP_WORDS = ("help", "帮助", "?", "？")
@@ -26,8 +29,26 @@ TODAY_WORDS = ("today", "今天", "今日")
 LANG_WORDS = ("lang", "language", "语言")
 
 
-def handle_visit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+def has_text(body: dict[str, Any]) -> bool:
+    return bool(unescape(body.get("text") or "").strip())
+
+
+def ack_only(ack: Ack) -> None:
     ack()
+
+
+def open_form(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+    """`/visit` with no text: the visit form."""
+    ack()
+    actor = actor_or_apology(context, client, body, "", respond)
+    if actor is None:
+        return
+    with user_errors(client, body, actor, "", respond):
+        open_visit_form(context, client, body["trigger_id"], actor, channel_id=body.get("channel_id"))
+
+
+def visit_from_text(body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+    """`/visit <text>` after its ack: help, list, today, lang, or a visit line to log."""
     text = unescape(body.get("text") or "").strip()
     actor = actor_or_apology(context, client, body, text, respond)
     if actor is None:
@@ -35,9 +56,7 @@ def handle_visit(ack: Ack, body: dict[str, Any], client: WebClient, context: dic
     with user_errors(client, body, actor, text, respond):
         word, _, rest = text.partition(" ")
         low = word.lower()
-        if not text:
-            open_visit_form(context, client, body["trigger_id"], actor, channel_id=body.get("channel_id"))
-        elif low in HELP_WORDS and not rest:
+        if low in HELP_WORDS and not rest:
             send_ephemeral(client, body, render.render_help(actor.lang), respond)
         elif low in LIST_WORDS and not rest:
             visits = ops.list_visits(services(context).db, actor)
@@ -60,7 +79,7 @@ def log_line(
 ) -> None:
     svc = services(context)
     request_key = f"cmd:{body.get('trigger_id') or ''}" if body.get("trigger_id") else None
-    outcome = ops.do_log_line(svc.db, actor, text, now=svc.clock.now(), request_key=request_key)
+    outcome = ops.do_log_line(svc.db, actor, text, now=request_time(context), request_key=request_key)
     send_ephemeral(client, body, render.render_outcome(actor.lang, actor.tz, outcome, request_key), respond)
 
 
@@ -83,4 +102,5 @@ def _set_language(context: dict[str, Any], actor: Actor, rest: str) -> Reply:
 
 
 def register(app: App) -> None:
-    app.command("/visit")(handle_visit)
+    app.command("/visit", matchers=[has_text])(ack=ack_only, lazy=[visit_from_text])
+    app.command("/visit")(open_form)
