@@ -6,7 +6,8 @@ hello-world Bolt app under the same server, with the 1M-visit data set loaded.
         --database-url postgresql+psycopg://postgres@127.0.0.1:5432/pc_bench
 
 For each database: the fake Slack (own process), `pipeline-coach serve` (the real CLI:
-gunicorn, threaded worker, scheduler off) and `bench.hello_app` (same server code and options)
+gunicorn, threaded worker, scheduler off, and the worker process it starts for the work after
+`/visit`'s ack, with its spool in the run's directory) and `bench.hello_app` (same server code and options)
 start side by side; then, for each round and each concurrency, a closed-loop phase against the
 hello app and one against our app, alternating so that a change in the machine's load hits
 both. Latency is request written → HTTP response read (Slack's 3-second clock stops at the
