@@ -38,8 +38,8 @@ def serve_env(fake: FakeSlack, database_url: str, **extra: str) -> dict[str, str
         DATABASE_URL=database_url,
         SCHEDULER_ENABLED="false",
         SPOOL_DIR=tempfile.mkdtemp(prefix="pc-spool-"),
-        **extra,
     )
+    env.update(extra)
     return env
 
 

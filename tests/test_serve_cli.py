@@ -15,6 +15,7 @@ import pytest
 
 from bot.devtools import slack_requests as sr
 from bot.devtools.fake_slack import FakeSlack
+from tests.test_ops_serve import SECRET, serve_env, serving
 
 pytestmark = pytest.mark.slow
 
@@ -123,32 +124,10 @@ def _alive(pid: int) -> bool:
 def test_serve_spools_visit_work_for_its_worker_process(tmp_path: Path, database_url: str) -> None:
     """The ack comes from `serve`; the visit is stored and answered by the worker it started
     (at idle CPU priority), which stops when `serve` is killed outright."""
-    port = _free_port()
     with FakeSlack(team_id="T0000SRV") as fake:
         fake.add_user("U1", "Ann", locale="en-US", tz="Asia/Shanghai")
-        env = {
-            **os.environ,
-            "SLACK_SIGNING_SECRET": "serve-secret",
-            "SLACK_BOT_TOKEN": "xoxb-1",
-            "SLACK_API_URL": fake.api_url,
-            "DATABASE_URL": database_url,
-            "SCHEDULER_ENABLED": "false",
-            "SPOOL_DIR": str(tmp_path / "spool"),
-        }
-        proc = subprocess.Popen(
-            [*_cli(), "serve", "--host", "127.0.0.1", "--port", str(port)], env=env, stderr=subprocess.PIPE
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with urllib.request.urlopen(f"{base}/healthz", timeout=2):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline or proc.poll() is not None:
-                        raise AssertionError(proc.stderr.read().decode() if proc.stderr else "") from None
-                    time.sleep(0.2)
+        env = serve_env(fake, database_url, SPOOL_DIR=str(tmp_path / "spool"))
+        with serving(env) as (base, proc):  # killed (SIGKILL) on the way out
             body = sr.command_form(
                 command="/visit",
                 text="Ricoh with Zhang in person: needs confirmed",
@@ -157,7 +136,7 @@ def test_serve_spools_visit_work_for_its_worker_process(tmp_path: Path, database
                 channel_id="C1",
                 response_url=fake.response_url("U1", "C1"),
             )
-            answer = sr.post_signed(f"{base}/slack/events", body, sr.FORM, "serve-secret")
+            answer = sr.post_signed(f"{base}/slack/events", body, sr.FORM, SECRET)
             assert (answer.status, answer.body) == (200, "")
             assert fake.wait_for(lambda: len(fake.ephemerals_to("U1")) == 1, timeout=20)
             reply = fake.ephemerals_to("U1")[0]
@@ -166,9 +145,6 @@ def test_serve_spools_visit_work_for_its_worker_process(tmp_path: Path, database
             workers = [p for p in _children(proc.pid) if b"worker" in Path(f"/proc/{p}/cmdline").read_bytes()]
             assert len(workers) == 1
             assert os.sched_getscheduler(workers[0]) == os.SCHED_IDLE  # acks get the CPU first
-        finally:
-            proc.kill()
-            proc.wait(timeout=30)
         deadline = time.monotonic() + 10
         while _alive(workers[0]) and time.monotonic() < deadline:
             time.sleep(0.2)
