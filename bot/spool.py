@@ -30,9 +30,8 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +48,6 @@ class SpoolEntry:
     function: str
     received_at: float  # seconds since the epoch, when the request was answered
     attempt: int = 1
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return json.dumps(
@@ -58,7 +56,6 @@ class SpoolEntry:
                 "headers": self.headers,
                 "function": self.function,
                 "received_at": self.received_at,
-                "extra": self.extra,
             },
             ensure_ascii=False,
         )
@@ -72,7 +69,6 @@ class SpoolEntry:
             function=data["function"],
             received_at=float(data["received_at"]),
             attempt=attempt,
-            extra=data.get("extra") or {},
         )
 
 

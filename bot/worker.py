@@ -109,8 +109,8 @@ class SpoolingListenerRunner(ThreadListenerRunner):
       and headers, so Bolt's deep copy of the request (made for a lazy function run on
       another thread) is skipped.
 
-    Any other listener runs Bolt's way, on the pool. Together the shortcuts halve the front's
-    time per `/visit` under load (bench/RESULTS.md).
+    Any other listener runs Bolt's way, on the pool. What the change did to `/visit`'s acks
+    under load is in bench/RESULTS.md.
     """
 
     inline: ThreadListenerRunner | None = None

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 import random
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -33,7 +31,7 @@ from bot.devtools.fake_slack import FakeSlack, Message
 from bot.executor import TrackingExecutor
 from storage.db import Database
 from storage.models import Account, Delivery, FollowUp, JobRun, Person, Visit, Workspace
-from tests.test_ops_serve import free_port, wait_healthy
+from tests.test_ops_serve import free_port, serve_env, wait_healthy
 
 pytestmark = pytest.mark.slow
 TEAM = "T0000SCALE"
@@ -43,16 +41,9 @@ USERS = ("U1", "U2", "U3", "U4")
 
 @contextmanager
 def two_processes(fake: FakeSlack, database_url: str, **env_extra: str) -> Iterator[list[str]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
-    env.update(
-        SLACK_SIGNING_SECRET=SECRET,
-        SLACK_BOT_TOKEN="xoxb-scale",
-        SLACK_API_URL=fake.api_url,
-        DATABASE_URL=database_url,
-        LOG_LEVEL="WARNING",
-        SPOOL_DIR=tempfile.mkdtemp(prefix="pc-spool-"),
-        **env_extra,
-    )
+    # serve_env's settings, with the scheduler on unless the test says otherwise
+    overrides = {"SLACK_SIGNING_SECRET": SECRET, "LOG_LEVEL": "WARNING", "SCHEDULER_ENABLED": "true", **env_extra}
+    env = serve_env(fake, database_url, **overrides)
     with ExitStack() as stack:
         bases, procs = [], []
         for _ in range(2):
