@@ -7,15 +7,25 @@ ack; at 20 busy clients that made `/visit`'s ack 10 × slower than an empty Bolt
 `serve` writes the request to this spool before it answers and a worker process, at a lower
 CPU priority, does the work. A spooled request survives a crash of either process.
 
-The layout is a mail queue's (maildir), which needs nothing but atomic renames:
-- `tmp/`: an entry being written; `new/`: written, waiting; `cur/`: claimed by a worker (the
-  name starts with the worker's pid); `failed/`: given up after `MAX_ATTEMPTS` claims that
-  ended with the worker dying.
-- A claim is a rename from `new/` to `cur/`: of two workers racing for one entry exactly one
-  rename succeeds. Entries are taken oldest first (names start with the time in ns).
-- `recover()` puts entries claimed by processes that no longer exist back into `new/`, with one
-  more attempt counted; the work is then done again (it is idempotent where that matters:
-  a visit is keyed on its command's trigger id).
+Why append-only segments: writing an entry must cost the answering process as little as
+possible. One file per entry (create, write, rename) made the kernel search for free inodes and
+lock two directories that the worker's renames and deletes also locked; profiling `serve`
+under 20 clients put about a third of its CPU there (bench/RESULTS.md). Here an entry is one
+`write()` to a file the process already has open.
+
+The layout:
+- `<name>.seg`: a segment, appended to by one writing process (each process that answers
+  Slack has its own) and holding an exclusive `flock` while it does. A record is a header
+  (length, CRC-32) and the entry as JSON. The writer starts a new segment after
+  `SEGMENT_BYTES`; a segment's lock is free once its writer moved on or died.
+- `<name>.journal`: the consuming process's notes on that segment: `S <offset>` when a record
+  is claimed, `D <offset>` when it is done. The consumer holds an exclusive `flock` on it: one
+  process at a time owns a segment; if it dies, its lock goes with it and another process
+  takes the segment over, redoing what was started but not done (idempotent where that
+  matters: a visit is keyed on its command's trigger id), with one more attempt counted.
+- A record started `MAX_ATTEMPTS` times without being done, or unreadable, is copied to
+  `failed/` and noted done. A segment whose writer is gone and whose records are all done is
+  deleted with its journal.
 
 Entries are not fsync'ed: a spooled request survives the death of any process, not the loss of
 the machine's page cache (the same promise as SQLite in WAL mode with synchronous=NORMAL).
@@ -24,19 +34,25 @@ the machine's page cache (the same promise as SQLite in WAL mode with synchronou
 from __future__ import annotations
 
 import collections
-import itertools
+import errno
+import fcntl
 import json
 import logging
 import os
+import secrets
+import struct
 import threading
 import time
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
-_DIRS = ("tmp", "new", "cur", "failed")
+SEGMENT_BYTES = 256 * 1024  # ~150 /visit requests: small enough for workers to share a busy writer
+MAX_RECORD = 1024 * 1024  # a Slack request is far smaller; a larger length is corruption
+_HEADER = struct.Struct("<II")  # payload length, CRC-32 of the payload
 
 
 @dataclass(frozen=True)
@@ -75,10 +91,317 @@ class SpoolEntry:
 @dataclass(frozen=True)
 class Claimed:
     entry: SpoolEntry
-    path: Path
+    segment: str
+    offset: int
+
+
+@dataclass
+class _Writer:
+    fd: int
+    name: str
+    pid: int
+    size: int = 0
+
+
+@dataclass
+class _Owned:
+    """A segment this handle consumes: how far it has read, and what its journal says."""
+
+    name: str
+    fd: int
+    journal: int
+    read_to: int = 0
+    done: set[int] = field(default_factory=set)
+    started: collections.Counter[int] = field(default_factory=collections.Counter)
+    in_flight: set[int] = field(default_factory=set)
+    queued: int = 0  # records of this segment in the handle's ready queue
+    writer_done: bool = False
+
+
+@dataclass(frozen=True)
+class _Record:
+    offset: int
+    payload: bytes | None  # None: unreadable from here on (corrupt or torn)
+
+
+def _records(data: bytes, base: int) -> tuple[list[_Record], int]:
+    """The complete records in `data` (read from offset `base`) and how many bytes they take."""
+    records: list[_Record] = []
+    pos = 0
+    while len(data) - pos >= _HEADER.size:
+        length, crc = _HEADER.unpack_from(data, pos)
+        if length > MAX_RECORD:
+            records.append(_Record(base + pos, None))
+            return records, len(data)
+        end = pos + _HEADER.size + length
+        if end > len(data):
+            break  # still being written
+        payload = data[pos + _HEADER.size : end]
+        if zlib.crc32(payload) != crc:
+            records.append(_Record(base + pos, None))
+            return records, len(data)
+        records.append(_Record(base + pos, payload))
+        pos = end
+    return records, pos
+
+
+def _read_journal(fd: int) -> tuple[set[int], collections.Counter[int]]:
+    size = os.fstat(fd).st_size
+    done: set[int] = set()
+    started: collections.Counter[int] = collections.Counter()
+    for line in os.pread(fd, size, 0).decode("ascii", "replace").splitlines():
+        mark, _, offset = line.partition(" ")
+        if offset.isdigit():
+            if mark == "D":
+                done.add(int(offset))
+            elif mark == "S":
+                started[int(offset)] += 1
+    return done, started
+
+
+def _writer_gone(segment: Path) -> bool:
+    """True once no process holds the segment's writer lock (it moved on, stopped or died)."""
+    try:
+        fd = os.open(segment, os.O_RDONLY)
+    except FileNotFoundError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # also releases the shared lock
+    return True
+
+
+class Spool:
+    """One spool directory; safe to share between processes of one machine. A handle writes
+    its own segment (`put`) and consumes the segments it owns (`claim`, `done`)."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        (self.path / "failed").mkdir(parents=True, exist_ok=True)
+        self._write_lock = threading.Lock()
+        self._writer: _Writer | None = None
+        self._lock = threading.Lock()
+        self._owned: dict[str, _Owned] = {}
+        self._ready: collections.deque[Claimed] = collections.deque()
+
+    # ----- writing (the process that answers Slack) ------------------------------------------
+
+    def put(self, entry: SpoolEntry) -> str:
+        """Append `entry` to this process's segment (one `write()`); returns `segment:offset`."""
+        data = entry.to_json().encode()
+        record = _HEADER.pack(len(data), zlib.crc32(data)) + data
+        with self._write_lock:
+            writer = self._writer
+            if writer is None or writer.pid != os.getpid() or writer.size >= SEGMENT_BYTES:
+                writer = self._start_segment()
+            try:
+                written = os.write(writer.fd, record)
+            except OSError:
+                self._end_segment()
+                raise
+            if written != len(record):  # disk full mid-record: that record ends this segment
+                self._end_segment()
+                raise OSError(errno.ENOSPC, "spool: short write")
+            offset = writer.size
+            writer.size += written
+        return f"{writer.name}:{offset}"
+
+    def _start_segment(self) -> _Writer:
+        """A new segment, locked before it gets its visible name, so that no consumer can
+        take it for finished while its writer is still setting it up."""
+        self._end_segment()
+        name = f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(3)}"
+        tmp = self.path / f"{name}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            os.rename(tmp, self.path / f"{name}.seg")
+        except OSError:
+            os.close(fd)
+            raise
+        self._writer = _Writer(fd, name, os.getpid())
+        return self._writer
+
+    def _end_segment(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None and writer.pid == os.getpid():  # a parent's, after fork: not ours
+            os.close(writer.fd)
+
+    def close(self) -> None:
+        """Release this handle's segments (a writer's lock marks its segment complete)."""
+        with self._write_lock:
+            self._end_segment()
+        with self._lock:
+            for owned in self._owned.values():
+                os.close(owned.fd)
+                os.close(owned.journal)
+            self._owned.clear()
+            self._ready.clear()
+
+    # ----- consuming (the worker processes) --------------------------------------------------
+
+    def claim(self) -> Claimed | None:
+        """The oldest waiting entry of the segments this handle owns (taking over a free
+        segment when they have none), noted as started; None when there is none."""
+        with self._lock:
+            if not self._ready:
+                self._refill()
+            if not self._ready:
+                return None
+            claimed = self._ready.popleft()
+            owned = self._owned[claimed.segment]
+            os.write(owned.journal, f"S {claimed.offset}\n".encode())
+            owned.queued -= 1
+            owned.in_flight.add(claimed.offset)
+            return claimed
+
+    def done(self, claimed: Claimed) -> None:
+        with self._lock:
+            owned = self._owned.get(claimed.segment)
+            if owned is None:
+                return
+            os.write(owned.journal, f"D {claimed.offset}\n".encode())
+            owned.in_flight.discard(claimed.offset)
+            owned.done.add(claimed.offset)
+            self._finish_if_complete(owned)
+
+    def recover(self) -> int:
+        """Take over every segment no live process owns; returns how many of their records
+        had been started by a consumer that died and are queued again."""
+        for item in os.scandir(self.path):  # half-created by a writer that died
+            if item.name.endswith(".tmp") and not _pid_alive(_pid_of(item.name)):
+                Path(item.path).unlink(missing_ok=True)
+        with self._lock:
+            return sum(self._adopt(name) for name in self._free_segments())
+
+    def _refill(self) -> None:
+        for owned in list(self._owned.values()):
+            self._read(owned)
+        if not self._ready:
+            for name in self._free_segments():
+                self._adopt(name)
+                if self._ready:
+                    break
+
+    def _free_segments(self) -> list[str]:
+        names = (e.name[: -len(".seg")] for e in os.scandir(self.path) if e.name.endswith(".seg"))
+        return sorted(n for n in names if n not in self._owned)
+
+    def _adopt(self, name: str) -> int:
+        """Own segment `name` if no other process does; returns how many of its records were
+        started by a previous owner and not done (they are queued again)."""
+        journal = os.open(self.path / f"{name}.journal", os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        try:
+            fcntl.flock(journal, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(journal)
+            return 0
+        try:
+            fd = os.open(self.path / f"{name}.seg", os.O_RDONLY)
+        except FileNotFoundError:  # finished and deleted meanwhile: the journal is an orphan
+            (self.path / f"{name}.journal").unlink(missing_ok=True)
+            os.close(journal)
+            return 0
+        done, started = _read_journal(journal)
+        owned = _Owned(name, fd, journal, done=done, started=started)
+        self._owned[name] = owned
+        again = sum(1 for offset in started if offset not in done)
+        if again:
+            log.warning("spool: %d entries of a stopped worker queued again (segment %s)", again, name)
+        self._read(owned)
+        return again
+
+    def _read(self, owned: _Owned) -> None:
+        """Queue the records appended since the last read; finish the segment if it is complete."""
+        if not owned.writer_done:  # checked before reading: a finished writer wrote everything
+            owned.writer_done = _writer_gone(self.path / f"{owned.name}.seg")
+        size = os.fstat(owned.fd).st_size
+        if size > owned.read_to:
+            records, used = _records(os.pread(owned.fd, size - owned.read_to, owned.read_to), owned.read_to)
+            owned.read_to += used
+            for record in records:
+                self._queue(owned, record)
+            if owned.writer_done and owned.read_to < size:  # the writer died mid-record
+                self._set_aside(owned, _Record(owned.read_to, None))
+                owned.read_to = size
+        self._finish_if_complete(owned)
+
+    def _queue(self, owned: _Owned, record: _Record) -> None:
+        if record.offset in owned.done:
+            return
+        attempts = owned.started[record.offset]
+        if record.payload is None or attempts >= MAX_ATTEMPTS:
+            self._set_aside(owned, record)
+            return
+        try:
+            entry = SpoolEntry.from_json(record.payload.decode(), attempts + 1)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            self._set_aside(owned, record)
+            return
+        self._ready.append(Claimed(entry, owned.name, record.offset))
+        owned.queued += 1
+
+    def _set_aside(self, owned: _Owned, record: _Record) -> None:
+        """Copy a record that cannot be done to failed/ and note it done."""
+        target = self.path / "failed" / f"{owned.name}-{record.offset}"
+        if record.payload is None:
+            size = os.fstat(owned.fd).st_size
+            target.with_suffix(".bin").write_bytes(os.pread(owned.fd, size - record.offset, record.offset))
+            log.error("spool: unreadable data in %s from offset %d moved to failed/", owned.name, record.offset)
+        else:
+            target.with_suffix(".json").write_bytes(record.payload)
+            log.error("spool: entry %s:%d set aside in failed/", owned.name, record.offset)
+        os.write(owned.journal, f"D {record.offset}\n".encode())
+        owned.done.add(record.offset)
+
+    def _finish_if_complete(self, owned: _Owned) -> None:
+        if not owned.writer_done or owned.in_flight or owned.queued:
+            return
+        if owned.read_to < os.fstat(owned.fd).st_size:
+            return
+        (self.path / f"{owned.name}.seg").unlink(missing_ok=True)
+        (self.path / f"{owned.name}.journal").unlink(missing_ok=True)
+        os.close(owned.fd)
+        os.close(owned.journal)
+        del self._owned[owned.name]
+
+    # ----- looking -------------------------------------------------------------------------
+
+    def waiting(self) -> list[SpoolEntry]:
+        """Every entry not yet done, in every segment (for tests and operators; reads it all)."""
+        entries: list[SpoolEntry] = []
+        for item in sorted(os.scandir(self.path), key=lambda e: e.name):
+            if not item.name.endswith(".seg"):
+                continue
+            journal = Path(item.path).with_suffix(".journal")
+            done: set[int] = set()
+            if journal.exists():
+                fd = os.open(journal, os.O_RDONLY)
+                try:
+                    done = _read_journal(fd)[0]
+                finally:
+                    os.close(fd)
+            records, _ = _records(Path(item.path).read_bytes(), 0)
+            for record in records:
+                if record.payload is not None and record.offset not in done:
+                    entries.append(SpoolEntry.from_json(record.payload.decode(), 1))
+        return entries
+
+    def pending(self) -> int:
+        return len(self.waiting())
+
+
+def _pid_of(name: str) -> int:
+    parts = name.split("-")
+    return int(parts[1]) if len(parts) >= 3 and parts[1].isdigit() else 0
 
 
 def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -86,95 +409,3 @@ def _pid_alive(pid: int) -> bool:
     except PermissionError:  # someone else's process: alive
         return True
     return True
-
-
-class Spool:
-    """One spool directory; safe to share between processes of one machine."""
-
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        for name in _DIRS:
-            (self.path / name).mkdir(parents=True, exist_ok=True)
-        self._tmp, self._new = str(self.path / "tmp"), str(self.path / "new")
-        self._counter = itertools.count()
-        self._lock = threading.Lock()
-        self._batch: collections.deque[str] = collections.deque()  # names seen, oldest first
-
-    def _dir(self, name: str) -> Path:
-        return self.path / name
-
-    def put(self, entry: SpoolEntry) -> str:
-        """Write `entry` and make it visible to workers (one rename); its name is returned."""
-        with self._lock:
-            serial = next(self._counter)
-        name = f"{time.time_ns():020d}-{os.getpid()}-{serial}.{entry.attempt}.json"
-        tmp, final = f"{self._tmp}/{name}", f"{self._new}/{name}"
-        data = entry.to_json().encode()
-        # Plain system calls, not pathlib/io: this runs before the ack, and each call that
-        # leaves the interpreter lock is a chance to wait for it under load.
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            os.write(fd, data)
-        finally:
-            os.close(fd)
-        os.rename(tmp, final)
-        return name
-
-    def pending(self) -> int:
-        return sum(1 for _ in os.scandir(self._dir("new")))
-
-    def claim(self) -> Claimed | None:
-        """The oldest waiting entry, now owned by this process; None when there is none.
-
-        The directory is listed once per batch, not once per claim: with a backlog of
-        thousands, listing it for every entry would cost the worker more than the work."""
-        while True:
-            with self._lock:
-                if not self._batch:
-                    self._batch.extend(sorted(e.name for e in os.scandir(self._dir("new")) if e.name.endswith(".json")))
-                if not self._batch:
-                    return None
-                name = self._batch.popleft()
-            target = self._dir("cur") / f"{os.getpid()}-{name}"
-            try:
-                os.rename(self._dir("new") / name, target)
-            except FileNotFoundError:
-                continue  # another worker took it
-            try:
-                entry = SpoolEntry.from_json(target.read_text(encoding="utf-8"), _attempt_of(name))
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):
-                log.exception("unreadable spool entry %s moved to failed/", name)
-                os.replace(target, self._dir("failed") / name)
-                continue
-            return Claimed(entry, target)
-
-    def done(self, claimed: Claimed) -> None:
-        claimed.path.unlink(missing_ok=True)
-
-    def recover(self) -> int:
-        """Put back the entries of workers that died mid-work; returns how many went back."""
-        returned = 0
-        for item in os.scandir(self._dir("cur")):
-            pid_text, _, name = item.name.partition("-")
-            if not pid_text.isdigit() or (_pid_alive(int(pid_text)) and int(pid_text) != os.getpid()):
-                continue
-            attempt = _attempt_of(name) + 1
-            base = name.rsplit(".", 2)[0]
-            if attempt > MAX_ATTEMPTS:
-                log.error("spool entry %s failed %d times; moved to failed/", base, MAX_ATTEMPTS)
-                os.replace(item.path, self._dir("failed") / name)
-                continue
-            os.replace(item.path, self._dir("new") / f"{base}.{attempt}.json")
-            returned += 1
-        for item in os.scandir(self._dir("tmp")):  # half-written by a process that died
-            pid_text = item.name.split("-")[1] if item.name.count("-") >= 2 else ""
-            if pid_text.isdigit() and not _pid_alive(int(pid_text)):
-                Path(item.path).unlink(missing_ok=True)
-        if returned:
-            log.warning("spool: %d entries of stopped workers queued again", returned)
-        return returned
-
-
-def _attempt_of(name: str) -> int:
-    parts = name.rsplit(".", 2)
-    return int(parts[1]) if len(parts) == 3 and parts[1].isdigit() else 1

@@ -204,6 +204,8 @@ class SpoolWorker:
         deadline = time.monotonic() + timeout
         for thread in self._workers:
             thread.join(max(0.0, deadline - time.monotonic()))
+        if not any(thread.is_alive() for thread in self._workers):
+            self.spool.close()  # another worker may take over what this one owned
 
 
 def lower_priority(nice: int, idle: bool) -> None:

@@ -9,12 +9,14 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.devtools import slack_requests as sr
 from bot.devtools.fake_slack import FakeSlack
+from bot.spool import Spool
 from tests.test_ops_serve import SECRET, serve_env, serving
 
 pytestmark = pytest.mark.slow
@@ -113,6 +115,15 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
+def _eventually(predicate: Callable[[], bool], timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -141,7 +152,7 @@ def test_serve_spools_visit_work_for_its_worker_process(tmp_path: Path, database
             assert fake.wait_for(lambda: len(fake.ephemerals_to("U1")) == 1, timeout=20)
             reply = fake.ephemerals_to("U1")[0]
             assert "Ricoh" in reply.text + json.dumps(reply.blocks, ensure_ascii=False)
-            assert not any((tmp_path / "spool" / "new").iterdir())
+            assert _eventually(lambda: Spool(tmp_path / "spool").pending() == 0)  # done, nothing left
             workers = [p for p in _children(proc.pid) if b"worker" in Path(f"/proc/{p}/cmdline").read_bytes()]
             assert len(workers) == 1
             assert os.sched_getscheduler(workers[0]) == os.SCHED_IDLE  # acks get the CPU first

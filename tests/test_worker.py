@@ -52,17 +52,44 @@ def test_entries_are_claimed_oldest_first_and_done_removes_them(tmp_path: Path) 
     assert spool.pending() == 3
     claimed = [spool.claim() for _ in range(3)]
     assert [c.entry.body for c in claimed if c] == ["text=0", "text=1", "text=2"]
-    assert spool.claim() is None and spool.pending() == 0
+    assert spool.claim() is None
     for c in claimed:
         assert c is not None
         spool.done(c)
-    assert not any((tmp_path / "spool" / "cur").iterdir())
+    assert spool.pending() == 0
+    spool.close()  # the writer moves on: its finished segment goes
+    assert spool.claim() is None
+    assert sorted(p.name for p in (tmp_path / "spool").iterdir()) == ["failed"]
 
 
-def test_concurrent_claims_take_each_entry_exactly_once(tmp_path: Path) -> None:
-    spool = Spool(tmp_path / "spool")
+def test_entries_written_after_a_claim_are_found_by_the_next_claim(tmp_path: Path) -> None:
+    writer, reader = Spool(tmp_path / "spool"), Spool(tmp_path / "spool")
+    writer.put(_entry(1))
+    first = reader.claim()
+    assert first is not None and first.entry.body == "text=1" and reader.claim() is None
+    writer.put(_entry(2))
+    second = reader.claim()
+    assert second is not None and second.entry.body == "text=2"
+
+
+def test_segments_roll_over_and_finished_ones_are_deleted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("bot.spool.SEGMENT_BYTES", 300)
+    writer, reader = Spool(tmp_path / "spool"), Spool(tmp_path / "spool")
+    for n in range(10):
+        writer.put(_entry(n))
+    assert len(list((tmp_path / "spool").glob("*.seg"))) > 2
+    bodies = []
+    while (claimed := reader.claim()) is not None:
+        bodies.append(claimed.entry.body)
+        reader.done(claimed)
+    assert bodies == [f"text={n}" for n in range(10)]
+    assert len(list((tmp_path / "spool").glob("*.seg"))) == 1  # only the one still being written
+
+
+def test_concurrent_consumers_take_each_entry_exactly_once(tmp_path: Path) -> None:
+    writers = [Spool(tmp_path / "spool") for _ in range(4)]  # four answering processes' segments
     for n in range(200):
-        spool.put(_entry(n))
+        writers[n % 4].put(_entry(n))
     taken: list[str] = []
     lock = threading.Lock()
 
@@ -71,6 +98,7 @@ def test_concurrent_claims_take_each_entry_exactly_once(tmp_path: Path) -> None:
         while (claimed := other.claim()) is not None:
             with lock:
                 taken.append(claimed.entry.body)
+            other.done(claimed)
 
     threads = [threading.Thread(target=take) for _ in range(4)]
     for thread in threads:
@@ -80,37 +108,65 @@ def test_concurrent_claims_take_each_entry_exactly_once(tmp_path: Path) -> None:
     assert sorted(taken) == sorted(f"text={n}" for n in range(200))
 
 
-def test_entries_of_a_dead_worker_go_back_with_one_more_attempt_then_to_failed(tmp_path: Path) -> None:
-    spool = Spool(tmp_path / "spool")
-    name = spool.put(_entry(7))
-    dead = _dead_pid()
-    cur = tmp_path / "spool" / "cur"
-    (tmp_path / "spool" / "new" / name).rename(cur / f"{dead}-{name}")
-    alive = spool.put(_entry(8))  # claimed by a worker that is still running (this process's parent)
-    (tmp_path / "spool" / "new" / alive).rename(cur / f"1-{alive}")
-
-    assert spool.recover() == 1
-    claimed = spool.claim()
-    assert claimed is not None and claimed.entry.body == "text=7" and claimed.entry.attempt == 2
-    assert (cur / f"1-{alive}").exists()  # pid 1 is alive: left alone
-
-    for _ in range(MAX_ATTEMPTS - 1):  # the worker dies with it again and again
-        claimed.path.rename(cur / f"{dead}-{claimed.path.name.split('-', 1)[1]}")
-        spool.recover()
-        claimed = spool.claim()  # type: ignore[assignment]
-        if claimed is None:
-            break
-    assert claimed is None
-    assert [p.name.split(".")[0] for p in (tmp_path / "spool" / "failed").iterdir()] == [name.split(".")[0]]
+def _claim_in_a_process_that_dies(path: Path) -> str:
+    """A worker process that claims the next entry and dies before it is done."""
+    code = "import sys; from bot.spool import Spool; c = Spool(sys.argv[1]).claim(); print(c.entry.body if c else '')"
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
 
 
-def test_an_unreadable_entry_is_set_aside_and_the_next_one_claimed(tmp_path: Path) -> None:
-    spool = Spool(tmp_path / "spool")
-    (tmp_path / "spool" / "new" / "00000000000000000000-1-0.1.json").write_text("{not json")
-    spool.put(_entry(1))
-    claimed = spool.claim()
+def test_entries_of_a_dead_worker_are_taken_over_with_one_more_attempt_then_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "spool"
+    writer = Spool(path)
+    writer.put(_entry(7))
+    writer.put(_entry(8))
+    assert _claim_in_a_process_that_dies(path) == "text=7"
+
+    survivor = Spool(path)
+    assert survivor.recover() == 1
+    again = survivor.claim()
+    assert again is not None and again.entry.body == "text=7" and again.entry.attempt == 2
+    survivor.close()  # ... and this one dies with it too, and the next one
+
+    for attempt in range(2, MAX_ATTEMPTS):
+        assert _claim_in_a_process_that_dies(path) == "text=7", attempt
+    last = Spool(path)
+    following = last.claim()
+    assert following is not None and following.entry.body == "text=8"  # 7 was given up
+    (failed,) = (path / "failed").iterdir()
+    assert json.loads(failed.read_text())["body"] == "text=7"
+
+
+def test_a_corrupt_record_is_set_aside_and_the_next_segment_read(tmp_path: Path) -> None:
+    path = tmp_path / "spool"
+    first = Spool(path)
+    first.put(_entry(1))
+    first.close()
+    (segment,) = path.glob("*.seg")
+    data = bytearray(segment.read_bytes())
+    data[-3] ^= 0xFF  # a flipped byte in the record's JSON: its checksum no longer matches
+    segment.write_bytes(bytes(data))
+    Spool(path).put(_entry(2))
+
+    claimed = Spool(path).claim()
+    assert claimed is not None and claimed.entry.body == "text=2"
+    assert len(list((path / "failed").iterdir())) == 1
+
+
+def test_a_record_torn_by_a_writer_that_died_is_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "spool"
+    writer = Spool(path)
+    writer.put(_entry(1))
+    writer.close()
+    (segment,) = path.glob("*.seg")
+    with segment.open("ab") as f:
+        f.write(b"\x40\x00\x00\x00")  # the start of a header, then nothing
+    reader = Spool(path)
+    claimed = reader.claim()
     assert claimed is not None and claimed.entry.body == "text=1"
-    assert len(list((tmp_path / "spool" / "failed").iterdir())) == 1
+    reader.done(claimed)
+    assert reader.claim() is None
+    assert len(list((path / "failed").iterdir())) == 1 and not list(path.glob("*.seg"))
 
 
 # ----- a front app and a worker app ----------------------------------------------------------
@@ -157,7 +213,7 @@ def test_visit_is_answered_at_once_and_done_by_the_worker(pair: Pair, db: Databa
     assert visit.purpose == "needs confirmed" and visit.channel == "in_person"
     assert "Ricoh" in reply_text(pair.front.last_ephemeral("U1"))
     pair.worker.stop()  # lets the entry in hand finish
-    assert pair.spool.pending() == 0 and not any((pair.spool.path / "cur").iterdir())
+    assert pair.spool.pending() == 0
 
 
 def test_a_late_worker_dates_the_visit_from_when_the_rep_sent_it(pair: Pair, db: Database) -> None:
@@ -212,8 +268,8 @@ def test_the_worker_app_runs_spooled_requests_only(
 def test_when_the_spool_cannot_be_written_the_work_runs_in_the_front(pair: Pair, db: Database) -> None:
     me = rep(db, pair.front, "U1")
     account(db, me, "Ricoh")
-    shutil.rmtree(pair.spool.path / "tmp")
-    (pair.spool.path / "tmp").write_text("not a directory")
+    shutil.rmtree(pair.spool.path)
+    pair.spool.path.write_text("not a directory")  # no segment can be created
 
     response = pair.front.command("U1", "/visit", "Ricoh with Zhang phone")
 
@@ -226,7 +282,6 @@ def test_when_the_spool_cannot_be_written_the_work_runs_in_the_front(pair: Pair,
 def test_spool_entries_keep_the_request_as_signed(pair: Pair, db: Database) -> None:
     rep(db, pair.front, "U1")
     pair.front.command("U1", "/visit", "help")
-    (path,) = (pair.spool.path / "new").iterdir()
-    data = json.loads(path.read_text())
-    assert data["function"] == "visit_from_text"
-    assert "text=help" in data["body"] and "x-slack-signature" in data["headers"]
+    (entry,) = pair.spool.waiting()
+    assert entry.function == "visit_from_text"
+    assert "text=help" in entry.body and "x-slack-signature" in entry.headers
