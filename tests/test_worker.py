@@ -137,12 +137,18 @@ def test_entries_of_a_dead_worker_are_taken_over_with_one_more_attempt_then_set_
     assert json.loads(failed.read_text())["body"] == "text=7"
 
 
+def _finished_segment(path: Path, n: int) -> Path:
+    """A segment holding entry `n` whose writer has moved on."""
+    writer = Spool(path)
+    writer.put(_entry(n))
+    writer.close()
+    (segment,) = path.glob("*.seg")
+    return segment
+
+
 def test_a_corrupt_record_is_set_aside_and_the_next_segment_read(tmp_path: Path) -> None:
     path = tmp_path / "spool"
-    first = Spool(path)
-    first.put(_entry(1))
-    first.close()
-    (segment,) = path.glob("*.seg")
+    segment = _finished_segment(path, 1)
     data = bytearray(segment.read_bytes())
     data[-3] ^= 0xFF  # a flipped byte in the record's JSON: its checksum no longer matches
     segment.write_bytes(bytes(data))
@@ -155,10 +161,7 @@ def test_a_corrupt_record_is_set_aside_and_the_next_segment_read(tmp_path: Path)
 
 def test_a_record_torn_by_a_writer_that_died_is_set_aside(tmp_path: Path) -> None:
     path = tmp_path / "spool"
-    writer = Spool(path)
-    writer.put(_entry(1))
-    writer.close()
-    (segment,) = path.glob("*.seg")
+    segment = _finished_segment(path, 1)
     with segment.open("ab") as f:
         f.write(b"\x40\x00\x00\x00")  # the start of a header, then nothing
     reader = Spool(path)
