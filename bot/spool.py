@@ -189,8 +189,9 @@ class Spool:
 
     # ----- writing (the process that answers Slack) ------------------------------------------
 
-    def put(self, entry: SpoolEntry) -> str:
-        """Append `entry` to this process's segment (one `write()`); returns `segment:offset`."""
+    def put(self, entry: SpoolEntry) -> None:
+        """Append `entry` to this process's segment: one `write()`, under a lock only so that a
+        roll-over never closes the file under another thread's write."""
         data = entry.to_json().encode()
         record = _HEADER.pack(len(data), zlib.crc32(data)) + data
         with self._write_lock:
@@ -205,9 +206,7 @@ class Spool:
             if written != len(record):  # disk full mid-record: that record ends this segment
                 self._end_segment()
                 raise OSError(errno.ENOSPC, "spool: short write")
-            offset = writer.size
             writer.size += written
-        return f"{writer.name}:{offset}"
 
     def _start_segment(self) -> _Writer:
         """A new segment, locked before it gets its visible name, so that no consumer can
