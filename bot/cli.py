@@ -99,14 +99,23 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_bot_token()
-    from bot.app import build_app
+    from bot.app import build_app, services_of
     from bot.spool import Spool
     from bot.worker import run_worker
 
     spool = Spool(settings.spool_dir)
     app = build_app(settings, db=prepare_database(settings), mode="worker", spool=spool)
     freeze_startup_heap()
-    run_worker(app, spool, threads=settings.worker_threads, nice=settings.worker_nice, idle=settings.worker_idle)
+    run_worker(
+        app,
+        spool,
+        threads=settings.worker_threads,
+        nice=settings.worker_nice,
+        idle=settings.worker_idle,
+        yield_rate=settings.worker_yield_rate,
+        max_hold=settings.worker_max_hold,
+        now=services_of(app).clock.now,
+    )
     _drain(app, None)
     return 0
 

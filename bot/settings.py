@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     worker_threads: int = Field(default=4, ge=1, le=64)
     worker_nice: int = Field(default=10, ge=0, le=19)
     worker_idle: bool = True  # Linux SCHED_IDLE: the work uses only CPU time the acks leave
+    # While requests are spooled faster than this (per second), a worker holds the work it took
+    # for up to `worker_max_hold` seconds after its request, so the acks get the CPU (0: never).
+    worker_yield_rate: float = Field(default=100.0, ge=0)
+    worker_max_hold: float = Field(default=5.0, ge=0, le=60)
 
     @field_validator("slack_api_url")
     @classmethod

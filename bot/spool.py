@@ -14,8 +14,8 @@ under 20 clients put about a third of its CPU there (bench/RESULTS.md). Here an 
 `write()` to a file the process already has open.
 
 The layout:
-- `<name>.seg`: a segment, appended to by one writing process (each process that answers
-  Slack has its own) and holding an exclusive `flock` while it does. A record is a header
+- `<name>.seg`: a segment, appended to by one writing thread (each thread of each process
+  that answers Slack has its own) and holding an exclusive `flock` while it does. A record is a header
   (length, CRC-32) and the entry as JSON. The writer starts a new segment after
   `SEGMENT_BYTES`; a segment's lock is free once its writer moved on or died.
 - `<name>.journal`: the consuming process's notes on that segment: `S <offset>` when a record
@@ -34,6 +34,7 @@ the machine's page cache (the same promise as SQLite in WAL mode with synchronou
 from __future__ import annotations
 
 import collections
+import contextlib
 import errno
 import fcntl
 import json
@@ -43,6 +44,7 @@ import secrets
 import struct
 import threading
 import time
+import weakref
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +53,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 SEGMENT_BYTES = 256 * 1024  # ~150 /visit requests: small enough for workers to share a busy writer
+TYPICAL_RECORD_BYTES = 1700  # a spooled `/visit`: form body, headers, JSON framing
 MAX_RECORD = 1024 * 1024  # a Slack request is far smaller; a larger length is corruption
 _HEADER = struct.Struct("<II")  # payload length, CRC-32 of the payload
 
@@ -95,12 +98,27 @@ class Claimed:
     offset: int
 
 
-@dataclass
+@dataclass(eq=False)
 class _Writer:
+    """One thread's open segment. Its lock is taken by that thread for each write and by
+    `close()`; no other thread ever waits on it, so a write never queues behind another."""
+
     fd: int
     name: str
     pid: int
     size: int = 0
+    closed: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class _Held:
+    """What a thread keeps of its segment; when the thread ends, this goes and the segment is
+    closed (`weakref.finalize`)."""
+
+    __slots__ = ("__weakref__", "writer")
+
+    def __init__(self, writer: _Writer) -> None:
+        self.writer = writer
 
 
 @dataclass
@@ -181,37 +199,49 @@ class Spool:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         (self.path / "failed").mkdir(parents=True, exist_ok=True)
-        self._write_lock = threading.Lock()
-        self._writer: _Writer | None = None
+        self._local = threading.local()  # this thread's segment (`_Held`)
+        self._writers_lock = threading.Lock()
+        self._writers: set[_Writer] = set()  # every thread's, for `close()`
         self._lock = threading.Lock()
         self._owned: dict[str, _Owned] = {}
         self._ready: collections.deque[Claimed] = collections.deque()
+        self._bytes_read = 0
+        self._records_read = 0
 
     # ----- writing (the process that answers Slack) ------------------------------------------
 
     def put(self, entry: SpoolEntry) -> None:
-        """Append `entry` to this process's segment: one `write()`, under a lock only so that a
-        roll-over never closes the file under another thread's write."""
+        """Append `entry` to this thread's segment: one `write()`.
+
+        Each thread that answers Slack appends to a segment of its own. With one segment per
+        process, the threads queued on a lock around the write: the thread holding it gives up
+        the interpreter lock for the system call and must wait to get it back, and every other
+        request waited behind it (bench/RESULTS.md, fourth session).
+        """
         data = entry.to_json().encode()
         record = _HEADER.pack(len(data), zlib.crc32(data)) + data
-        with self._write_lock:
-            writer = self._writer
-            if writer is None or writer.pid != os.getpid() or writer.size >= SEGMENT_BYTES:
-                writer = self._start_segment()
+        held: _Held | None = getattr(self._local, "held", None)
+        writer = held.writer if held is not None else None
+        if writer is None or writer.closed or writer.pid != os.getpid() or writer.size >= SEGMENT_BYTES:
+            writer = self._start_segment(writer)
+        with writer.lock:
+            if writer.closed:  # `close()` ran meanwhile; the caller does the work itself
+                raise OSError(errno.EBADF, "spool: closed")
             try:
                 written = os.write(writer.fd, record)
             except OSError:
-                self._end_segment()
+                self._retire(writer)
                 raise
             if written != len(record):  # disk full mid-record: that record ends this segment
-                self._end_segment()
+                self._retire(writer)
                 raise OSError(errno.ENOSPC, "spool: short write")
             writer.size += written
 
-    def _start_segment(self) -> _Writer:
-        """A new segment, locked before it gets its visible name, so that no consumer can
-        take it for finished while its writer is still setting it up."""
-        self._end_segment()
+    def _start_segment(self, previous: _Writer | None) -> _Writer:
+        """A new segment for this thread, locked before it gets its visible name, so that no
+        consumer can take it for finished while its writer is still setting it up."""
+        if previous is not None:
+            self._release(previous)
         name = f"{time.time_ns():020d}-{os.getpid()}-{secrets.token_hex(3)}"
         tmp = self.path / f"{name}.tmp"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o600)
@@ -221,18 +251,36 @@ class Spool:
         except OSError:
             os.close(fd)
             raise
-        self._writer = _Writer(fd, name, os.getpid())
-        return self._writer
+        writer = _Writer(fd, name, os.getpid())
+        with self._writers_lock:
+            self._writers.add(writer)
+        held = _Held(writer)
+        # A thread-per-request server's threads end: the segment is then complete.
+        weakref.finalize(held, self._release, writer)
+        self._local.held = held
+        return writer
 
-    def _end_segment(self) -> None:
-        writer, self._writer = self._writer, None
-        if writer is not None and writer.pid == os.getpid():  # a parent's, after fork: not ours
+    def _release(self, writer: _Writer) -> None:
+        with writer.lock:
+            self._retire(writer)
+
+    def _retire(self, writer: _Writer) -> None:
+        """Close a segment (the caller holds `writer.lock`): its lock is released, so consumers
+        see it complete. A parent's segment, inherited through fork, is left to the parent."""
+        if writer.closed:
+            return
+        writer.closed = True
+        if writer.pid == os.getpid():
             os.close(writer.fd)
+        with self._writers_lock:
+            self._writers.discard(writer)
 
     def close(self) -> None:
         """Release this handle's segments (a writer's lock marks its segment complete)."""
-        with self._write_lock:
-            self._end_segment()
+        with self._writers_lock:
+            writers = list(self._writers)
+        for writer in writers:
+            self._release(writer)
         with self._lock:
             for owned in self._owned.values():
                 os.close(owned.fd)
@@ -321,6 +369,8 @@ class Spool:
         if size > owned.read_to:
             records, used = _records(os.pread(owned.fd, size - owned.read_to, owned.read_to), owned.read_to)
             owned.read_to += used
+            self._bytes_read += used
+            self._records_read += len(records)
             for record in records:
                 self._queue(owned, record)
             if owned.writer_done and owned.read_to < size:  # the writer died mid-record
@@ -391,6 +441,19 @@ class Spool:
 
     def pending(self) -> int:
         return len(self.waiting())
+
+    def segment_sizes(self) -> dict[str, int]:
+        """Every segment's size now: how fast they grow is how fast requests are spooled."""
+        sizes: dict[str, int] = {}
+        for item in os.scandir(self.path):
+            if item.name.endswith(".seg"):
+                with contextlib.suppress(FileNotFoundError):  # finished and deleted meanwhile
+                    sizes[item.name] = item.stat().st_size
+        return sizes
+
+    def mean_record_bytes(self) -> float:
+        """The mean size of the records this handle has read (a typical `/visit` before any)."""
+        return self._bytes_read / self._records_read if self._records_read else TYPICAL_RECORD_BYTES
 
 
 def _pid_of(name: str) -> int:

@@ -12,15 +12,23 @@ once the ack function has run and hands each lazy function to the app's lazy lis
   written (disk full), the work runs here instead: nothing acknowledged is dropped.
 
 The worker (`pipeline-coach worker`, started by `serve`) lowers its own CPU priority
-(`WORKER_NICE`), so on a busy machine the process answering Slack gets the CPU first, and runs
-each spooled request through the same Bolt app in "lazy only" mode (Bolt's mechanism for
-running one lazy function of a request, as its AWS Lambda adapter does). The worker's app does
+(`WORKER_NICE`, `WORKER_IDLE`), so on a busy machine the process answering Slack gets the CPU
+first, and runs each spooled request through the same Bolt app in "lazy only" mode (Bolt's
+mechanism for running one lazy function of a request, as its AWS Lambda adapter does).
+
+A low priority was not enough during a burst: on a two-core machine the acks' tail latency
+was clearly longer while the worker ran than while it was stopped, even at `SCHED_IDLE`
+(bench/RESULTS.md, fourth session). So while requests are spooled faster than
+`WORKER_YIELD_RATE` per second, a worker holds each entry it took until the burst is over, or
+until `WORKER_MAX_HOLD` seconds after its request: the replies of a burst come a little later,
+its acks stay fast, and a backlog older than that is worked off at once. The worker's app does
 not check signatures again: entries are written only after the front checked them, and a
 backlog may be older than Slack's five-minute signature window.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import os
 import signal
@@ -30,6 +38,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.lazy_listener import LazyListenerRunner
@@ -48,6 +57,10 @@ LAZY_ONLY = "x-slack-bolt-lazy-only"
 LAZY_FUNCTION = "x-slack-bolt-lazy-function-name"
 IDLE_POLL_SECONDS = 0.01
 PARENT_CHECK_SECONDS = 1.0
+HOLD_POLL_SECONDS = 0.02  # how often a held entry looks whether the burst is over
+RATE_SAMPLE_SECONDS = 0.01
+RATE_WINDOW_SECONDS = 0.25
+RATE_MIN_SPAN_SECONDS = 0.05
 
 
 class GatedLazyRunner(LazyListenerRunner):
@@ -162,13 +175,65 @@ def dispatch_entry(app: App, entry: SpoolEntry) -> None:
         log.error("spooled %s answered %s: %s", entry.function, response.status, response.body[:200])
 
 
-class SpoolWorker:
-    """`threads` threads taking entries from the spool until `stop()`; in-flight ones finish."""
+class ArrivalGauge:
+    """How many requests per second the serving processes are spooling: the growth of the
+    spool's segments over the last `RATE_WINDOW_SECONDS`, sampled at most every
+    `RATE_SAMPLE_SECONDS` (a directory scan), in records of the mean size read so far."""
 
-    def __init__(self, app: App, spool: Spool, threads: int) -> None:
+    def __init__(self, spool: Spool, clock: Callable[[], float] = time.monotonic) -> None:
+        self.spool = spool
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._sizes: dict[str, int] | None = None
+        self._appended = 0  # bytes appended since the first sample
+        self._samples: collections.deque[tuple[float, int]] = collections.deque()
+
+    def rate(self) -> float | None:
+        """Requests per second; None until the samples span `RATE_MIN_SPAN_SECONDS` (after a
+        quiet spell the old ones are gone, and a burst's first few milliseconds say little)."""
+        with self._lock:
+            now = self.clock()
+            if not self._samples or now - self._samples[-1][0] >= RATE_SAMPLE_SECONDS:
+                self._sample(now)
+            (start, first), (end, last) = self._samples[0], self._samples[-1]
+            if end - start < RATE_MIN_SPAN_SECONDS:
+                return None
+            return (last - first) / (end - start) / self.spool.mean_record_bytes()
+
+    def _sample(self, now: float) -> None:
+        sizes = self.spool.segment_sizes()
+        if self._sizes is not None:  # what was there before the first sample is not a rate
+            self._appended += sum(max(0, size - self._sizes.get(name, 0)) for name, size in sizes.items())
+        self._sizes = sizes
+        self._samples.append((now, self._appended))
+        while self._samples[0][0] < now - RATE_WINDOW_SECONDS:  # not the one just taken
+            self._samples.popleft()
+
+
+class SpoolWorker:
+    """`threads` threads taking entries from the spool until `stop()`; in-flight ones finish.
+
+    With `yield_rate`, an entry taken while requests arrive faster than that waits until they
+    slow down, but never past `max_hold` seconds after its request (as `now` tells: the
+    app's clock) — nor once `stop()` is called."""
+
+    def __init__(
+        self,
+        app: App,
+        spool: Spool,
+        threads: int,
+        *,
+        yield_rate: float = 0.0,
+        max_hold: float = 0.0,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.app = app
         self.spool = spool
         self.threads = threads
+        self.yield_rate = yield_rate
+        self.max_hold = max_hold
+        self.now = now
+        self.gauge = ArrivalGauge(spool)
         self._stopping = threading.Event()
         self._workers: list[threading.Thread] = []
 
@@ -189,7 +254,19 @@ class SpoolWorker:
             if claimed is None:
                 self._stopping.wait(IDLE_POLL_SECONDS)
                 continue
+            self._hold_during_burst(claimed.entry)
             self._run(claimed)
+
+    def _hold_during_burst(self, entry: SpoolEntry) -> None:
+        if not self.yield_rate or not self.max_hold:
+            return
+        waited = max(0.0, self.now().timestamp() - entry.received_at)
+        deadline = time.monotonic() + max(0.0, self.max_hold - waited)
+        while time.monotonic() < deadline and not self._stopping.is_set():
+            rate = self.gauge.rate()
+            if rate is not None and rate < self.yield_rate:
+                return
+            self._stopping.wait(HOLD_POLL_SECONDS)
 
     def _run(self, claimed: Claimed) -> None:
         try:
@@ -221,10 +298,11 @@ def lower_priority(nice: int, idle: bool) -> None:
             log.warning("worker: SCHED_IDLE not permitted here; running at nice %d", nice)
 
 
-def run_worker(app: App, spool: Spool, *, threads: int, nice: int, idle: bool) -> None:
-    """`pipeline-coach worker`: drain the spool until SIGTERM/SIGINT, then finish what is claimed."""
+def run_worker(app: App, spool: Spool, *, threads: int, nice: int, idle: bool, **hold: Any) -> None:
+    """`pipeline-coach worker`: drain the spool until SIGTERM/SIGINT, then finish what is claimed.
+    `hold`: `SpoolWorker`'s yield_rate, max_hold and now."""
     lower_priority(nice, idle)
-    worker = SpoolWorker(app, spool, threads)
+    worker = SpoolWorker(app, spool, threads, **hold)
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: object) -> None:

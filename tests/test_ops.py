@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from datetime import date, timedelta
@@ -271,6 +273,39 @@ def test_redaction_masks_tokens_and_secrets_that_libraries_might_log() -> None:
     text = "\n".join(capture.lines)
     assert "xoxb-123" not in text and "my-signing-secret" not in text and "xapp-1" not in text
     assert "[redacted-token]" in text and "RuntimeError" in text
+
+
+_LOGGING_PROCESS = """
+import logging, os, sys
+from bot.logs import setup_logging
+setup_logging("json", "INFO", secrets=["my-signing-secret"])
+log = logging.getLogger("check")
+log.info("before fork, secret my-signing-secret, token xoxb-1-2-3")
+pid = os.fork()
+if pid == 0:  # as gunicorn starts its workers
+    log.info("from the child %d", 7)
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        log.exception("child failed")
+    sys.exit(0)
+os.waitpid(pid, 0)
+log.info("from the parent")
+"""
+
+
+def test_log_lines_are_written_by_a_thread_of_their_own_in_parents_and_forked_children() -> None:
+    """Request threads only queue a record; the writing thread is started again after a fork
+    (gunicorn's workers), and whatever is queued is written before the process exits."""
+    out = subprocess.run(
+        [sys.executable, "-c", _LOGGING_PROCESS], capture_output=True, text=True, timeout=60, check=True
+    )
+    entries = [json.loads(line) for line in out.stderr.splitlines() if line.startswith("{")]
+    messages = [e["message"] for e in entries]
+    assert messages[0] == "before fork, secret [redacted], token [redacted-token]"
+    assert "from the child 7" in messages and "from the parent" in messages
+    (failure,) = [e for e in entries if e["message"] == "child failed"]
+    assert "RuntimeError: boom" in failure["exc"]
 
 
 def test_migrations_after_the_first_release_are_additive() -> None:

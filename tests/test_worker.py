@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,7 +26,7 @@ from bot.executor import TrackingExecutor
 from bot.settings import Settings
 from bot.spool import MAX_ATTEMPTS, Spool, SpoolEntry
 from bot.web import WebApp
-from bot.worker import SpoolWorker
+from bot.worker import ArrivalGauge, SpoolWorker
 from storage.db import Database
 from tests.conftest import SECRET, START, TEAM
 from tests.visit_world import account, rep, reply_text
@@ -106,6 +107,74 @@ def test_concurrent_consumers_take_each_entry_exactly_once(tmp_path: Path) -> No
     for thread in threads:
         thread.join()
     assert sorted(taken) == sorted(f"text={n}" for n in range(200))
+
+
+def test_each_writing_thread_appends_to_a_segment_of_its_own(tmp_path: Path) -> None:
+    """Threads answering Slack never wait on one another to spool (no lock around a write)."""
+    spool = Spool(tmp_path / "spool")
+
+    def write(k: int) -> None:
+        for n in range(50):
+            spool.put(_entry(k * 100 + n))
+
+    threads = [threading.Thread(target=write, args=(k,)) for k in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    reader = Spool(tmp_path / "spool")
+    taken = []
+    while (claimed := reader.claim()) is not None:
+        taken.append(claimed.entry.body)
+        reader.done(claimed)
+    assert sorted(taken) == sorted(f"text={k * 100 + n}" for k in range(8) for n in range(50))
+    # The eight threads have ended: their segments are complete, done, and deleted.
+    assert not list((tmp_path / "spool").glob("*.seg"))
+
+
+def test_a_thread_writing_after_close_gets_a_new_segment(tmp_path: Path) -> None:
+    spool = Spool(tmp_path / "spool")
+    spool.put(_entry(1))
+    (first,) = (tmp_path / "spool").glob("*.seg")
+    spool.close()  # e.g. a worker stopping while this handle also wrote
+    spool.put(_entry(2))
+    assert len(list((tmp_path / "spool").glob("*.seg"))) == 2
+    reader = Spool(tmp_path / "spool")
+    bodies = []
+    while (claimed := reader.claim()) is not None:
+        bodies.append(claimed.entry.body)
+        reader.done(claimed)
+    assert bodies == ["text=1", "text=2"]
+    assert not first.exists()  # closed, done: deleted; the second is still being written
+
+
+class _Ticks:
+    """A monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_arrival_gauge_measures_requests_per_second_over_a_short_window(tmp_path: Path) -> None:
+    writer, reader = Spool(tmp_path / "spool"), Spool(tmp_path / "spool")
+    ticks = _Ticks()
+    gauge = ArrivalGauge(reader, clock=ticks)
+    writer.put(_entry(0))  # before the first sample: not part of any rate
+    assert reader.claim() is not None  # the reader now knows how large an entry is
+    assert gauge.rate() is None  # one sample spans nothing yet
+    for _ in range(10):  # 2 entries every 10 ms: 200 per second
+        ticks.now += 0.01
+        writer.put(_entry(1))
+        writer.put(_entry(2))
+        assert gauge.rate() is None or gauge.rate() == pytest.approx(200, rel=0.01)
+    assert gauge.rate() == pytest.approx(200, rel=0.01)
+    ticks.now += 0.3  # a quiet spell longer than the window: nothing arrived in it
+    assert gauge.rate() is None
+    ticks.now += 0.1
+    assert gauge.rate() == 0
 
 
 def _claim_in_a_process_that_dies(path: Path) -> str:
@@ -193,7 +262,8 @@ def pair(settings: Settings, db: Database, clock: ManualClock, fake_slack: FakeS
     driver = Driver(
         front, fake_slack, signing_secret=SECRET, team_id=TEAM, executor=executor, url=f"{server.url}/slack/events"
     )
-    worker = SpoolWorker(worker_app, spool, threads=2)
+    hold = {"yield_rate": settings.worker_yield_rate, "max_hold": settings.worker_max_hold, "now": clock.now}
+    worker = SpoolWorker(worker_app, spool, threads=2, **hold)  # as `pipeline-coach worker` runs it
     yield Pair(driver, worker, spool, clock)
     worker.stop()
     executor.wait_idle(10)
@@ -288,3 +358,59 @@ def test_spool_entries_keep_the_request_as_signed(pair: Pair, db: Database) -> N
     (entry,) = pair.spool.waiting()
     assert entry.function == "visit_from_text"
     assert "text=help" in entry.body and "x-slack-signature" in entry.headers
+
+
+def _burst(path: Path, per_second: float, seconds: float) -> threading.Thread:
+    """Another serving process spooling requests at a steady rate (old ones: none is held)."""
+
+    def run() -> None:
+        other = Spool(path)
+        end = time.monotonic() + seconds
+        n = 0
+        while time.monotonic() < end:
+            other.put(_entry(n % 10))
+            n += 1
+            time.sleep(1 / per_second)
+        other.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def _holding_worker(pair: Pair, max_hold: float) -> SpoolWorker:
+    return SpoolWorker(pair.worker.app, pair.spool, threads=2, yield_rate=20, max_hold=max_hold, now=pair.clock.now)
+
+
+def test_work_taken_during_a_burst_waits_until_the_burst_is_over(pair: Pair, db: Database) -> None:
+    me = rep(db, pair.front, "U1")
+    account(db, me, "Ricoh")
+    burst = _burst(pair.spool.path, per_second=200, seconds=1.5)
+    time.sleep(0.2)
+    assert pair.front.command("U1", "/visit", "Ricoh with Zhang phone").status == 200
+    worker = _holding_worker(pair, max_hold=30)
+    worker.start()
+    try:
+        burst.join()
+        assert stored_visits(db) == []  # held while requests kept coming
+        assert pair.front.fake.wait_for(lambda: len(pair.front.fake.ephemerals_to("U1")) == 1, timeout=15)
+        (visit,) = stored_visits(db)
+        assert visit.channel == "phone"
+    finally:
+        worker.stop()
+
+
+def test_work_is_held_no_longer_than_max_hold_after_its_request(pair: Pair, db: Database) -> None:
+    me = rep(db, pair.front, "U1")
+    account(db, me, "Ricoh")
+    burst = _burst(pair.spool.path, per_second=200, seconds=6)
+    try:
+        time.sleep(0.2)
+        pair.front.command("U1", "/visit", "Ricoh with Zhang phone")
+        worker = _holding_worker(pair, max_hold=0.5)
+        worker.start()
+        assert pair.front.fake.wait_for(lambda: len(pair.front.fake.ephemerals_to("U1")) == 1, timeout=4)
+        assert burst.is_alive()  # done while the burst still went on
+        worker.stop()
+    finally:
+        burst.join()
