@@ -24,6 +24,7 @@ import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from logging.handlers import QueueHandler, QueueListener
+from typing import Any
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {"message", "asctime", "taskName"}
 _TOKEN = re.compile(r"\bx(?:ox[abpreo]|app)-[A-Za-z0-9-]+")
@@ -69,6 +70,22 @@ class RedactSecrets(logging.Filter):
             record.exc_text = self._clean(logging.Formatter().formatException(record.exc_info))
             record.exc_info = None
         return True
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is when the line is written, not when logging was set
+    up: a caller may have replaced it meanwhile (and closed the old one, as test runners do)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: Any) -> None:
+        pass
 
 
 class _LocalQueueHandler(QueueHandler):
@@ -122,7 +139,7 @@ if hasattr(os, "register_at_fork"):
 
 
 def setup_logging(fmt: str = "text", level: str = "INFO", secrets: Iterable[str | None] = ()) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:

@@ -38,7 +38,6 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from slack_bolt import App, BoltRequest, BoltResponse
 from slack_bolt.lazy_listener import LazyListenerRunner
@@ -298,11 +297,20 @@ def lower_priority(nice: int, idle: bool) -> None:
             log.warning("worker: SCHED_IDLE not permitted here; running at nice %d", nice)
 
 
-def run_worker(app: App, spool: Spool, *, threads: int, nice: int, idle: bool, **hold: Any) -> None:
-    """`pipeline-coach worker`: drain the spool until SIGTERM/SIGINT, then finish what is claimed.
-    `hold`: `SpoolWorker`'s yield_rate, max_hold and now."""
+def run_worker(
+    app: App,
+    spool: Spool,
+    *,
+    threads: int,
+    nice: int,
+    idle: bool,
+    yield_rate: float,
+    max_hold: float,
+    now: Callable[[], datetime],
+) -> None:
+    """`pipeline-coach worker`: drain the spool until SIGTERM/SIGINT, then finish what is claimed."""
     lower_priority(nice, idle)
-    worker = SpoolWorker(app, spool, threads, **hold)
+    worker = SpoolWorker(app, spool, threads, yield_rate=yield_rate, max_hold=max_hold, now=now)
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: object) -> None:
