@@ -76,9 +76,6 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """Writes to whatever `sys.stderr` is when the line is written, not when logging was set
     up: a caller may have replaced it meanwhile (and closed the old one, as test runners do)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-
     @property  # type: ignore[override]
     def stream(self) -> Any:
         return sys.stderr
