@@ -46,8 +46,8 @@ from sqlalchemy.orm import Session
 from bench.bench_funnel import ensure_database
 from bench.generate import DEFAULT_TEAM, Sizes, generate
 from bench.harness import load_average
-from bot.devtools.fake_slack import FakeSlack
-from bot.people import ensure_workspace
+from bot.people.members import ensure_workspace
+from dev.fake_slack import FakeSlack
 from scheduler.jobs import checkins, followup_nudges, relationship_decay, stale_deals
 from scheduler.jobs._common import Planned
 from storage.db import Database
@@ -206,7 +206,7 @@ def send(args: argparse.Namespace) -> int:
     print(f"sending {args.dms:,} DMs ({url.split(':')[0]}), load average {load_average()}")
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "jobs", "run", "followup-nudges", "--at", SEND_AT.isoformat()],
+        [sys.executable, "-m", "runtime.cli", "jobs", "run", "followup-nudges", "--at", SEND_AT.isoformat()],
         cwd=ROOT,
         env=env,
         capture_output=True,

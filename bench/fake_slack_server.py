@@ -21,7 +21,7 @@ import time
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
-from bot.devtools.fake_slack import FakeSlack
+from dev.fake_slack import FakeSlack
 
 _REPLY_METHODS = ("chat.postEphemeral", "chat.postMessage", "views.open")
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.devtools import slack_requests as sr
+from dev import slack_requests as sr
 
 SECRET = "bench-signing-secret"
 TOKEN = "xoxb-bench"

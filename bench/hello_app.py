@@ -1,6 +1,6 @@
 """The baseline for latency benchmarks: a Bolt app that only acks slash commands.
 
-Served by the same server code as `pipeline-coach serve` (`bot.server.run_server`: gunicorn,
+Served by the same server code as `pipeline-coach serve` (`runtime.server.run_server`: gunicorn,
 threaded workers, the same options), with the same Bolt settings (signature verification,
 process_before_response off), so the difference in latency is what our app does before and
 around its ack.
@@ -21,7 +21,7 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
-from bot.server import run_server
+from runtime.server import run_server
 
 
 def make_wsgi_app(signing_secret: str, api_url: str, token: str = "xoxb-hello") -> Callable[..., Iterable[bytes]]:

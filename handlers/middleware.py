@@ -6,11 +6,11 @@
   command gets a clear message in both languages with its text given back; anything else
   malformed is acknowledged and ignored.
 - `drop_event_retries` (middleware): an Events API delivery is handled once across all
-  processes (`bot.idempotency`); Slack's retries (`X-Slack-Retry-Num`) of a handled event are
+  processes (`bot.core.idempotency`); Slack's retries (`X-Slack-Retry-Num`) of a handled event are
   dropped.
 
 Both run before the listener's ack, so each is kept to a validation and at most one INSERT.
-A request Bolt cannot parse at all (not JSON, not a form) is answered 400 by `bot.web`.
+A request Bolt cannot parse at all (not JSON, not a form) is answered 400 by `runtime.web`.
 """
 
 from __future__ import annotations
@@ -26,9 +26,9 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.middleware import Middleware
 from slack_bolt.request import BoltRequest
 
-from bot.i18n import t
-from bot.idempotency import claim_event, prune_receipts
-from bot.services import Services
+from bot.core.i18n import t
+from bot.core.idempotency import claim_event, prune_receipts
+from bot.core.services import Services
 from handlers.payloads import MAX_COMMAND_TEXT, is_too_long_command_text, payload_problem
 from storage.db import DatabaseUnavailable
 
@@ -88,7 +88,7 @@ def _command_reply(message: str) -> BoltResponse:
 def reject_malformed(body: Any, services: Services) -> BoltResponse | None:
     """The early answer to a malformed request (None: the request may go on).
 
-    Called by the app's `dispatch` (bot/app.py) once the signature has been checked and before
+    Called by the app's `dispatch` (runtime/app.py) once the signature has been checked and before
     Bolt's own middleware reads the body: some shapes (`actions: []`, `event: [...]`) would make
     Bolt itself fail with a 500 before any middleware of ours could run.
     """

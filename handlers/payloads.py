@@ -3,7 +3,7 @@
 A request body is signed by Slack, but its values are still typed by people (command text,
 input fields, search strings) or chosen by other apps, so they are treated as untrusted: every
 field a listener reads has a type and a length limit here (Slack's own limits, from
-`bot.blockkit`, where Slack documents one). `payload_problem` names the first field that does
+`bot.ui.blockkit`, where Slack documents one). `payload_problem` names the first field that does
 not fit; the middleware in `handlers/middleware.py` then answers a slash command with a clear
 message and ignores anything else, before a listener or the database sees it.
 
@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
-from bot import blockkit as limits
+from bot.ui import blockkit as limits
 
 # Slack ids (T…, U…, W…, C…, D…, G…, V…, E…, B…): letters and digits only, so an id can be
 # put into mrkdwn (`<@U123>`) or a query without escaping.

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.services import Services
+from bot.core.services import Services
 
 
 @dataclass

@@ -5,7 +5,7 @@
 - `run_due_jobs(services, client, at)`: every job whose interval has passed since its last
   start (the shell calls this after moving its clock); {job: messages sent, -1 if it failed}.
 - `run_job_once(settings, db, name, at)`: `pipeline-coach jobs run NAME --at ISO`.
-- `start_background_scheduler(app)` / `run_scheduler_forever(settings, db)`: APScheduler 3 with
+- `start_background_scheduler(services)` / `run_scheduler_forever(settings, db)`: APScheduler 3 with
   one interval trigger per job. Every process may run one; only the leader (an advisory lock
   on PostgreSQL, a file lock on SQLite) sweeps, and another takes over if the leader dies.
 
@@ -30,13 +30,13 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot import blocks as bk
-from bot.clock import Clock
-from bot.i18n import t
-from bot.install import active_workspaces
-from bot.people import actor_for
-from bot.services import Services
-from bot.settings import Settings
+from bot.core.clock import Clock
+from bot.core.i18n import t
+from bot.core.services import Services
+from bot.core.settings import Settings
+from bot.people.install import active_workspaces
+from bot.people.members import actor_for
+from bot.ui import blocks as bk
 from scheduler import ledger
 from scheduler.locks import LEADER, Lock, job_lock
 from scheduler.registry import Job, JobContext, load_jobs
@@ -242,11 +242,8 @@ class SchedulerService:
             self.leader.release()
 
 
-def start_background_scheduler(app: Any) -> SchedulerService:
+def start_background_scheduler(services: Services) -> SchedulerService:
     """Run the scheduler inside `serve`/`socket` (each worker may; one leads)."""
-    from bot.app import services_of
-
-    services = services_of(app)
     return SchedulerService(services, web_client(services.settings)).start()
 
 

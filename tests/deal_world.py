@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.cli import build_parser
-from bot.devtools.driver import Driver
-from bot.settings import Settings
-from bot.text import normalize
+from bot.core.settings import Settings
+from bot.core.text import normalize
+from dev.driver import Driver
+from runtime.cli import build_parser
 from storage.db import Database
 from storage.models import Account, AccountAlias, Deal, Person, StageChange
 from tests.conftest import START

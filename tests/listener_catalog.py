@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from slack_bolt import App
 from sqlalchemy import select
 
-from bot.i18n import t
+from bot.core.i18n import t
 from storage.db import Database
 from storage.models import Base
 

@@ -13,12 +13,12 @@ from typing import Any
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.app import services_of
-from bot.clock import ManualClock, zone
-from bot.devtools.driver import Driver
-from bot.devtools.fake_slack import FakeSlack, Message
-from bot.services import Services
-from bot.text import normalize
+from bot.core.clock import ManualClock, zone
+from bot.core.services import Services
+from bot.core.text import normalize
+from dev.driver import Driver
+from dev.fake_slack import FakeSlack, Message
+from runtime.app import services_of
 from scheduler.service import run_job
 from storage.db import Database
 from storage.models import Account, Contact, FollowUp, Person

@@ -14,8 +14,8 @@ from sqlalchemy import func, select, text
 
 from bench import vocab
 from bench.generate import GenerateError, Sizes, generate, rep_user_id
-from bot.matching import find_accounts
-from bot.people import actor_for
+from bot.accounts.matching import find_accounts
+from bot.people.members import actor_for
 from storage.db import Database
 from storage.models import (
     Account,

@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.devtools.driver import Driver
+from bot.core.clock import ManualClock
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Deal, DealReason, StageChange
 from tests.deal_world import ADMIN, MGR, REP, ZH, all_calls_ok, build_team, deal_by_title, history

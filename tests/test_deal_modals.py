@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bot.devtools.driver import Driver
+from dev.driver import Driver
 from storage.db import Database
 from tests.deal_world import REP, ZH, all_calls_ok, build_team, deal_by_title, history
 

@@ -8,8 +8,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from bot.devtools.driver import Driver
-from bot.people import ensure_person
+from bot.people.members import ensure_person
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Deal, StageChange
 from tests.conftest import START

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from bot.executor import TrackingExecutor
+from runtime.executor import TrackingExecutor
 
 
 def test_ack_part_runs_while_work_slots_are_busy_and_work_waits_its_turn() -> None:

@@ -23,9 +23,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from bot.app import build_app
-from bot.devtools import slack_requests as sr
-from bot.settings import Settings as AppSettings
+from bot.core.settings import Settings as AppSettings
+from dev import slack_requests as sr
+from runtime.app import build_app
 from tests.listener_catalog import BOOKKEEPING, Listener, changed_tables, error_texts, listeners, snapshot
 from tests.security_world import World, served_world
 

@@ -6,9 +6,9 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot import blockkit
-from bot import blocks as bk
-from bot.i18n import catalog, format_day, lang_for, placeholders, t
+from bot.core.i18n import catalog, format_day, lang_for, placeholders, t
+from bot.ui import blockkit
+from bot.ui import blocks as bk
 
 
 def test_every_message_has_both_languages_with_the_same_placeholders() -> None:

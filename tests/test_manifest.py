@@ -10,8 +10,8 @@ import jsonschema
 import pytest
 import yaml
 
-from bot.app import build_app
-from bot.settings import Settings
+from bot.core.settings import Settings
+from runtime.app import build_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT.parent / "shared" / "slack" / "manifest.schema.1.0.0.json"

@@ -19,14 +19,14 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import MetaData, select
 
-from bot.app import BOT_SCOPES, build_app
-from bot.clock import ManualClock
-from bot.devtools.driver import Driver, LocalServer
-from bot.devtools.fake_slack import FakeSlack
-from bot.executor import TrackingExecutor
-from bot.install import bot_token_for, token_for_team
-from bot.settings import Settings
-from bot.web import WebApp
+from bot.core.clock import ManualClock
+from bot.core.settings import Settings
+from bot.people.install import bot_token_for, token_for_team
+from dev.driver import Driver, LocalServer
+from dev.fake_slack import FakeSlack
+from runtime.app import BOT_SCOPES, build_app
+from runtime.executor import TrackingExecutor
+from runtime.web import WebApp
 from storage.db import Database
 from storage.models import Account, Person, SlackBot, SlackInstallation, SlackOAuthState, Visit, Workspace
 from tests.conftest import SECRET
@@ -262,7 +262,7 @@ def test_scheduler_token_lookup_follows_the_mode(distributed: Distributed, db: D
 def test_install_scopes_are_the_manifests() -> None:
     manifest = yaml.safe_load((ROOT / "app_manifest.yml").read_text())
     assert set(BOT_SCOPES) == set(manifest["oauth_config"]["scopes"]["bot"]), (
-        "bot.app.BOT_SCOPES (what an OAuth install asks for) must equal the manifest's bot scopes"
+        "runtime.app.BOT_SCOPES (what an OAuth install asks for) must equal the manifest's bot scopes"
     )
     assert all(url.endswith("/slack/oauth_redirect") for url in manifest["oauth_config"]["redirect_urls"])
 

@@ -14,9 +14,9 @@ from urllib.parse import parse_qsl
 import pytest
 from sqlalchemy import select
 
-from bot.devtools import slack_requests as sr
-from bot.devtools.fake_slack import FakeSlack
-from bot.devtools.fake_socket_mode import FakeSocketMode
+from dev import slack_requests as sr
+from dev.fake_slack import FakeSlack
+from dev.fake_socket_mode import FakeSocketMode
 from storage.db import Database
 from storage.models import EventReceipt, Person, Workspace
 
@@ -38,7 +38,7 @@ def test_socket_mode_serves_commands_and_events_once_and_stops_cleanly(database_
             LOG_FORMAT="json",
         )
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "socket"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [sys.executable, "-m", "runtime.cli", "socket"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
         try:
             assert socket_mode.wait_connected(30), "the app never connected"

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.devtools import slack_requests as sr
-from bot.devtools.driver import Driver, Response
+from dev import slack_requests as sr
+from dev.driver import Driver, Response
 from storage.db import Database
 from storage.models import Account, Deal, EventReceipt, FollowUp, Person, StageChange, Visit, Workspace
 from tests.conftest import SECRET, START, TEAM

@@ -18,15 +18,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot import blocks as bk
-from bot.cli import main as cli_main
-from bot.clock import ManualClock
-from bot.devtools.driver import Driver
-from bot.devtools.fake_slack import FakeSlack, Message
-from bot.shell.forms import FieldError, parse_value
-from bot.shell.render import Renderer, display_width
-from bot.shell.session import Shell, manifest_names, steps
-from bot.shell.timeparse import parse_clock_target
+from bot.core.clock import ManualClock
+from bot.ui import blocks as bk
+from dev.driver import Driver
+from dev.fake_slack import FakeSlack, Message
+from dev.shell.forms import FieldError, parse_value
+from dev.shell.render import Renderer, display_width
+from dev.shell.session import Shell, manifest_names, steps
+from dev.shell.timeparse import parse_clock_target
+from runtime.cli import main as cli_main
 from storage.db import Database
 from storage.models import Contact, Deal, DealReason, FollowUp, Person, StageChange, Visit
 from tests.conftest import SECRET, TEAM

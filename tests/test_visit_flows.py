@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from bot.clock import ManualClock
-from bot.devtools.driver import Driver
+from bot.core.clock import ManualClock
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Contact, FollowUp, Visit, VisitContact
 from tests.conftest import START

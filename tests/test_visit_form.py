@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from bot.devtools import slack_requests as sr
-from bot.devtools.driver import Driver
+from dev import slack_requests as sr
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Visit
 from tests.conftest import START, TEAM

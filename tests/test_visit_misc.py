@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.clock import ManualClock
-from bot.devtools.driver import Driver
+from bot.core.clock import ManualClock
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Person
 from tests.visit_world import account, all_ok, get, rep, reply_text

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.devtools.driver import Driver
-from bot.people import ensure_workspace
-from bot.text import normalize
+from bot.core.text import normalize
+from bot.people.members import ensure_workspace
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, AccountAlias, Contact, FollowUp, Person, Visit, VisitContact
 from tests.conftest import START, TEAM

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.i18n import Lang
+from bot.core.i18n import Lang
 from storage.models import Stage
 
 WON = "won"

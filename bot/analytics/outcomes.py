@@ -14,7 +14,7 @@ from storage.queries import funnel as q
 
 @dataclass(frozen=True, slots=True)
 class ReasonTotal:
-    """Deals closed with one reason from the taxonomy (`bot.config` loss/win reasons)."""
+    """Deals closed with one reason from the taxonomy (`bot.core.config` loss/win reasons)."""
 
     reason_key: str
     deals: int

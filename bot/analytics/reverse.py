@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.analytics.conversion import Conversion
-from bot.people import workspace_config
+from bot.people.members import workspace_config
 from storage.models import Holiday
 
 Rate = Fraction | Decimal | float | int

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import blocks as bk
-from bot.blockkit import MAX_INPUT_LENGTH
+from bot.ui import blocks as bk
+from bot.ui.blockkit import MAX_INPUT_LENGTH
 
 
 def text_box(

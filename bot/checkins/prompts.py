@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import blocks as bk
-from bot.i18n import Lang, format_day, t
+from bot.core.i18n import Lang, format_day, t
+from bot.ui import blocks as bk
 from storage.models import CheckIn, FollowUp, Visit
 
 OPEN_PLAN = "checkin_open_plan"

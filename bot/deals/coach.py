@@ -7,14 +7,13 @@ Stage changes are for admins; handovers and exports for managers (their team) an
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
-from bot import blocks as bk
-from bot.access import require_admin, require_manager
-from bot.actor import Actor
-from bot.csv_io.exporter import export_csv
+from bot.core.access import require_admin
+from bot.core.actor import Actor
+from bot.core.i18n import Lang, t
+from bot.core.text import mentioned_users
 from bot.deals import render
 from bot.deals.commands import Outcome
 from bot.deals.handover import HandoverPlan, do_handover, plan_handover
@@ -30,9 +29,8 @@ from bot.deals.stages import (
     parse_stage_lines,
     stage_lines,
 )
-from bot.i18n import Lang, t
-from bot.reply import Reply, echo_reply
-from bot.text import mentioned_users
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply, echo_reply
 from storage.db import Database
 
 
@@ -171,37 +169,3 @@ def confirm_handover(db: Database, actor: Actor, value: Any, now: datetime) -> R
         return echo_reply(actor.lang, exc.key, None, **exc.values)
     text = _handover_text(actor.lang, "handover.done", plan)
     return Reply(text, [bk.section(text)])
-
-
-# ----- export -----------------------------------------------------------------------------
-@dataclass
-class ExportFile:
-    filename: str
-    title: str
-    content: bytes
-    rows: int
-    comment: str
-
-
-def export_command(db: Database, actor: Actor, text: str, now: datetime) -> ExportFile | Reply:
-    """`/coach export visits|deals [since YYYY-MM-DD]`: a CSV of the actor's team (managers) or
-    the whole workspace (admins)."""
-    lang = actor.lang
-    words = text.split()
-    kind = words[0].lower() if words else ""
-    kind = {"拜访": "visits", "商机": "deals"}.get(kind, kind)
-    since: date | None = None
-    rest = [w for w in words[1:] if w.lower() not in ("since", "从")]
-    if kind not in ("visits", "deals") or len(rest) > 1:
-        return echo_reply(lang, "csv.export.usage", None)
-    if rest:
-        try:
-            since = date.fromisoformat(rest[0])
-        except ValueError:
-            return echo_reply(lang, "csv.export.usage", text)
-    require_manager(actor)
-    content, rows = export_csv(db, actor.team_id, kind, actor=actor, since=since, tz=actor.tz)
-    stamp = now.strftime("%Y%m%d")
-    title = t(lang, f"csv.export.title_{kind}")
-    comment = t(lang, "csv.export.done", kind=title, rows=rows)
-    return ExportFile(f"pipeline-coach-{kind}-{stamp}.csv", f"{title} {stamp}", content, rows, comment)

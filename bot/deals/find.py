@@ -1,6 +1,6 @@
 """Which deal a rep means by "Ricoh copiers" or "理光复印机".
 
-A reference is an account (matched by `bot.matching.find_accounts`, names and aliases in both
+A reference is an account (matched by `bot.accounts.matching.find_accounts`, names and aliases in both
 scripts) followed by words of the deal's title. "Ricoh" alone means every deal of that account;
 "copiers" alone (no account matched) searches titles. Only deals the actor may see are
 candidates, so a reference can never reach another rep's deal. Callers use one clear match,
@@ -15,10 +15,10 @@ from rapidfuzz import fuzz
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.access import access_deal, team_person_ids
-from bot.actor import Actor
-from bot.matching import Candidate, find_accounts
-from bot.text import normalize
+from bot.accounts.matching import Candidate, find_accounts
+from bot.core.access import access_deal, team_person_ids
+from bot.core.actor import Actor
+from bot.core.text import normalize
 from storage.models import Account, AccountAlias, Deal
 
 MAX_CANDIDATES = 5

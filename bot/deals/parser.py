@@ -19,9 +19,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from bot.core.text import mentioned_users
 from bot.deals.amounts import parse_amount, parse_close_date
 from bot.deals.stages import BANTCC_WORDS
-from bot.text import mentioned_users
 
 OPS: dict[str, str] = {
     "help": "help",
@@ -123,7 +123,7 @@ class FieldChanges:
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> FieldChanges:
         """The inverse of `to_json`, tolerant of anything a forged payload may hold."""
-        from bot.config import BANTCC
+        from bot.core.config import BANTCC
 
         data = data if isinstance(data, dict) else {}
         changes = cls()

@@ -15,11 +15,11 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.access import require_admin
-from bot.actor import Actor
-from bot.config import BANTCC, STAGE_PRESETS, StageSpec
-from bot.i18n import Lang
-from bot.text import normalize
+from bot.core.access import require_admin
+from bot.core.actor import Actor
+from bot.core.config import BANTCC, STAGE_PRESETS, StageSpec
+from bot.core.i18n import Lang
+from bot.core.text import normalize
 from storage.db import Database
 from storage.models import Stage, Workspace
 
@@ -210,7 +210,7 @@ def validate_specs(specs: list[StageSpec]) -> None:
 
 
 def _save_preset_name(session: Session, team_id: str, name: str) -> None:
-    from bot.config import WorkspaceConfig
+    from bot.core.config import WorkspaceConfig
 
     workspace = session.get(Workspace, team_id)
     if workspace is None:

@@ -2,7 +2,7 @@
 
 A manager's digest speaks of *their* days: "yesterday", "last week", "this month" are local
 dates in the manager's time zone, and the database is asked with the UTC instants at which
-those dates begin (`bot.clock.start_of_local_day`), so a visit at 23:30 Shanghai time counts
+those dates begin (`bot.core.clock.start_of_local_day`), so a visit at 23:30 Shanghai time counts
 on the day the rep lived it.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.clock import start_of_local_day
+from bot.core.clock import start_of_local_day
 
 
 @dataclass(frozen=True)

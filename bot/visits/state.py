@@ -3,7 +3,7 @@
 A `/visit` line that needs an answer (which account? create it?) is not stored anywhere until
 the rep answers: the buttons carry the line, the request key (so a double click stores one
 visit) and the answers so far, as compact JSON within Slack's 2,000-character button value.
-Ids in it are only hints: the operation fetches them through `bot.access`. A value that is
+Ids in it are only hints: the operation fetches them through `bot.core.access`. A value that is
 malformed decodes to None and the rep is asked to send the line again.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from bot.blockkit import MAX_BUTTON_VALUE
+from bot.ui.blockkit import MAX_BUTTON_VALUE
 from bot.visits.ops import Choices
 
 

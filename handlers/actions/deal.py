@@ -8,12 +8,12 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import blocks as bk
+from bot.core.i18n import t
 from bot.deals.coach import confirm_handover, stages_modal
 from bot.deals.commands import Outcome, run_op, update_modal
 from bot.deals.ops import DealError
-from bot.i18n import t
-from bot.reply import Reply, echo_reply
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply, echo_reply
 from handlers._support import current_actor, send_ephemeral, services, user_errors
 from handlers.commands.deal import parse_json, show_outcome, with_response_url
 

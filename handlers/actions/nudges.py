@@ -14,13 +14,13 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks as bk
-from bot.access import access_follow_up
-from bot.actor import Actor
-from bot.clock import zone
-from bot.followups import do_complete, do_plan_next_step, do_plan_visit, do_snooze, items_by_id
-from bot.i18n import format_day, t
-from bot.nudges import follow_up_blocks, nudge_ids
+from bot.core.access import access_follow_up
+from bot.core.actor import Actor
+from bot.core.clock import zone
+from bot.core.i18n import format_day, t
+from bot.followups.nudges import follow_up_blocks, nudge_ids
+from bot.followups.rules import do_complete, do_plan_next_step, do_plan_visit, do_snooze, items_by_id
+from bot.ui import blocks as bk
 from bot.visits.modal import FormState
 from handlers._support import current_actor, services, user_errors
 from handlers.commands.checkin import open_form

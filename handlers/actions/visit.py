@@ -14,9 +14,9 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import blocks as bk
-from bot.i18n import t
-from bot.reply import Reply
+from bot.core.i18n import t
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply
 from bot.visits import ops, render, state
 from bot.visits.modal import FormMeta, follow_up_form, local_today, with_contact_levels
 from bot.visits.prefill import form_from_text, form_from_visit

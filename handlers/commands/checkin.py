@@ -9,15 +9,15 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.actor import Actor
 from bot.checkins.days import do_end_time_off, do_set_time_off, do_set_times, local_today, parse_until
 from bot.checkins.plan import plan_view
 from bot.checkins.review import review_view
-from bot.clock import zone
-from bot.i18n import format_day, t
-from bot.notify import CHECKIN_EVENING, hhmm, window_for
-from bot.people import workspace_config
-from bot.reply import Reply
+from bot.core.actor import Actor
+from bot.core.clock import zone
+from bot.core.i18n import format_day, t
+from bot.people.members import workspace_config
+from bot.people.notify import CHECKIN_EVENING, hhmm, window_for
+from bot.ui.reply import Reply
 from handlers._support import current_actor, send_ephemeral, services, user_errors
 from handlers.commands.deal import with_response_url
 

@@ -12,11 +12,11 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.actor import Actor
+from bot.core.actor import Actor
+from bot.core.i18n import t
+from bot.core.text import mentioned_users, strip_mentions
 from bot.digests import render, service
-from bot.i18n import t
-from bot.reply import echo_reply
-from bot.text import mentioned_users, strip_mentions
+from bot.ui.reply import echo_reply
 from handlers._support import log, send_ephemeral, services
 from handlers.commands.coach import subcommand
 

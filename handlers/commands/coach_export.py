@@ -7,9 +7,9 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.actor import Actor
-from bot.deals.coach import export_command
-from bot.reply import Reply
+from bot.core.actor import Actor
+from bot.csv_io.slack_export import export_command
+from bot.ui.reply import Reply
 from handlers._support import send_ephemeral, services
 from handlers.commands.coach import subcommand
 

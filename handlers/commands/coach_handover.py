@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.actor import Actor
+from bot.core.actor import Actor
 from bot.deals.coach import handover_command
 from handlers._support import services
 from handlers.commands.coach import subcommand

@@ -7,11 +7,11 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.actor import Actor
+from bot.core.actor import Actor
+from bot.core.text import mentioned_users, strip_mentions
 from bot.deals.amounts import parse_amount
 from bot.digests import render, tiers
-from bot.reply import echo_reply
-from bot.text import mentioned_users, strip_mentions
+from bot.ui.reply import echo_reply
 from handlers._support import send_ephemeral, services
 from handlers.commands.coach import subcommand
 

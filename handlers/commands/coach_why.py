@@ -1,4 +1,4 @@
-"""`/coach why`: what the scheduler sent you, what it held back, and why (bot/notify.py)."""
+"""`/coach why`: what the scheduler sent you, what it held back, and why (bot/people/notify.py)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot import blocks as bk
-from bot.actor import Actor
-from bot.notify import explain, render_why
-from bot.reply import Reply
+from bot.core.actor import Actor
+from bot.people.notify import explain, render_why
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply
 from handlers._support import send_ephemeral, services
 from handlers.commands.coach import subcommand
 

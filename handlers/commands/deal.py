@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.deals.commands import Outcome, handle_text
-from bot.reply import Reply
+from bot.ui.reply import Reply
 from handlers._support import current_actor, send_ephemeral, services, user_errors
 
 log = logging.getLogger("handlers.deal")

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.pipeline_view import pipeline_reply
+from bot.analytics.pipeline_view import pipeline_reply
 from handlers._support import current_actor, send_ephemeral, services, user_errors
 
 

@@ -2,7 +2,7 @@
 
 This is the command reps use most and it must feel instant. `/visit` with text is acked by
 an ack-only function and its work is a Bolt lazy function (`visit_from_text`), which `serve`
-hands to a worker process (bot/worker.py), so the ack never waits behind other requests' work.
+hands to a worker process (runtime/worker.py), so the ack never waits behind other requests' work.
 `/visit` alone opens the form: `views.open` needs the trigger within 3 seconds of the user's
 action, so that listener does its work in this process, right after its ack.
 """
@@ -14,11 +14,11 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.actor import Actor
-from bot.clock import local_now, start_of_local_day
-from bot.i18n import t
-from bot.people import do_set_language
-from bot.reply import Reply
+from bot.core.actor import Actor
+from bot.core.clock import local_now, start_of_local_day
+from bot.core.i18n import t
+from bot.people.members import do_set_language
+from bot.ui.reply import Reply
 from bot.visits import ops, render
 from handlers._support import actor_or_apology, request_time, send_ephemeral, services, user_errors
 from handlers.views.visit import open_visit_form

@@ -1,7 +1,7 @@
 """`app_uninstalled` and `tokens_revoked`: the workspace is gone; stop all work, keep its data.
 
 Both events arrive without a usable token (Bolt skips auth.test for them), so the listeners
-only touch our database: `bot.install` marks the workspace uninstalled (every scheduler sweep
+only touch our database: `bot.people.install` marks the workspace uninstalled (every scheduler sweep
 skips it from then on) and forgets its dead tokens. The data stays until an operator runs
 `pipeline-coach workspace delete T…`.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
-from bot.install import do_mark_uninstalled, do_revoke_user_tokens
+from bot.people.install import do_mark_uninstalled, do_revoke_user_tokens
 from handlers._support import ids_of, services
 
 log = logging.getLogger("handlers.lifecycle")

@@ -12,9 +12,9 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.actor import Actor
-from bot.home import Mode, home_view
-from bot.services import Services
+from bot.analytics.home import Mode, home_view
+from bot.core.actor import Actor
+from bot.core.services import Services
 
 log = logging.getLogger("handlers.home")
 

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.home import SWITCH_ACTION
+from bot.analytics.home import SWITCH_ACTION
 from handlers._support import current_actor, services
 from handlers.home.publish import publish_home
 

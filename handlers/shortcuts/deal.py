@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.deals.commands import update_modal
 from bot.deals.ops import DealError
-from bot.reply import echo_reply
+from bot.ui.reply import echo_reply
 from handlers._support import current_actor, send_ephemeral, services, user_errors
 from handlers.commands.deal import with_response_url
 

@@ -9,9 +9,9 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot.core.i18n import lang_for, t
 from bot.deals.coach import check_stage_lines, submit_stages
 from bot.deals.commands import read_update_form, submit_close, submit_update
-from bot.i18n import lang_for, t
 from handlers._support import current_actor, services, user_errors
 from handlers.commands.deal import parse_json, reply_after_modal
 

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.install import active_workspaces
-from bot.notify import Due
-from bot.services import Services
+from bot.core.services import Services
+from bot.people.install import active_workspaces
+from bot.people.notify import Due
 from scheduler.registry import JobContext
 from scheduler.sender import Hold, Message, Send
 

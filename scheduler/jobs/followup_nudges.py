@@ -1,6 +1,6 @@
 """`followup-nudges`: one DM per person per day listing overdue follow-ups (Done / Snooze / Log visit).
 
-The follow-up rules run first (bot/followups.py: a new lead not contacted within 5 hours, a
+The follow-up rules run first (bot/followups/rules.py: a new lead not contacted within 5 hours, a
 prospect to qualify or drop after 3 contacts become follow-ups), so the one message covers
 them too. Sent from `NUDGE_FROM` local time on working days; on days off it is held.
 """
@@ -11,11 +11,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.followups import apply_rules, overdue_by_owner
-from bot.i18n import t
-from bot.notify import FOLLOWUP_NUDGES, due_people
-from bot.nudges import follow_up_nudge
-from bot.people import workspace_config
+from bot.core.i18n import t
+from bot.followups.nudges import follow_up_nudge
+from bot.followups.rules import apply_rules, overdue_by_owner
+from bot.people.members import workspace_config
+from bot.people.notify import FOLLOWUP_NUDGES, due_people
 from scheduler.jobs._common import Planned, deliver_planned
 from scheduler.registry import JobContext, job
 

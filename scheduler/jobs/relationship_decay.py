@@ -1,6 +1,6 @@
 """`relationship-decay`: contacts whose last face-to-face meeting crossed a rung of their ladder.
 
-30 / 90 / 180 / 365 days by default, per role, key contacts in open deals at 30 (bot/cadence.py).
+30 / 90 / 180 / 365 days by default, per role, key contacts in open deals at 30 (bot/accounts/cadence.py).
 Each crossing is reported to the account owner once, in one DM per owner per day, each
 contact with a "Plan a visit" button; the crossing is recorded when the message is known to
 be in Slack (`after_sent`), so a held or failed message reports it again later.
@@ -12,11 +12,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.cadence import DecayWarning, mark_decay_reported, pending_decay
-from bot.i18n import t
-from bot.notify import RELATIONSHIP_DECAY, due_people
-from bot.nudges import decay_warning
-from bot.people import workspace_config
+from bot.accounts.cadence import DecayWarning, mark_decay_reported, pending_decay
+from bot.core.i18n import t
+from bot.followups.nudges import decay_warning
+from bot.people.members import workspace_config
+from bot.people.notify import RELATIONSHIP_DECAY, due_people
 from scheduler.jobs._common import Planned, deliver_planned
 from scheduler.ledger import after_sent
 from scheduler.registry import JobContext, job

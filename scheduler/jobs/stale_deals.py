@@ -7,9 +7,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.i18n import t
-from bot.notify import STALE_DEALS, due_people
-from bot.nudges import StaleDeal, mark_stale_reported, stale_deals, stale_warning
+from bot.core.i18n import t
+from bot.followups.nudges import StaleDeal, mark_stale_reported, stale_deals, stale_warning
+from bot.people.notify import STALE_DEALS, due_people
 from scheduler.jobs._common import Planned, deliver_planned
 from scheduler.ledger import after_sent
 from scheduler.registry import JobContext, job

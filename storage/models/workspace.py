@@ -22,7 +22,7 @@ from storage.types import UTCDateTime, json_type
 
 
 class Workspace(CreatedAtMixin, Base):
-    """A Slack workspace. `config` holds the validated workspace settings (bot.config)."""
+    """A Slack workspace. `config` holds the validated workspace settings (bot.core.config)."""
 
     __tablename__ = "workspaces"
 

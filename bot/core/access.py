@@ -1,0 +1,139 @@
+"""Permission checks: every object a request names is fetched through an `access_*` helper.
+
+A rep sees and changes their own data; a manager also their team's (everyone who reports to
+them, directly or not); an admin everything in the workspace. Nothing crosses workspaces. An
+id from a payload is never looked up any other way, so a forged id gets `NotFound`, exactly
+as if it did not exist (no hint that it does, elsewhere).
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.core.actor import Actor
+from storage.models import Account, Contact, Deal, FollowUp, Person, Visit
+
+
+class AccessError(Exception):
+    """Base of permission failures; handlers turn it into a polite ephemeral."""
+
+    message_key = "common.not_found"
+
+
+class NotFound(AccessError):
+    message_key = "common.not_found"
+
+
+class NotAllowed(AccessError):
+    message_key = "common.not_allowed"
+
+
+T = TypeVar("T", Account, Deal, FollowUp, Visit)
+
+
+def team_person_ids(session: Session, actor: Actor) -> set[int] | None:
+    """The people whose data `actor` may see: None means everyone (admin)."""
+    if actor.is_admin:
+        return None
+    ids = {actor.person_id}
+    if actor.role != "manager":
+        return ids
+    frontier = {actor.person_id}
+    while frontier:
+        rows = session.scalars(
+            select(Person.id).where(Person.team_id == actor.team_id, Person.manager_id.in_(frontier))
+        ).all()
+        frontier = set(rows) - ids
+        ids |= frontier
+    return ids
+
+
+def can_see_person(session: Session, actor: Actor, person_id: int | None) -> bool:
+    visible = team_person_ids(session, actor)
+    return visible is None or person_id in visible
+
+
+def require_manager(actor: Actor) -> None:
+    if not actor.is_manager:
+        raise NotAllowed()
+
+
+def require_admin(actor: Actor) -> None:
+    if not actor.is_admin:
+        raise NotAllowed()
+
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one cannot exist
+
+
+def _id(object_id: object) -> int:
+    """A payload's id as an integer, or NotFound (not a number, or out of any id's range)."""
+    try:
+        key = int(str(object_id))
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    if not 0 < key <= MAX_ID:
+        raise NotFound()
+    return key
+
+
+def _owned(session: Session, actor: Actor, model: type[T], object_id: object, owner: str) -> T:
+    key = _id(object_id)
+    row = session.get(model, key)
+    if row is None or row.team_id != actor.team_id:
+        raise NotFound()
+    owner_id = getattr(row, owner)
+    if owner_id is None and model is Account:
+        return row  # unassigned accounts are open to everyone in the workspace
+    if not can_see_person(session, actor, owner_id):
+        raise NotFound()
+    return row
+
+
+def access_account(session: Session, actor: Actor, account_id: object) -> Account:
+    return _owned(session, actor, Account, account_id, "owner_id")
+
+
+def access_deal(session: Session, actor: Actor, deal_id: object) -> Deal:
+    return _owned(session, actor, Deal, deal_id, "owner_id")
+
+
+def access_visit(session: Session, actor: Actor, visit_id: object) -> Visit:
+    return _owned(session, actor, Visit, visit_id, "rep_id")
+
+
+def access_follow_up(session: Session, actor: Actor, follow_up_id: object) -> FollowUp:
+    return _owned(session, actor, FollowUp, follow_up_id, "owner_id")
+
+
+def access_contact(session: Session, actor: Actor, contact_id: object) -> Contact:
+    """A contact is visible when its account is."""
+    key = _id(contact_id)
+    contact = session.get(Contact, key)
+    if contact is None or contact.team_id != actor.team_id:
+        raise NotFound()
+    access_account(session, actor, contact.account_id)
+    return contact
+
+
+def access_person(session: Session, actor: Actor, person_id: object) -> Person:
+    """Another person's record: yourself, or someone you manage (admins: anyone)."""
+    key = _id(person_id)
+    person = session.get(Person, key)
+    if person is None or person.team_id != actor.team_id:
+        raise NotFound()
+    if not can_see_person(session, actor, person.id):
+        raise NotAllowed()
+    return person
+
+
+def access_person_by_slack_id(session: Session, actor: Actor, user_id: str) -> Person:
+    person = session.scalar(select(Person).where(Person.team_id == actor.team_id, Person.slack_user_id == user_id))
+    if person is None:
+        raise NotFound()
+    if not can_see_person(session, actor, person.id):
+        raise NotAllowed()
+    return person

@@ -1,0 +1,1 @@
+"""Follow-ups (跟进) and nudges: the follow-up rules, overdue items, and the reminder messages."""

@@ -1,0 +1,46 @@
+"""What an operation answers: text (for notifications and screen readers) plus blocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core.i18n import Lang, t
+from bot.ui import blocks as bk
+
+
+@dataclass
+class Reply:
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_kwargs(self) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"text": bk.clip(self.text, 3000)}
+        if self.blocks:
+            kwargs["blocks"] = self.blocks
+        return kwargs
+
+
+def quoted_sections(original: str, chunk: int = 2800) -> list[dict[str, Any]]:
+    """`original` escaped and quoted in as many sections as it needs: never clipped."""
+    sections: list[dict[str, Any]] = []
+    piece = ""
+    for ch in original:
+        escaped = bk.escape(ch)
+        if len(piece) + len(escaped) > chunk:
+            sections.append(bk.section(f"```{piece}```"))
+            piece = ""
+        piece += escaped
+    if piece:
+        sections.append(bk.section(f"```{piece}```"))
+    return sections
+
+
+def echo_reply(lang: Lang, message_key: str, original: str | None, **values: object) -> Reply:
+    """A friendly message that gives the user back what they typed, so nothing is lost."""
+    message = t(lang, message_key, **values)
+    blocks = [bk.section(message)]
+    if original:
+        blocks.extend(quoted_sections(original))
+        message = f"{message}\n{original}"
+    return Reply(text=message, blocks=blocks)

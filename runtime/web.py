@@ -1,0 +1,99 @@
+"""The WSGI application `serve` runs: Slack requests at /slack/events, health at /healthz."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from runtime.app import services_of
+
+HealthCheck = Callable[[], dict[str, Any]]
+log = logging.getLogger("runtime.web")
+
+
+class WebApp:
+    """Routes a request to Bolt or to the health check; anything else is a 404."""
+
+    def __init__(self, app: App, health: HealthCheck | None = None) -> None:
+        self.bolt = SlackRequestHandler(app, path="/slack/events")
+        self.app = app
+        self.health = health or (lambda: default_health(app))
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """Serve one request and log it: method, path, status and duration (never the body)."""
+        started = time.perf_counter()
+        status: list[str] = []
+
+        def recording_start_response(code: str, headers: Any, *args: Any) -> Any:
+            status.append(code)
+            return start_response(code, headers, *args)
+
+        try:
+            return self._route(environ, recording_start_response)
+        finally:
+            code = int(status[0].split()[0]) if status else 500
+            elapsed = (time.perf_counter() - started) * 1000
+            path = str(environ.get("PATH_INFO", ""))[:200]
+            method = str(environ.get("REQUEST_METHOD", ""))[:10]
+            retry = environ.get("HTTP_X_SLACK_RETRY_NUM")
+            log.info(
+                "%s %s %s %.1fms",
+                method,
+                path,
+                code,
+                elapsed,
+                extra={
+                    "method": method,
+                    "path": path,
+                    "status": code,
+                    "duration_ms": round(elapsed, 1),
+                    "slack_retry": retry,
+                },
+            )
+
+    def _route(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if path in ("/healthz", "/health") and environ.get("REQUEST_METHOD") == "GET":
+            report = self.health()
+            status = "200 OK" if report.get("ok") else "503 Service Unavailable"
+            body = json.dumps(report).encode()
+            start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        try:
+            return self.bolt(environ, start_response)
+        except Exception as exc:
+            # Bolt parses the body before it checks the signature; a body it cannot even read
+            # (e.g. `authorizations: [1]`) raises here. That is a bad request, not our failure.
+            log.warning("unreadable request refused: %s", type(exc).__name__)
+            body = b"Bad Request"
+            start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
+            return [body]
+
+
+def default_health(app: App) -> dict[str, Any]:
+    """Database reachable and every scheduler job succeeding on time; 503 otherwise."""
+    services = services_of(app)
+    db_ok = services.db.ping()
+    report: dict[str, Any] = {"ok": db_ok, "database": "ok" if db_ok else "unreachable"}
+    if not db_ok:
+        return report  # job health lives in the database too
+    try:
+        from scheduler.health import job_health
+
+        jobs = job_health(services.db, services.clock.now())
+    except ImportError:  # pragma: no cover - scheduler not installed
+        return report
+    except Exception:
+        log.exception("health: job health could not be read")
+        report.update(ok=False, jobs="unknown")
+        return report
+    report["jobs"] = jobs
+    if any(not job["healthy"] for job in jobs):
+        report["ok"] = False
+    return report
