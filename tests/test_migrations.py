@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import Integer, MetaData, create_engine, select, text
+from sqlalchemy.engine import make_url
 
+from bot.core.clock import ManualClock
+from dev.fake_slack import FakeSlack
 from storage.db import Database
 from storage.migrate import current_heads
 from storage.models import Base
@@ -24,3 +33,117 @@ def test_database_is_at_head(db: Database) -> None:
 
     script = ScriptDirectory.from_config(alembic_config(db.url))
     assert current_heads(db.engine) == set(script.get_heads())
+
+
+# ----- frozen baseline, and upgrades of databases that hold data ------------------------------
+# 0001 is what installed databases have: it never changes again (a schema change is a new
+# revision). Its digest is pinned so an edit fails here, not on a customer's database.
+INITIAL_SHA256 = "9844f5fcc3abe7d665493a168ef1a0f2c1408b7b38578ce7a659c7505f6c8915"
+
+
+def test_the_initial_revision_is_frozen() -> None:
+    import hashlib
+
+    from storage.migrate import MIGRATIONS_DIR
+
+    initial = MIGRATIONS_DIR / "versions" / "0001_initial_schema.py"
+    assert hashlib.sha256(initial.read_bytes()).hexdigest() == INITIAL_SHA256, (
+        "0001_initial_schema.py changed: installed databases will not see that change; add a new revision instead"
+    )
+
+
+def _revisions_with_a_parent() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    return [rev.revision for rev in script.walk_revisions() if rev.down_revision is not None]
+
+
+@pytest.fixture
+def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty database on the same server as the suite's (or a SQLite file)."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'upgrade.db'}"
+        return
+    base = make_url(database_url)
+    name = f"pc_upgrade_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.parametrize("revision", _revisions_with_a_parent())
+def test_upgrade_keeps_the_data_of_a_database_at_the_previous_revision(
+    revision: str, db: Database, fake_slack: FakeSlack, clock: ManualClock, empty_database_url: str
+) -> None:
+    """A database at the revision before `revision`, filled with the demo workspace (every table
+    the demo uses, realistic rows), is upgraded: every row and every old column's value is still
+    there afterwards."""
+    from alembic.script import ScriptDirectory
+
+    from dev.demo import load_demo
+    from storage.migrate import alembic_config, upgrade
+
+    load_demo(db, fake_slack, clock)  # the data, built at head through the app's operations
+    script = ScriptDirectory.from_config(alembic_config(db.url))
+    previous = script.get_revision(revision).down_revision
+    assert isinstance(previous, str)
+
+    old = Database(empty_database_url)
+    try:
+        upgrade(old.engine, previous)
+        old_tables = MetaData()
+        old_tables.reflect(old.engine)
+        copied = _copy_rows(db, old, old_tables)
+        upgrade(old.engine, revision)
+        with old.engine.connect() as conn:
+            for name, rows in copied.items():
+                table = old_tables.tables[name]
+                keys = [c.name for c in table.primary_key.columns] or [c.name for c in table.columns]
+                stored = {tuple(r._mapping[k] for k in keys): dict(r._mapping) for r in conn.execute(select(table))}
+                assert len(stored) == len(rows), f"{name}: {len(rows)} rows before {revision}, {len(stored)} after"
+                for row in rows:
+                    after = stored[tuple(row[k] for k in keys)]
+                    assert {k: after[k] for k in row} == row, f"{name}: a row changed in the upgrade to {revision}"
+    finally:
+        old.dispose()
+
+
+def _copy_rows(source: Database, target: Database, old_tables: MetaData) -> dict[str, list[dict[str, object]]]:
+    """Every row of the source, read through the older schema's tables (so only its columns)."""
+    copied: dict[str, list[dict[str, object]]] = {}
+    with source.engine.connect() as src, target.engine.begin() as dst:
+        # Rows referring to rows of their own table (a rep's manager) come in any order: check
+        # foreign keys at commit (SQLite) or not at all for this copy (PostgreSQL).
+        if target.dialect == "sqlite":
+            dst.execute(text("PRAGMA defer_foreign_keys = ON"))
+        else:
+            dst.execute(text("SET LOCAL session_replication_role = replica"))
+        for table in old_tables.sorted_tables:
+            if table.name == "alembic_version":
+                continue
+            rows = [dict(r._mapping) for r in src.execute(select(table))]  # old columns, typed
+            if rows:
+                dst.execute(table.insert(), rows)
+            copied[table.name] = rows
+        if target.dialect == "postgresql":  # inserted ids: move each serial sequence past them
+            for table in old_tables.sorted_tables:
+                for column in table.primary_key.columns:
+                    if table.name == "alembic_version" or not isinstance(column.type, Integer):
+                        continue
+                    seq = f"pg_get_serial_sequence('\"{table.name}\"', '{column.name}')"
+                    dst.execute(
+                        text(
+                            f'SELECT setval({seq}, COALESCE(MAX("{column.name}"), 1)) '
+                            f'FROM "{table.name}" WHERE {seq} IS NOT NULL'
+                        )
+                    )
+    return copied
