@@ -622,8 +622,14 @@ class _Plan:
 
     # ----- loading ------------------------------------------------------------------------
     def load(self, w: BulkWriter) -> None:
+        """Write every table, parent tables first."""
+        self._load_people(w)
+        self._load_accounts(w)
+        self._load_deals(w)
+        self._load_activity(w)
+
+    def _load_people(self, w: BulkWriter) -> None:
         team = self.team
-        rep_lang_zh = self.person_zh[1 + self.n_mgr :]
 
         def people(lo: int, hi: int) -> dict:
             n = hi - lo
@@ -693,6 +699,8 @@ class _Plan:
 
         w.load("holidays", len(holidays), holiday_rows)
 
+    def _load_accounts(self, w: BulkWriter) -> None:
+        team = self.team
         sizes = ["small", "medium", "large", "enterprise"]
         tiers = ["big", "some", "none"]
 
@@ -772,6 +780,10 @@ class _Plan:
             }
 
         w.load("contacts", self.n_con, contacts)
+
+    def _load_deals(self, w: BulkWriter) -> None:
+        team = self.team
+        rep_lang_zh = self.person_zh[1 + self.n_mgr :]
         currencies = np.array(["CNY", "USD", "EUR"])
         deal_currency = currencies[self.rng.choice(3, self.n_deal, p=[0.85, 0.1, 0.05])]
         deal_amount = np.round(self.rng.lognormal(np.log(150_000), 1.0, self.n_deal), -3)
@@ -854,6 +866,10 @@ class _Plan:
             }
 
         w.load("deal_reasons", self.reason_deal.size, deal_reasons)
+
+    def _load_activity(self, w: BulkWriter) -> None:
+        team = self.team
+        rep_lang_zh = self.person_zh[1 + self.n_mgr :]
         sources = ["command", "modal", "shortcut"]
 
         def visits(lo: int, hi: int) -> dict:

@@ -15,9 +15,11 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -209,6 +211,76 @@ def _split_aliases(value: str) -> list[str]:
     return [a.strip() for a in re.split(r"[;；,，、|/]", value) if a.strip()]
 
 
+T = TypeVar("T")
+_PlannedAccount = tuple[_Row, str | None, Decimal | None, str | None]
+_PlannedContact = tuple[_Row, int, str | None, int | None]
+
+
+def _optional_cell(
+    row: _Row, column: str, read: Callable[[str], T | None], error: str
+) -> tuple[T | None, list[RowError]]:
+    """A cell read by `read`; a cell present but unreadable is an error naming its value."""
+    value = row.cells.get(column)
+    if not value:
+        return None, []
+    parsed = read(value)
+    return parsed, [] if parsed is not None else [RowError(row.line, error, {"value": value})]
+
+
+def _check_account_row(
+    row: _Row, owners: _Owners, seen: dict[str, int]
+) -> tuple[_PlannedAccount | None, list[RowError]]:
+    name = " ".join(row.cells.get("name", "").split())
+    key = normalize(name)
+    if not key:
+        return None, [RowError(row.line, "csv.err.no_name")]
+    too_long = _length_errors(row, ACCOUNT_LIMITS)
+    if too_long:
+        return None, too_long
+    if key in seen:
+        return None, [RowError(row.line, "csv.err.duplicate", {"name": name, "other": seen[key]})]
+    seen[key] = row.line
+    errors: list[RowError] = []
+    owner, problem = owners.check(row.cells.get("owner", ""))
+    if problem:
+        errors.append(RowError(row.line, problem, {"value": row.cells.get("owner", "")}))
+
+    def amount(value: str) -> Decimal | None:
+        parsed = parse_amount(value, loose=True)
+        return parsed[0] if parsed is not None else None
+
+    potential, problems = _optional_cell(row, "potential", amount, "csv.err.amount")
+    errors += problems
+    business, problems = _optional_cell(row, "business", lambda v: _BUSINESS_OF.get(normalize(v)), "csv.err.business")
+    errors += problems
+    return (row, owner, potential, business), errors
+
+
+def _apply_account_row(
+    session: Session, team_id: str, planned: _PlannedAccount, existing: dict[str, Account], now: datetime
+) -> bool:
+    """Create or update one account; True if it was created."""
+    row, owner, potential, business = planned
+    name = " ".join(row.cells["name"].split())
+    owner_id = ensure_person(session, team_id, owner, now).id if owner else None
+    account = existing.get(normalize(name))
+    created = account is None
+    if account is None:
+        account = new_account(session, team_id, name, owner_id, now)
+    elif owner_id is not None and account.owner_id != owner_id:
+        account.owner_id = owner_id
+        account.assigned_at = now
+    for column in ("industry", "region", "size"):
+        if row.cells.get(column):
+            setattr(account, column, row.cells[column])
+    if potential is not None:
+        account.potential = potential
+    if business is not None:
+        account.business_status = business
+    _add_aliases(session, account, _split_aliases(row.cells.get("aliases", "")))
+    return created
+
+
 def import_accounts(db: Database, team_id: str, data: bytes, now: datetime) -> ImportResult:
     """Create or update accounts from a CSV file, all or nothing."""
     text, encoding = decode(data)
@@ -218,37 +290,12 @@ def import_accounts(db: Database, team_id: str, data: bytes, now: datetime) -> I
         owners = _Owners(session, team_id)
         errors: list[RowError] = []
         seen: dict[str, int] = {}
-        planned: list[tuple[_Row, str | None, Decimal | None, str | None]] = []
+        planned: list[_PlannedAccount] = []
         for row in rows:
-            name = " ".join(row.cells.get("name", "").split())
-            key = normalize(name)
-            if not key:
-                errors.append(RowError(row.line, "csv.err.no_name"))
-                continue
-            too_long = _length_errors(row, ACCOUNT_LIMITS)
-            if too_long:
-                errors.extend(too_long)
-                continue
-            if key in seen:
-                errors.append(RowError(row.line, "csv.err.duplicate", {"name": name, "other": seen[key]}))
-                continue
-            seen[key] = row.line
-            owner, problem = owners.check(row.cells.get("owner", ""))
-            if problem:
-                errors.append(RowError(row.line, problem, {"value": row.cells.get("owner", "")}))
-            potential = None
-            if row.cells.get("potential"):
-                parsed = parse_amount(row.cells["potential"], loose=True)
-                if parsed is None:
-                    errors.append(RowError(row.line, "csv.err.amount", {"value": row.cells["potential"]}))
-                else:
-                    potential = parsed[0]
-            business = None
-            if row.cells.get("business"):
-                business = _BUSINESS_OF.get(normalize(row.cells["business"]))
-                if business is None:
-                    errors.append(RowError(row.line, "csv.err.business", {"value": row.cells["business"]}))
-            planned.append((row, owner, potential, business))
+            plan, problems = _check_account_row(row, owners, seen)
+            errors += problems
+            if plan is not None:
+                planned.append(plan)
         if errors:
             raise ImportFailed(errors)
         result = ImportResult("accounts", encoding=encoding)
@@ -258,26 +305,11 @@ def import_accounts(db: Database, team_id: str, data: bytes, now: datetime) -> I
                 select(Account).where(Account.team_id == team_id, Account.name_norm.in_(list(seen)))
             )
         }
-        for row, owner, potential, business in planned:
-            name = " ".join(row.cells["name"].split())
-            owner_id = ensure_person(session, team_id, owner, now).id if owner else None
-            account = existing.get(normalize(name))
-            if account is None:
-                account = new_account(session, team_id, name, owner_id, now)
+        for plan in planned:
+            if _apply_account_row(session, team_id, plan, existing, now):
                 result.created += 1
             else:
-                if owner_id is not None and account.owner_id != owner_id:
-                    account.owner_id = owner_id
-                    account.assigned_at = now
                 result.updated += 1
-            for column in ("industry", "region", "size"):
-                if row.cells.get(column):
-                    setattr(account, column, row.cells[column])
-            if potential is not None:
-                account.potential = potential
-            if business is not None:
-                account.business_status = business
-            _add_aliases(session, account, _split_aliases(row.cells.get("aliases", "")))
         return result
 
 
@@ -310,6 +342,67 @@ def _find_account(session: Session, team_id: str, name: str) -> list[int]:
     return sorted(ids)
 
 
+def _check_contact_row(
+    session: Session, team_id: str, row: _Row, seen: dict[tuple[int, str], int]
+) -> tuple[_PlannedContact | None, list[RowError]]:
+    account_name, name = row.cells.get("account", ""), " ".join(row.cells.get("name", "").split())
+    if not normalize(name):
+        return None, [RowError(row.line, "csv.err.no_contact_name")]
+    too_long = _length_errors(row, CONTACT_LIMITS)
+    if too_long:
+        return None, too_long
+    accounts = _find_account(session, team_id, account_name) if normalize(account_name) else []
+    if len(accounts) != 1:
+        key = "csv.err.account_ambiguous" if accounts else "csv.err.account_unknown"
+        return None, [RowError(row.line, key, {"value": account_name})]
+    pair = (accounts[0], normalize(name))
+    if pair in seen:
+        return None, [RowError(row.line, "csv.err.duplicate", {"name": name, "other": seen[pair]})]
+    seen[pair] = row.line
+    errors: list[RowError] = []
+    role, problems = _optional_cell(row, "role", lambda v: _ROLE_OF.get(normalize(v)), "csv.err.role")
+    errors += problems
+
+    def level_of(value: str) -> int | None:
+        match = _LEVEL.match(value.strip())
+        return int(match[1]) if match else None
+
+    level, problems = _optional_cell(row, "level", level_of, "csv.err.level")
+    errors += problems
+    return (row, accounts[0], role, level), errors
+
+
+def _apply_contact_row(session: Session, team_id: str, planned: _PlannedContact, now: datetime) -> bool:
+    """Create or update one contact; True if it was created."""
+    row, account_id, role, level = planned
+    name = " ".join(row.cells["name"].split())
+    contact = session.scalar(
+        select(Contact).where(
+            Contact.team_id == team_id, Contact.account_id == account_id, Contact.name_norm == normalize(name)
+        )
+    )
+    created = contact is None
+    if contact is None:
+        contact = Contact(
+            team_id=team_id,
+            account_id=account_id,
+            name=name,
+            name_norm=normalize(name),
+            relationship_level=0,
+            decay_notified_days=0,
+            created_at=now,
+        )
+        session.add(contact)
+    for column in ("title", "department", "notes"):
+        if row.cells.get(column):
+            setattr(contact, column, row.cells[column])
+    if role is not None:
+        contact.buying_role = role
+    if level is not None:
+        contact.relationship_level = level
+    return created
+
+
 def import_contacts(db: Database, team_id: str, data: bytes, now: datetime) -> ImportResult:
     """Create or update contacts of existing accounts from a CSV file, all or nothing."""
     text, encoding = decode(data)
@@ -317,71 +410,21 @@ def import_contacts(db: Database, team_id: str, data: bytes, now: datetime) -> I
     with db.transaction() as session:
         _require_workspace(session, team_id)
         errors: list[RowError] = []
-        planned: list[tuple[_Row, int, str | None, int | None]] = []
+        planned: list[_PlannedContact] = []
         seen: dict[tuple[int, str], int] = {}
         for row in rows:
-            account_name, name = row.cells.get("account", ""), " ".join(row.cells.get("name", "").split())
-            if not normalize(name):
-                errors.append(RowError(row.line, "csv.err.no_contact_name"))
-                continue
-            too_long = _length_errors(row, CONTACT_LIMITS)
-            if too_long:
-                errors.extend(too_long)
-                continue
-            accounts = _find_account(session, team_id, account_name) if normalize(account_name) else []
-            if len(accounts) != 1:
-                key = "csv.err.account_ambiguous" if accounts else "csv.err.account_unknown"
-                errors.append(RowError(row.line, key, {"value": account_name}))
-                continue
-            pair = (accounts[0], normalize(name))
-            if pair in seen:
-                errors.append(RowError(row.line, "csv.err.duplicate", {"name": name, "other": seen[pair]}))
-                continue
-            seen[pair] = row.line
-            role = None
-            if row.cells.get("role"):
-                role = _ROLE_OF.get(normalize(row.cells["role"]))
-                if role is None:
-                    errors.append(RowError(row.line, "csv.err.role", {"value": row.cells["role"]}))
-            level = None
-            if row.cells.get("level"):
-                match = _LEVEL.match(row.cells["level"].strip())
-                if match is None:
-                    errors.append(RowError(row.line, "csv.err.level", {"value": row.cells["level"]}))
-                else:
-                    level = int(match[1])
-            planned.append((row, accounts[0], role, level))
+            plan, problems = _check_contact_row(session, team_id, row, seen)
+            errors += problems
+            if plan is not None:
+                planned.append(plan)
         if errors:
             raise ImportFailed(errors)
         result = ImportResult("contacts", encoding=encoding)
-        for row, account_id, role, level in planned:
-            name = " ".join(row.cells["name"].split())
-            contact = session.scalar(
-                select(Contact).where(
-                    Contact.team_id == team_id, Contact.account_id == account_id, Contact.name_norm == normalize(name)
-                )
-            )
-            if contact is None:
-                contact = Contact(
-                    team_id=team_id,
-                    account_id=account_id,
-                    name=name,
-                    name_norm=normalize(name),
-                    relationship_level=0,
-                    decay_notified_days=0,
-                    created_at=now,
-                )
-                session.add(contact)
+        for plan in planned:
+            if _apply_contact_row(session, team_id, plan, now):
                 result.created += 1
             else:
                 result.updated += 1
-            for column in ("title", "department", "notes"):
-                if row.cells.get(column):
-                    setattr(contact, column, row.cells[column])
-            if role is not None:
-                contact.buying_role = role
-            if level is not None:
-                contact.relationship_level = level
         session.flush()
         return result
 

@@ -128,6 +128,11 @@ def parse_close_date(words: list[str], today: date) -> date | None:
         return date(today.year, 12, 31)
     if text in ("next week", "下周"):
         return today + timedelta(days=7 - today.weekday() + 4)
+    return _numeric_close_date(text, today) or _worded_close_date(text, today)
+
+
+def _numeric_close_date(text: str, today: date) -> date | None:
+    """ "2026-12-15", "2026-12", "12月15日", "Q1"."""
     if m := _ISO.match(text):
         try:
             return date(int(m[1]), int(m[2]), int(m[3]))
@@ -142,20 +147,22 @@ def parse_close_date(words: list[str], today: date) -> date | None:
             return None
         return _coming(today, month, int(m[3]) if m[3] else None, int(m[1]) if m[1] else None)
     if m := _QUARTER.match(text):
-        quarter_end = int(m[1]) * 3
-        return _coming(today, quarter_end, None, None)
+        return _coming(today, int(m[1]) * 3, None, None)
+    return None
+
+
+def _worded_close_date(text: str, today: date) -> date | None:
+    """ "Dec", "15 Dec", "Dec 15 2027": a month name with an optional day and year, any order."""
     month = day = year = None
     for word in text.replace(",", " ").split():
         if word in _MONTHS and month is None:
             month = _MONTHS[word]
-            continue
-        if (d := _DAY.match(word)) and day is None:
+        elif (d := _DAY.match(word)) and day is None:
             day = int(d[1])
-            continue
-        if (y := _YEAR.match(word)) and year is None:
+        elif (y := _YEAR.match(word)) and year is None:
             year = int(y[1])
-            continue
-        return None
+        else:
+            return None
     if month is None:
         return None
     return _coming(today, month, day, year)

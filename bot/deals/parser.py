@@ -202,78 +202,67 @@ class _Fields:
 def extract_fields(tokens: list[Token], today: date, *, allow_stage: bool = False) -> _Fields:
     """Pull amount, expected close and BANTCC items out of `tokens`; the rest stays positional."""
     result = _Fields(FieldChanges(), [], None)
-    changes = result.changes
     i = 0
-
-    def mark(index: int) -> None:
-        if result.first_field is None:
-            result.first_field = index
-
     while i < len(tokens):
-        token = tokens[i]
-        word = token.text
-        low = word.lower()
-        nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
-        if token.quoted:
-            result.positional.append(token)
+        used = 0 if tokens[i].quoted else _read_field(tokens, i, today, allow_stage, result)
+        if result.problem is not None:
+            return result
+        if used:
+            if result.first_field is None:
+                result.first_field = i
+            i += used
+        else:
+            result.positional.append(tokens[i])
             i += 1
-            continue
-        if low in BANTCC_WORDS:
-            ok, value = _value(nxt) if nxt is not None else (False, None)
-            if not ok:
-                result.problem = "deal.parse.bantcc_value"
-                result.problem_values = {"item": word}
-                return result
-            mark(i)
-            changes.qualification[BANTCC_WORDS[low]] = value
-            i += 2
-            continue
-        if (compound := _compound(word)) is not None:
-            mark(i)
-            changes.qualification[compound[0]] = compound[1]
-            i += 1
-            continue
-        if low in AMOUNT_WORDS and nxt is not None:
-            amount = parse_amount(nxt, loose=True)
-            if amount is None:
-                result.problem = "deal.parse.amount"
-                result.problem_values = {"text": nxt}
-                return result
-            mark(i)
-            changes.amount, changes.currency = amount[0], amount[1] or changes.currency
-            i += 2
-            continue
-        if low in CLOSE_WORDS and nxt is not None:
-            found = None
-            for width in (3, 2, 1):
-                words = [t.text for t in tokens[i + 1 : i + 1 + width]]
-                if len(words) == width and (when := parse_close_date(words, today)) is not None:
-                    found = (when, width)
-                    break
-            if found is not None:
-                mark(i)
-                changes.expected_close = found[0]
-                i += 1 + found[1]
-                continue
-        if allow_stage and low in STAGE_WORDS and nxt is not None:
-            mark(i)
-            result.stage = nxt
-            i += 2
-            continue
-        amount = parse_amount(word)
-        if amount is not None:
-            mark(i)
-            changes.amount, changes.currency = amount[0], amount[1] or changes.currency
-            i += 1
-            continue
-        if _is_bare_date(word) and (when := parse_close_date([word], today)) is not None:
-            mark(i)
-            changes.expected_close = when
-            i += 1
-            continue
-        result.positional.append(token)
-        i += 1
     return result
+
+
+def _read_field(tokens: list[Token], i: int, today: date, allow_stage: bool, result: _Fields) -> int:
+    """How many tokens from `i` on make one field (0: none), stored into `result`; a field word
+    with a value that cannot be read sets `result.problem` instead."""
+    word = tokens[i].text
+    low = word.lower()
+    nxt = tokens[i + 1].text if i + 1 < len(tokens) else None
+    changes = result.changes
+    if low in BANTCC_WORDS:
+        ok, value = _value(nxt) if nxt is not None else (False, None)
+        if not ok:
+            result.problem, result.problem_values = "deal.parse.bantcc_value", {"item": word}
+            return 0
+        changes.qualification[BANTCC_WORDS[low]] = value
+        return 2
+    if (compound := _compound(word)) is not None:
+        changes.qualification[compound[0]] = compound[1]
+        return 1
+    if low in AMOUNT_WORDS and nxt is not None:
+        amount = parse_amount(nxt, loose=True)
+        if amount is None:
+            result.problem, result.problem_values = "deal.parse.amount", {"text": nxt}
+            return 0
+        changes.amount, changes.currency = amount[0], amount[1] or changes.currency
+        return 2
+    if low in CLOSE_WORDS and nxt is not None and (found := _close_date_after(tokens, i, today)) is not None:
+        changes.expected_close = found[0]
+        return 1 + found[1]
+    if allow_stage and low in STAGE_WORDS and nxt is not None:
+        result.stage = nxt
+        return 2
+    if (amount := parse_amount(word)) is not None:
+        changes.amount, changes.currency = amount[0], amount[1] or changes.currency
+        return 1
+    if _is_bare_date(word) and (when := parse_close_date([word], today)) is not None:
+        changes.expected_close = when
+        return 1
+    return 0
+
+
+def _close_date_after(tokens: list[Token], i: int, today: date) -> tuple[date, int] | None:
+    """The longest close date (three words at most) right after token `i`, and its width."""
+    for width in (3, 2, 1):
+        words = [t.text for t in tokens[i + 1 : i + 1 + width]]
+        if len(words) == width and (when := parse_close_date(words, today)) is not None:
+            return when, width
+    return None
 
 
 def _ref(tokens: list[Token]) -> tuple[str, int | None]:
