@@ -42,6 +42,7 @@ from bench.generate import DEFAULT_TEAM, Sizes, generate
 from bot import analytics as an
 from bot.access import team_person_ids
 from bot.analytics.common import WON, positions
+from bot.clock import Clock
 from bot.home import home_view
 from bot.people import actor_for
 from storage.db import Database
@@ -222,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             .limit(1)
         ).one()
         busiest = actor_for(session.get(Person, busiest_id))  # type: ignore[arg-type]
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = (now or Clock().now()).astimezone(UTC)
     year = an.Period.last_days(now, 365)
     print(f"database: {db.dialect}  {', '.join(f'{k}: {v:,}' for k, v in counts.items())}")
     print(f"team: {len(team_ids) - 1} reps + their manager; busiest rep: {busiest_open} open deals; period: a year")

@@ -48,6 +48,7 @@ from sqlalchemy import text
 
 from bench import vocab
 from bench.bulk import NULL_TS, BulkWriter, table_max_id
+from bot.clock import Clock
 from bot.config import STAGE_PRESETS
 from bot.people import ensure_workspace
 from bot.text import normalize
@@ -151,7 +152,7 @@ def generate(
 ) -> Summary:
     """Create (or migrate) the schema and load one synthetic workspace of `sizes` into it."""
     started = time.perf_counter()
-    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    now = (now or Clock().now()).astimezone(UTC).replace(microsecond=0)
     db = Database(db_url)
     try:
         if reset:

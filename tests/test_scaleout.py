@@ -18,12 +18,13 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.clock import Clock
 from bot.config import WorkspaceConfig
 from bot.devtools import slack_requests as sr
 from bot.devtools.driver import Driver
@@ -178,7 +179,7 @@ def test_an_event_retry_on_the_other_process_is_dropped(database_url: str, db: D
 
 def _noon_zone() -> str:
     """A fixed-offset zone where it is about noon now (nudges go out from 09:30 local)."""
-    offset = max(-12, min(14, 12 - datetime.now(UTC).hour))
+    offset = max(-12, min(14, 12 - Clock().now().hour))
     return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
 
 
@@ -202,7 +203,7 @@ def test_scheduled_messages_go_out_once_with_a_scheduler_in_each_process(databas
                 url=drivers[0].url,
             ).command("UGONE", "/visit", "help", wait=False)
             assert fake.wait_for(lambda: all(fake.ephemerals_to(u) for u in (*USERS, "UGONE")), timeout=15)
-        now = datetime.now(UTC)
+        now = Clock().now()
         with db.transaction() as session:
             for workspace in session.scalars(select(Workspace)):
                 config = WorkspaceConfig.load(workspace.config)

@@ -18,7 +18,7 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.clock import ManualClock
+from bot.clock import Clock, ManualClock
 from bot.devtools.fake_slack import FakeSlack
 from bot.people import ensure_person
 from bot.services import Services
@@ -274,7 +274,7 @@ def _zone_in_working_hours(now: datetime) -> str | None:
 def test_two_scheduler_processes_one_leads_and_nothing_is_sent_twice(
     db: Database, fake_slack: FakeSlack, database_url: str
 ) -> None:
-    tz = _zone_in_working_hours(datetime.now(UTC))
+    tz = _zone_in_working_hours(Clock().now())
     if tz is None:
         pytest.skip("no time zone is inside working hours right now")
     users = _people_with_overdue_follow_ups(db, 6)
