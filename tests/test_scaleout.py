@@ -34,7 +34,9 @@ from storage.db import Database
 from storage.models import Account, Delivery, FollowUp, JobRun, Person, Visit, Workspace
 from tests.test_ops_serve import free_port, serve_env, wait_healthy
 
-pytestmark = pytest.mark.slow
+# Longer than the suite's 120 s per test: two serving processes, each waited for up to 60 s,
+# then waits of up to 60 s of their own.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 TEAM = "T0000SCALE"
 SECRET = "scale-secret"
 USERS = ("U1", "U2", "U3", "U4")

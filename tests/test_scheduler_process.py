@@ -32,7 +32,8 @@ from storage.models import Delivery, FollowUp, Person
 from tests.conftest import TEAM
 from tests.scheduler_world import local
 
-pytestmark = pytest.mark.slow
+# Longer than the suite's 120 s per test: scheduler processes waited for up to 120-180 s by the tests' own deadlines.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 TZ = "Asia/Shanghai"
 MON = date(2026, 11, 23)
