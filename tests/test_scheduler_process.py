@@ -69,7 +69,7 @@ def _env(database_url: str, fake: FakeSlack, **extra: str) -> dict[str, str]:
         SLACK_BOT_TOKEN="xoxb-process-test",
         SLACK_API_URL=fake.api_url,
         LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),  # keep what was there
     )
     env.update(extra)
     return env
