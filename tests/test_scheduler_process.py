@@ -41,11 +41,12 @@ AT = local(MON, "09:30", TZ)
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _people_with_overdue_follow_ups(db: Database, n: int) -> list[str]:
+def _people_with_overdue_follow_ups(db: Database, n: int, at: datetime = AT) -> list[str]:
+    """`n` reps with a follow-up two hours overdue at `at` (the time the sweep runs as)."""
     users = [f"U{i:04d}" for i in range(n)]
     with db.transaction() as session:
         for user in users:
-            person = ensure_person(session, TEAM, user, AT)
+            person = ensure_person(session, TEAM, user, at)
             person.tz = TZ
             session.flush()
             session.add(
@@ -54,9 +55,9 @@ def _people_with_overdue_follow_ups(db: Database, n: int) -> list[str]:
                     owner_id=person.id,
                     kind="manual",
                     text=f"Call for {user}",
-                    due_at=AT - timedelta(hours=2),
+                    due_at=at - timedelta(hours=2),
                     status="open",
-                    created_at=AT,
+                    created_at=at,
                 )
             )
     return users
@@ -275,10 +276,11 @@ def _zone_in_working_hours(now: datetime) -> str | None:
 def test_two_scheduler_processes_one_leads_and_nothing_is_sent_twice(
     db: Database, fake_slack: FakeSlack, database_url: str
 ) -> None:
-    tz = _zone_in_working_hours(Clock().now())
+    now = Clock().now()  # the clock the scheduler processes run on
+    tz = _zone_in_working_hours(now)
     if tz is None:
         pytest.skip("no time zone is inside working hours right now")
-    users = _people_with_overdue_follow_ups(db, 6)
+    users = _people_with_overdue_follow_ups(db, 6, at=now)
     with db.transaction() as session:
         for person in session.scalars(select(Person)):
             person.tz = tz
