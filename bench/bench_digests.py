@@ -33,11 +33,11 @@ from sqlalchemy import func, inspect, select, text
 
 from bench.bench_funnel import ensure_database
 from bench.generate import DEFAULT_TEAM, Sizes, generate
-from bot import blockkit
-from bot.clock import Clock
+from bot.core.clock import Clock
 from bot.digests import render, service, weekly
-from bot.people import workspace_config
-from bot.teams import TeamInfo, all_teams
+from bot.people.members import workspace_config
+from bot.people.teams import TeamInfo, all_teams
+from bot.ui import blockkit
 from storage.db import Database
 from storage.models import StageChange, Workspace
 

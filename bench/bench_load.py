@@ -31,7 +31,7 @@ from bench import harness
 from bench.generate import DEFAULT_TEAM
 from bench.harness import ServerProcess
 from bench.visit_lines import visit_workload
-from bot.clock import Clock
+from bot.core.clock import Clock
 from storage.db import Database
 from storage.models import Visit
 

@@ -13,7 +13,7 @@ from bench import harness
 from bench.bench_load import stored_visits
 from bench.generate import Sizes, generate
 from bench.visit_lines import visit_workload
-from bot.clock import Clock
+from bot.core.clock import Clock
 from storage.db import Database
 
 pytestmark = pytest.mark.slow

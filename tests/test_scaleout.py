@@ -24,12 +24,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import Clock
-from bot.config import WorkspaceConfig
-from bot.devtools import slack_requests as sr
-from bot.devtools.driver import Driver
-from bot.devtools.fake_slack import FakeSlack, Message
-from bot.executor import TrackingExecutor
+from bot.core.clock import Clock
+from bot.core.config import WorkspaceConfig
+from dev import slack_requests as sr
+from dev.driver import Driver
+from dev.fake_slack import FakeSlack, Message
+from runtime.executor import TrackingExecutor
 from storage.db import Database
 from storage.models import Account, Delivery, FollowUp, JobRun, Person, Visit, Workspace
 from tests.test_ops_serve import free_port, serve_env, wait_healthy
@@ -52,7 +52,7 @@ def two_processes(fake: FakeSlack, database_url: str, **env_extra: str) -> Itera
         for _ in range(2):
             port = free_port()
             proc = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                [sys.executable, "-m", "runtime.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,

@@ -31,9 +31,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import services_of
-from bot.devtools import slack_requests as sr
-from bot.devtools.driver import Driver
+from dev import slack_requests as sr
+from dev.driver import Driver
+from runtime.app import services_of
 from storage.models import Account, Base, Person
 from tests.listener_catalog import listeners
 from tests.security_world import (

@@ -16,16 +16,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.app import build_app
-from bot.clock import ManualClock
-from bot.devtools import slack_requests as sr
-from bot.devtools.driver import Driver, LocalServer
-from bot.devtools.fake_slack import FakeSlack
-from bot.executor import TrackingExecutor
-from bot.settings import Settings
-from bot.spool import MAX_ATTEMPTS, Spool, SpoolEntry
-from bot.web import WebApp
-from bot.worker import ArrivalGauge, SpoolWorker
+from bot.core.clock import ManualClock
+from bot.core.settings import Settings
+from dev import slack_requests as sr
+from dev.driver import Driver, LocalServer
+from dev.fake_slack import FakeSlack
+from runtime.app import build_app
+from runtime.executor import TrackingExecutor
+from runtime.spool import MAX_ATTEMPTS, Spool, SpoolEntry
+from runtime.web import WebApp
+from runtime.worker import ArrivalGauge, SpoolWorker
 from storage.db import Database
 from tests.conftest import SECRET, START, TEAM
 from tests.visit_world import account, rep, reply_text
@@ -73,7 +73,7 @@ def test_entries_written_after_a_claim_are_found_by_the_next_claim(tmp_path: Pat
 
 
 def test_segments_roll_over_and_finished_ones_are_deleted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("bot.spool.SEGMENT_BYTES", 300)
+    monkeypatch.setattr("runtime.spool.SEGMENT_BYTES", 300)
     writer, reader = Spool(tmp_path / "spool"), Spool(tmp_path / "spool")
     for n in range(10):
         writer.put(_entry(n))
@@ -178,7 +178,7 @@ def test_the_arrival_gauge_measures_requests_per_second_over_a_short_window(tmp_
 
 def _claim_in_a_process_that_dies(path: Path) -> str:
     """A worker process that claims the next entry and dies before it is done."""
-    code = "import sys; from bot.spool import Spool; c = Spool(sys.argv[1]).claim(); print(c.entry.body if c else '')"
+    code = "import sys; from runtime.spool import Spool; c = Spool(sys.argv[1]).claim(); print(c.entry.body if c else '')"
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
     return out.stdout.strip()
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot.settings import default_database_url, default_spool_dir
-from bot.shell.main import DEMO_DB
+from bot.core.settings import default_database_url, default_spool_dir
+from dev.shell.main import DEMO_DB
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -27,7 +27,7 @@ def _written_in_the_working_directory() -> list[str]:
         DEMO_DB,
         f"{default_spool_dir().name}/0001-123-abc.seg",
         f"{default_spool_dir().name}/failed/0001-123-abc.seg",
-        "pipeline-coach-files/17-pipeline.csv",  # the shell's downloads (bot/shell/session.py)
+        "pipeline-coach-files/17-pipeline.csv",  # the shell's downloads (dev/shell/session.py)
     ]
 
 
