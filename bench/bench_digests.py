@@ -33,6 +33,7 @@ from sqlalchemy import func, inspect, select, text
 
 from bench.bench_funnel import ensure_database
 from bench.generate import DEFAULT_TEAM, Sizes, generate
+from bot.core.clock import Clock
 from bot.digests import render, service, weekly
 from bot.people.members import workspace_config
 from bot.people.teams import TeamInfo, all_teams
@@ -160,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     with db.transaction() as session:
         now = session.scalar(select(func.max(StageChange.changed_at)).where(StageChange.team_id == team_id))
         teams = all_teams(session, team_id)
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = (now or Clock().now()).astimezone(UTC)
     team = max(teams, key=lambda t: (len(t.members), -t.id))
     reps = sum(len(t.members) for t in teams)
     print(f"database: {db.dialect}; {len(teams)} teams, {reps:,} reps; as of {now:%Y-%m-%d}", flush=True)

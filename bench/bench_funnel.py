@@ -43,6 +43,7 @@ from bot import analytics as an
 from bot.analytics.common import WON, positions
 from bot.analytics.home import home_view
 from bot.core.access import team_person_ids
+from bot.core.clock import Clock
 from bot.people.members import actor_for
 from storage.db import Database
 from storage.models import Deal, Person, StageChange, Workspace
@@ -222,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             .limit(1)
         ).one()
         busiest = actor_for(session.get(Person, busiest_id))  # type: ignore[arg-type]
-    now = (now or datetime.now(UTC)).astimezone(UTC)
+    now = (now or Clock().now()).astimezone(UTC)
     year = an.Period.last_days(now, 365)
     print(f"database: {db.dialect}  {', '.join(f'{k}: {v:,}' for k, v in counts.items())}")
     print(f"team: {len(team_ids) - 1} reps + their manager; busiest rep: {busiest_open} open deals; period: a year")

@@ -22,7 +22,7 @@ import json
 import sys
 import tempfile
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -31,6 +31,7 @@ from bench import harness
 from bench.generate import DEFAULT_TEAM
 from bench.harness import ServerProcess
 from bench.visit_lines import visit_workload
+from bot.core.clock import Clock
 from storage.db import Database
 from storage.models import Visit
 
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace, echo: harness.Echo = print) -> dict:
                 warm.samples += warm2.samples
             harness.collect_replies(warm, fake, expect=True)
             echo(f"sending {args.rate:g} requests/s for {args.seconds:g} s")
-            since = datetime.now(UTC) - timedelta(seconds=5)
+            since = Clock().now() - timedelta(seconds=5)
             phase = harness.open_loop(
                 [s.url for s in servers], workload.commands, fake, args.team, label="/visit",
                 rate=args.rate, seconds=args.seconds, max_in_flight=args.max_in_flight,

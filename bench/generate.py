@@ -48,6 +48,7 @@ from sqlalchemy import text
 
 from bench import vocab
 from bench.bulk import NULL_TS, BulkWriter, table_max_id
+from bot.core.clock import Clock
 from bot.core.config import STAGE_PRESETS
 from bot.core.text import normalize
 from bot.people.members import ensure_workspace
@@ -151,7 +152,7 @@ def generate(
 ) -> Summary:
     """Create (or migrate) the schema and load one synthetic workspace of `sizes` into it."""
     started = time.perf_counter()
-    now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    now = (now or Clock().now()).astimezone(UTC).replace(microsecond=0)
     db = Database(db_url)
     try:
         if reset:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
+from bot.core.clock import Clock
 from bot.core.settings import Settings, SettingsError, fail, load_settings
 from storage.db import Database
 
@@ -200,7 +201,7 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
     if args.jobs_command == "list":
         from scheduler.health import job_health
 
-        now = datetime.now(UTC)
+        now = Clock().now()
         for job in job_health(db, now):
             state = "ok" if job["healthy"] else "UNHEALTHY"
             print(
@@ -214,7 +215,7 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_bot_token()
     from scheduler.service import run_job_once
 
-    at = _parse_at(args.at) or datetime.now(UTC)
+    at = _parse_at(args.at) or Clock().now()
     sent = run_job_once(settings, db, args.name, at)
     print(f"{args.name} at {at.isoformat()}: {sent} message(s) sent")
     return 0
@@ -270,7 +271,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.csv_io.commands import run_import
 
-    return run_import(prepare_database(settings), args.team, args.kind, Path(args.file), datetime.now(UTC))
+    return run_import(prepare_database(settings), args.team, args.kind, Path(args.file), Clock().now())
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:

@@ -214,7 +214,9 @@ class SpoolWorker:
 
     With `yield_rate`, an entry taken while requests arrive faster than that waits until they
     slow down, but never past `max_hold` seconds after its request (as `now` tells: the
-    app's clock) — nor once `stop()` is called."""
+    app's clock, so a held entry's deadline moves with the clock the tests move) — nor once
+    `stop()` is called. `arrivals` is how fast requests are being spooled (None: not known
+    yet); by default the spool's `ArrivalGauge`, a rate a test can set instead of making one."""
 
     def __init__(
         self,
@@ -224,7 +226,8 @@ class SpoolWorker:
         *,
         yield_rate: float = 0.0,
         max_hold: float = 0.0,
-        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        now: Callable[[], datetime],
+        arrivals: Callable[[], float | None] | None = None,
     ) -> None:
         self.app = app
         self.spool = spool
@@ -232,7 +235,7 @@ class SpoolWorker:
         self.yield_rate = yield_rate
         self.max_hold = max_hold
         self.now = now
-        self.gauge = ArrivalGauge(spool)
+        self.arrivals = arrivals or ArrivalGauge(spool).rate
         self._stopping = threading.Event()
         self._workers: list[threading.Thread] = []
 
@@ -259,10 +262,9 @@ class SpoolWorker:
     def _hold_during_burst(self, entry: SpoolEntry) -> None:
         if not self.yield_rate or not self.max_hold:
             return
-        waited = max(0.0, self.now().timestamp() - entry.received_at)
-        deadline = time.monotonic() + max(0.0, self.max_hold - waited)
-        while time.monotonic() < deadline and not self._stopping.is_set():
-            rate = self.gauge.rate()
+        release_at = entry.received_at + self.max_hold
+        while self.now().timestamp() < release_at and not self._stopping.is_set():
+            rate = self.arrivals()
             if rate is not None and rate < self.yield_rate:
                 return
             self._stopping.wait(HOLD_POLL_SECONDS)

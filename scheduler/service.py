@@ -196,7 +196,7 @@ class SchedulerService:
         )
 
     def start(self) -> SchedulerService:
-        now = datetime.now(UTC)
+        now = Clock().now()  # APScheduler's timers run on the system clock, whatever the app's says
         for index, (name, job) in enumerate(sorted(load_jobs().items())):
             self.scheduler.add_job(
                 self._tick,

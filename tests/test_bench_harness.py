@@ -4,7 +4,7 @@ replies' round trips reach the fake Slack process. Keeps the benchmarks runnable
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from bench import harness
 from bench.bench_load import stored_visits
 from bench.generate import Sizes, generate
 from bench.visit_lines import visit_workload
+from bot.core.clock import Clock
 from storage.db import Database
 
 pytestmark = pytest.mark.slow
@@ -38,7 +39,7 @@ def test_serve_and_hello_answer_and_visits_are_stored_once(db: Database, databas
     try:
         app.wait_healthy()
         hello.wait_healthy()
-        since = datetime.now(UTC) - timedelta(seconds=5)
+        since = Clock().now() - timedelta(seconds=5)
         base = harness.closed_loop(
             hello.url, workload.commands, fake, TEAM, label="hello", concurrency=2, requests=20, max_seconds=30
         )

@@ -88,10 +88,10 @@ def coach_help(fake: FakeSlack, base: str, user: str, team: str = "T0000SRV") ->
     return sr.post_signed(f"{base}/slack/events", body, sr.FORM, SECRET).status
 
 
-def test_sigterm_finishes_acknowledged_work_then_exits_cleanly_with_json_logs(database_url: str) -> None:
+def test_sigterm_finishes_acknowledged_work_then_exits_cleanly_with_json_logs(empty_database_url: str) -> None:
     with FakeSlack(team_id="T0000SRV") as fake:
         fake.add_user("U1", "Ann")
-        env = serve_env(fake, database_url, LOG_FORMAT="json", LOG_LEVEL="INFO")
+        env = serve_env(fake, empty_database_url, LOG_FORMAT="json", LOG_LEVEL="INFO")
         with serving(env) as (base, proc):
             fake.delays["users.info"] = 2.0  # the listener is still working after the ack
             started = time.monotonic()
@@ -110,10 +110,10 @@ def test_sigterm_finishes_acknowledged_work_then_exits_cleanly_with_json_logs(da
     assert "xoxb-serve-token" not in stderr and SECRET not in stderr
 
 
-def test_migrate_runs_while_the_old_version_serves(database_url: str) -> None:
+def test_migrate_runs_while_the_old_version_serves(empty_database_url: str) -> None:
     with FakeSlack(team_id="T0000SRV") as fake:
         fake.add_user("U1", "Ann")
-        env = serve_env(fake, database_url)
+        env = serve_env(fake, empty_database_url)
         with serving(env) as (base, _proc):
             migrate = subprocess.Popen(
                 [sys.executable, "-m", "runtime.cli", "migrate"],

@@ -18,12 +18,13 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
+from bot.core.clock import Clock
 from bot.core.config import WorkspaceConfig
 from dev import slack_requests as sr
 from dev.driver import Driver
@@ -33,7 +34,9 @@ from storage.db import Database
 from storage.models import Account, Delivery, FollowUp, JobRun, Person, Visit, Workspace
 from tests.test_ops_serve import free_port, serve_env, wait_healthy
 
-pytestmark = pytest.mark.slow
+# Longer than the suite's 120 s per test: two serving processes, each waited for up to 60 s,
+# then waits of up to 60 s of their own.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 TEAM = "T0000SCALE"
 SECRET = "scale-secret"
 USERS = ("U1", "U2", "U3", "U4")
@@ -178,7 +181,7 @@ def test_an_event_retry_on_the_other_process_is_dropped(database_url: str, db: D
 
 def _noon_zone() -> str:
     """A fixed-offset zone where it is about noon now (nudges go out from 09:30 local)."""
-    offset = max(-12, min(14, 12 - datetime.now(UTC).hour))
+    offset = max(-12, min(14, 12 - Clock().now().hour))
     return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
 
 
@@ -202,7 +205,7 @@ def test_scheduled_messages_go_out_once_with_a_scheduler_in_each_process(databas
                 url=drivers[0].url,
             ).command("UGONE", "/visit", "help", wait=False)
             assert fake.wait_for(lambda: all(fake.ephemerals_to(u) for u in (*USERS, "UGONE")), timeout=15)
-        now = datetime.now(UTC)
+        now = Clock().now()
         with db.transaction() as session:
             for workspace in session.scalars(select(Workspace)):
                 config = WorkspaceConfig.load(workspace.config)

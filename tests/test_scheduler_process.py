@@ -18,7 +18,7 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.core.clock import ManualClock
+from bot.core.clock import Clock, ManualClock
 from bot.core.services import Services
 from bot.core.settings import Settings
 from bot.people.members import ensure_person
@@ -32,7 +32,8 @@ from storage.models import Delivery, FollowUp, Person
 from tests.conftest import TEAM
 from tests.scheduler_world import local
 
-pytestmark = pytest.mark.slow
+# Longer than the suite's 120 s per test: scheduler processes waited for up to 120-180 s by the tests' own deadlines.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 TZ = "Asia/Shanghai"
 MON = date(2026, 11, 23)
@@ -40,11 +41,12 @@ AT = local(MON, "09:30", TZ)
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _people_with_overdue_follow_ups(db: Database, n: int) -> list[str]:
+def _people_with_overdue_follow_ups(db: Database, n: int, at: datetime = AT) -> list[str]:
+    """`n` reps with a follow-up two hours overdue at `at` (the time the sweep runs as)."""
     users = [f"U{i:04d}" for i in range(n)]
     with db.transaction() as session:
         for user in users:
-            person = ensure_person(session, TEAM, user, AT)
+            person = ensure_person(session, TEAM, user, at)
             person.tz = TZ
             session.flush()
             session.add(
@@ -53,9 +55,9 @@ def _people_with_overdue_follow_ups(db: Database, n: int) -> list[str]:
                     owner_id=person.id,
                     kind="manual",
                     text=f"Call for {user}",
-                    due_at=AT - timedelta(hours=2),
+                    due_at=at - timedelta(hours=2),
                     status="open",
-                    created_at=AT,
+                    created_at=at,
                 )
             )
     return users
@@ -68,7 +70,7 @@ def _env(database_url: str, fake: FakeSlack, **extra: str) -> dict[str, str]:
         SLACK_BOT_TOKEN="xoxb-process-test",
         SLACK_API_URL=fake.api_url,
         LOG_LEVEL="WARNING",
-        PYTHONPATH=str(ROOT),
+        PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p),  # keep what was there
     )
     env.update(extra)
     return env
@@ -274,10 +276,11 @@ def _zone_in_working_hours(now: datetime) -> str | None:
 def test_two_scheduler_processes_one_leads_and_nothing_is_sent_twice(
     db: Database, fake_slack: FakeSlack, database_url: str
 ) -> None:
-    tz = _zone_in_working_hours(datetime.now(UTC))
+    now = Clock().now()  # the clock the scheduler processes run on
+    tz = _zone_in_working_hours(now)
     if tz is None:
         pytest.skip("no time zone is inside working hours right now")
-    users = _people_with_overdue_follow_ups(db, 6)
+    users = _people_with_overdue_follow_ups(db, 6, at=now)
     with db.transaction() as session:
         for person in session.scalars(select(Person)):
             person.tz = tz

@@ -470,6 +470,7 @@ def sample(items: list[Interaction], per_surface: int = 3) -> list[Interaction]:
     return kept
 
 
+@pytest.mark.timeout(600)  # hundreds of signed requests: over 300 s under faketime on a loaded two-core machine
 def test_nobody_reads_or_changes_what_they_may_not_through_any_surface(world: World) -> None:
     started = time.monotonic()
     offered_to = harvest(world)

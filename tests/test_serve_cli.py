@@ -59,7 +59,7 @@ def test_malformed_setting_names_the_variable(tmp_path: Path) -> None:
     assert "SLACK_API_URL" in result.stderr
 
 
-def test_serve_answers_signed_requests_and_health(tmp_path: Path, database_url: str) -> None:
+def test_serve_answers_signed_requests_and_health(tmp_path: Path, empty_database_url: str) -> None:
     port = _free_port()
     with FakeSlack(team_id="T0000SRV") as fake:
         fake.add_user("U1", "Ann", locale="en-US")
@@ -68,7 +68,7 @@ def test_serve_answers_signed_requests_and_health(tmp_path: Path, database_url: 
             "SLACK_SIGNING_SECRET": "serve-secret",
             "SLACK_BOT_TOKEN": "xoxb-1",
             "SLACK_API_URL": fake.api_url,
-            "DATABASE_URL": database_url,
+            "DATABASE_URL": empty_database_url,
             "SCHEDULER_ENABLED": "false",
             "SPOOL_DIR": str(tmp_path / "spool"),
         }
@@ -132,12 +132,12 @@ def _alive(pid: int) -> bool:
     return Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
 
 
-def test_serve_spools_visit_work_for_its_worker_process(tmp_path: Path, database_url: str) -> None:
+def test_serve_spools_visit_work_for_its_worker_process(tmp_path: Path, empty_database_url: str) -> None:
     """The ack comes from `serve`; the visit is stored and answered by the worker it started
     (at idle CPU priority), which stops when `serve` is killed outright."""
     with FakeSlack(team_id="T0000SRV") as fake:
         fake.add_user("U1", "Ann", locale="en-US", tz="Asia/Shanghai")
-        env = serve_env(fake, database_url, SPOOL_DIR=str(tmp_path / "spool"))
+        env = serve_env(fake, empty_database_url, SPOOL_DIR=str(tmp_path / "spool"))
         with serving(env) as (base, proc):  # killed (SIGKILL) on the way out
             body = sr.command_form(
                 command="/visit",

@@ -8,7 +8,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -362,39 +361,39 @@ def test_spool_entries_keep_the_request_as_signed(pair: Pair, db: Database) -> N
     assert "text=help" in entry.body and "x-slack-signature" in entry.headers
 
 
-def _burst(path: Path, per_second: float, seconds: float) -> threading.Thread:
-    """Another serving process spooling requests at a steady rate (old ones: none is held)."""
+class _Arrivals:
+    """The rate at which requests are being spooled, as the test sets it; it counts how often
+    the worker looked (a worker that looked has taken the entry and is holding it)."""
 
-    def run() -> None:
-        other = Spool(path)
-        end = time.monotonic() + seconds
-        n = 0
-        while time.monotonic() < end:
-            other.put(_entry(n % 10))
-            n += 1
-            time.sleep(1 / per_second)
-        other.close()
+    def __init__(self, per_second: float | None) -> None:
+        self.per_second = per_second
+        self.looked = threading.Event()
 
-    thread = threading.Thread(target=run)
-    thread.start()
-    return thread
+    def __call__(self) -> float | None:
+        self.looked.set()
+        return self.per_second
 
 
-def _holding_worker(pair: Pair, max_hold: float) -> SpoolWorker:
-    return SpoolWorker(pair.worker.app, pair.spool, threads=2, yield_rate=20, max_hold=max_hold, now=pair.clock.now)
+def _holding_worker(pair: Pair, max_hold: float, arrivals: _Arrivals) -> SpoolWorker:
+    return SpoolWorker(
+        pair.worker.app, pair.spool, threads=2, yield_rate=20, max_hold=max_hold, now=pair.clock.now, arrivals=arrivals
+    )
 
 
 def test_work_taken_during_a_burst_waits_until_the_burst_is_over(pair: Pair, db: Database) -> None:
     me = rep(db, pair.front, "U1")
     account(db, me, "Ricoh")
-    burst = _burst(pair.spool.path, per_second=200, seconds=1.5)
-    time.sleep(0.2)
+    burst = _Arrivals(per_second=200)
     assert pair.front.command("U1", "/visit", "Ricoh with Zhang phone").status == 200
-    worker = _holding_worker(pair, max_hold=30)
+    worker = _holding_worker(pair, max_hold=30, arrivals=burst)
     worker.start()
     try:
-        burst.join()
-        assert stored_visits(db) == []  # held while requests kept coming
+        assert burst.looked.wait(15)  # the worker has the entry and sees the burst
+        pair.clock.advance(timedelta(seconds=29))  # still within max_hold of the request
+        burst.looked.clear()
+        assert burst.looked.wait(15)  # it looked again after the clock moved: still holding
+        assert stored_visits(db) == [] and pair.front.fake.ephemerals_to("U1") == []
+        burst.per_second = 5  # the burst is over
         assert pair.front.fake.wait_for(lambda: len(pair.front.fake.ephemerals_to("U1")) == 1, timeout=15)
         (visit,) = stored_visits(db)
         assert visit.channel == "phone"
@@ -405,14 +404,33 @@ def test_work_taken_during_a_burst_waits_until_the_burst_is_over(pair: Pair, db:
 def test_work_is_held_no_longer_than_max_hold_after_its_request(pair: Pair, db: Database) -> None:
     me = rep(db, pair.front, "U1")
     account(db, me, "Ricoh")
-    burst = _burst(pair.spool.path, per_second=200, seconds=6)
+    burst = _Arrivals(per_second=200)  # and it never ends
+    pair.front.command("U1", "/visit", "Ricoh with Zhang phone")
+    worker = _holding_worker(pair, max_hold=5, arrivals=burst)
+    worker.start()
     try:
-        time.sleep(0.2)
-        pair.front.command("U1", "/visit", "Ricoh with Zhang phone")
-        worker = _holding_worker(pair, max_hold=0.5)
-        worker.start()
-        assert pair.front.fake.wait_for(lambda: len(pair.front.fake.ephemerals_to("U1")) == 1, timeout=4)
-        assert burst.is_alive()  # done while the burst still went on
-        worker.stop()
+        assert burst.looked.wait(15)
+        burst.looked.clear()
+        assert burst.looked.wait(15)
+        assert stored_visits(db) == []  # held while the burst goes on
+        pair.clock.advance(timedelta(seconds=5))  # max_hold after the request
+        assert pair.front.fake.wait_for(lambda: len(pair.front.fake.ephemerals_to("U1")) == 1, timeout=15)
+        assert len(stored_visits(db)) == 1
     finally:
-        burst.join()
+        worker.stop()
+
+
+def test_a_backlog_older_than_max_hold_is_worked_off_at_once(pair: Pair, db: Database) -> None:
+    """After a restart the waiting entries are already late: holding them would only add to it."""
+    me = rep(db, pair.front, "U1")
+    account(db, me, "Ricoh")
+    burst = _Arrivals(per_second=200)
+    pair.front.command("U1", "/visit", "Ricoh with Zhang phone")
+    pair.clock.advance(timedelta(seconds=6))
+    worker = _holding_worker(pair, max_hold=5, arrivals=burst)
+    worker.start()
+    try:
+        assert pair.front.fake.wait_for(lambda: len(pair.front.fake.ephemerals_to("U1")) == 1, timeout=15)
+        assert not burst.looked.is_set()  # it did not even ask how busy the front is
+    finally:
+        worker.stop()

@@ -20,13 +20,13 @@ import secrets
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from sqlalchemy import select
 
-from bot.core.clock import ManualClock, zone
+from bot.core.clock import Clock, ManualClock, zone
 from bot.core.settings import Settings
 from dev.demo import DEMO_TEAM, GENERAL_CHANNEL, Demo, load_demo
 from dev.driver import Driver
@@ -149,7 +149,7 @@ def _run(args: argparse.Namespace, settings: Settings, out: TextIO, collector: A
     )
     executor = TrackingExecutor()
     try:
-        clock = ManualClock(DEMO_START if demo_mode else datetime.now(UTC))
+        clock = ManualClock(DEMO_START if demo_mode else Clock().now())
         demo = load_demo(db, fake, clock, team_id=team) if demo_mode else None
         people = _existing_people(db, fake, team) if demo is None else []
         user_id = _starting_user(args, fake, demo, people)
