@@ -15,23 +15,45 @@ worker    do the work `serve` spooled after its acks (`serve` starts these itsel
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from bot.settings import Settings, SettingsError, fail, load_settings
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable
 
 IN_PROCESS_SWITCH_INTERVAL = 0.001  # seconds; see bot.server.run_server
 
 
-def prepare_database(settings: Settings, *, migrate: bool | None = None) -> Database:
-    """The database handle; SQLite is migrated on start (PostgreSQL by `migrate`)."""
+def open_database(settings: Settings) -> Database:
+    """The database handle, once a connection has worked: a database that does not exist or
+    refuses connections stops the command here with one line naming `DATABASE_URL`."""
     db = Database(settings.database_url)
-    if migrate if migrate is not None else db.dialect == "sqlite":
+    try:
+        db.check_connection()
+    except DatabaseUnavailable as exc:
+        fail(f"DATABASE_URL: {exc}.")
+    return db
+
+
+def prepare_database(settings: Settings, *, check_slack: bool = False) -> Database:
+    """The database handle; SQLite is migrated on start (PostgreSQL by `migrate`).
+
+    With `check_slack`, Slack is tried first too (`bot.app.check_slack`), so that every set-up
+    error is found before anything is changed or logged, and is the command's only output."""
+    db = open_database(settings)
+    if check_slack:
+        from bot.app import check_slack as try_slack
+
+        try_slack(settings)
+    if db.dialect == "sqlite":
         from storage.migrate import upgrade
 
-        upgrade(db.engine)
+        for applied in upgrade(db.engine):
+            logging.getLogger("bot.cli").info("applied migration %s", applied)
     return db
 
 
@@ -46,8 +68,14 @@ def _parse_at(value: str | None) -> datetime | None:
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    prepare_database(settings, migrate=True)
-    print("database is up to date")
+    """Apply pending migrations and say which, so an operator sees what changed."""
+    from storage.migrate import upgrade
+
+    applied = upgrade(open_database(settings).engine)
+    for revision in applied:
+        print(f"applied {revision}")
+    if not applied:
+        print("already up to date")
     return 0
 
 
@@ -60,7 +88,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from bot.web import WebApp
     from bot.worker import WorkerProcesses
 
-    prepare_database(settings)  # migrate SQLite once, before workers start
+    # Before gunicorn and its workers start (they would only log a failure and retry), and
+    # SQLite migrated once.
+    prepare_database(settings, check_slack=True)
     spool = Spool(settings.spool_dir) if settings.worker_processes else None
     workers = WorkerProcesses(settings.worker_processes) if spool is not None else None
 
@@ -166,7 +196,7 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
 
     from bot.app import build_app
 
-    prepare_database(settings)
+    prepare_database(settings, check_slack=True)
     app = build_app(settings)
     scheduler = _start_scheduler(app, settings, args)
     handler = SocketModeHandler(app, settings.slack_app_token)
@@ -197,8 +227,13 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.registry import load_jobs
 
     jobs = load_jobs()
-    db = prepare_database(settings)
-    if args.jobs_command == "list":
+    running = args.jobs_command == "run"
+    if running:
+        if args.name not in jobs:
+            fail(f"unknown job {args.name!r}; known jobs: {', '.join(sorted(jobs)) or 'none'}")
+        settings.require_bot_token()
+    db = prepare_database(settings, check_slack=running)
+    if not running:
         from scheduler.health import job_health
 
         now = datetime.now(UTC)
@@ -210,9 +245,6 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
                 f"  failures in a row: {job['consecutive_failures']}"
             )
         return 0
-    if args.name not in jobs:
-        fail(f"unknown job {args.name!r}; known jobs: {', '.join(sorted(jobs)) or 'none'}")
-    settings.require_bot_token()
     from scheduler.service import run_job_once
 
     at = _parse_at(args.at) or datetime.now(UTC)
@@ -225,7 +257,7 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_bot_token()
     from scheduler.service import run_scheduler_forever
 
-    db = prepare_database(settings)
+    db = prepare_database(settings, check_slack=True)
     run_scheduler_forever(settings, db)
     return 0
 
@@ -288,11 +320,30 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     return run_export(prepare_database(settings), args.team, args.kind, out_path=out, since=since, tz=args.tz)
 
 
+DEBUG_HELP = "show the traceback behind a set-up error (as LOG_LEVEL=DEBUG does)"
+
+
+def _subparser_with(common: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
+    """A parser class whose instances (every subcommand) also take `common`'s options."""
+
+    class Subparser(argparse.ArgumentParser):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            kwargs["parents"] = [*kwargs.get("parents", ()), common]  # type: ignore[misc]
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    return Subparser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline-coach", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    # Also accepted after the command (`pipeline-coach serve --debug`); SUPPRESS keeps a
+    # subcommand's default from overwriting the flag given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_subparser_with(common))
 
     serve = sub.add_parser("serve", help="run in HTTP mode")
     serve.add_argument("--host", default="0.0.0.0")
@@ -354,7 +405,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. A set-up error (a missing or wrong setting) is one line on stderr and
+    exit status 2; the traceback behind it only with `--debug` or `LOG_LEVEL=DEBUG`."""
     args = build_parser().parse_args(argv)
+    debug = bool(getattr(args, "debug", False)) or os.environ.get("LOG_LEVEL", "").upper() == "DEBUG"
     try:
         settings = load_settings()
         from bot.logs import setup_logging
@@ -366,6 +420,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return int(args.func(args, settings) or 0)
     except SettingsError as exc:
+        if debug and exc.__context__ is not None:
+            traceback.print_exception(exc.__context__)
+        print(exc.message, file=sys.stderr)
         return int(exc.code or 2)
     except KeyboardInterrupt:
         return 130
