@@ -39,8 +39,9 @@ def open_database(settings: Settings) -> Database:
     return db
 
 
-def prepare_database(settings: Settings, *, check_slack: bool = False) -> Database:
-    """The database handle; SQLite is migrated on start (PostgreSQL by `migrate`).
+def prepare_database(settings: Settings, *, migrate: bool | None = None, check_slack: bool = False) -> Database:
+    """The database handle; SQLite is migrated on start (PostgreSQL by `migrate`, or when
+    `migrate` is true: the shell's demo database).
 
     With `check_slack`, Slack is tried first too (`bot.app.check_slack`), so that every set-up
     error is found before anything is changed or logged, and is the command's only output."""
@@ -49,7 +50,7 @@ def prepare_database(settings: Settings, *, check_slack: bool = False) -> Databa
         from bot.app import check_slack as try_slack
 
         try_slack(settings)
-    if db.dialect == "sqlite":
+    if migrate if migrate is not None else db.dialect == "sqlite":
         from storage.migrate import upgrade
 
         for applied in upgrade(db.engine):

@@ -36,6 +36,7 @@ METHOD_SCOPES = {
     "views_update": None,
     "views_publish": None,
     "auth_test": None,
+    "api_test": None,  # the start-up check of SLACK_API_URL in OAuth mode (bot/app.py check_slack)
 }
 
 

@@ -84,9 +84,14 @@ def test_a_token_slack_refuses_is_one_line_naming_slack_bot_token(command: str, 
     assert not (tmp_path / "spool").exists()  # nothing started
 
 
-@pytest.mark.parametrize("command", SLACK_COMMANDS)
+# Distribution mode has no bot token to test: the address is still tried (api.test).
+OAUTH = {"SLACK_SIGNING_SECRET": "s3cret", "SLACK_CLIENT_ID": "111.222", "SLACK_CLIENT_SECRET": "cs3cret"}
+UNREACHABLE_COMMANDS = {**SLACK_COMMANDS, "serve (OAuth)": (SLACK_COMMANDS["serve"][0], OAUTH)}
+
+
+@pytest.mark.parametrize("command", UNREACHABLE_COMMANDS)
 def test_an_unreachable_slack_api_url_is_one_line_naming_it(command: str, tmp_path: Path) -> None:
-    args, extra = SLACK_COMMANDS[command]
+    args, extra = UNREACHABLE_COMMANDS[command]
     url = f"http://127.0.0.1:{_free_port()}/api/"
     env = _env(
         SLACK_BOT_TOKEN=GOOD_TOKEN, SLACK_API_URL=url, DATABASE_URL=f"sqlite:///{tmp_path / 'coach.db'}", **extra
