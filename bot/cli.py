@@ -10,6 +10,9 @@ import    `import accounts|contacts FILE --team T…` (CSV, all or nothing)
 export    `export visits|deals --team T… [--out FILE] [--since DATE]` (CSV)
 scheduler run only the scheduler
 worker    do the work `serve` spooled after its acks (`serve` starts these itself)
+
+A setting that is missing or does not work stops a command with one line naming it;
+`--debug` (or LOG_LEVEL=DEBUG) also shows the traceback behind it.
 """
 
 from __future__ import annotations
