@@ -30,13 +30,13 @@ from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallation
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from slack_sdk.signature import SignatureVerifier
 
-from bot.clock import Clock
-from bot.executor import TrackingExecutor
-from bot.install import do_record_installation
-from bot.services import Services
-from bot.settings import DEFAULT_SLACK_API_URL, Settings, fail
-from bot.spool import Spool
-from bot.worker import GatedLazyRunner, SpoolingListenerRunner, SpoolLazyRunner
+from bot.core.clock import Clock
+from bot.core.services import Services
+from bot.core.settings import DEFAULT_SLACK_API_URL, Settings, fail
+from bot.people.install import do_record_installation
+from runtime.executor import TrackingExecutor
+from runtime.spool import Spool
+from runtime.worker import GatedLazyRunner, SpoolingListenerRunner, SpoolLazyRunner
 from storage.db import Database
 from storage.models import Base, SlackBot, SlackInstallation, SlackOAuthState
 
@@ -120,7 +120,7 @@ def check_slack(settings: Settings) -> None:
         fail(f"SLACK_API_URL: {url} cannot be reached ({reason}); check the network, or leave it unset for Slack.")
 
 
-_QUIET = logging.getLogger("bot.app.check_slack")
+_QUIET = logging.getLogger("runtime.app.check_slack")
 _QUIET.setLevel(logging.CRITICAL + 1)
 _QUIET.propagate = False
 
@@ -201,7 +201,7 @@ def _oauth_settings(
 
 
 class GatedAck(Ack):
-    """Bolt's ack, which after answering Slack waits for a work slot (see bot/executor.py)."""
+    """Bolt's ack, which after answering Slack waits for a work slot (see runtime/executor.py)."""
 
     def __init__(self, executor: TrackingExecutor) -> None:
         super().__init__()
@@ -252,7 +252,7 @@ class PipelineCoachApp(App):
         self._verifier = SignatureVerifier(secret) if secret else None
 
     def use_spool(self, lazy: SpoolLazyRunner) -> None:
-        """Lazy listener work goes to worker processes through the spool (bot/worker.py)."""
+        """Lazy listener work goes to worker processes through the spool (runtime/worker.py)."""
         self._listener_runner = SpoolingListenerRunner.replacing(self._listener_runner, lazy)
 
     def dispatch(self, req: BoltRequest) -> BoltResponse:
@@ -303,7 +303,7 @@ def build_app(
 ) -> App:
     """The Bolt app with every listener registered and `Services` in each request's context.
 
-    `mode` says where lazy listener work runs (bot/worker.py): "inline" on this process's
+    `mode` says where lazy listener work runs (runtime/worker.py): "inline" on this process's
     listener pool; "front" (`serve`) in worker processes, through `spool`; "worker" is the
     worker processes' own app, which runs spooled requests only.
     """

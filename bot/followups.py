@@ -12,7 +12,7 @@
 - `do_complete`, `do_snooze`, `do_plan_visit`, `do_plan_next_step`: the nudge buttons.
 
 Snoozing moves `due_at` to the morning of a later local day (09:00, before the day's nudge at
-`bot.notify.NUDGE_FROM`), so "snooze 1 day" means "remind me in tomorrow's nudge".
+`bot.people.notify.NUDGE_FROM`), so "snooze 1 day" means "remind me in tomorrow's nudge".
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.access import NotFound, access_contact, access_deal, access_follow_up
-from bot.actor import Actor
-from bot.clock import zone
-from bot.config import WorkspaceConfig
-from bot.i18n import Lang, t
-from bot.notify import next_working_day
-from bot.people import workspace_config
+from bot.core.access import NotFound, access_contact, access_deal, access_follow_up
+from bot.core.actor import Actor
+from bot.core.clock import zone
+from bot.core.config import WorkspaceConfig
+from bot.core.i18n import Lang, t
+from bot.people.members import workspace_config
+from bot.people.notify import next_working_day
 from storage.db import Database
 from storage.models import Account, Contact, Deal, FollowUp, Person
 

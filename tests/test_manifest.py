@@ -9,8 +9,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from bot.app import build_app
-from bot.settings import Settings
+from bot.core.settings import Settings
+from runtime.app import build_app
 
 ROOT = Path(__file__).resolve().parents[1]
 # Vendored with its licence and origin (tests/vendor/slack/README.md): a clone needs nothing beside it.
@@ -36,7 +36,7 @@ METHOD_SCOPES = {
     "views_update": None,
     "views_publish": None,
     "auth_test": None,
-    "api_test": None,  # the start-up check of SLACK_API_URL in OAuth mode (bot/app.py check_slack)
+    "api_test": None,  # the start-up check of SLACK_API_URL in OAuth mode (runtime/app.py check_slack)
 }
 
 

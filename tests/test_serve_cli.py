@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.devtools import slack_requests as sr
-from bot.devtools.fake_slack import FakeSlack
-from bot.spool import Spool
+from dev import slack_requests as sr
+from dev.fake_slack import FakeSlack
+from runtime.spool import Spool
 from tests.test_ops_serve import SECRET, serve_env, serving
 
 pytestmark = pytest.mark.slow
@@ -29,7 +29,7 @@ def _free_port() -> int:
 
 
 def _cli() -> list[str]:
-    return [sys.executable, "-m", "bot.cli"]
+    return [sys.executable, "-m", "runtime.cli"]
 
 
 def test_serve_without_signing_secret_exits_with_one_line(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.devtools.fake_slack import FakeSlack
+from dev.fake_slack import FakeSlack
 from storage.migrate import alembic_config
 
 pytestmark = pytest.mark.slow
@@ -43,7 +43,7 @@ def _env(**settings: str) -> dict[str, str]:
 
 
 def _run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], env=env, capture_output=True, text=True, timeout=90)
+    return subprocess.run([sys.executable, "-m", "runtime.cli", *args], env=env, capture_output=True, text=True, timeout=90)
 
 
 def _one_line(result: subprocess.CompletedProcess[str], setting: str) -> str:

@@ -34,7 +34,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from bot.analytics.common import WON, Period, StageInfo, load_stages, positions, ratio
-from bot.people import workspace_config
+from bot.people.members import workspace_config
 from storage.queries import funnel as q
 
 # A rep's step is only a candidate for "weakest" with at least this many decided deals in it:

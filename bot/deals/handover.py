@@ -15,10 +15,10 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.access import NotAllowed, access_person, require_manager
-from bot.actor import Actor
+from bot.core.access import NotAllowed, access_person, require_manager
+from bot.core.actor import Actor
 from bot.deals.ops import DealError
-from bot.people import ensure_person
+from bot.people.members import ensure_person
 from storage.db import Database
 from storage.models import Account, Deal, FollowUp, Handover, Person
 

@@ -16,12 +16,12 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.access import AccessError, access_account, access_person_by_slack_id, require_manager
-from bot.actor import Actor
-from bot.clock import local_date
+from bot.accounts.matching import Candidate, find_accounts
+from bot.core.access import AccessError, access_account, access_person_by_slack_id, require_manager
+from bot.core.actor import Actor
+from bot.core.clock import local_date
 from bot.digests.periods import Window, month_of, year_to
-from bot.matching import Candidate, find_accounts
-from bot.teams import display_name
+from bot.people.teams import display_name
 from storage.db import Database
 from storage.models import Account, Deal, Person, Visit
 

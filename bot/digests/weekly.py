@@ -22,11 +22,11 @@ from fractions import Fraction
 from sqlalchemy.orm import Session
 
 from bot import analytics
-from bot.config import WorkspaceConfig
+from bot.core.config import WorkspaceConfig
 from bot.digests import activity, quadrant
 from bot.digests.periods import Window, last_week, trailing
 from bot.digests.targets import targets_on
-from bot.teams import display_name
+from bot.people.teams import display_name
 from storage.models import Person
 
 CONVERSION_DAYS = 365
