@@ -84,6 +84,9 @@ class FakeSlack:
         self.used_oauth_codes: set[str] = set()
         self.oauth_client: tuple[str, str] | None = None  # (client_id, secret) oauth.v2.access accepts
         self.revoked_tokens: set[str] = set()
+        # When set, Slack knows only these tokens (and those its OAuth flow granted): any other
+        # is answered `invalid_auth`, as Slack answers a mistyped or foreign token.
+        self.known_tokens: set[str] | None = None
         self.delays: dict[str, float] = {}  # method -> seconds to wait before answering (slow Slack)
         self.socket_mode_url: str | None = None  # set by devtools.fake_socket_mode.FakeSocketMode
         self._lock = threading.RLock()
@@ -328,6 +331,8 @@ class FakeSlack:
                 call.response = {"ok": False, "error": "not_authed"}
             elif token in self.revoked_tokens:
                 call.response = {"ok": False, "error": "token_revoked"}
+            elif not self._knows(method, token):
+                call.response = {"ok": False, "error": "invalid_auth"}
             else:
                 handler = getattr(self, "_m_" + method.replace(".", "_"), None)
                 if handler is None:
@@ -391,6 +396,11 @@ class FakeSlack:
             "user_id": self.bot_user_id,
             "bot_id": "BFAKE",
         }
+
+    def _knows(self, method: str, token: str | None) -> bool:
+        if self.known_tokens is None or method == "oauth.v2.access":
+            return True
+        return token in self.known_tokens or self.oauth_team_for(token) is not None
 
     def oauth_team_for(self, token: str | None) -> str | None:
         for grant in self.oauth_codes.values():

@@ -19,9 +19,11 @@ from typing import Any, Literal
 
 from slack_bolt import Ack, App, BoltRequest, BoltResponse
 from slack_bolt.authorization.authorize import InstallationStoreAuthorize
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_bolt.middleware import Middleware
 from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
@@ -30,7 +32,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.core.clock import Clock
 from bot.core.services import Services
-from bot.core.settings import Settings
+from bot.core.settings import DEFAULT_SLACK_API_URL, Settings, fail
 from bot.people.install import do_record_installation
 from runtime.executor import TrackingExecutor
 from runtime.spool import Spool
@@ -58,7 +60,7 @@ REDIRECT_PATH = "/slack/oauth_redirect"
 OAUTH_STATE_SECONDS = 600
 
 
-def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
+def make_web_client(settings: Settings, token: str | None = None, *, logger: logging.Logger | None = None) -> WebClient:
     """A Web API client pointed at `SLACK_API_URL`.
 
     Request handlers retry connection errors only: a 429 on the request path is answered to
@@ -73,7 +75,71 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
         base_url=settings.slack_api_url,
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2)],
         timeout=10,
+        **({"logger": logger} if logger is not None else {}),
     )
+
+
+# What Slack answers auth.test for a token it does not accept (anything else is not about the token).
+_REFUSED_TOKEN_ERRORS = frozenset(
+    {"invalid_auth", "not_authed", "account_inactive", "token_revoked", "token_expired", "not_allowed_token_type"}
+)
+
+
+def check_slack(settings: Settings) -> None:
+    """Stop with one line naming the setting if Slack cannot be used: `SLACK_API_URL` does not
+    answer like Slack's Web API, or Slack refuses `SLACK_BOT_TOKEN` (auth.test). Commands call
+    this before they start serving; otherwise the failure would surface later, as a traceback
+    in a gunicorn worker or a scheduler thread. In OAuth mode there is no token to test: any
+    answer from api.test shows the URL is reachable."""
+    import urllib.error
+
+    # Its failures are reported in one line below, not also logged by slack_sdk as errors.
+    client = make_web_client(settings, logger=_QUIET)
+    url = settings.slack_api_url
+    try:
+        if settings.oauth_enabled:
+            client.api_test()
+        else:
+            client.auth_test()
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response.status_code == 200 else None
+        if settings.oauth_enabled and error:
+            return
+        if error in _REFUSED_TOKEN_ERRORS:
+            fail(
+                f"SLACK_BOT_TOKEN: Slack refused it ({error}). Copy the Bot User OAuth Token (xoxb-…) again from "
+                "your Slack app's OAuth & Permissions page (reinstall the app if it was revoked)."
+            )
+        status = exc.response.status_code
+        fail(
+            f"SLACK_API_URL: {url} did not answer like Slack's Web API (HTTP {status}, {error or 'no error'}); "
+            f"leave it unset for Slack ({DEFAULT_SLACK_API_URL})."
+        )
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        fail(f"SLACK_API_URL: {url} cannot be reached ({reason}); check the network, or leave it unset for Slack.")
+
+
+_QUIET = logging.getLogger("runtime.app.check_slack")
+_QUIET.setLevel(logging.CRITICAL + 1)
+_QUIET.propagate = False
+
+
+class _SameTokenNotice(logging.Filter):
+    """Drops Bolt's "As you gave `client` as well, `token` will be unused" warning.
+
+    Bolt takes `SLACK_BOT_TOKEN` from the environment whenever it is given no token, and warns
+    when a `client` is given too, which we must give (it carries `SLACK_API_URL` and the retry
+    policy). That client was made with the same setting (`make_web_client`), so nothing is
+    unused, and no argument stops Bolt reading the environment: the warning would only alarm
+    the operator at every start.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+logging.getLogger("slack_bolt.App").addFilter(_SameTokenNotice())
 
 
 class InstallationStore(SQLAlchemyInstallationStore):

@@ -10,12 +10,18 @@ import    `import accounts|contacts FILE --team T…` (CSV, all or nothing)
 export    `export visits|deals --team T… [--out FILE] [--since DATE]` (CSV)
 scheduler run only the scheduler
 worker    do the work `serve` spooled after its acks (`serve` starts these itself)
+
+A setting that is missing or does not work stops a command with one line naming it;
+`--debug` (or LOG_LEVEL=DEBUG) also shows the traceback behind it.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib.metadata import entry_points
@@ -23,7 +29,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.clock import Clock
 from bot.core.settings import Settings, SettingsError, fail, load_settings
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -32,13 +38,33 @@ COMMANDS_GROUP = "pipeline_coach.commands"
 IN_PROCESS_SWITCH_INTERVAL = 0.001  # seconds; see runtime.server.run_server
 
 
-def prepare_database(settings: Settings, *, migrate: bool | None = None) -> Database:
-    """The database handle; SQLite is migrated on start (PostgreSQL by `migrate`)."""
+def open_database(settings: Settings) -> Database:
+    """The database handle, once a connection has worked: a database that does not exist or
+    refuses connections stops the command here with one line naming `DATABASE_URL`."""
     db = Database(settings.database_url)
+    try:
+        db.check_connection()
+    except DatabaseUnavailable as exc:
+        fail(f"DATABASE_URL: {exc}.")
+    return db
+
+
+def prepare_database(settings: Settings, *, migrate: bool | None = None, check_slack: bool = False) -> Database:
+    """The database handle; SQLite is migrated on start (PostgreSQL by `migrate`, or when
+    `migrate` is true: the shell's demo database).
+
+    With `check_slack`, Slack is tried first too (`runtime.app.check_slack`), so that every set-up
+    error is found before anything is changed or logged, and is the command's only output."""
+    db = open_database(settings)
+    if check_slack:
+        from runtime.app import check_slack as try_slack
+
+        try_slack(settings)
     if migrate if migrate is not None else db.dialect == "sqlite":
         from storage.migrate import upgrade
 
-        upgrade(db.engine)
+        for applied in upgrade(db.engine):
+            logging.getLogger("runtime.cli").info("applied migration %s", applied)
     return db
 
 
@@ -53,8 +79,14 @@ def _parse_at(value: str | None) -> datetime | None:
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    prepare_database(settings, migrate=True)
-    print("database is up to date")
+    """Apply pending migrations and say which, so an operator sees what changed."""
+    from storage.migrate import upgrade
+
+    applied = upgrade(open_database(settings).engine)
+    for revision in applied:
+        print(f"applied {revision}")
+    if not applied:
+        print("already up to date")
     return 0
 
 
@@ -67,7 +99,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from runtime.web import WebApp
     from runtime.worker import WorkerProcesses
 
-    prepare_database(settings)  # migrate SQLite once, before workers start
+    # Before gunicorn and its workers start (they would only log a failure and retry), and
+    # SQLite migrated once.
+    prepare_database(settings, check_slack=True)
     spool = Spool(settings.spool_dir) if settings.worker_processes else None
     workers = WorkerProcesses(settings.worker_processes) if spool is not None else None
 
@@ -172,7 +206,7 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
 
     from runtime.app import build_app
 
-    prepare_database(settings)
+    prepare_database(settings, check_slack=True)
     app = build_app(settings)
     scheduler = _start_scheduler(app, settings, args)
     handler = SocketModeHandler(app, settings.slack_app_token)
@@ -197,8 +231,13 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
     from scheduler.registry import load_jobs
 
     jobs = load_jobs()
-    db = prepare_database(settings)
-    if args.jobs_command == "list":
+    running = args.jobs_command == "run"
+    if running:
+        if args.name not in jobs:
+            fail(f"unknown job {args.name!r}; known jobs: {', '.join(sorted(jobs)) or 'none'}")
+        settings.require_bot_token()
+    db = prepare_database(settings, check_slack=running)
+    if not running:
         from scheduler.health import job_health
 
         now = Clock().now()
@@ -210,9 +249,6 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
                 f"  failures in a row: {job['consecutive_failures']}"
             )
         return 0
-    if args.name not in jobs:
-        fail(f"unknown job {args.name!r}; known jobs: {', '.join(sorted(jobs)) or 'none'}")
-    settings.require_bot_token()
     from scheduler.service import run_job_once
 
     at = _parse_at(args.at) or Clock().now()
@@ -225,7 +261,7 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_bot_token()
     from scheduler.service import run_scheduler_forever
 
-    db = prepare_database(settings)
+    db = prepare_database(settings, check_slack=True)
     run_scheduler_forever(settings, db)
     return 0
 
@@ -296,11 +332,30 @@ def _add_plugin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser
         entry.load()(sub)
 
 
+DEBUG_HELP = "show the traceback behind a set-up error (as LOG_LEVEL=DEBUG does)"
+
+
+def _subparser_with(common: argparse.ArgumentParser) -> type[argparse.ArgumentParser]:
+    """A parser class whose instances (every subcommand) also take `common`'s options."""
+
+    class Subparser(argparse.ArgumentParser):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            kwargs["parents"] = [*kwargs.get("parents", ()), common]  # type: ignore[misc]
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    return Subparser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pipeline-coach", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
+    # Also accepted after the command (`pipeline-coach serve --debug`); SUPPRESS keeps a
+    # subcommand's default from overwriting the flag given before it.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_subparser_with(common))
 
     serve = sub.add_parser("serve", help="run in HTTP mode")
     serve.add_argument("--host", default="0.0.0.0")
@@ -358,7 +413,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. A set-up error (a missing or wrong setting) is one line on stderr and
+    exit status 2; the traceback behind it only with `--debug` or `LOG_LEVEL=DEBUG`."""
     args = build_parser().parse_args(argv)
+    debug = bool(getattr(args, "debug", False)) or os.environ.get("LOG_LEVEL", "").upper() == "DEBUG"
     try:
         settings = load_settings()
         from runtime.logs import setup_logging
@@ -370,6 +428,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return int(args.func(args, settings) or 0)
     except SettingsError as exc:
+        if debug and exc.__context__ is not None:
+            traceback.print_exception(exc.__context__)
+        print(exc.message, file=sys.stderr)
         return int(exc.code or 2)
     except KeyboardInterrupt:
         return 130

@@ -151,3 +151,6 @@ def setup_logging(fmt: str = "text", level: str = "INFO", secrets: Iterable[str 
     logging.getLogger("slack_sdk").setLevel(logging.WARNING)
     logging.getLogger("slack_bolt").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Alembic logs its plugin set-up and "Context impl" at INFO on every command that opens the
+    # database; `migrate` prints what it applied itself. At DEBUG the operator sees all of it.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if level == "DEBUG" else logging.WARNING)

@@ -98,6 +98,19 @@ class Database:
         except Exception:
             return False
 
+    def check_connection(self) -> None:
+        """Connect once, so that a wrong `DATABASE_URL` stops the program at start with the
+        reason (`DatabaseUnavailable`, its message made for an operator) instead of failing in
+        the first request, a worker or a scheduler thread."""
+        from sqlalchemy import text
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except DBAPIError as exc:
+            raise DatabaseUnavailable(describe_connect_error(exc, self.engine)) from exc
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -116,3 +129,22 @@ def _is_connection_error(exc: Exception) -> bool:
             "disk i/o error",
         )
     )
+
+
+def describe_connect_error(exc: Exception, engine: Engine) -> str:
+    """Why a connection failed, in one line an operator can act on (no password shown)."""
+    url = engine.url
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = reason[0] if reason else type(exc).__name__
+    lowered = " ".join(reason).lower()
+    if url.get_backend_name() == "sqlite":
+        return f"cannot open the SQLite file {url.database!r} ({first}): its folder must exist and be writable"
+    where = f"{url.host or 'localhost'}:{url.port or 5432}"
+    if "does not exist" in lowered and "database" in lowered:
+        return f"database {url.database!r} does not exist on {where}: create it (createdb {url.database}) first"
+    if "connection refused" in lowered:
+        return f"nothing accepts connections on {where} (connection refused): start PostgreSQL or correct host/port"
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return f"{where} refused user {url.username!r} (password authentication failed): correct user/password"
+    first = first.removeprefix("connection failed: ")
+    return f"cannot connect to {where}: {first}"

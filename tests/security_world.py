@@ -50,7 +50,7 @@ def marker(user_id: str) -> str:
 
 
 def visible_to(viewer: str) -> set[str]:
-    """Whose data `viewer` may see (DOMAIN.md: reps their own, managers their team, admins all)."""
+    """Whose data `viewer` may see (docs/method.md: reps their own, managers their team, admins all)."""
     if viewer in (A_ADMIN,):
         return {A_ADMIN, A_MANAGER, A_REP, A_LONER}
     if viewer == A_MANAGER:

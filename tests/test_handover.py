@@ -1,4 +1,4 @@
-"""`/coach handover @from @to` (DOMAIN.md §10): accounts, open deals and open follow-ups move;
+"""`/coach handover @from @to` (docs/method.md §10): accounts, open deals and open follow-ups move;
 history (stage changes, visits, closed deals) stays; admins anyone, managers their own team."""
 
 from __future__ import annotations

@@ -108,6 +108,12 @@ def test_serve_answers_signed_requests_and_health(tmp_path: Path, empty_database
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+        log = proc.stderr.read().decode() if proc.stderr else ""
+        assert "shutdown complete" in log  # the log was read to its end
+        # A start without warnings to puzzle over: Bolt's "`token` will be unused" (the client
+        # carries that same token) and Alembic's INFO lines about its plugins.
+        assert "will be unused" not in log
+        assert "alembic" not in log
 
 
 def _children(pid: int) -> list[int]:

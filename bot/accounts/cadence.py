@@ -1,6 +1,6 @@
 """Meeting cadence (见面的频度决定关系的亲疏): which relationships are cooling.
 
-DOMAIN.md section 2: met monthly → the relationship grows; quarterly → it holds; beyond that it
+docs/method.md section 2: met monthly → the relationship grows; quarterly → it holds; beyond that it
 cools. Key contacts (the roles in `Cadence.key_roles`, decision makers and coaches by default)
 of an account with an open deal are due a face-to-face meeting every `key_contact_days` (30);
 every other contact every `thresholds[1]` days (90: "quarterly, it holds"). Only face-to-face

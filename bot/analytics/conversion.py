@@ -21,7 +21,7 @@ asked about):
   are the stale-deal list's business.
 * *Closed deals* and the *small sample* flag: deals won or lost during the period (by their
   close date); below `WorkspaceConfig.small_sample_closed_deals` (20) the rates are flagged,
-  because conversion rates only settle after 20–30 closed deals (DOMAIN.md section 4).
+  because conversion rates only settle after 20–30 closed deals (docs/method.md section 4).
 """
 
 from __future__ import annotations

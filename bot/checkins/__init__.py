@@ -1,4 +1,4 @@
-"""Daily PDCA (每日 PDCA, DOMAIN.md section 6): the morning plan and the evening review.
+"""Daily PDCA (每日 PDCA, docs/method.md section 6): the morning plan and the evening review.
 
 - `prompts`: the two DMs the scheduler sends (a button opens the form).
 - `plan`: the morning form: up to 7 items tagged key project / routine / ad hoc, and the

@@ -1,4 +1,4 @@
-"""Workspace configuration: what admins can change, with the defaults of DOMAIN.md.
+"""Workspace configuration: what admins can change, with the defaults of docs/method.md.
 
 Stored as JSON on the workspace row and always read through `WorkspaceConfig`, so a missing key
 means the default and a malformed one is caught here, not in a job at 3 a.m.

@@ -7,7 +7,6 @@ program with one line naming the variable.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Literal, NoReturn
 
@@ -18,7 +17,12 @@ DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
 
 class SettingsError(SystemExit):
-    """A missing or malformed setting; its message is the one line shown to the operator."""
+    """A missing or malformed setting; `message` is the one line the CLI shows the operator
+    (after the traceback behind it, with `--debug`), and the exit status is 2."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(2)
+        self.message = message
 
 
 def default_database_url() -> str:
@@ -101,8 +105,8 @@ _HELP = {
 
 
 def fail(message: str) -> NoReturn:
-    print(f"pipeline-coach: {message}", file=sys.stderr)
-    raise SettingsError(2)
+    """Stop the command with `message` as its one line on stderr (printed by `runtime.cli.main`)."""
+    raise SettingsError(f"pipeline-coach: {message}")
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -1,4 +1,4 @@
-"""Handing a rep's book over to someone else (DOMAIN.md §10: data survives staff turnover).
+"""Handing a rep's book over to someone else (docs/method.md §10: data survives staff turnover).
 
 `/coach handover @from @to` moves the accounts, the open deals and the open follow-ups of one
 person to another. Only the owner changes: visits stay with whoever made them, closed deals

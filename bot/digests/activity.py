@@ -1,4 +1,4 @@
-"""Activity figures the weekly digest adds to the funnel analytics (DOMAIN.md §3, §7).
+"""Activity figures the weekly digest adds to the funnel analytics (docs/method.md §3, §7).
 
 * Coverage: the share of a rep's accounts visited in the last 30 and 90 days, accounts with
   business and without (有生意 / 无生意) counted separately, because "customers with no business
@@ -178,7 +178,7 @@ def visit_tallies(
     effective: bool = True,
 ) -> dict[int, VisitTally]:
     """Each rep's visits in [start, end), in one statement: how many, how many effective (a
-    stated purpose AND a next step, DOMAIN.md §3), and with `hunting` how many went to an
+    stated purpose AND a next step, docs/method.md §3), and with `hunting` how many went to an
     account that had a deal open at the time (created before the visit, not closed before it).
     Without `effective` only the count is taken (from the index alone: a year of visits)."""
     if not rep_ids:

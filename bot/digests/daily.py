@@ -1,4 +1,4 @@
-"""The manager's daily digest (DOMAIN.md §3, §5, §6): yesterday's activity of each rep.
+"""The manager's daily digest (docs/method.md §3, §5, §6): yesterday's activity of each rep.
 
 Per rep: visits against the team's daily standard (fullness, 饱满度), effective visits (a
 stated purpose AND a next step), the PDCA check-in (plan and review done or not: completion,

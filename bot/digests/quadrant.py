@@ -1,4 +1,4 @@
-"""The rep-type quadrant (DOMAIN.md §7): result (attainment) against process (activity).
+"""The rep-type quadrant (docs/method.md §7): result (attainment) against process (activity).
 
 |             | good process  | poor process      |
 |-------------|---------------|-------------------|

@@ -1,4 +1,4 @@
-"""The weekly win/loss recap (坦然接受商机输赢,认真复盘; DOMAIN.md §7, §9).
+"""The weekly win/loss recap (坦然接受商机输赢,认真复盘; docs/method.md §7, §9).
 
 A parent message with the week's won and lost deals (counts and amounts by rep, the top
 reasons), one threaded reply per closed deal (account, amount, stage reached, days in the

@@ -1,6 +1,6 @@
 """Sales targets (`/coach target @rep 500k Q1`): what a manager expects a rep to win in a period.
 
-The reverse funnel (DOMAIN.md §4) and the rep-type quadrant (§7) measure a rep against the
+The reverse funnel (docs/method.md §4) and the rep-type quadrant (§7) measure a rep against the
 target of the period that contains the day of the digest. Managers set targets for their own
 reports (admins for anyone); a rep cannot set one, not even their own.
 """

@@ -1,4 +1,4 @@
-"""Tiered selling, 5+5+5 (分层销售, DOMAIN.md §8): naming the accounts, and the monthly review.
+"""Tiered selling, 5+5+5 (分层销售, docs/method.md §8): naming the accounts, and the monthly review.
 
 Each rep names 15 accounts: 5 with a lot of business below potential (`big`), 5 with some
 business below potential (`some`), 5 with no business yet but large potential (`none`, the

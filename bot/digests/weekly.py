@@ -1,4 +1,4 @@
-"""The weekly digest (DOMAIN.md §3, §4, §7): where each rep's funnel leaks, and what it takes.
+"""The weekly digest (docs/method.md §3, §4, §7): where each rep's funnel leaks, and what it takes.
 
 Every funnel figure comes from `bot.analytics` (the same numbers App Home and `/pipeline`
 show): the open funnel by stage, stage-to-stage conversion of each rep against the team with

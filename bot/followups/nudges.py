@@ -146,7 +146,7 @@ def _button(lang: Lang, key: str, action_id: str) -> dict[str, Any]:
 
 
 def _meaning(rung: int) -> str:
-    """DOMAIN.md §2: monthly grows, quarterly holds, six months cools, a year is gone."""
+    """docs/method.md §2: monthly grows, quarterly holds, six months cools, a year is gone."""
     if rung >= 365:
         return "gone"
     if rung >= 180:

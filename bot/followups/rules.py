@@ -1,6 +1,6 @@
 """Follow-ups (跟进) as the nudges see them: what is overdue, the follow-up rules, done and snooze.
 
-- `apply_rules` turns the follow-up rules of DOMAIN.md section 5 into follow-ups, so that they
+- `apply_rules` turns the follow-up rules of docs/method.md section 5 into follow-ups, so that they
   are nudged, done and snoozed like any other: a new lead not contacted within
   `FollowUpRules.new_lead_hours` (5 h), and a prospect (an account taken on in the last six
   months, no business, no deal) that has had `prospect_decide_visits` (3) contacts without being

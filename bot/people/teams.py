@@ -2,7 +2,7 @@
 
 A team is a manager plus the people whose `manager_id` is that manager (direct reports); the
 `sales_teams` row holds its name, its digest channel and, optionally, the Slack user group that
-defines its members. Admins set who manages whom (DOMAIN.md §1); a manager may point their own
+defines its members. Admins set who manages whom (docs/method.md §1); a manager may point their own
 team's digests at a channel. Everything here is plain data in, plain data out: the handler does
 the Slack calls (usergroups.users.list, users.info) and passes the results in.
 """

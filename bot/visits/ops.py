@@ -1,6 +1,6 @@
 """Visit operations: log (from a line or the modal), edit, undo, add a follow-up, list.
 
-Each `do_*` runs in one transaction and applies the rules of DOMAIN.md §2–3 in one place
+Each `do_*` runs in one transaction and applies the rules of docs/method.md §2–3 in one place
 (`_apply`): in-person and informal visits move the contacts' last face-to-face meeting,
 informal lifts the level to at least 3, new contacts start at 0 and take the level the visit
 implies, the next step becomes an open follow-up, a visit to a lead closes its new-lead clock,

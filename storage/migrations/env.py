@@ -28,6 +28,8 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        # storage.migrate.upgrade records each revision applied, for `migrate` to report.
+        on_version_apply=config.attributes.get("on_version_apply") or (),
     )
     with context.begin_transaction():
         context.run_migrations()

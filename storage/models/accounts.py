@@ -75,7 +75,7 @@ class Contact(TenantMixin, CreatedAtMixin, Base):
     """A person at an account.
 
     `buying_role`: decision_maker, influencer, user, purchaser, coach (or empty).
-    `relationship_level`: 0–5 (DOMAIN.md §2). `last_face_to_face_at` is only moved by in-person
+    `relationship_level`: 0–5 (docs/method.md §2). `last_face_to_face_at` is only moved by in-person
     and informal visits; phone/IM touches move `last_touch_at`. `decay_notified_days` is the
     largest decay threshold already reported for the current gap, so each crossing is
     reported once. `decay_gap_start` is the `last_face_to_face_at` that gap started from: when a

@@ -1,4 +1,4 @@
-"""Handovers (DOMAIN.md §10): who moved a leaving rep's accounts, deals and follow-ups to whom.
+"""Handovers (docs/method.md §10): who moved a leaving rep's accounts, deals and follow-ups to whom.
 
 The moved rows only change owner; their history (visits, stage changes, closed deals) stays as
 it was. This record says when ownership changed hands, who did it, and how much moved.
