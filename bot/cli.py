@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from bot.i18n import plural
 from bot.settings import Settings, SettingsError, fail, load_settings
 from storage.db import Database
 
@@ -217,7 +218,7 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
 
     at = _parse_at(args.at) or datetime.now(UTC)
     sent = run_job_once(settings, db, args.name, at)
-    print(f"{args.name} at {at.isoformat()}: {sent} message(s) sent")
+    print(f"{args.name} at {at.isoformat()}: {plural('en', sent, one='# message', other='# messages')} sent")
     return 0
 
 
@@ -238,7 +239,9 @@ def cmd_workspace(args: argparse.Namespace, settings: Settings) -> int:
     if args.workspace_command == "list":
         for w in summaries.values():
             state = f"uninstalled {w.uninstalled_at:%Y-%m-%d}" if w.uninstalled_at else "installed"
-            print(f"{w.team_id:<14} {state:<22} {w.people:>5} people  {w.name}")
+            print(
+                f"{w.team_id:<14} {state:<22} {plural('en', w.people, one='# person', other='# people'):>12}  {w.name}"
+            )
         if not summaries:
             print("no workspaces yet")
         return 0
@@ -246,7 +249,8 @@ def cmd_workspace(args: argparse.Namespace, settings: Settings) -> int:
     found = summaries.get(team_id)
     if found is None:
         fail(f"no workspace {team_id!r}; `pipeline-coach workspace list` shows them")
-    print(f"This deletes ALL data of workspace {team_id} ({found.name or 'no name'}, {found.people} people):")
+    people = plural("en", found.people, one="# person", other="# people")
+    print(f"This deletes ALL data of workspace {team_id} ({found.name or 'no name'}, {people}):")
     print("accounts, contacts, deals, visits, follow-ups, check-ins, settings and its Slack installation.")
     if found.uninstalled_at is None:
         print("Warning: the app is still installed there; its people would start again from nothing.")
@@ -262,7 +266,7 @@ def cmd_workspace(args: argparse.Namespace, settings: Settings) -> int:
     deleted = do_delete_workspace(db, team_id)
     total = sum(deleted.values())
     detail = ", ".join(f"{table} {n}" for table, n in sorted(deleted.items()))
-    print(f"Deleted workspace {team_id}: {total} rows ({detail}).")
+    print(f"Deleted workspace {team_id}: {plural('en', total, one='# row', other='# rows')} ({detail}).")
     return 0
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.deals.amounts import parse_amount
 from bot.deals.ops import new_account
+from bot.i18n import plural
 from bot.people import ensure_person
 from bot.text import normalize
 from storage.db import Database
@@ -87,7 +88,7 @@ class ImportFailed(Exception):
     """The file was refused; nothing was written. `errors` lists every problem found."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} problem(s)")
+        super().__init__(plural("en", len(errors), one="# problem", other="# problems"))
         self.errors = errors
 
 

@@ -29,6 +29,7 @@ from bot.clock import ManualClock, zone
 from bot.devtools import slack_requests as sr
 from bot.devtools.driver import Driver, Response
 from bot.devtools.fake_slack import FakeSlack, Message
+from bot.i18n import plural
 from bot.shell.forms import FieldError, describe_state, element_options, initial_state, parse_value
 from bot.shell.render import INDENT, Field, Rendered, Renderer, Surface, Target, display_width, pad
 from bot.shell.timeparse import parse_clock_target
@@ -602,7 +603,8 @@ class Shell:
         self.say(f"  Now acting as {user.name} ({role}, {user.tz}, {user.locale}).")
         unread = [m for m in self.fake.dms_to(user_id) if (m.channel, m.ts) not in self.shown]
         if unread:
-            self.hint(f"  {len(unread)} direct message(s) not shown yet: :inbox {len(unread)}")
+            unseen = plural("en", len(unread), one="# direct message", other="# direct messages")
+            self.hint(f"  {unseen} not shown yet: :inbox {len(unread)}")
 
     def _roles(self) -> dict[str, str]:
         services = services_of(self.app)
@@ -741,7 +743,8 @@ class Shell:
                 raise ShellError("The scheduler cannot run jobs yet (scheduler.service.run_job is missing).")
             sent = run_job(services_of(self.app), self.app.client, name, self.clock.now())
             self.driver.wait_idle()
-            self.say(INDENT + f"{name} at {self._local(self.clock.now())}: {sent} message(s) sent")
+            messages = plural("en", sent, one="# message", other="# messages")
+            self.say(INDENT + f"{name} at {self._local(self.clock.now())}: {messages} sent")
             self.flush()
             return
         if words:
