@@ -19,7 +19,7 @@ from bot.checkins.days import streak
 from bot.checkins.forms import text_box, typed
 from bot.checkins.plan import TAGS, ensure_checkin, existing
 from bot.clock import start_of_local_day, zone
-from bot.i18n import Lang, format_day, t
+from bot.i18n import Lang, format_day, join_list, t
 from bot.visits.ops import VisitView, visits_on_day
 from storage.db import Database
 from storage.models import Person
@@ -37,7 +37,7 @@ class ReviewInput:
 def _visit_line(lang: Lang, tz: str, visit: VisitView) -> str:
     when = visit.occurred_at.astimezone(zone(tz)).strftime("%H:%M")
     channel = t(lang, f"visit.channel.{visit.channel}") if visit.channel else ""
-    who = ", ".join(c.name for c in visit.contacts)
+    who = join_list(lang, (c.name for c in visit.contacts))
     return f"• {when} {bk.escape(visit.account_name)} ({channel}){' · ' + bk.escape(who) if who else ''}"
 
 

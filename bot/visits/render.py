@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot import blocks as bk
 from bot.clock import zone
-from bot.i18n import Lang, format_day, format_when, t
+from bot.i18n import Lang, format_day, format_when, join_list, t
 from bot.reply import Reply, quoted_sections
 from bot.visits.ops import (
     AskAccount,
@@ -152,7 +152,7 @@ def render_logged(lang: Lang, tz: str | None, logged: Logged, *, updated: bool =
         blocks.extend(echo_blocks(lang, logged.parsed.original))
     summary = [title.replace("*", ""), channel_label(lang, visit.channel)]
     if visit.contacts:
-        summary.append(", ".join(f"{c.name} ({c.level_after})" for c in visit.contacts))
+        summary.append(join_list(lang, (f"{c.name} ({c.level_after})" for c in visit.contacts)))
     if visit.next_step:
         summary.append(next_step_text(lang, visit, tz))
     return Reply(text=" · ".join(summary), blocks=blocks[:50])
@@ -169,7 +169,9 @@ def understood_lines(lang: Lang, parsed: ParsedVisit, tz: str | None) -> list[st
     add("account", parsed.account)
     add(
         "contacts",
-        ", ".join(c.name + role_label(lang, c.role) + (f" [{c.title}]" if c.title else "") for c in parsed.contacts),
+        join_list(
+            lang, (c.name + role_label(lang, c.role) + (f" [{c.title}]" if c.title else "") for c in parsed.contacts)
+        ),
     )
     if parsed.channel or parsed.channel_implied:
         add("channel", channel_label(lang, parsed.resolved_channel))
@@ -285,7 +287,7 @@ def render_ask_contact(lang: Lang, ask: AskContact, request_key: str | None, tz:
 def _list_line(lang: Lang, visit: VisitView, tz: str | None) -> str:
     contacts = ""
     if visit.contacts:
-        contacts = " · " + ", ".join(bk.escape(c.name) for c in visit.contacts[:5])
+        contacts = " · " + join_list(lang, (bk.escape(c.name) for c in visit.contacts[:5]))
     nxt = ""
     if visit.next_step:
         due = when(lang, visit.next_due, tz) if visit.next_due else t(lang, "visit.none")

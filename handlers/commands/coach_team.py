@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot import teams
 from bot.access import require_admin
 from bot.actor import Actor
-from bot.i18n import t
+from bot.i18n import join_list, t
 from bot.people import do_update_profile
 from bot.reply import Reply, echo_reply
 from bot.text import mentioned_channels, mentioned_usergroups, mentioned_users
@@ -64,7 +64,7 @@ def coach_team(
     if first in _REMOVE and users:
         removed = teams.do_remove_members(svc.db, actor, users)
         text = (
-            t(lang, "teams.removed", users=", ".join(f"<@{u}>" for u in removed))
+            t(lang, "teams.removed", users=join_list(lang, (f"<@{u}>" for u in removed)))
             if removed
             else t(lang, "teams.removed_none")
         )
