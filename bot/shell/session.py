@@ -23,15 +23,17 @@ from typing import Any, TextIO
 
 from slack_bolt import App
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.app import services_of
 from bot.clock import ManualClock, zone
 from bot.devtools import slack_requests as sr
 from bot.devtools.driver import Driver, Response
 from bot.devtools.fake_slack import FakeSlack, Message
-from bot.i18n import plural
+from bot.i18n import Lang, format_day, lang_for, plural, t
 from bot.shell.forms import FieldError, describe_state, element_options, initial_state, parse_value
 from bot.shell.render import INDENT, Field, Rendered, Renderer, Surface, Target, display_width, pad
+from bot.shell.timeline import due_instants, holidays_reached
 from bot.shell.timeparse import parse_clock_target
 from storage.models import Person
 
@@ -140,7 +142,9 @@ class Shell:
         self.channels = dict(channels or {"C0000GENERAL": "general"})
         self.channel_id = channel_id
         self.files_dir = files_dir or Path.cwd() / "pipeline-coach-files"
-        self.renderer = Renderer(user_name=self.user_name, channel_name=self.channel_name, color=color)
+        self.renderer = Renderer(
+            user_name=self.user_name, channel_name=self.channel_name, color=color, lang=self.slack_lang
+        )
         self.targets: list[Target] = []
         self.fields: list[Field] = []
         self.surfaces: list[tuple[str, Surface]] = []
@@ -161,6 +165,11 @@ class Shell:
     def user_name(self, user_id: str) -> str:
         user = self.fake.users.get(user_id)
         return user.name if user else user_id
+
+    def slack_lang(self) -> Lang:
+        """The current user's Slack client language (what Slack draws its own words in)."""
+        user = self.fake.users.get(self.user_id)
+        return lang_for(user.locale if user else None)
 
     def channel_name(self, channel_id: str) -> str:
         if channel_id.startswith("D"):
@@ -706,7 +715,13 @@ class Shell:
         services = services_of(self.app)
         screen = Batch()  # one numbering for everything the move shows
         total = 0
-        for at in steps(start, end):
+        with services.db.transaction() as session:
+            exact = due_instants(session, start, end)
+            holidays = self._holidays(session, start, end)
+        for at in sorted({*exact, *steps(start, end, most=6), *holidays}):
+            if at in holidays:
+                self.flush(batch=screen)
+                self.say(INDENT + holidays[at])
             self.clock.set(at)
             results = run_due(services, self.app.client, at) or {}
             self.driver.wait_idle()
@@ -720,6 +735,18 @@ class Shell:
         self.flush(batch=screen)
         if not total:
             self.hint("  (no scheduled message fell due)")
+
+    def _holidays(self, session: Session, start: datetime, end: datetime) -> dict[datetime, str]:
+        """The workspace holidays the current user's local calendar enters in (start, end], as
+        the line announcing each, keyed by the instant it begins."""
+        person = session.scalars(select(Person).where(Person.slack_user_id == self.user_id)).first()
+        if person is None:
+            return {}
+        lang = self.slack_lang()
+        return {
+            h.at: t(lang, "shell.holiday", day=format_day(lang, h.day), name=h.name)
+            for h in holidays_reached(session, person.team_id, person.tz, start, end)
+        }
 
     def _local(self, at: datetime) -> str:
         person = self.fake.users.get(self.user_id)
