@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.actor import Actor
 from bot.clock import zone
-from bot.notify import day_off, hhmm, next_working_day
+from bot.notify import day_off, hhmm, is_off_for, next_working_day
 from bot.people import workspace_config
 from storage.db import Database
 from storage.models import CheckIn, Holiday, Person, TimeOff
@@ -49,6 +49,31 @@ _EN_MONTHS = {
 _EN_MONTH_DAY = re.compile(
     r"\b([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b|\b(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\b"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class DueMove:
+    """A due date moved off a day the person does not work: from `day`, and why
+    ('weekend' = one of their non-working weekdays, 'holiday', 'time_off')."""
+
+    day: date
+    reason: str
+
+
+def working_due(session: Session, person: Person, due_at: datetime, now: datetime) -> tuple[datetime, DueMove | None]:
+    """`due_at` moved to the same local time on the person's next working day when it falls
+    on a day they do not work (not today: a rep working on a Saturday may mean today)."""
+    tz = zone(person.tz)
+    local = due_at.astimezone(tz)
+    if local.date() <= now.astimezone(tz).date():
+        return due_at, None
+    config = workspace_config(session, person.team_id)
+    reason = is_off_for(session, person, local.date(), config)
+    if reason is None:
+        return due_at, None
+    day = next_working_day(session, person, local.date(), config)
+    moved = datetime.combine(day, local.time(), tz)
+    return moved.astimezone(due_at.tzinfo), DueMove(local.date(), reason)
 
 
 def local_today(actor: Actor, now: datetime) -> date:

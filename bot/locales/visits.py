@@ -46,6 +46,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{step}(没有识别出截止时间,未创建跟进;请点“添加跟进”)",
     ),
     "visit.none": ("—", "—"),
+    "visit.due_moved": (
+        ":calendar: {day} is {reason}, so the next step is due on your next working day instead.",
+        ":calendar: {day} 是{reason},下一步的到期日已顺延到你的下一个工作日。",
+    ),
+    "visit.due_moved.weekend": ("not one of your working days", "你的非工作日"),
+    "visit.due_moved.holiday": ("a holiday", "假日"),
+    "visit.due_moved.time_off": ("during your time off", "你的休假期间"),
     "visit.lead_closed": (
         "First contact with this new lead: its 5-hour clock is closed.",
         "已首次联系这个新线索,5 小时联系时限已完成。",

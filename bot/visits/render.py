@@ -145,6 +145,9 @@ def render_logged(lang: Lang, tz: str | None, logged: Logged, *, updated: bool =
     blocks.extend(visit_fields(lang, visit, tz, channel_assumed=logged.channel_assumed))
     if visit.lead_closed:
         blocks.append(bk.context(t(lang, "visit.lead_closed")))
+    if logged.due_moved is not None:
+        reason = t(lang, f"visit.due_moved.{logged.due_moved.reason}")
+        blocks.append(bk.context(t(lang, "visit.due_moved", day=format_day(lang, logged.due_moved.day), reason=reason)))
     issues = logged.parsed.issues if logged.parsed else []
     blocks.extend(issues_block(lang, issues))
     blocks.append(visit_buttons(lang, visit))
