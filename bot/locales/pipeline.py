@@ -106,7 +106,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.followups.overdue": ("• ⚠️ {text}{account} — was due {when}", "• ⚠️ {text}{account} — 原定 {when}"),
     "home.followups.today": ("• {text}{account} — due {when}", "• {text}{account} — {when} 到期"),
     "home.cooling.title": ("*Cooling relationships* ({count})", "*关系正在变淡*({count})"),
-    "home.cooling.none": ("No key relationship is cooling.", "没有正在变淡的重要关系。"),
+    "home.cooling.title_team": ("*Cooling relationships in the team* ({count})", "*团队中正在变淡的关系*({count})"),
+    "home.cooling.none": ("No relationship is cooling.", "没有正在变淡的关系。"),
+    "home.welcome": (
+        ":wave: *Welcome to Pipeline Coach.* No deals yet, so here is where to start:\n"
+        "1. Log your next customer contact in one line: `/visit Ricoh in person: needs; next: proposal by Fri`\n"
+        '2. Put the opportunity in the funnel: `/deal new Ricoh "A3 copiers" 120k close Dec`\n'
+        "3. Each working morning a plan DM comes (08:45) and each evening a review (18:00); "
+        "`/checkin` opens today's now.\n"
+        "Your conversion against the team appears here once you have deals. `/coach help` lists everything.",
+        ":wave: *欢迎使用 Pipeline Coach。*你还没有商机,可以从这里开始:\n"
+        "1. 用一行字记录下一次客户拜访:`/visit 理光 面谈 确认需求 下一步: 周五前发方案`\n"
+        "2. 把商机放进漏斗:`/deal 新建 理光 复印机项目 12万`\n"
+        "3. 每个工作日早上 08:45 会收到计划提醒,晚上 18:00 收到复盘提醒;`/checkin` 现在就能打开今天的表单。\n"
+        "有了商机后,这里会显示你和团队的转化率对比。`/coach help` 列出全部命令。",
+    ),
     "home.cooling.line": (
         "• {name} ({account}) — {key}last met {days:plural:# day|# days} ago",
         "• {name}({account})— {key}{days} 天未见面",

@@ -183,17 +183,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- relationship decay -----------------------------------------------------------------
     "decay.header": ("Relationships cooling · {day}", "关系在变淡 · {day}"),
     "decay.title": (
-        "{count:plural:# contact|# contacts} have not been met face to face for a while. Meeting cadence "
-        "decides closeness.",
-        "有 {count} 位联系人很久没有面对面见过了。见面的频度决定关系的亲疏。",
+        ":warning: {count:plural:# relationship is|# relationships are} cooling: not met face to face within "
+        "their cadence. Meeting cadence decides closeness; these just passed a threshold:",
+        ":warning: 有 {count} 个关系在变淡:超过了应有的见面周期。见面的频度决定关系的亲疏;以下几位刚越过提醒线:",
     ),
     "decay.summary": ("{count:plural:# relationship|# relationships} cooling", "{count} 个关系在变淡"),
     "decay.line": (
         "*{contact}* ({account}): {days:plural:# day|# days} since you last met · {meaning}",
         "*{contact}*({account}):已 {days} 天没见面 · {meaning}",
     ),
-    "decay.rung.month": ("a monthly meeting keeps it growing", "每月见面关系才会增长"),
-    "decay.rung.holding": ("a quarter: it only just holds", "一个季度:关系仅能维持"),
+    "decay.rung.month": (
+        "over a month without a meeting: the relationship has stopped growing, meet soon",
+        "超过一个月没见面:关系已停止增长,请尽快见面",
+    ),
+    "decay.rung.holding": (
+        "over a quarter without a meeting: it barely holds, meet soon",
+        "超过一个季度没见面:关系勉强维持,请尽快见面",
+    ),
     "decay.rung.cooling": ("six months: the relationship is cooling", "半年:关系在变淡"),
     "decay.rung.gone": ("a year: there is no relationship left", "一年:关系已不复存在"),
     "decay.key": ("key contact in an open deal", "在谈商机的关键人"),
