@@ -80,6 +80,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Logged today: {count:plural:# visit|# visits} (standard {standard})",
         "今日记录:{count} 次拜访(标准 {standard})",
     ),
+    "checkin.suggest.carried": (
+        "Carried over from {day}: {count:plural:# item|# items} you had not done. Keep them, or delete the lines.",
+        "从 {day} 顺延:{count} 项未完成的计划。可保留,也可删除这些行。",
+    ),
+    "checkin.review.done_items": ("Done from the plan", "计划完成情况"),
+    "checkin.review.done_items.hint": (
+        "Ticked from what you logged today. Tick or untick to correct; what stays unticked moves to tomorrow's plan.",
+        "已根据今天的记录勾选。可勾选或取消以更正;未勾选的项目会顺延到明天的计划。",
+    ),
+    "checkin.review.entry_done": ("done", "已完成"),
+    "checkin.review.entry_missed": ("missed", "未完成"),
+    "checkin.review.outcome": (
+        "From the plan: {done} done, {missed} missed (carried to your next plan).",
+        "计划:完成 {done} 项,未完成 {missed} 项(已顺延到下一次计划)。",
+    ),
     "checkin.review.visit_planned": ("Visit {name}", "拜访 {name}"),
     "checkin.review.no_plan": ("No plan was saved this morning.", "今天早上没有保存计划。"),
     "checkin.review.no_visits": ("No visits logged yet.", "还没有记录拜访。"),
