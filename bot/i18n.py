@@ -73,12 +73,19 @@ def plural_categories(lang: Lang) -> tuple[str, ...]:
     return tuple(c for c in order if c in rules.tags or c == "other")
 
 
-def plural_category(lang: Lang, n: float) -> str:
-    """Babel's (CLDR) plural category of the number `n` in `lang`: 'one' for 1 in English."""
+def plural_category(lang: Lang, n: float | str) -> str:
+    """Babel's (CLDR) plural category of the number `n` in `lang`: 'one' for 1 in English. A
+    number already formatted as text ('1', '2.5') is read back; other text is 'other'."""
+    if isinstance(n, str):
+        try:
+            n = float(n.replace(",", ""))
+        except ValueError:
+            return "other"
+        n = int(n) if n.is_integer() else n
     return str(_locale(lang).plural_form(abs(n)))
 
 
-def plural(lang: Lang, n: float, /, **forms: str) -> str:
+def plural(lang: Lang, n: float | str, /, **forms: str) -> str:
     """The form of `forms` (keyed by CLDR category: one=, other=, …) for `n` in `lang`, with
     `#` replaced by the number. `other` is required; a missing category falls back to it."""
     form = forms.get(plural_category(lang, n), forms["other"])
