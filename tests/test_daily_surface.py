@@ -121,6 +121,10 @@ def test_a_manager_running_an_admin_command_is_told_it_needs_an_admin(
     assert needs_admin in driver.last_ephemeral("UMGR")["text"]
     driver.command("UMGR", "/coach", "role <@UMGR> admin")
     assert needs_admin in driver.last_ephemeral("UMGR")["text"]
+    rep(db, driver, "UADM", role="admin", locale=locale)
+    driver.command("UADM", "/coach", "role <@UMGR> manager")
+    said = driver.last_ephemeral("UADM")["text"]
+    assert said == ("<@UMGR> 现在的角色是经理。" if locale == "zh-CN" else "<@UMGR> is now a manager.")
 
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])

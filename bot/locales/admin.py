@@ -33,7 +33,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Usage: `/coach role @user rep|manager|admin`",
         "用法:`/coach role @用户 rep|manager|admin`",
     ),
-    "coach.role.done": ("<@{user}> is now {role}.", "<@{user}> 现在的角色是 {role}。"),
+    "coach.role.done": ("<@{user}> is now {role}.", "<@{user}> 现在的角色是{role}。"),
+    "coach.role.name.rep": ("a rep", "销售代表"),
+    "coach.role.name.manager": ("a manager", "经理"),
+    "coach.role.name.admin": ("an admin", "管理员"),
     "coach.role.last_admin": (
         "You are the last admin; make someone else admin first.",
         "你是最后一位管理员,请先指定另一位管理员。",

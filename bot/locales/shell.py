@@ -1,6 +1,7 @@
 """What the shell draws around Slack's own surfaces (Slack shows these in the user's language)."""
 
 MESSAGES = {
+    "shell.only_you": ("only visible to you", "仅你可见"),
     "shell.optional": (" (optional)", "(可选)"),
     "shell.search_field": ("type a name to search", "输入名称搜索"),
     "shell.search_menu": ("type to search: :pick {n} <text>", "输入搜索::pick {n} <文字>"),

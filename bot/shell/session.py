@@ -291,7 +291,9 @@ class Shell:
         if isinstance(body, dict) and (body.get("text") or body.get("blocks")):
             batch = Batch()
             data = {**body, "channel": self.channel_id, "ephemeral": True}
-            rendered = self.renderer.message(f"#{self.channel_name(self.channel_id)} · only visible to you", data)
+            rendered = self.renderer.message(
+                f"#{self.channel_name(self.channel_id)} · {t(self.slack_lang(), 'shell.only_you')}", data
+            )
             batch.add(rendered, rendered.lines[0], Surface("message", data))
             self._print_batch(batch)
         elif response.body and not isinstance(body, dict):
@@ -901,7 +903,7 @@ class Shell:
 
     def _where(self, message: Message) -> str:
         if message.ephemeral:
-            return f"#{self.channel_name(message.channel)} · only visible to you"
+            return f"#{self.channel_name(message.channel)} · {t(self.slack_lang(), 'shell.only_you')}"
         if message.channel.startswith("D"):
             return "DM from Pipeline Coach"
         return f"#{self.channel_name(message.channel)}"
