@@ -389,3 +389,22 @@ def test_the_readmes_visit_lines_log_what_they_say_for_the_demos_default_user(
     # The clock moved ten hours: the evening review came at 18:00 itself, not at a coarse step.
     review = out.index("REVIEW YOUR DAY")
     assert out.rfind("🕘 ", 0, review) == out.rfind("🕘 Mon 23 Nov 18:00", 0, review) != -1
+
+
+@pytest.mark.parametrize("zh", [False, True])
+def test_moving_the_shell_clock_announces_a_holiday_and_sends_the_review_at_its_time(
+    driver: Driver, db: Database, fake_slack: Any, clock: Any, zh: bool
+) -> None:
+    from tests.test_shell import _said, _shell
+
+    join(driver, "U1", "Ann", tz=SH, locale="zh-CN" if zh else "en-US")
+    with db.transaction() as session:
+        session.add(Holiday(team_id=TEAM, day=date(2026, 11, 24), name="Company day off"))
+    clock.set(local(date(2026, 11, 23), "12:00", SH))
+    shell, out = _shell(driver, fake_slack, clock)
+    said = _said(shell, out, ":time +14h")  # Monday 12:00 → Tuesday 02:00 in Shanghai
+    holiday = "🎌 2026年11月24日 周二 是本工作区的假日" if zh else "🎌 Tue 24 Nov 2026 is a holiday in this workspace"
+    assert holiday in said
+    review = said.index("复盘" if zh else "Review your day".upper())
+    assert said.rfind("🕘 ", 0, review) == said.rfind("🕘 Mon 23 Nov 18:00", 0, review) != -1
+    assert said.index("🕘 Mon 23 Nov 18:00") < said.index(holiday)  # in the order the clock met them
