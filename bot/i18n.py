@@ -7,9 +7,9 @@ language is their own choice (`/visit lang zh`) or else their Slack locale.
 Counts: a template says `{count:plural:# visit|# visits}` (forms in the order of the language's
 CLDR plural categories, `one|other` for English, one form for Chinese; `#` is the number) and
 `t()` picks the form with Babel's plural rules; code outside the catalog calls
-`plural(lang, n, one=…, other=…)`. Lists: `join_list(lang, items)` ("a, b and c" / "甲、乙和丙"
-is not wanted in a terse line, so it is "a, b, c" / "甲、乙、丙"); clauses: `join_clauses`
-("，" in Chinese).
+`plural(lang, n, one=…, other=…)` (one helper for both, so no message says "visit(s)").
+Lists of names or items: `join_list(lang, items)`, "a, b, c" / "甲、乙、丙" (Chinese enumerates
+with 、, never ", "); phrases in one sentence: `join_clauses`, with the full-width "，".
 """
 
 from __future__ import annotations
