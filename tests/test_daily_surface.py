@@ -408,3 +408,14 @@ def test_moving_the_shell_clock_announces_a_holiday_and_sends_the_review_at_its_
     review = said.index("复盘" if zh else "Review your day".upper())
     assert said.rfind("🕘 ", 0, review) == said.rfind("🕘 Mon 23 Nov 18:00", 0, review) != -1
     assert said.index("🕘 Mon 23 Nov 18:00") < said.index(holiday)  # in the order the clock met them
+
+
+def test_the_visit_forms_new_contacts_are_listed_the_chinese_way_and_read_back() -> None:
+    from bot.visits.parse import ParsedContact, parse_names
+    from bot.visits.prefill import _names
+
+    contacts = [ParsedContact("张伟", "decision_maker", None), ParsedContact("李娜", "user", None)]
+    zh, en = _names("zh", contacts), _names("en", contacts)
+    assert "、" in zh and ", " not in zh and ", " in en
+    assert [(c.name, c.role) for c in parse_names(zh)] == [("张伟", "decision_maker"), ("李娜", "user")]
+    assert "张伟(决策人)、李娜(使用者)" in t("zh", "visit.modal.new_contacts_hint")

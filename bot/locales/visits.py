@@ -207,7 +207,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visit.modal.new_contacts": ("New contacts", "新联系人"),
     "visit.modal.new_contacts_hint": (
         "Comma-separated; role in brackets, e.g. Zhang Wei (decision maker), Li Na (user)",
-        "用逗号分隔,括号里写角色,例如:张伟(决策人), 李娜(使用者)",
+        "用顿号或逗号分隔,括号里写角色,例如:张伟(决策人)、李娜(使用者)",
     ),
     "visit.modal.level_for": ("Relationship level: {name}", "关系水平:{name}"),
     "visit.modal.level_new": ("Relationship level of new contacts", "新联系人的关系水平"),
