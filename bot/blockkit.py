@@ -1,6 +1,6 @@
 """Slack's documented Block Kit limits, and a checker for them.
 
-`bot.blocks` builds within these limits; `problems()` checks a finished message or view. The
+`bot.ui.blocks` builds within these limits; `problems()` checks a finished message or view. The
 fake Slack server rejects what fails here (as real Slack would), and the tests cross-check the
 same payloads with slack_sdk's own models.
 """

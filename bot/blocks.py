@@ -2,7 +2,7 @@
 
 `bot/` may not import Slack, so rendering builds the JSON Slack documents directly. Every
 builder clips its text to the documented limit (with an ellipsis) so that long user input can
-never make a message invalid; `bot.blockkit` checks whole payloads.
+never make a message invalid; `bot.ui.blockkit` checks whole payloads.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot import blockkit as limits
+from bot.ui import blockkit as limits
 
 Block = dict[str, Any]
 

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import ColumnElement, and_, case, exists, false, func, not_, or_, select, true
 from sqlalchemy.orm import Session
 
-from bot.config import Cadence
+from bot.core.config import Cadence
 from storage.models import Account, Contact, Deal
 
 

@@ -21,14 +21,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from bot import analytics as an
-from bot import blocks as bk
-from bot.access import team_person_ids
-from bot.actor import Actor
-from bot.cadence import CoolingContact, cooling_contacts
-from bot.clock import local_date, start_of_local_day, zone
-from bot.i18n import Lang, format_day, format_when, t
-from bot.people import workspace_config
-from bot.pipeline_view import (
+from bot.accounts.cadence import CoolingContact, cooling_contacts
+from bot.analytics.pipeline_view import (
     CONVERSION_DAYS,
     TeamPipeline,
     conversion_lines,
@@ -41,6 +35,12 @@ from bot.pipeline_view import (
     team_blocks,
     weakest_line,
 )
+from bot.core.access import team_person_ids
+from bot.core.actor import Actor
+from bot.core.clock import local_date, start_of_local_day, zone
+from bot.core.i18n import Lang, format_day, format_when, t
+from bot.people.members import workspace_config
+from bot.ui import blocks as bk
 from storage.db import Database
 from storage.models import Account, CheckIn, Deal, FollowUp, Person, TimeOff
 

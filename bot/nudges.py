@@ -1,6 +1,6 @@
 """The reminder messages: overdue follow-ups, cooling relationships, stale deals.
 
-One message per person per job per day (bot/notify.py), listing every item with its buttons;
+One message per person per job per day (bot/people/notify.py), listing every item with its buttons;
 what does not fit (`PER_MESSAGE`) is counted, never silently dropped. Rendering only: the
 sweeps in scheduler/jobs select the items and hand these messages to the sender. Action ids:
 `nudge_done` / `nudge_snooze` / `nudge_log_visit` (a follow-up), `decay_plan_visit` (a contact),
@@ -19,11 +19,11 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from bot import blocks as bk
-from bot.cadence import DecayWarning
-from bot.clock import zone
-from bot.followups import SNOOZE_OPTIONS, FollowUpItem
-from bot.i18n import Lang, format_amount, format_day, t
+from bot.accounts.cadence import DecayWarning
+from bot.core.clock import zone
+from bot.core.i18n import Lang, format_amount, format_day, t
+from bot.followups.rules import SNOOZE_OPTIONS, FollowUpItem
+from bot.ui import blocks as bk
 from storage.models import Account, Deal, Stage
 
 PER_MESSAGE = 10
@@ -107,7 +107,7 @@ def decay_warning(
 ) -> tuple[str, list[dict[str, Any]]]:
     """The contacts that crossed a rung of their ladder (the first `PER_MESSAGE`; `total`
     counts all pending), under the owner's count of cooling relationships (`cooling`, from
-    `bot.cadence.cooling_counts`: the App Home's number)."""
+    `bot.accounts.cadence.cooling_counts`: the App Home's number)."""
     shown = list(warnings)[:PER_MESSAGE]
     total = max(total or 0, len(warnings))
     text = t(lang, "decay.title", count=max(cooling or 0, total))

@@ -15,12 +15,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import blocks as bk
-from bot.access import AccessError, require_admin, require_manager
-from bot.actor import Actor
-from bot.i18n import Lang, join_list, t
-from bot.people import ensure_person
-from bot.reply import Reply
+from bot.core.access import AccessError, require_admin, require_manager
+from bot.core.actor import Actor
+from bot.core.i18n import Lang, join_list, t
+from bot.people.members import ensure_person
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply
 from storage.db import Database
 from storage.models import Person, SalesTeam
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from bot.devtools.driver import Driver
-from bot.settings import Settings
+from bot.core.settings import Settings
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Contact, Visit, VisitContact
 from tests.conftest import START, TEAM

@@ -12,13 +12,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.cadence import cooling_counts
-from bot.clock import zone
-from bot.devtools.driver import Driver
-from bot.i18n import catalog, join_clauses, join_list, plural, plural_categories, t
-from bot.people import workspace_config
-from bot.shell.render import Renderer, display_width
-from bot.shell.timeline import due_instants, holidays_reached
+from bot.accounts.cadence import cooling_counts
+from bot.core.clock import zone
+from bot.core.i18n import catalog, join_clauses, join_list, plural, plural_categories, t
+from bot.people.members import workspace_config
+from dev.driver import Driver
+from dev.shell.render import Renderer, display_width
+from dev.shell.timeline import due_instants, holidays_reached
 from storage.db import Database
 from storage.models import Account, CheckIn, Contact, Deal, FollowUp, Holiday, Person, Visit, VisitContact
 from tests.conftest import START, TEAM

@@ -6,8 +6,8 @@ import time
 
 from sqlalchemy import func, select
 
-from bot.devtools import slack_requests as sr
-from bot.devtools.driver import Driver
+from dev import slack_requests as sr
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Person, Workspace
 from tests.conftest import SECRET, TEAM

@@ -18,11 +18,11 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.devtools.fake_slack import FakeSlack
-from bot.people import ensure_person
-from bot.services import Services
-from bot.settings import Settings
+from bot.core.clock import ManualClock
+from bot.core.services import Services
+from bot.core.settings import Settings
+from bot.people.members import ensure_person
+from dev.fake_slack import FakeSlack
 from scheduler.health import job_health
 from scheduler.locks import LEADER, Lock
 from scheduler.registry import JOBS, JobContext, job
@@ -76,7 +76,7 @@ def _env(database_url: str, fake: FakeSlack, **extra: str) -> dict[str, str]:
 
 def _jobs_run(env: dict[str, str], name: str = "followup-nudges") -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "jobs", "run", name, "--at", AT.isoformat()],
+        [sys.executable, "-m", "runtime.cli", "jobs", "run", name, "--at", AT.isoformat()],
         env=env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -212,7 +212,7 @@ def test_jobs_list_shows_each_jobs_last_success(db: Database, fake_slack: FakeSl
     _people_with_overdue_follow_ups(db, 1)
     env = _env(database_url, fake_slack)
     run = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "jobs", "run", "checkin-morning", "--at", AT.isoformat()],
+        [sys.executable, "-m", "runtime.cli", "jobs", "run", "checkin-morning", "--at", AT.isoformat()],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -221,7 +221,7 @@ def test_jobs_list_shows_each_jobs_last_success(db: Database, fake_slack: FakeSl
     )
     assert run.returncode == 0, run.stderr
     listing = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "jobs", "list"],
+        [sys.executable, "-m", "runtime.cli", "jobs", "list"],
         env=env,
         cwd=ROOT,
         capture_output=True,
@@ -252,7 +252,7 @@ def test_health_turns_unhealthy_after_twice_the_interval(db: Database) -> None:
 
 def _zone_in_working_hours(now: datetime) -> str | None:
     """A time zone where it is now a weekday between 10:00 and 19:00 (nudges may go out)."""
-    from bot.clock import zone
+    from bot.core.clock import zone
 
     for name in (
         "UTC",
@@ -286,7 +286,7 @@ def test_two_scheduler_processes_one_leads_and_nothing_is_sent_twice(
     started = time.monotonic()
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "scheduler"],
+            [sys.executable, "-m", "runtime.cli", "scheduler"],
             env=env,
             cwd=ROOT,
             stdout=subprocess.PIPE,

@@ -3,7 +3,7 @@
 A streak is the number of consecutive working days (the person's working days, without
 holidays or time off) whose evening review was saved, up to today; today not yet reviewed
 does not break it. Time off is a date range during which nothing scheduled reaches the person
-(bot/notify.py reads `TimeOff`); its end date is inclusive ("off until Dec 5": back on the
+(bot/people/notify.py reads `TimeOff`); its end date is inclusive ("off until Dec 5": back on the
 next working day).
 """
 
@@ -16,10 +16,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from bot.actor import Actor
-from bot.clock import zone
-from bot.notify import day_off, hhmm, is_off_for, next_working_day
-from bot.people import workspace_config
+from bot.core.actor import Actor
+from bot.core.clock import zone
+from bot.people.members import workspace_config
+from bot.people.notify import day_off, hhmm, is_off_for, next_working_day
 from storage.db import Database
 from storage.models import CheckIn, Holiday, Person, TimeOff
 

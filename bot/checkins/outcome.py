@@ -20,9 +20,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.actor import Actor
-from bot.followups import FollowUpItem
-from bot.text import normalize
+from bot.core.actor import Actor
+from bot.core.text import normalize
+from bot.followups.rules import FollowUpItem
 from storage.models import Account, AccountAlias, CheckIn, Contact, FollowUp
 
 MIN_NAME = 2  # a normalised name shorter than this matches too much to count

@@ -20,17 +20,17 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot import blocks as bk
-from bot.access import access_account
-from bot.actor import Actor
-from bot.cadence import cooling_contacts
+from bot.accounts.cadence import cooling_contacts
 from bot.checkins.forms import text_box, typed
 from bot.checkins.outcome import carried
-from bot.clock import start_of_local_day
-from bot.followups import open_due_by
-from bot.i18n import Lang, format_day, t
-from bot.nudges import stale_deals
-from bot.people import workspace_config
+from bot.core.access import access_account
+from bot.core.actor import Actor
+from bot.core.clock import start_of_local_day
+from bot.core.i18n import Lang, format_day, t
+from bot.followups.nudges import stale_deals
+from bot.followups.rules import open_due_by
+from bot.people.members import workspace_config
+from bot.ui import blocks as bk
 from storage.db import Database
 from storage.models import Account, CheckIn, Visit
 

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot import blocks as bk
-from bot.actor import Actor
 from bot.checkins.days import streak
 from bot.checkins.forms import text_box, typed
 from bot.checkins.outcome import Entry, mark, plan_entries
 from bot.checkins.plan import TAGS, ensure_checkin, existing
-from bot.clock import start_of_local_day, zone
-from bot.i18n import Lang, format_day, join_list, t
+from bot.core.actor import Actor
+from bot.core.clock import start_of_local_day, zone
+from bot.core.i18n import Lang, format_day, join_list, t
+from bot.ui import blocks as bk
 from bot.visits.ops import VisitView, visits_on_day
 from storage.db import Database
 from storage.models import Person

@@ -17,11 +17,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import blocks as bk
-from bot.access import AccessError, access_deal
-from bot.actor import Actor
-from bot.clock import local_date
-from bot.config import BANTCC
+from bot.accounts.matching import EXACT, find_accounts
+from bot.core.access import AccessError, access_deal
+from bot.core.actor import Actor
+from bot.core.clock import local_date
+from bot.core.config import BANTCC
+from bot.core.i18n import Lang, join_list, t
 from bot.deals import render
 from bot.deals.amounts import parse_amount
 from bot.deals.find import MAX_CANDIDATES, find_deals
@@ -40,9 +41,8 @@ from bot.deals.ops import (
 )
 from bot.deals.parser import DealCommand, FieldChanges, parse_deal_command
 from bot.deals.stages import StageError, load_funnel
-from bot.i18n import Lang, join_list, t
-from bot.matching import EXACT, find_accounts
-from bot.reply import Reply, echo_reply
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply, echo_reply
 from storage.db import Database
 from storage.models import Account, Deal
 
@@ -79,7 +79,7 @@ def _dispatch(
             return Outcome(reply=render.funnel_text(load_funnel(session, actor.team_id), lang))
     if command.op == "list":
         # One view of "my deals by stage": the /pipeline one (same numbers as App Home).
-        from bot.pipeline_view import pipeline_reply
+        from bot.analytics.pipeline_view import pipeline_reply
 
         return Outcome(reply=pipeline_reply(db, actor, f"<@{command.mention}>" if command.mention else "", now))
     if command.op == "new":

@@ -5,7 +5,7 @@ The shell runs the production app with three local stand-ins: a fake Slack Web A
 a `ManualClock` the user moves with `:time`, and in-process signed dispatch into Bolt (the
 same request parsing, signature check, listeners and Web API client as `serve`).
 
-`--demo` loads the demo workspace (`bot.demo`) into a fresh SQLite file in the working
+`--demo` loads the demo workspace (`dev.demo`) into a fresh SQLite file in the working
 directory, `pipeline-coach-demo.db`, recreated on every run, unless DATABASE_URL names another
 database explicitly (then the demo workspace is replaced in that one). Without `--demo` the
 shell uses DATABASE_URL and acts as a person already in it (or a new one).
@@ -26,15 +26,15 @@ from typing import TextIO
 
 from sqlalchemy import select
 
-from bot.app import build_app
-from bot.clock import ManualClock, zone
-from bot.demo import DEMO_TEAM, GENERAL_CHANNEL, Demo, load_demo
-from bot.devtools.driver import Driver
-from bot.devtools.fake_slack import FakeSlack
-from bot.executor import TrackingExecutor
-from bot.i18n import plural
-from bot.settings import Settings
-from bot.shell.session import AppErrorCollector, Shell
+from bot.core.clock import ManualClock, zone
+from bot.core.i18n import plural
+from bot.core.settings import Settings
+from dev.demo import DEMO_TEAM, GENERAL_CHANNEL, Demo, load_demo
+from dev.driver import Driver
+from dev.fake_slack import FakeSlack
+from dev.shell.session import AppErrorCollector, Shell
+from runtime.app import build_app
+from runtime.executor import TrackingExecutor
 from storage.db import Database
 from storage.models import Person, Workspace
 
@@ -118,7 +118,7 @@ def run_shell(args: argparse.Namespace, settings: Settings, *, out: TextIO | Non
 
 
 def _run(args: argparse.Namespace, settings: Settings, out: TextIO, collector: AppErrorCollector) -> int:
-    from bot.cli import prepare_database
+    from runtime.cli import prepare_database
 
     demo_mode = bool(getattr(args, "demo", False))
     url = demo_database_url() if demo_mode and not _explicit_database_url() else settings.database_url

@@ -20,8 +20,8 @@ from typing import Any
 
 from wcwidth import wcswidth, wcwidth
 
-from bot.i18n import Lang, t
-from bot.shell.forms import describe_state, element_options, initial_state
+from bot.core.i18n import Lang, t
+from dev.shell.forms import describe_state, element_options, initial_state
 
 Json = dict[str, Any]
 

@@ -25,16 +25,16 @@ from slack_bolt import App
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.app import services_of
-from bot.clock import ManualClock, zone
-from bot.devtools import slack_requests as sr
-from bot.devtools.driver import Driver, Response
-from bot.devtools.fake_slack import FakeSlack, Message
-from bot.i18n import Lang, format_day, lang_for, plural, t
-from bot.shell.forms import FieldError, describe_state, element_options, initial_state, parse_value
-from bot.shell.render import INDENT, Field, Rendered, Renderer, Surface, Target, display_width, pad
-from bot.shell.timeline import due_instants, holidays_reached
-from bot.shell.timeparse import parse_clock_target
+from bot.core.clock import ManualClock, zone
+from bot.core.i18n import Lang, format_day, lang_for, plural, t
+from dev import slack_requests as sr
+from dev.driver import Driver, Response
+from dev.fake_slack import FakeSlack, Message
+from dev.shell.forms import FieldError, describe_state, element_options, initial_state, parse_value
+from dev.shell.render import INDENT, Field, Rendered, Renderer, Surface, Target, display_width, pad
+from dev.shell.timeline import due_instants, holidays_reached
+from dev.shell.timeparse import parse_clock_target
+from runtime.app import services_of
 from storage.models import Person
 
 Json = dict[str, Any]

@@ -3,8 +3,8 @@
 A `:time +3d` must deliver each message at the time it would arrive in Slack (the plan at
 08:45, the review at 18:00, a digest at 09:00), not at whatever coarse step the move happens
 to take. Every scheduled job opens its window at a local wall-clock time: a person's own
-check-in or quiet-hours time, or the workspace's (`bot.config.Schedule`), or a job's fixed
-start (`bot.notify.NUDGE_FROM`). `due_instants` lists those times, in every time zone of the
+check-in or quiet-hours time, or the workspace's (`bot.core.config.Schedule`), or a job's fixed
+start (`bot.people.notify.NUDGE_FROM`). `due_instants` lists those times, in every time zone of the
 workspace's people, for each local day the move covers; running the jobs at exactly these
 instants (plus a few coarse steps as a safety net) delivers everything in order and on time.
 """
@@ -17,9 +17,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.clock import zone
-from bot.config import WorkspaceConfig
-from bot.notify import NUDGE_FROM, hhmm
+from bot.core.clock import zone
+from bot.core.config import WorkspaceConfig
+from bot.people.notify import NUDGE_FROM, hhmm
 from storage.models import Holiday, Person, Workspace
 
 

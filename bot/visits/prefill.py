@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.actor import Actor
-from bot.clock import zone
-from bot.i18n import Lang, join_list, t
+from bot.core.actor import Actor
+from bot.core.clock import zone
+from bot.core.i18n import Lang, join_list, t
 from bot.visits import ops
 from bot.visits.modal import FormState
 from bot.visits.parse import ParsedContact, join_phrases, parse_visit

@@ -8,13 +8,13 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import teams
-from bot.access import require_admin
-from bot.actor import Actor
-from bot.i18n import join_list, t
-from bot.people import do_update_profile
-from bot.reply import Reply, echo_reply
-from bot.text import mentioned_channels, mentioned_usergroups, mentioned_users
+from bot.core.access import require_admin
+from bot.core.actor import Actor
+from bot.core.i18n import join_list, t
+from bot.core.text import mentioned_channels, mentioned_usergroups, mentioned_users
+from bot.people import teams
+from bot.people.members import do_update_profile
+from bot.ui.reply import Reply, echo_reply
 from handlers._support import log, send_ephemeral, services
 from handlers.commands.coach import subcommand
 

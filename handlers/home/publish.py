@@ -12,16 +12,16 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.actor import Actor
-from bot.home import Mode, home_view
-from bot.services import Services
+from bot.analytics.home import Mode, home_view
+from bot.core.actor import Actor
+from bot.core.services import Services
 
 log = logging.getLogger("handlers.home")
 
 
 def publish_home(client: WebClient, services: Services, actor: Actor, mode: Mode | None = None) -> bool:
     """Render and publish `actor`'s home tab (`mode` "team" for a manager's team view; None:
-    the view the tab opens on, `bot.home.default_mode`).
+    the view the tab opens on, `bot.analytics.home.default_mode`).
     True when Slack accepted it."""
     try:
         view = home_view(services.db, actor, services.clock.now(), mode)

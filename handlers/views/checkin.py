@@ -10,12 +10,12 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.actor import Actor
 from bot.checkins import plan, review
 from bot.checkins.days import local_today
 from bot.checkins.prompts import answered
-from bot.i18n import format_day, t
-from bot.reply import Reply
+from bot.core.actor import Actor
+from bot.core.i18n import format_day, t
+from bot.ui.reply import Reply
 from handlers._support import current_actor, services, user_errors
 from handlers.commands.deal import parse_json, reply_after_modal
 

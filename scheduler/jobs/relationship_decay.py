@@ -1,7 +1,7 @@
 """`relationship-decay`: contacts whose last face-to-face meeting crossed a rung of their ladder.
 
 From each contact's meeting cadence on (key contacts in open deals: 30 days, others: 90), then
-180 and 365 by default, per role (bot/cadence.py). The message counts the owner's cooling
+180 and 365 by default, per role (bot/accounts/cadence.py). The message counts the owner's cooling
 relationships with `cooling_counts`, the number the App Home shows.
 Each crossing is reported to the account owner once, in one DM per owner per day, each
 contact with a "Plan a visit" button; the crossing is recorded when the message is known to
@@ -14,11 +14,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.cadence import DecayWarning, cooling_counts, mark_decay_reported, pending_decay
-from bot.i18n import t
-from bot.notify import RELATIONSHIP_DECAY, due_people
-from bot.nudges import decay_warning
-from bot.people import workspace_config
+from bot.accounts.cadence import DecayWarning, cooling_counts, mark_decay_reported, pending_decay
+from bot.core.i18n import t
+from bot.followups.nudges import decay_warning
+from bot.people.members import workspace_config
+from bot.people.notify import RELATIONSHIP_DECAY, due_people
 from scheduler.jobs._common import Planned, deliver_planned
 from scheduler.ledger import after_sent
 from scheduler.registry import JobContext, job
