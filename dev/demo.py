@@ -113,6 +113,16 @@ ACCOUNTS: dict[str, list[tuple[str, list[str], str, str | None, str, bool]]] = {
         ("Proseware Ltd", ["Proseware"], "no_business", "none", "Software", False),
         ("Coho Winery", ["Coho"], "no_business", None, "Food & drink", False),
         ("Margie's Travel", ["Margies Travel", "玛吉旅行"], "no_business", None, "Travel", True),
+        ("Ricoh UK", ["Ricoh", "理光", "理光英国"], "has_business", None, "Office equipment", False),
+    ],
+}
+# Accounts whose contacts are named, not drawn from the slot cycle: the README's example
+# `/visit` lines (Ricoh, Zhang / 张总, 王经理) work for Emma, the shell's default user.
+# (name, buying role, relationship level, days since the last face-to-face meeting, title)
+NAMED_CONTACTS: dict[str, list[tuple[str, str, int, int | None, str]]] = {
+    "Ricoh UK": [
+        ("张总", "decision_maker", 3, 20, "Managing Director 总经理"),
+        ("王经理", "purchaser", 2, 45, "Procurement Manager 采购经理"),
     ],
 }
 
@@ -352,7 +362,12 @@ class _Builder:
         for index, (name, aliases, status, tier, industry, lead) in enumerate(ACCOUNTS[user.user_id]):
             account = self._account(person, name, aliases, status, tier, industry, lead, index, user)
             fresh = account.assigned_at > self.now - timedelta(days=60)
-            contacts = [] if lead else self._contacts(account, lang, 2 if status == "no_business" else 3, fresh=fresh)
+            if name in NAMED_CONTACTS:
+                contacts = self._named_contacts(account, NAMED_CONTACTS[name])
+            else:
+                contacts = (
+                    [] if lead else self._contacts(account, lang, 2 if status == "no_business" else 3, fresh=fresh)
+                )
             accounts.append((account, contacts))
         visits = self._visits(user, person, accounts, today)
         self._deals(user, person, [a for a, _ in accounts if not a.is_lead], lang)
@@ -406,6 +421,27 @@ class _Builder:
         for alias in aliases:
             self._add(AccountAlias(team_id=self.team, account_id=account.id, alias=alias, alias_norm=normalize(alias)))
         return account
+
+    def _named_contacts(
+        self, account: Account, specs: list[tuple[str, str, int, int | None, str]]
+    ) -> list[tuple[Contact, int | None]]:
+        out = []
+        for name, role, level, days, title in specs:
+            contact = Contact(
+                team_id=self.team,
+                account_id=account.id,
+                name=name,
+                name_norm=normalize(name),
+                title=title,
+                buying_role=role,
+                relationship_level=level,
+                involvement=min(5, level + 1) if level else None,
+                created_at=self.now - timedelta(days=420),
+            )
+            self._add(contact)
+            out.append((contact, days))
+        self.session.flush()
+        return out
 
     def _contacts(
         self, account: Account, lang: str, how_many: int, *, fresh: bool = False

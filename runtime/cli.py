@@ -28,6 +28,7 @@ from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
 from bot.core.clock import Clock
+from bot.core.i18n import plural
 from bot.core.settings import Settings, SettingsError, fail, load_settings
 from storage.db import Database, DatabaseUnavailable
 
@@ -253,7 +254,7 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
 
     at = _parse_at(args.at) or Clock().now()
     sent = run_job_once(settings, db, args.name, at)
-    print(f"{args.name} at {at.isoformat()}: {sent} message(s) sent")
+    print(f"{args.name} at {at.isoformat()}: {plural('en', sent, one='# message', other='# messages')} sent")
     return 0
 
 
@@ -274,7 +275,9 @@ def cmd_workspace(args: argparse.Namespace, settings: Settings) -> int:
     if args.workspace_command == "list":
         for w in summaries.values():
             state = f"uninstalled {w.uninstalled_at:%Y-%m-%d}" if w.uninstalled_at else "installed"
-            print(f"{w.team_id:<14} {state:<22} {w.people:>5} people  {w.name}")
+            print(
+                f"{w.team_id:<14} {state:<22} {plural('en', w.people, one='# person', other='# people'):>12}  {w.name}"
+            )
         if not summaries:
             print("no workspaces yet")
         return 0
@@ -282,7 +285,8 @@ def cmd_workspace(args: argparse.Namespace, settings: Settings) -> int:
     found = summaries.get(team_id)
     if found is None:
         fail(f"no workspace {team_id!r}; `pipeline-coach workspace list` shows them")
-    print(f"This deletes ALL data of workspace {team_id} ({found.name or 'no name'}, {found.people} people):")
+    people = plural("en", found.people, one="# person", other="# people")
+    print(f"This deletes ALL data of workspace {team_id} ({found.name or 'no name'}, {people}):")
     print("accounts, contacts, deals, visits, follow-ups, check-ins, settings and its Slack installation.")
     if found.uninstalled_at is None:
         print("Warning: the app is still installed there; its people would start again from nothing.")
@@ -298,7 +302,7 @@ def cmd_workspace(args: argparse.Namespace, settings: Settings) -> int:
     deleted = do_delete_workspace(db, team_id)
     total = sum(deleted.values())
     detail = ", ".join(f"{table} {n}" for table, n in sorted(deleted.items()))
-    print(f"Deleted workspace {team_id}: {total} rows ({detail}).")
+    print(f"Deleted workspace {team_id}: {plural('en', total, one='# row', other='# rows')} ({detail}).")
     return 0
 
 

@@ -31,7 +31,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.core.clock import Clock
-from bot.core.i18n import t
+from bot.core.i18n import plural, t
 from bot.core.services import Services
 from bot.core.settings import Settings
 from bot.people.install import active_workspaces
@@ -105,7 +105,9 @@ def run_job(services: Services, client: WebClient, name: str, at: datetime, *, w
                 _alert_admins(services, client, name, run, at)
             raise
         _record(services.db, name, last_success_at=services.clock.now(), consecutive_failures=0, last_error=None)
-        log.info("job %s as of %s: %d message(s) sent", name, at.isoformat(), sent)
+        log.info(
+            "job %s as of %s: %s sent", name, at.isoformat(), plural("en", sent, one="# message", other="# messages")
+        )
         return sent
 
 
@@ -207,7 +209,7 @@ class SchedulerService:
             )
         self.scheduler.add_job(self._housekeeping, IntervalTrigger(hours=6, timezone=UTC), id="housekeeping")
         self.scheduler.start()
-        log.info("scheduler started with %d job(s)", len(load_jobs()))
+        log.info("scheduler started with %s", plural("en", len(load_jobs()), one="# job", other="# jobs"))
         return self
 
     def is_leader(self) -> bool:

@@ -100,7 +100,7 @@ def test_a_manager_gets_a_file_of_their_team_only(driver: Driver, db: Database, 
     content, channel = _uploaded(driver)
     assert channel == driver.fake.dm_channel(MGR)
     assert [r["owner"] for r in _rows(content)] == [REP]
-    assert "Here is the Deals export: 1 rows." in driver.last_ephemeral(MGR)["text"]
+    assert "Here is the Deals export: 1 row." in driver.last_ephemeral(MGR)["text"]
     all_calls_ok(driver)
 
 

@@ -81,7 +81,7 @@ def test_previews_of_every_kind_in_both_languages(driver: Driver, db: Database, 
 
 def test_only_admins_may_look_at_another_managers_team(driver: Driver, teams) -> None:
     driver.command("UMIA", "/coach", "digest daily <@UOLGA>")
-    assert "only managers and admins" in driver.last_ephemeral("UMIA")["text"]
+    assert "only a workspace admin" in driver.last_ephemeral("UMIA")["text"]
     assert "Pat" not in _ephemeral_text(driver, "UMIA")
     driver.command("UADMIN", "/coach", "digest daily <@UOLGA>")
     shown = _ephemeral_text(driver, "UADMIN")

@@ -100,28 +100,27 @@ def test_stale_deals_on_home_and_time_off(driver: Driver, db: Database) -> None:
     text = _open(driver, "UANN")
     assert "You're off today" in text
     assert "*Stale deals* (1)" in text
-    assert "• Ricoh — Old analysis: 70 days in Analysis (10 over)" in text
+    assert "• Ricoh — Old analysis: 70 days in Analysis (10 days over)" in text
 
 
-def test_a_manager_switches_to_the_team_view_and_back(driver: Driver, db: Database) -> None:
+def test_a_manager_opens_on_the_team_view_and_switches_to_their_own_and_back(driver: Driver, db: Database) -> None:
     _team(db)
-    mine = _open(driver, "UMIA")
-    assert "My day" in mine and "Team view" in mine
-    driver.click("UMIA", _home(driver, "UMIA"), "home_switch_team")
+    _open(driver, "UMIA")
     team_view = _home(driver, "UMIA")
     text = _text(team_view)
-    assert "My team — Mon 23 Nov 2026" in text
+    assert "My team — Mon 23 Nov 2026" in text and "My view" in text  # a manager's first view: the team
     assert "Open deals: *3* · 350k" in text
     assert "*Ann* — 3 open · 350k · weighted 145k · weakest Prospect → Analysis (25% vs 57%)" in text
     assert "Olu" not in text
     assert team_view["private_metadata"] == "team"
-    # Reopening the tab keeps the team view the manager chose.
-    driver.event(
-        {"type": "app_home_opened", "user": "UMIA", "tab": "home", "view": team_view, "event_ts": "1700000000.2"}
-    )
-    assert "My team" in _text(_home(driver, "UMIA"))
-    driver.click("UMIA", _home(driver, "UMIA"), "home_switch_me")
+    driver.click("UMIA", team_view, "home_switch_me")
+    mine = _home(driver, "UMIA")
+    assert "My day" in _text(mine) and mine["private_metadata"] == "me"
+    # Reopening the tab keeps the view the manager chose.
+    driver.event({"type": "app_home_opened", "user": "UMIA", "tab": "home", "view": mine, "event_ts": "1700000000.2"})
     assert "My day" in _text(_home(driver, "UMIA"))
+    driver.click("UMIA", _home(driver, "UMIA"), "home_switch_team")
+    assert "My team" in _text(_home(driver, "UMIA"))
 
 
 def test_a_rep_cannot_switch_to_a_team_view(driver: Driver, db: Database) -> None:

@@ -103,7 +103,7 @@ def test_role_needs_admin_and_keeps_one_admin(driver: Driver, db: Database) -> N
     driver.fake.add_user("U2", "Bo")
     driver.command("U1", "/coach", "help")  # first user: admin
     driver.command("U2", "/coach", "role <@U2|bo> admin")
-    assert "only managers and admins" in driver.last_ephemeral("U2")["text"].lower()
+    assert "only a workspace admin" in driver.last_ephemeral("U2")["text"].lower()
     driver.command("U1", "/coach", "role <@U1|ann> rep")
     assert "last admin" in driver.last_ephemeral("U1")["text"]
     driver.command("U1", "/coach", "role <@U2|bo> manager")

@@ -39,7 +39,7 @@ def test_one_nudge_a_day_listing_every_overdue_follow_up(driver: Driver, db: Dat
     assert len(mine) == 1 and len(_nudges(driver, "U2")) == 1
     text = str(mine[0].blocks)
     assert all(f"Quote {i}" in text for i in range(3)) and "Not yet due" not in text
-    assert "3 follow-up(s) overdue" in mine[0].text
+    assert "3 follow-ups overdue" in mine[0].text
     # The next morning the one that fell due in the afternoon is included.
     run(driver, NUDGES, local(MON + timedelta(days=1), "09:30", TZ), clock)
     assert "Not yet due" in str(_nudges(driver)[-1].blocks)
@@ -122,7 +122,7 @@ def test_decay_ladder_warns_once_per_crossing(driver: Driver, db: Database, cloc
     acme = account(db, TEAM, rep, "Acme")
     met = local(date(2026, 1, 5), "10:00", TZ)  # a Monday
     cid = contact(db, TEAM, acme, "Zhang Wei", last_face_to_face_at=met, buying_role="influencer")
-    rungs = [30, 90, 180, 365]
+    rungs = [90, 180, 365]  # not a key contact in an open deal: its cadence is 90 days, not 30
     start = date(2026, 1, 5)
     checked = sorted(set(range(0, 400, 6)) | {r + k for r in rungs for k in range(-2, 6)})
     warned: list[int] = []
@@ -135,7 +135,8 @@ def test_decay_ladder_warns_once_per_crossing(driver: Driver, db: Database, cloc
     expected = [next(n for n in checked if n >= r and (start + timedelta(days=n)).weekday() < 5) for r in rungs]
     assert warned == expected
     messages = dms(driver.fake, "U1")
-    assert "30 days since you last met" in str(messages[0].blocks)
+    first = str(messages[0].blocks)
+    assert "91 days since you last met" in first and "over a quarter without a meeting" in first
     assert "there is no relationship left" in str(messages[-1].blocks)
     with db.transaction() as session:
         row = session.get(Contact, cid)
@@ -147,8 +148,19 @@ def test_a_new_meeting_restarts_the_ladder_and_plan_a_visit_makes_a_follow_up(
 ) -> None:
     rep = join(driver, "U1", "Ann", tz=TZ)
     acme = account(db, TEAM, rep, "Acme")
+    with db.transaction() as session:  # a decision maker of an open deal: a 30-day cadence
+        session.add(
+            Deal(
+                team_id=TEAM,
+                account_id=acme,
+                owner_id=rep,
+                title="Copiers",
+                stage_key="A",
+                stage_entered_at=local(MON, "09:00", TZ),
+            )
+        )
     met = local(MON, "10:00", TZ)
-    cid = contact(db, TEAM, acme, "Zhang Wei", last_face_to_face_at=met)
+    cid = contact(db, TEAM, acme, "Zhang Wei", last_face_to_face_at=met, buying_role="decision_maker")
     first_warning = MON + timedelta(days=30)  # Wednesday 23 Dec
     run(driver, DECAY, local(first_warning, "10:00", TZ), clock)
     warning = dms(driver.fake, "U1")[-1]
@@ -284,4 +296,4 @@ def test_rules_cope_with_thousands_of_accounts_at_once(driver: Driver, db: Datab
     assert (made, again, count) == (3500, 0, 3500)
     run(driver, NUDGES, at, clock)
     nudge = _nudges(driver)[0]
-    assert "3500 follow-up(s) overdue" in nudge.text and "3490 more" in str(nudge.blocks)
+    assert "3500 follow-ups overdue" in nudge.text and "3490 more" in str(nudge.blocks)

@@ -7,6 +7,10 @@ every other contact every `thresholds[1]` days (90: "quarterly, it holds"). Only
 meetings count (`Contact.last_face_to_face_at`); phone and IM touches do not reset the clock.
 A key contact in an open deal who was never met counts as cooling; another contact never met
 has no relationship to cool yet.
+
+"How many relationships are cooling" is one number wherever it is shown (the App Home, the
+relationship-decay DM, a manager's team view): `cooling_counts`, per owner. The decay ladder
+starts at the same cadence, so every contact a warning names is one of those counted.
 """
 
 from __future__ import annotations
@@ -41,6 +45,54 @@ def other_contact_days(cadence: Cadence) -> int:
     return thresholds[1] if len(thresholds) > 1 else thresholds[0]
 
 
+def _cooling(
+    team_id: str, owner_ids: Collection[int] | None, now: datetime, cadence: Cadence
+) -> tuple[list[ColumnElement[bool]], ColumnElement[bool]]:
+    """The WHERE conditions of "cooling" (contacts on live accounts of `owner_ids` overdue for a
+    face-to-face meeting) and the "key contact in an open deal" expression."""
+    open_deal = exists().where(Deal.account_id == Contact.account_id, Deal.status == "open")
+    key = and_(Contact.buying_role.in_(cadence.key_roles), open_deal)
+    met = Contact.last_face_to_face_at
+    overdue = or_(
+        and_(key, or_(met.is_(None), met < now - timedelta(days=cadence.key_contact_days))),
+        and_(not_(key), met < now - timedelta(days=other_contact_days(cadence))),
+    )
+    accounts = select(Account.id).where(Account.team_id == team_id, Account.archived_at.is_(None))
+    if owner_ids is not None:
+        accounts = accounts.where(Account.owner_id.in_(sorted(owner_ids)))
+    conditions = [Contact.account_id.in_(accounts), overdue]
+    if owner_ids is None:
+        conditions.append(Contact.team_id == team_id)
+    return conditions, key
+
+
+def cooling_counts(
+    session: Session,
+    team_id: str,
+    owner_ids: Collection[int] | None,
+    now: datetime,
+    cadence: Cadence,
+    *,
+    key_only: bool = False,
+) -> dict[int | None, int]:
+    """Per account owner: how many relationships are cooling (only key contacts in open deals
+    when `key_only`). The one definition every surface counts with; owners with none are
+    absent. One grouped query."""
+    if owner_ids is not None and not owner_ids:
+        return {}
+    conditions, key = _cooling(team_id, owner_ids, now, cadence)
+    if key_only:
+        conditions.append(key)
+    rows = session.execute(
+        select(Account.owner_id, func.count())
+        .select_from(Contact)
+        .join(Account, Account.id == Contact.account_id)
+        .where(*conditions)
+        .group_by(Account.owner_id)
+    )
+    return {owner: int(n) for owner, n in rows}
+
+
 def cooling_contacts(
     session: Session,
     team_id: str,
@@ -57,22 +109,11 @@ def cooling_contacts(
     The owners' accounts are picked first (`ix_accounts_team_owner`) and their contacts reached
     through `ix_contacts_account`, so one rep's list costs what their accounts hold, not what
     the workspace holds."""
-    open_deal = exists().where(Deal.account_id == Contact.account_id, Deal.status == "open")
-    key = and_(Contact.buying_role.in_(cadence.key_roles), open_deal)
-    met = Contact.last_face_to_face_at
-    overdue = or_(
-        and_(key, or_(met.is_(None), met < now - timedelta(days=cadence.key_contact_days))),
-        and_(not_(key), met < now - timedelta(days=other_contact_days(cadence))),
-    )
-    accounts = select(Account.id).where(Account.team_id == team_id, Account.archived_at.is_(None))
-    if owner_ids is not None:
-        accounts = accounts.where(Account.owner_id.in_(sorted(owner_ids)))
-    conditions = [Contact.account_id.in_(accounts), overdue]
-    if owner_ids is None:
-        conditions.append(Contact.team_id == team_id)
-    total = int(session.scalar(select(func.count()).select_from(Contact).where(*conditions)) or 0)
+    total = sum(cooling_counts(session, team_id, owner_ids, now, cadence).values())
     if not total or limit <= 0:
         return total, []
+    conditions, key = _cooling(team_id, owner_ids, now, cadence)
+    met = Contact.last_face_to_face_at
     is_key = case((key, 1), else_=0)
     rows = session.execute(
         select(Contact.id, Contact.name, Account.id, Account.name, Contact.buying_role, is_key, met)
@@ -89,8 +130,9 @@ def cooling_contacts(
 
 # ----- the decay ladder (the relationship-decay job) ------------------------------------------
 # Each contact is warned once per rung of its ladder crossed since its last face-to-face
-# meeting: 30 / 90 / 180 / 365 days by default (`Cadence.thresholds`, or
-# `Cadence.role_thresholds[role]`), plus `key_contact_days` for key contacts in open deals.
+# meeting: from its cadence on (key contacts in open deals: `key_contact_days`, 30; others:
+# 90), then each of `Cadence.thresholds` (or `Cadence.role_thresholds[role]`) past it: 30 / 90
+# / 180 / 365 for a key contact, 90 / 180 / 365 for another by default.
 # `Contact.decay_notified_days` is the highest rung already reported for the gap that began at
 # `Contact.decay_gap_start`; a newer meeting makes the two timestamps differ, which restarts the
 # ladder whoever recorded the meeting.
@@ -117,11 +159,19 @@ class DecayWarning:
         return f"contact:{self.contact_id}:{self.rung}:{int(self.met_at.timestamp())}"
 
 
+def first_rung(cadence: Cadence, key: bool) -> int:
+    """Where a contact's ladder starts: its meeting cadence (key contacts in open deals: 30 days,
+    others: 90), the day it starts counting as cooling."""
+    return cadence.key_contact_days if key else other_contact_days(cadence)
+
+
 def ladder(cadence: Cadence, role: str | None, key: bool) -> list[int]:
-    """The rungs at which a contact of `role` (a key contact in an open deal when `key`) is warned."""
-    rungs = set(cadence.role_thresholds.get(role or "", cadence.thresholds))
-    if key:
-        rungs.add(cadence.key_contact_days)
+    """The rungs at which a contact of `role` (a key contact in an open deal when `key`) is
+    warned: its cadence, then every threshold past it (so a warning is always about a contact
+    counted as cooling)."""
+    floor = first_rung(cadence, key)
+    rungs = {r for r in cadence.role_thresholds.get(role or "", cadence.thresholds) if r >= floor}
+    rungs.add(floor)
     return sorted(r for r in rungs if r > 0)
 
 
@@ -133,7 +183,7 @@ def crossed_rung(days: int, rungs: list[int], reported: int) -> int | None:
 
 
 def _applies(cadence: Cadence, rung: int, is_key: ColumnElement[bool]) -> ColumnElement[bool]:
-    """SQL: rung `rung` is on the ladder of the contact in the row."""
+    """SQL: rung `rung` is on the ladder of the contact in the row (the SQL form of `ladder`)."""
     custom = list(cadence.role_thresholds)
     roles_with = [role for role, rungs in cadence.role_thresholds.items() if rung in rungs]
     options: list[ColumnElement[bool]] = []
@@ -141,9 +191,21 @@ def _applies(cadence: Cadence, rung: int, is_key: ColumnElement[bool]) -> Column
         options.append(or_(Contact.buying_role.is_(None), Contact.buying_role.not_in(custom)) if custom else true())
     if roles_with:
         options.append(Contact.buying_role.in_(roles_with))
-    if rung == cadence.key_contact_days:
-        options.append(is_key)
-    return or_(*options) if options else false()
+    listed = or_(*options) if options else false()
+    # past the contact's own cadence (key or not), or exactly it
+    if rung >= first_rung(cadence, False) and rung >= first_rung(cadence, True):
+        reached: ColumnElement[bool] = true()
+    elif rung >= first_rung(cadence, True):
+        reached = is_key
+    elif rung >= first_rung(cadence, False):
+        reached = not_(is_key)
+    else:
+        reached = false()
+    on_ladder = and_(listed, reached)
+    exact = [is_key] if rung == first_rung(cadence, True) else []
+    if rung == first_rung(cadence, False):
+        exact.append(not_(is_key))
+    return or_(on_ladder, *exact)
 
 
 def pending_decay(

@@ -4,13 +4,16 @@
 set-based queries, whatever the amount of data) and renders a `home` view. Every list is
 capped and every section packed within Slack's limits, so the view stays far below the
 100-block limit however many deals, follow-ups or reps there are. Managers get a switch
-between their own view and their team's (`mode` "me" / "team"); a rep asking for the team
-view gets their own.
+between their own view and their team's (`mode` "me" / "team") and open on the team's (what
+they come to the app for); a rep asking for the team view gets their own. In the team view
+"cooling relationships" counts the team's, with the same function (`cooling_contacts`) as a
+rep's own view and the relationship-decay DM. Someone with no deal yet gets a welcome that
+says what to do first instead of empty figures.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
@@ -39,7 +42,7 @@ from bot.core.i18n import Lang, format_day, format_when, t
 from bot.people.members import workspace_config
 from bot.ui import blocks as bk
 from storage.db import Database
-from storage.models import Account, CheckIn, FollowUp, Person, TimeOff
+from storage.models import Account, CheckIn, Deal, FollowUp, Person, TimeOff
 
 Mode = Literal["me", "team"]
 SWITCH_ACTION = "home_switch"
@@ -83,6 +86,12 @@ class HomeData:
     team: an.Conversion | None = None
     team_view: TeamPipeline | None = None
     names: dict[int, str] | None = None
+    welcome: bool = False  # no deal yet: say what to do first
+
+
+def default_mode(actor: Actor) -> Mode:
+    """The view the tab opens on: managers (and admins) their team's, reps their own."""
+    return "team" if actor.is_manager else "me"
 
 
 def load_day(session: Session, actor: Actor, now: datetime) -> MyDay:
@@ -142,20 +151,27 @@ def peer_ids(session: Session, actor: Actor) -> set[int] | None:
     return team_person_ids(session, manager)
 
 
-def load_home(session: Session, actor: Actor, now: datetime, mode: Mode = "me") -> HomeData:
+def load_home(session: Session, actor: Actor, now: datetime, mode: Mode | None = None) -> HomeData:
     """Everything the tab shows, for `actor` (and their team, in a manager's team view)."""
+    mode = mode or default_mode(actor)
     if mode == "team" and not actor.is_manager:
         mode = "me"
-    currency = workspace_config(session, actor.team_id).default_currency
+    config = workspace_config(session, actor.team_id)
+    currency = config.default_currency
     day = load_day(session, actor, now)
     if mode == "team":
         scope = team_person_ids(session, actor)
+        total, cooling = cooling_contacts(session, actor.team_id, scope, now, config.cadence, limit=LIST_LIMIT)
+        day = replace(day, cooling_total=total, cooling=cooling)
         team = load_team_pipeline(session, actor.team_id, scope, now)
         stale = an.stale_deals(session, actor.team_id, scope, now, limit=LIST_LIMIT)
         owners = {d.owner_id for d in stale.deals if d.owner_id is not None}
         names = {**team.names, **_names(session, owners - set(team.names))}
         return HomeData(mode, True, currency, day, team.pipeline, team.forecast, stale, team_view=team, names=names)
     mine = {actor.person_id}
+    has_deal = session.scalar(
+        select(Deal.id).where(Deal.team_id == actor.team_id, Deal.owner_id == actor.person_id).limit(1)
+    )
     period = an.Period.last_days(now, CONVERSION_DAYS)
     compared = an.compare_reps(session, actor.team_id, peer_ids(session, actor), period, reps=mine, with_medians=False)
     return HomeData(
@@ -168,6 +184,7 @@ def load_home(session: Session, actor: Actor, now: datetime, mode: Mode = "me") 
         an.stale_deals(session, actor.team_id, mine, now, limit=LIST_LIMIT),
         me=compared.reps[actor.person_id],
         team=compared.team,
+        welcome=has_deal is None,
     )
 
 
@@ -178,7 +195,7 @@ def _names(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 # ----- rendering ----------------------------------------------------------------------------
-def _day_blocks(lang: Lang, day: MyDay, tz: str) -> list[bk.Block]:
+def _day_blocks(lang: Lang, day: MyDay, tz: str, *, team: bool = False) -> list[bk.Block]:
     if day.off:
         checkin = t(lang, "home.checkin.off")
     else:
@@ -202,7 +219,7 @@ def _day_blocks(lang: Lang, day: MyDay, tz: str) -> list[bk.Block]:
     if day.overdue + day.due_today > shown:
         lines.append(t(lang, "pipeline.more", count=day.overdue + day.due_today - shown))
     blocks.extend(pack_lines(lang, lines, max_blocks=1))
-    lines = [t(lang, "home.cooling.title", count=day.cooling_total)]
+    lines = [t(lang, "home.cooling.title_team" if team else "home.cooling.title", count=day.cooling_total)]
     if not day.cooling:
         lines.append(t(lang, "home.cooling.none"))
     for contact in day.cooling:
@@ -261,7 +278,9 @@ def render_home(lang: Lang, data: HomeData, tz: str, now: datetime) -> dict[str,
     blocks: list[bk.Block] = [bk.header(t(lang, title_key, day=format_day(lang, data.day.today)))]
     if data.is_manager:
         blocks.append(_switch(lang, data.mode))
-    blocks.extend(_day_blocks(lang, data.day, tz))
+    if data.welcome and data.mode == "me":
+        blocks.append(bk.section(t(lang, "home.welcome")))
+    blocks.extend(_day_blocks(lang, data.day, tz, team=data.mode == "team"))
     blocks.append(bk.divider())
     if data.mode == "team" and data.team_view is not None:
         blocks.append(bk.header(t(lang, "home.pipeline.team_title")))
@@ -275,7 +294,7 @@ def render_home(lang: Lang, data: HomeData, tz: str, now: datetime) -> dict[str,
         forecast = forecast_lines(lang, data.forecast, data.day.today, FORECAST_LIMIT)
         blocks.extend(pack_lines(lang, forecast, max_blocks=1, title=t(lang, "pipeline.forecast.title")))
         blocks.extend(_stale_blocks(lang, data.stale, None))
-        if data.me is not None:
+        if data.me is not None and not data.welcome:
             blocks.append(bk.divider())
             blocks.append(bk.header(t(lang, "home.conversion.title")))
             title = t(lang, "pipeline.conversion.title", days=CONVERSION_DAYS)
@@ -289,7 +308,7 @@ def render_home(lang: Lang, data: HomeData, tz: str, now: datetime) -> dict[str,
     return bk.home(blocks)
 
 
-def home_view(db: Database, actor: Actor, now: datetime, mode: Mode = "me") -> dict[str, Any]:
+def home_view(db: Database, actor: Actor, now: datetime, mode: Mode | None = None) -> dict[str, Any]:
     """The App Home view for `actor` now: load in one transaction, then render."""
     with db.transaction() as session:
         data = load_home(session, actor, now, mode)

@@ -20,7 +20,7 @@ from bot import analytics as an
 from bot.core.access import NotAllowed, NotFound, access_person_by_slack_id, require_manager, team_person_ids
 from bot.core.actor import Actor
 from bot.core.clock import local_date
-from bot.core.i18n import Lang, format_amount, format_day, t
+from bot.core.i18n import Lang, format_amount, format_day, join_list, t
 from bot.core.text import mentioned_users
 from bot.people.members import workspace_config
 from bot.ui import blocks as bk
@@ -296,7 +296,7 @@ def render_person_pipeline(lang: Lang, heading: str, data: PersonPipeline, curre
         blocks.extend(pack_lines(lang, lines, max_blocks=1))
     blocks = blocks[:30]
     if empty:
-        blocks.append(bk.context(bk.escape(t(lang, "pipeline.empty_stages", stages=", ".join(empty)))))
+        blocks.append(bk.context(bk.escape(t(lang, "pipeline.empty_stages", stages=join_list(lang, empty)))))
     blocks.append(bk.divider())
     blocks.extend(
         pack_lines(

@@ -3,8 +3,9 @@
 The form has one box per tag (one item per line: quicker to type than seven rows of fields)
 and is prefilled with what is already due today, so planning starts from the facts: stale
 deals and cooling key contacts as key projects, overdue and due-today follow-ups as routine
-work, and the accounts of those contacts as planned visits. Opening it again the same day
-shows the saved plan instead.
+work, and the accounts of those contacts as planned visits. What the last reviewed plan
+missed comes first, carried over (`bot.checkins.outcome.carried`). Opening it again the same
+day shows the saved plan instead.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.accounts.cadence import cooling_contacts
 from bot.checkins.forms import text_box, typed
+from bot.checkins.outcome import carried
 from bot.core.access import access_account
 from bot.core.actor import Actor
 from bot.core.clock import start_of_local_day
@@ -52,6 +54,7 @@ class Prefill:
     visit_accounts: list[int]
     account_options: list[tuple[int, str]]
     notes: list[str]
+    other_visits: list[str] = field(default_factory=list)
 
 
 def _lines(text: str | None) -> list[str]:
@@ -77,17 +80,25 @@ def prefill(session: Session, actor: Actor, day: date, now: datetime) -> Prefill
         for c in cooling
         if c.key or len(key) < 2
     ]
-    key = key[:4]
-    routine = [item.label(lang) for item in due][: MAX_ITEMS - len(key)]
-    visit_accounts = list(dict.fromkeys([c.account_id for c in cooling if c.key][:3]))
+    carry = carried(session, actor, day)
+    again = {tag: [str(i["text"]) for i in carry.items if i.get("tag") == tag] for tag in TAGS}
+    kept = {text for texts in again.values() for text in texts}
+    room = MAX_ITEMS - len(kept)
+    key = [k for k in key if k not in kept][: max(0, min(4, room))]
+    routine = [label for label in (item.label(lang) for item in due) if label not in kept][: max(0, room - len(key))]
+    carried_accounts = [int(v["account_id"]) for v in carry.visits if v.get("account_id")]
+    visit_accounts = list(dict.fromkeys([*carried_accounts, *[c.account_id for c in cooling if c.key][:3]]))
     notes = []
+    if carry.count and carry.day is not None:
+        notes.append(t(lang, "checkin.suggest.carried", count=carry.count, day=format_day(lang, carry.day)))
     if due or stale or cooling:
         notes.append(t(lang, "checkin.suggest.note", follow_ups=len(due), contacts=len(cooling), deals=len(stale)))
     return Prefill(
-        {"key": key, "routine": routine, "adhoc": []},
+        {"key": again["key"] + key, "routine": again["routine"] + routine, "adhoc": again["adhoc"]},
         visit_accounts,
         account_options(session, actor, visit_accounts),
         notes,
+        [str(v["name"]) for v in carry.visits if not v.get("account_id") and v.get("name")],
     )
 
 
@@ -138,7 +149,7 @@ def plan_view(
             lines, chosen, others, options, notes = (
                 fill.lines,
                 fill.visit_accounts,
-                [],
+                fill.other_visits,
                 fill.account_options,
                 fill.notes,
             )

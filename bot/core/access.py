@@ -31,6 +31,12 @@ class NotAllowed(AccessError):
     message_key = "common.not_allowed"
 
 
+class NeedsAdmin(NotAllowed):
+    """Only a workspace admin may do this: said so, so a manager knows whom to ask."""
+
+    message_key = "common.needs_admin"
+
+
 T = TypeVar("T", Account, Deal, FollowUp, Visit)
 
 
@@ -63,7 +69,7 @@ def require_manager(actor: Actor) -> None:
 
 def require_admin(actor: Actor) -> None:
     if not actor.is_admin:
-        raise NotAllowed()
+        raise NeedsAdmin()
 
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers on PostgreSQL: a larger one cannot exist

@@ -3,6 +3,13 @@
 Each feature keeps its strings in `bot/locales/<feature>.py` as `MESSAGES = {key: (en, zh)}`,
 so every string exists in both languages by construction; `t()` looks them up. A user's
 language is their own choice (`/visit lang zh`) or else their Slack locale.
+
+Counts: a template says `{count:plural:# visit|# visits}` (forms in the order of the language's
+CLDR plural categories, `one|other` for English, one form for Chinese; `#` is the number) and
+`t()` picks the form with Babel's plural rules; code outside the catalog calls
+`plural(lang, n, one=…, other=…)` (one helper for both, so no message says "visit(s)").
+Lists of names or items: `join_list(lang, items)`, "a, b, c" / "甲、乙、丙" (Chinese enumerates
+with 、, never ", "); phrases in one sentence: `join_clauses`, with the full-width "，".
 """
 
 from __future__ import annotations
@@ -10,9 +17,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import string
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
+
+from babel import Locale
 
 Lang = Literal["en", "zh"]
 LANGS: tuple[Lang, ...] = ("en", "zh")
@@ -50,11 +60,76 @@ def catalog() -> dict[str, tuple[str, str]]:
     return merged
 
 
+@cache
+def _locale(lang: Lang) -> Locale:
+    return Locale.parse("zh_Hans" if lang == "zh" else "en")
+
+
+@cache
+def plural_categories(lang: Lang) -> tuple[str, ...]:
+    """The CLDR plural categories of `lang` in CLDR order (('one', 'other') / ('other',))."""
+    order = ("zero", "one", "two", "few", "many", "other")
+    rules = _locale(lang).plural_form
+    return tuple(c for c in order if c in rules.tags or c == "other")
+
+
+def plural_category(lang: Lang, n: float | str) -> str:
+    """Babel's (CLDR) plural category of the number `n` in `lang`: 'one' for 1 in English. A
+    number already formatted as text ('1', '2.5') is read back; other text is 'other'."""
+    if isinstance(n, str):
+        try:
+            n = float(n.replace(",", ""))
+        except ValueError:
+            return "other"
+        n = int(n) if n.is_integer() else n
+    return str(_locale(lang).plural_form(abs(n)))
+
+
+def plural(lang: Lang, n: float | str, /, **forms: str) -> str:
+    """The form of `forms` (keyed by CLDR category: one=, other=, …) for `n` in `lang`, with
+    `#` replaced by the number. `other` is required; a missing category falls back to it."""
+    form = forms.get(plural_category(lang, n), forms["other"])
+    return form.replace("#", str(n))
+
+
+class _Formatter(string.Formatter):
+    """str.format plus the `plural:` format spec (see the module docstring)."""
+
+    def __init__(self, lang: Lang) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if not format_spec.startswith("plural:"):
+            return super().format_field(value, format_spec)
+        forms = format_spec[len("plural:") :].split("|")
+        categories = plural_categories(self.lang)
+        if len(forms) != len(categories):
+            raise ValueError(f"{len(forms)} plural forms for {self.lang} ({'|'.join(categories)}): {format_spec!r}")
+        return plural(self.lang, value, **dict(zip(categories, forms, strict=True)))
+
+
+_FORMATTERS: dict[str, _Formatter] = {"en": _Formatter("en"), "zh": _Formatter("zh")}
+
+
 def t(lang: Lang, key: str, /, **values: object) -> str:
-    """The message `key` in `lang`, formatted with `values`."""
+    """The message `key` in `lang`, formatted with `values` (plural forms chosen by Babel)."""
     en, zh = catalog()[key]
     template = zh if lang == "zh" else en
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    if ":plural:" in template:
+        return _FORMATTERS[lang].vformat(template, (), values)
+    return template.format(**values)
+
+
+def join_list(lang: Lang, items: Iterable[object]) -> str:
+    """Items of a list in one line: 'Zhang, Li' / '张总、李工' (the enumeration comma in Chinese)."""
+    return ("、" if lang == "zh" else ", ").join(str(i) for i in items)
+
+
+def join_clauses(lang: Lang, parts: Iterable[object]) -> str:
+    """Clauses or phrases in one sentence: 'a, b' / '甲，乙' (the full-width comma in Chinese)."""
+    return ("，" if lang == "zh" else ", ").join(str(p) for p in parts)
 
 
 def placeholders(template: str) -> set[str]:

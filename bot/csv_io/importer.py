@@ -24,6 +24,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.i18n import plural
 from bot.core.text import normalize
 from bot.deals.amounts import parse_amount
 from bot.deals.ops import new_account
@@ -89,7 +90,7 @@ class ImportFailed(Exception):
     """The file was refused; nothing was written. `errors` lists every problem found."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(f"{len(errors)} problem(s)")
+        super().__init__(plural("en", len(errors), one="# problem", other="# problems"))
         self.errors = errors
 
 

@@ -22,7 +22,7 @@ from bot.core.access import AccessError, access_deal
 from bot.core.actor import Actor
 from bot.core.clock import local_date
 from bot.core.config import BANTCC
-from bot.core.i18n import Lang, t
+from bot.core.i18n import Lang, join_list, t
 from bot.deals import render
 from bot.deals.amounts import parse_amount
 from bot.deals.find import MAX_CANDIDATES, find_deals
@@ -113,7 +113,7 @@ def _resolve(
             reply.blocks.insert(1, bk.context(t(lang, "deal.pick.more", count=len(match.deals))))
         return Outcome(reply=reply)
     if match.accounts:
-        names = ", ".join(a.name for a in match.accounts[:3])
+        names = join_list(lang, (a.name for a in match.accounts[:3]))
         return Outcome(reply=echo_reply(lang, "deal.find.none_at_account", None, ref=command.ref, accounts=names))
     return Outcome(reply=echo_reply(lang, "deal.find.none", None, ref=command.ref))
 
@@ -222,7 +222,7 @@ def _changed_note(changes: FieldChanges, lang: Lang) -> str:
     if changes.expected_close is not None:
         parts.append(t(lang, "deal.card.close"))
     parts += [render.q_label(lang, item) for item in changes.qualification]
-    return t(lang, "deal.updated", fields=", ".join(parts))
+    return t(lang, "deal.updated", fields=join_list(lang, parts))
 
 
 def submit_close(

@@ -103,12 +103,14 @@ def nudge_ids(blocks: Sequence[dict[str, Any]]) -> list[int]:
 
 # ----- relationship decay ---------------------------------------------------------------------
 def decay_warning(
-    lang: Lang, day: date, warnings: Sequence[DecayWarning], total: int | None = None
+    lang: Lang, day: date, warnings: Sequence[DecayWarning], total: int | None = None, *, cooling: int | None = None
 ) -> tuple[str, list[dict[str, Any]]]:
-    """The day's cooling relationships (the first `PER_MESSAGE`; `total` counts them all)."""
+    """The contacts that crossed a rung of their ladder (the first `PER_MESSAGE`; `total`
+    counts all pending), under the owner's count of cooling relationships (`cooling`, from
+    `bot.accounts.cadence.cooling_counts`: the App Home's number)."""
     shown = list(warnings)[:PER_MESSAGE]
     total = max(total or 0, len(warnings))
-    text = t(lang, "decay.title", count=total)
+    text = t(lang, "decay.title", count=max(cooling or 0, total))
     blocks = [bk.header(t(lang, "decay.header", day=format_day(lang, day))), bk.section(text)]
     for w in shown:
         role = t(lang, f"decay.role.{w.buying_role}") if w.buying_role in ROLES else ""
@@ -146,7 +148,8 @@ def _button(lang: Lang, key: str, action_id: str) -> dict[str, Any]:
 
 
 def _meaning(rung: int) -> str:
-    """docs/method.md §2: monthly grows, quarterly holds, six months cools, a year is gone."""
+    """DOMAIN.md §2: monthly grows, quarterly holds, six months cools, a year is gone; each
+    said as what was lost (a warning), never as reassurance."""
     if rung >= 365:
         return "gone"
     if rung >= 180:

@@ -11,6 +11,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach target @rep 500k Q1`: a rep's sales target (managers)\n"
         "• `/coach tier Ricoh grow 200k`: your 5+5+5 accounts\n"
         "• `/coach digest daily|weekly|recap|tier`: preview your team's digest (managers)\n"
+        "• `/coach why`: your reminder rules, what each job did for you today and what was held back\n"
         "• `/coach help`: this list",
         "*Pipeline Coach 管理命令*\n"
         "• `/coach role @用户 rep|manager|admin`:设置角色(管理员)\n"
@@ -21,6 +22,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach target @销售 50万 Q1`:销售目标(经理)\n"
         "• `/coach tier 理光 扩大 20万`:你的 5+5+5 分层客户\n"
         "• `/coach digest daily|weekly|recap|tier`:预览团队简报(经理)\n"
+        "• `/coach why`:你的提醒规则、今天每项任务为你做了什么、哪些提醒被暂缓及原因\n"
         "• `/coach help`:显示本列表",
     ),
     "coach.unknown": (
@@ -31,7 +33,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Usage: `/coach role @user rep|manager|admin`",
         "用法:`/coach role @用户 rep|manager|admin`",
     ),
-    "coach.role.done": ("<@{user}> is now {role}.", "<@{user}> 现在的角色是 {role}。"),
+    "coach.role.done": ("<@{user}> is now {role}.", "<@{user}> 现在的角色是{role}。"),
+    "coach.role.name.rep": ("a rep", "销售代表"),
+    "coach.role.name.manager": ("a manager", "经理"),
+    "coach.role.name.admin": ("an admin", "管理员"),
     "coach.role.last_admin": (
         "You are the last admin; make someone else admin first.",
         "你是最后一位管理员,请先指定另一位管理员。",

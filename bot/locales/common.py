@@ -14,6 +14,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Sorry, only managers and admins can do that.",
         "抱歉,只有经理和管理员可以这样做。",
     ),
+    "common.needs_admin": (
+        "Sorry, only a workspace admin can do that. Ask an admin (`/coach role @you admin` makes someone one).",
+        "抱歉,只有工作区管理员可以这样做。请联系管理员(管理员可用 `/coach role @用户 admin` 指定新的管理员)。",
+    ),
     "common.not_found": (
         "I couldn't find that; it may have been removed.",
         "没有找到,可能已被删除。",

@@ -23,8 +23,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "pipeline.heading.mine": ("Your pipeline", "我的销售漏斗"),
     "pipeline.heading.person": ("{name}'s pipeline", "{name} 的销售漏斗"),
-    "pipeline.heading.team": ("Team pipeline ({people} people)", "团队销售漏斗({people} 人)"),
-    "pipeline.heading.workspace": ("Workspace pipeline ({people} people)", "全公司销售漏斗({people} 人)"),
+    "pipeline.heading.team": ("Team pipeline ({people:plural:# person|# people})", "团队销售漏斗({people} 人)"),
+    "pipeline.heading.workspace": (
+        "Workspace pipeline ({people:plural:# person|# people})",
+        "全公司销售漏斗({people} 人)",
+    ),
     "pipeline.summary": (
         "Open deals: *{deals}* · {amount} · weighted *{weighted}*",
         "进行中的商机:*{deals}* 个 · {amount} · 加权 *{weighted}*",
@@ -57,16 +60,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "金额单位 {currency}。加权 = 金额 × 阶段赢单概率。",
     ),
     "pipeline.won": ("Won", "赢单"),
-    "pipeline.conversion.title": ("*Conversion, last {days} days*", "*近 {days} 天的阶段转化率*"),
+    "pipeline.conversion.title": ("*Conversion, last {days:plural:# day|# days}*", "*近 {days} 天的阶段转化率*"),
     "pipeline.conversion.step": (
         "{step}: *{rate}* ({advanced} of {decided})",
         "{step}:*{rate}*({decided} 个中 {advanced} 个)",
     ),
-    "pipeline.conversion.median": (" · median {days} days in stage", " · 阶段停留中位数 {days} 天"),
+    "pipeline.conversion.median": (" · median {days:plural:# day|# days} in stage", " · 阶段停留中位数 {days} 天"),
     "pipeline.conversion.vs_team": ("{step}: *{rate}* · team {team}", "{step}:*{rate}* · 团队 {team}"),
     "pipeline.conversion.none": ("No stage moves in this period yet.", "这段时间还没有阶段推进记录。"),
     "pipeline.conversion.small_sample": (
-        "Small sample: {closed} deals closed in this period; rates settle after about {threshold}.",
+        "Small sample: {closed:plural:# deal closed|# deals closed} in this period; rates settle after about "
+        "{threshold}.",
         "样本较少:这段时间只关闭了 {closed} 个商机,转化率通常要约 {threshold} 个后才稳定。",
     ),
     "pipeline.conversion.weakest": (
@@ -102,9 +106,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.followups.overdue": ("• ⚠️ {text}{account} — was due {when}", "• ⚠️ {text}{account} — 原定 {when}"),
     "home.followups.today": ("• {text}{account} — due {when}", "• {text}{account} — {when} 到期"),
     "home.cooling.title": ("*Cooling relationships* ({count})", "*关系正在变淡*({count})"),
-    "home.cooling.none": ("No key relationship is cooling.", "没有正在变淡的重要关系。"),
+    "home.cooling.title_team": ("*Cooling relationships in the team* ({count})", "*团队中正在变淡的关系*({count})"),
+    "home.cooling.none": ("No relationship is cooling.", "没有正在变淡的关系。"),
+    "home.welcome": (
+        ":wave: *Welcome to Pipeline Coach.* No deals yet, so here is where to start:\n"
+        "1. Log your next customer contact in one line: `/visit Ricoh in person: needs; next: proposal by Fri`\n"
+        '2. Put the opportunity in the funnel: `/deal new Ricoh "A3 copiers" 120k close Dec`\n'
+        "3. Each working morning a plan DM comes (08:45) and each evening a review (18:00); "
+        "`/checkin` opens today's now.\n"
+        "Your conversion against the team appears here once you have deals. `/coach help` lists everything.",
+        ":wave: *欢迎使用 Pipeline Coach。*你还没有商机,可以从这里开始:\n"
+        "1. 用一行字记录下一次客户拜访:`/visit 理光 面谈 确认需求 下一步: 周五前发方案`\n"
+        "2. 把商机放进漏斗:`/deal 新建 理光 复印机项目 12万`\n"
+        "3. 每个工作日早上 08:45 会收到计划提醒,晚上 18:00 收到复盘提醒;`/checkin` 现在就能打开今天的表单。\n"
+        "有了商机后,这里会显示你和团队的转化率对比。`/coach help` 列出全部命令。",
+    ),
     "home.cooling.line": (
-        "• {name} ({account}) — {key}last met {days} days ago",
+        "• {name} ({account}) — {key}last met {days:plural:# day|# days} ago",
         "• {name}({account})— {key}{days} 天未见面",
     ),
     "home.cooling.never": (
@@ -117,7 +135,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.stale.title": ("*Stale deals* ({count})", "*停滞的商机*({count})"),
     "home.stale.none": ("No deal is past its stage's time limit.", "没有超过阶段时限的商机。"),
     "home.stale.line": (
-        "• {account} — {title}: {days} days in {stage} ({over} over){owner}",
+        "• {account} — {title}: {days:plural:# day|# days} in {stage} ({over:plural:# day|# days} over){owner}",
         "• {account} — {title}:在{stage}已 {days} 天(超出 {over} 天){owner}",
     ),
     "home.conversion.title": ("My conversion vs the team", "我的转化率 vs 团队"),

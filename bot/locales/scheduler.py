@@ -3,7 +3,8 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     # ----- job health ---------------------------------------------------------------------------
     "sched.alert": (
-        ":warning: The scheduled job `{job}` has failed {failures} times in a row, so some check-ins or "
+        ":warning: The scheduled job `{job}` has failed {failures:plural:# time|# times} in a row, so some "
+        "check-ins or "
         "reminders may not be going out. Last error: {error}",
         ":warning: 定时任务 `{job}` 已连续失败 {failures} 次,部分打卡或提醒可能没有发出。最近的错误:{error}",
     ),
@@ -17,7 +18,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "今天最多 7 件事:重点项目、日常项目、临时工作,以及计划拜访的客户。一分钟就好。",
     ),
     "checkin.morning.due": (
-        "Already due today: {count} follow-up(s). They are in the form.",
+        "Already due today: {count:plural:# follow-up|# follow-ups}. They are in the form.",
         "今天已有 {count} 项待跟进,已放进表单。",
     ),
     "checkin.morning.button": ("Plan my day", "制定计划"),
@@ -25,7 +26,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checkin.evening.header": ("Review your day · {day}", "今日复盘 · {day}"),
     "checkin.evening.text": ("How did {day} go? Time for a short review.", "{day} 过得怎么样?花一分钟复盘一下。"),
     "checkin.evening.body": (
-        "You planned {planned} item(s) and logged {visits} visit(s) today. What was done, what was not, "
+        "You planned {planned:plural:# item|# items} and logged {visits:plural:# visit|# visits} today. What "
+        "was done, what was not, "
         "what got in the way, and what you will do about it.",
         "今天计划了 {planned} 件事,记录了 {visits} 次拜访。做了什么、没做什么、遇到什么问题、怎么解决。",
     ),
@@ -49,20 +51,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checkin.plan.other_visits": ("Other visits (one per line)", "其他拜访(每行一个)"),
     "checkin.plan.other_placeholder": ("e.g. Haier (new contact)", "例如:海尔(新联系人)"),
     "checkin.plan.too_many": (
-        "That is {count} items; keep it to {max}: the most important ones.",
+        "That is {count:plural:# item|# items}; keep it to {max}: the most important ones.",
         "共 {count} 项,请保留最重要的 {max} 项。",
     ),
     "checkin.plan.saved": (
-        "Plan saved for {day}: {items} item(s), {visits} planned visit(s). Have a good day!",
+        "Plan saved for {day}: {items:plural:# item|# items}, {visits:plural:# planned visit|# planned "
+        "visits}. Have a good day!",
         "已保存 {day} 的计划:{items} 项,计划拜访 {visits} 个。祝今天顺利!",
     ),
     "checkin.suggest.stale": (
-        "Move {deal} ({account}) forward: {days} days in its stage",
+        "Move {deal} ({account}) forward: {days:plural:# day|# days} in its stage",
         "推进 {deal}({account}):已在当前阶段 {days} 天",
     ),
     "checkin.suggest.cooling": ("Meet {contact} ({account})", "拜访 {contact}({account})"),
     "checkin.suggest.note": (
-        "Due today: {follow_ups} follow-up(s), {contacts} relationship(s) cooling, {deals} stale deal(s).",
+        "Due today: {follow_ups:plural:# follow-up|# follow-ups}, {contacts:plural:# relationship|# "
+        "relationships} cooling, {deals:plural:# stale deal|# stale deals}.",
         "今日到期:{follow_ups} 项跟进,{contacts} 个关系在变淡,{deals} 个停滞商机。",
     ),
     # ----- the review form ----------------------------------------------------------------------
@@ -73,8 +77,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "checkin.review.plan": ("Planned", "计划"),
     "checkin.review.logged": (
-        "Logged today: {count} visit(s) (standard {standard})",
+        "Logged today: {count:plural:# visit|# visits} (standard {standard})",
         "今日记录:{count} 次拜访(标准 {standard})",
+    ),
+    "checkin.suggest.carried": (
+        "Carried over from {day}: {count:plural:# item|# items} you had not done. Keep them, or delete the lines.",
+        "从 {day} 顺延:{count} 项未完成的计划。可保留,也可删除这些行。",
+    ),
+    "checkin.review.done_items": ("Done from the plan", "计划完成情况"),
+    "checkin.review.done_items.hint": (
+        "Ticked from what you logged today. Tick or untick to correct; what stays unticked moves to tomorrow's plan.",
+        "已根据今天的记录勾选。可勾选或取消以更正;未勾选的项目会顺延到明天的计划。",
+    ),
+    "checkin.review.entry_done": ("done", "已完成"),
+    "checkin.review.entry_missed": ("missed", "未完成"),
+    "checkin.review.outcome": (
+        "From the plan: {done} done, {missed} missed (carried to your next plan).",
+        "计划:完成 {done} 项,未完成 {missed} 项(已顺延到下一次计划)。",
     ),
     "checkin.review.visit_planned": ("Visit {name}", "拜访 {name}"),
     "checkin.review.no_plan": ("No plan was saved this morning.", "今天早上没有保存计划。"),
@@ -94,11 +113,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checkin.review.countermeasures": ("Countermeasures", "解决对策"),
     "checkin.review.countermeasures.hint": ("What you will do about it", "打算怎么解决"),
     "checkin.review.saved": (
-        "Review saved for {day}. Streak: {streak} working day(s) in a row.",
+        "Review saved for {day}. Streak: {streak:plural:# working day|# working days} in a row.",
         "已保存 {day} 的复盘。已连续 {streak} 个工作日完成复盘。",
     ),
     "checkin.plan.answered": (
-        "Plan saved: {items} item(s), {visits} visit(s).",
+        "Plan saved: {items:plural:# item|# items}, {visits:plural:# visit|# visits}.",
         "计划已保存:{items} 项,拜访 {visits} 个。",
     ),
     "checkin.review.answered": ("Review saved. Streak: {streak}.", "复盘已保存。连续 {streak} 天。"),
@@ -153,9 +172,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # ----- follow-up nudges ---------------------------------------------------------------------
     "nudge.header": ("Follow-ups due · {day}", "待跟进 · {day}"),
-    "nudge.title": ("{count} follow-up(s) overdue or due now.", "有 {count} 项跟进已到期。"),
-    "nudge.summary": ("{count} overdue follow-up(s)", "{count} 项到期跟进"),
-    "nudge.due_late": ("due {day} · {days} day(s) late", "{day} 到期 · 已逾期 {days} 天"),
+    "nudge.title": ("{count:plural:# follow-up|# follow-ups} overdue or due now.", "有 {count} 项跟进已到期。"),
+    "nudge.summary": ("{count:plural:# overdue follow-up|# overdue follow-ups}", "{count} 项到期跟进"),
+    "nudge.due_late": ("due {day} · {days:plural:# day|# days} late", "{day} 到期 · 已逾期 {days} 天"),
     "nudge.due_today": ("due today {time}", "今天 {time} 到期"),
     "nudge.more": ("…and {count} more.", "……还有 {count} 项。"),
     "nudge.done": ("Done", "完成"),
@@ -179,16 +198,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- relationship decay -----------------------------------------------------------------
     "decay.header": ("Relationships cooling · {day}", "关系在变淡 · {day}"),
     "decay.title": (
-        "{count} contact(s) have not been met face to face for a while. Meeting cadence decides closeness.",
-        "有 {count} 位联系人很久没有面对面见过了。见面的频度决定关系的亲疏。",
+        ":warning: {count:plural:# relationship is|# relationships are} cooling: not met face to face within "
+        "their cadence. Meeting cadence decides closeness; these just passed a threshold:",
+        ":warning: 有 {count} 个关系在变淡:超过了应有的见面周期。见面的频度决定关系的亲疏;以下几位刚越过提醒线:",
     ),
-    "decay.summary": ("{count} relationship(s) cooling", "{count} 个关系在变淡"),
+    "decay.summary": ("{count:plural:# relationship|# relationships} cooling", "{count} 个关系在变淡"),
     "decay.line": (
-        "*{contact}* ({account}): {days} days since you last met · {meaning}",
+        "*{contact}* ({account}): {days:plural:# day|# days} since you last met · {meaning}",
         "*{contact}*({account}):已 {days} 天没见面 · {meaning}",
     ),
-    "decay.rung.month": ("a monthly meeting keeps it growing", "每月见面关系才会增长"),
-    "decay.rung.holding": ("a quarter: it only just holds", "一个季度:关系仅能维持"),
+    "decay.rung.month": (
+        "over a month without a meeting: the relationship has stopped growing, meet soon",
+        "超过一个月没见面:关系已停止增长,请尽快见面",
+    ),
+    "decay.rung.holding": (
+        "over a quarter without a meeting: it barely holds, meet soon",
+        "超过一个季度没见面:关系勉强维持,请尽快见面",
+    ),
     "decay.rung.cooling": ("six months: the relationship is cooling", "半年:关系在变淡"),
     "decay.rung.gone": ("a year: there is no relationship left", "一年:关系已不复存在"),
     "decay.key": ("key contact in an open deal", "在谈商机的关键人"),
@@ -209,12 +235,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- stale deals --------------------------------------------------------------------------
     "stale.header": ("Stale deals · {day}", "停滞商机 · {day}"),
     "stale.title": (
-        "{count} deal(s) have been in their stage longer than its limit.",
+        "{count:plural:# deal has|# deals have} been in their stage longer than its limit.",
         "有 {count} 个商机在当前阶段停留超过上限。",
     ),
-    "stale.summary": ("{count} stale deal(s)", "{count} 个停滞商机"),
+    "stale.summary": ("{count:plural:# stale deal|# stale deals}", "{count} 个停滞商机"),
     "stale.line": (
-        "*{deal}* ({account}): {days} days in {stage} (limit {max})",
+        "*{deal}* ({account}): {days:plural:# day|# days} in {stage} (limit {max})",
         "*{deal}*({account}):在「{stage}」已 {days} 天(上限 {max} 天)",
     ),
     "stale.next_step": ("Plan next step", "安排下一步"),

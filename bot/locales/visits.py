@@ -46,6 +46,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{step}(没有识别出截止时间,未创建跟进;请点“添加跟进”)",
     ),
     "visit.none": ("—", "—"),
+    "visit.due_moved": (
+        ":calendar: {day} is {reason}, so the next step is due on your next working day instead.",
+        ":calendar: {day} 是{reason},下一步的到期日已顺延到你的下一个工作日。",
+    ),
+    "visit.due_moved.weekend": ("not one of your working days", "你的非工作日"),
+    "visit.due_moved.holiday": ("a holiday", "假日"),
+    "visit.due_moved.time_off": ("during your time off", "你的休假期间"),
     "visit.lead_closed": (
         "First contact with this new lead: its 5-hour clock is closed.",
         "已首次联系这个新线索,5 小时联系时限已完成。",
@@ -160,7 +167,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "visit.list.next": ("\n      next: {step} ({due})", "\n      下一步:{step}({due})"),
     "visit.today.title": (
-        "Today: {count} of {standard} visits (your team's daily standard)",
+        "Today: {count} of {standard:plural:# visit|# visits} (your team's daily standard)",
         "今天:{count} / {standard} 次拜访(团队每日标准)",
     ),
     "visit.today.empty": ("No visits logged today yet.", "今天还没有记录拜访。"),
@@ -200,7 +207,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visit.modal.new_contacts": ("New contacts", "新联系人"),
     "visit.modal.new_contacts_hint": (
         "Comma-separated; role in brackets, e.g. Zhang Wei (decision maker), Li Na (user)",
-        "用逗号分隔,括号里写角色,例如:张伟(决策人), 李娜(使用者)",
+        "用顿号或逗号分隔,括号里写角色,例如:张伟(决策人)、李娜(使用者)",
     ),
     "visit.modal.level_for": ("Relationship level: {name}", "关系水平:{name}"),
     "visit.modal.level_new": ("Relationship level of new contacts", "新联系人的关系水平"),

@@ -406,3 +406,28 @@ def next_working_day(session: Session, person: Person, after: date, config: Work
         if is_off_for(session, person, day, config) is None:
             return day
     return after + timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class DueMove:
+    """A due date moved off a day the person does not work: from `day`, and why
+    ('weekend' = one of their non-working weekdays, 'holiday', 'time_off')."""
+
+    day: date
+    reason: str
+
+
+def working_due(session: Session, person: Person, due_at: datetime, now: datetime) -> tuple[datetime, DueMove | None]:
+    """`due_at` moved to the same local time on the person's next working day when it falls
+    on a day they do not work (not today: a rep working on a Saturday may mean today)."""
+    tz = zone(person.tz)
+    local = due_at.astimezone(tz)
+    if local.date() <= now.astimezone(tz).date():
+        return due_at, None
+    config = workspace_config(session, person.team_id)
+    reason = is_off_for(session, person, local.date(), config)
+    if reason is None:
+        return due_at, None
+    day = next_working_day(session, person, local.date(), config)
+    moved = datetime.combine(day, local.time(), tz)
+    return moved.astimezone(due_at.tzinfo), DueMove(local.date(), reason)

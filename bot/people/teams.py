@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.access import AccessError, require_admin, require_manager
 from bot.core.actor import Actor
-from bot.core.i18n import Lang, t
+from bot.core.i18n import Lang, join_list, t
 from bot.people.members import ensure_person
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
@@ -293,7 +293,7 @@ def render_teams(lang: Lang, teams: list[TeamInfo]) -> Reply:
         extra = [where]
         if info.usergroup_id:
             extra.append(t(lang, "teams.usergroup", group=info.usergroup_id))
-        names = ", ".join(bk.escape(m.name) for m in info.members)
+        names = join_list(lang, (bk.escape(m.name) for m in info.members))
         members = t(lang, "teams.members", names=names) if names else t(lang, "teams.no_members")
         entry = f"{head}\n{' · '.join(extra)}\n{members}"
         blocks.append(bk.section(entry))

@@ -25,6 +25,7 @@ MAX_BLOCK_ID = 255
 MAX_OPTION_TEXT = 75
 MAX_OPTION_VALUE = 150
 MAX_OPTIONS = 100
+MAX_CHECKBOXES = 10
 MAX_VIEW_TITLE = 24
 MAX_VIEW_BUTTON = 24
 MAX_PRIVATE_METADATA = 3_000
@@ -121,6 +122,11 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
         options.extend(group.get("options") or [])
     if len(options) > MAX_OPTIONS:
         found.append(f"more than {MAX_OPTIONS} options")
+    if kind in ("checkboxes", "radio_buttons") and not 0 < len(options) <= MAX_CHECKBOXES:
+        found.append(f"{kind} needs 1..{MAX_CHECKBOXES} options")
+    initial = {str(o.get("value")) for o in element.get("initial_options") or []}
+    if initial - {str(o.get("value")) for o in options} and kind in ("checkboxes", "multi_static_select"):
+        found.append("initial_options not among the options")
     for option in options:
         if not 0 < _text_len(option.get("text")) <= MAX_OPTION_TEXT:
             found.append(f"option text must be 1..{MAX_OPTION_TEXT}")

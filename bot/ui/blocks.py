@@ -143,6 +143,20 @@ def static_select(
     return element
 
 
+def checkboxes(
+    action_id: str, options: list[dict[str, Any]], *, initial: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Checkboxes (at most `limits.MAX_CHECKBOXES` options); `initial`: the ones ticked."""
+    element: dict[str, Any] = {
+        "type": "checkboxes",
+        "action_id": action_id,
+        "options": options[: limits.MAX_CHECKBOXES],
+    }
+    if initial:
+        element["initial_options"] = initial
+    return element
+
+
 def external_select(
     action_id: str,
     *,

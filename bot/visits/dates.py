@@ -478,6 +478,17 @@ def _time_from_zh(match: re.Match[str]) -> time | None:
     return time(hour, minute)
 
 
+# Words that count from today ("tomorrow", "in 2 days", "明天", "3天后"): the rep meant "that
+# many days on", not a particular day, so a due date they give that lands on a day off moves
+# to the next working day. Weekday names, dates and period edges name a day: they are kept.
+RELATIVE_KINDS = frozenset({"en_rel", "en_offset", "zh_rel", "zh_offset"})
+
+
+def is_relative(text: str | None) -> bool:
+    """Whether the date words in `text` count days from today rather than name a day."""
+    return bool(text) and any(e.kind in RELATIVE_KINDS for e in find_dates(text or ""))
+
+
 # ----- finding -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _Hit:

@@ -14,7 +14,7 @@ back in `Choices` (ids that go through `bot.core.access`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
@@ -28,9 +28,11 @@ from bot.core.actor import Actor
 from bot.core.i18n import t
 from bot.core.text import normalize
 from bot.people.members import workspace_config
+from bot.people.notify import DueMove, working_due
+from bot.visits.dates import is_relative
 from bot.visits.parse import ParsedContact, ParsedVisit, clean_phrase, is_meaningful, join_phrases, parse_visit
 from storage.db import Database
-from storage.models import Account, AccountAlias, Contact, Deal, FollowUp, Visit, VisitContact
+from storage.models import Account, AccountAlias, Contact, Deal, FollowUp, Person, Visit, VisitContact
 
 UNDO_WINDOW = timedelta(minutes=10)
 IMPLIED_LEVEL = {"phone": 1, "im": 1, "email": 1, "in_person": 2, "informal": 3}
@@ -69,6 +71,7 @@ class VisitInput:
     next_step: str | None = None
     next_due: datetime | None = None
     level: int | None = None  # level for contacts without their own
+    due_moved: DueMove | None = None  # a relative due date moved off a day off
     raw_text: str | None = None
     source: str = "command"
     permalink: str | None = None
@@ -129,6 +132,7 @@ class Logged:
     parsed: ParsedVisit | None = None
     duplicate: bool = False
     channel_assumed: bool = False
+    due_moved: DueMove | None = None
 
 
 @dataclass
@@ -190,9 +194,10 @@ def do_log_line(
             resolved = _resolve_line(session, actor, parsed, choices)
             if not isinstance(resolved, VisitInput):
                 return resolved
+            resolved = _on_working_day(session, actor, parsed, resolved, now)
             visit, lead_closed = _store(session, actor, resolved, now, request_key, source)
             view = load_view(session, visit, lead_closed=lead_closed)
-            return Logged(view, parsed, channel_assumed=parsed.channel_assumed)
+            return Logged(view, parsed, channel_assumed=parsed.channel_assumed, due_moved=resolved.due_moved)
     except IntegrityError:
         return _after_race(db, actor, request_key, parsed)
 
@@ -282,6 +287,21 @@ def _resolve_line(
         raw_text=parsed.original,
         source="command",
     )
+
+
+def _on_working_day(
+    session: Session, actor: Actor, parsed: ParsedVisit, visit: VisitInput, now: datetime
+) -> VisitInput:
+    """The line's visit with a relative due date ("tomorrow", "明天") that lands on the rep's
+    day off moved to their next working day (an explicit date or weekday is the rep's choice,
+    kept)."""
+    if visit.next_due is None or not is_relative(parsed.due_text):
+        return visit
+    person = session.get(Person, actor.person_id)
+    if person is None:
+        return visit
+    due, moved = working_due(session, person, visit.next_due, now)
+    return replace(visit, next_due=due, due_moved=moved) if moved else visit
 
 
 def _exact_contact(session: Session, actor: Actor, account_id: int, text: str, used: set[int]) -> int | None:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.core.actor import Actor
 from bot.core.clock import zone
-from bot.core.i18n import Lang, t
+from bot.core.i18n import Lang, join_list, t
 from bot.visits import ops
 from bot.visits.modal import FormState
 from bot.visits.parse import ParsedContact, join_phrases, parse_visit
@@ -21,7 +21,7 @@ def _names(lang: Lang, contacts: list[ParsedContact]) -> str:
     for c in contacts:
         extra = role_label(lang, c.role).strip() if c.role else (f"({c.title})" if c.title else "")
         parts.append(f"{c.name} {extra}".strip())
-    return ", ".join(parts)
+    return join_list(lang, parts)  # "、" in Chinese, which the field reads back as a separator
 
 
 def form_from_text(db: Database, actor: Actor, text: str, now: datetime, *, as_notes: bool) -> FormState:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.clock import zone
-from bot.core.i18n import Lang, format_day, format_when, t
+from bot.core.i18n import Lang, format_day, format_when, join_list, t
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply, quoted_sections
 from bot.visits.ops import (
@@ -145,6 +145,9 @@ def render_logged(lang: Lang, tz: str | None, logged: Logged, *, updated: bool =
     blocks.extend(visit_fields(lang, visit, tz, channel_assumed=logged.channel_assumed))
     if visit.lead_closed:
         blocks.append(bk.context(t(lang, "visit.lead_closed")))
+    if logged.due_moved is not None:
+        reason = t(lang, f"visit.due_moved.{logged.due_moved.reason}")
+        blocks.append(bk.context(t(lang, "visit.due_moved", day=format_day(lang, logged.due_moved.day), reason=reason)))
     issues = logged.parsed.issues if logged.parsed else []
     blocks.extend(issues_block(lang, issues))
     blocks.append(visit_buttons(lang, visit))
@@ -152,7 +155,7 @@ def render_logged(lang: Lang, tz: str | None, logged: Logged, *, updated: bool =
         blocks.extend(echo_blocks(lang, logged.parsed.original))
     summary = [title.replace("*", ""), channel_label(lang, visit.channel)]
     if visit.contacts:
-        summary.append(", ".join(f"{c.name} ({c.level_after})" for c in visit.contacts))
+        summary.append(join_list(lang, (f"{c.name} ({c.level_after})" for c in visit.contacts)))
     if visit.next_step:
         summary.append(next_step_text(lang, visit, tz))
     return Reply(text=" · ".join(summary), blocks=blocks[:50])
@@ -169,7 +172,9 @@ def understood_lines(lang: Lang, parsed: ParsedVisit, tz: str | None) -> list[st
     add("account", parsed.account)
     add(
         "contacts",
-        ", ".join(c.name + role_label(lang, c.role) + (f" [{c.title}]" if c.title else "") for c in parsed.contacts),
+        join_list(
+            lang, (c.name + role_label(lang, c.role) + (f" [{c.title}]" if c.title else "") for c in parsed.contacts)
+        ),
     )
     if parsed.channel or parsed.channel_implied:
         add("channel", channel_label(lang, parsed.resolved_channel))
@@ -285,7 +290,7 @@ def render_ask_contact(lang: Lang, ask: AskContact, request_key: str | None, tz:
 def _list_line(lang: Lang, visit: VisitView, tz: str | None) -> str:
     contacts = ""
     if visit.contacts:
-        contacts = " · " + ", ".join(bk.escape(c.name) for c in visit.contacts[:5])
+        contacts = " · " + join_list(lang, (bk.escape(c.name) for c in visit.contacts[:5]))
     nxt = ""
     if visit.next_step:
         due = when(lang, visit.next_due, tz) if visit.next_due else t(lang, "visit.none")

@@ -27,6 +27,7 @@ from typing import TextIO
 from sqlalchemy import select
 
 from bot.core.clock import Clock, ManualClock, zone
+from bot.core.i18n import plural
 from bot.core.settings import Settings
 from dev.demo import DEMO_TEAM, GENERAL_CHANNEL, Demo, load_demo
 from dev.driver import Driver
@@ -204,9 +205,10 @@ def _banner(shell: Shell, demo: Demo | None, url: str, people: int, *, chose: bo
     where = url.split("///")[-1] if url.startswith("sqlite") else url.split("@")[-1]
     if demo is not None:
         shell.say(
-            f"Pipeline Coach shell · demo workspace ({people} people, "
-            f"{demo.counts.get('Account', 0)} accounts, {demo.counts.get('Deal', 0)} deals, "
-            f"{demo.counts.get('Visit', 0)} visits) in {where}"
+            f"Pipeline Coach shell · demo workspace ({plural('en', people, one='# person', other='# people')}, "
+            f"{plural('en', demo.counts.get('Account', 0), one='# account', other='# accounts')}, "
+            f"{plural('en', demo.counts.get('Deal', 0), one='# deal', other='# deals')}, "
+            f"{plural('en', demo.counts.get('Visit', 0), one='# visit', other='# visits')}) in {where}"
         )
     else:
         shell.say(f"Pipeline Coach shell · {where} · {people} {'person' if people == 1 else 'people'}")

@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from wcwidth import wcswidth, wcwidth
+
+from bot.core.i18n import Lang, t
 from dev.shell.forms import describe_state, element_options, initial_state
 
 Json = dict[str, Any]
@@ -100,13 +103,12 @@ _ITALIC = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 
 
 def display_width(text: str) -> int:
-    """Columns `text` takes in a terminal: wide (CJK) characters take two."""
-    width = 0
-    for ch in text:
-        if unicodedata.combining(ch):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
+    """Columns `text` takes in a terminal (wcwidth: wide CJK characters and most emoji take two,
+    combining marks none); a character wcwidth cannot measure (a control) counts as one."""
+    width = wcswidth(text)
+    if width >= 0:
+        return width
+    return sum(max(wcwidth(ch), 0) if unicodedata.category(ch) != "Cc" else 1 for ch in text)
 
 
 def pad(text: str, width: int) -> str:
@@ -173,10 +175,12 @@ class Renderer:
         user_name: Callable[[str], str] | None = None,
         channel_name: Callable[[str], str] | None = None,
         color: bool = False,
+        lang: Callable[[], Lang] | None = None,
     ) -> None:
         self.user_name = user_name or (lambda uid: uid)
         self.channel_name = channel_name or (lambda cid: cid)
         self.color = color
+        self.lang = lang or (lambda: "en")
 
     # ----- inline text --------------------------------------------------------------------
     def _style(self, code: str, text: str) -> str:
@@ -354,18 +358,15 @@ class Renderer:
         state = initial_state(element)
         current = describe_state(state, self.user_name, self.channel_name)
         placeholder = self.text(element.get("placeholder")) if element.get("placeholder") else ""
-        name = {
-            "overflow": "⋯ more",
-            "datepicker": "📅 date",
-            "timepicker": "🕘 time",
-            "datetimepicker": "📅 date and time",
-            "checkboxes": "☑ choose",
-            "radio_buttons": "◉ choose one",
-        }.get(str(kind), "▾ " + (placeholder or "choose"))
+        lang = self.lang()
+        if kind in ("overflow", "datepicker", "timepicker", "datetimepicker", "checkboxes", "radio_buttons"):
+            name = t(lang, f"shell.kind.{kind}")
+        else:
+            name = "▾ " + (placeholder or t(lang, "shell.kind.choose"))
         head = self.bold(f"[{n}]") + f" {name}" + (f": {current}" if current else "")
         options = element_options(element)
         if not options:
-            hint = "type to search: :pick N <text>" if "external" in str(kind) else f":pick {n} <value>"
+            hint = t(lang, "shell.search_menu", n=n) if "external" in str(kind) else f":pick {n} <value>"
             return [head + self.dim(f"   ({hint})")]
         return [head, *self.option_lines(options, state, prefix="    ")]
 
@@ -404,7 +405,7 @@ class Renderer:
         out.fields.append(field_)
         state = (values.get(block_id) or {}).get(field_.action_id) or initial_state(element)
         current = describe_state(state, self.user_name, self.channel_name)
-        optional = self.dim(" (optional)") if field_.optional else ""
+        optional = self.dim(t(self.lang(), "shell.optional")) if field_.optional else ""
         shown = current or self.dim(
             "___" + (f"  {self.text(element.get('placeholder'))}" if element.get("placeholder") else "")
         )
@@ -415,7 +416,7 @@ class Renderer:
         if options:
             out.lines.extend(self.option_lines(options, state, prefix=INDENT + "     "))
         elif "external" in str(element.get("type")):
-            out.lines.append(INDENT + "     " + self.dim("type a name to search"))
+            out.lines.append(INDENT + "     " + self.dim(t(self.lang(), "shell.search_field")))
         if block.get("hint"):
             out.lines.append(INDENT + "     " + self.dim(self.text(block["hint"])))
         if block_id in errors:

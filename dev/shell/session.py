@@ -23,13 +23,16 @@ from typing import Any, TextIO
 
 from slack_bolt import App
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.core.clock import ManualClock, zone
+from bot.core.i18n import Lang, format_day, lang_for, plural, t
 from dev import slack_requests as sr
 from dev.driver import Driver, Response
 from dev.fake_slack import FakeSlack, Message
 from dev.shell.forms import FieldError, describe_state, element_options, initial_state, parse_value
 from dev.shell.render import INDENT, Field, Rendered, Renderer, Surface, Target, display_width, pad
+from dev.shell.timeline import due_instants, holidays_reached
 from dev.shell.timeparse import parse_clock_target
 from runtime.app import services_of
 from storage.models import Person
@@ -139,7 +142,9 @@ class Shell:
         self.channels = dict(channels or {"C0000GENERAL": "general"})
         self.channel_id = channel_id
         self.files_dir = files_dir or Path.cwd() / "pipeline-coach-files"
-        self.renderer = Renderer(user_name=self.user_name, channel_name=self.channel_name, color=color)
+        self.renderer = Renderer(
+            user_name=self.user_name, channel_name=self.channel_name, color=color, lang=self.slack_lang
+        )
         self.targets: list[Target] = []
         self.fields: list[Field] = []
         self.surfaces: list[tuple[str, Surface]] = []
@@ -160,6 +165,11 @@ class Shell:
     def user_name(self, user_id: str) -> str:
         user = self.fake.users.get(user_id)
         return user.name if user else user_id
+
+    def slack_lang(self) -> Lang:
+        """The current user's Slack client language (what Slack draws its own words in)."""
+        user = self.fake.users.get(self.user_id)
+        return lang_for(user.locale if user else None)
 
     def channel_name(self, channel_id: str) -> str:
         if channel_id.startswith("D"):
@@ -281,7 +291,9 @@ class Shell:
         if isinstance(body, dict) and (body.get("text") or body.get("blocks")):
             batch = Batch()
             data = {**body, "channel": self.channel_id, "ephemeral": True}
-            rendered = self.renderer.message(f"#{self.channel_name(self.channel_id)} · only visible to you", data)
+            rendered = self.renderer.message(
+                f"#{self.channel_name(self.channel_id)} · {t(self.slack_lang(), 'shell.only_you')}", data
+            )
             batch.add(rendered, rendered.lines[0], Surface("message", data))
             self._print_batch(batch)
         elif response.body and not isinstance(body, dict):
@@ -602,7 +614,8 @@ class Shell:
         self.say(f"  Now acting as {user.name} ({role}, {user.tz}, {user.locale}).")
         unread = [m for m in self.fake.dms_to(user_id) if (m.channel, m.ts) not in self.shown]
         if unread:
-            self.hint(f"  {len(unread)} direct message(s) not shown yet: :inbox {len(unread)}")
+            unseen = plural("en", len(unread), one="# direct message", other="# direct messages")
+            self.hint(f"  {unseen} not shown yet: :inbox {len(unread)}")
 
     def _roles(self) -> dict[str, str]:
         services = services_of(self.app)
@@ -704,7 +717,13 @@ class Shell:
         services = services_of(self.app)
         screen = Batch()  # one numbering for everything the move shows
         total = 0
-        for at in steps(start, end):
+        with services.db.transaction() as session:
+            exact = due_instants(session, start, end)
+            holidays = self._holidays(session, start, end)
+        for at in sorted({*exact, *steps(start, end, most=6), *holidays}):
+            if at in holidays:
+                self.flush(batch=screen)
+                self.say(INDENT + holidays[at])
             self.clock.set(at)
             results = run_due(services, self.app.client, at) or {}
             self.driver.wait_idle()
@@ -718,6 +737,18 @@ class Shell:
         self.flush(batch=screen)
         if not total:
             self.hint("  (no scheduled message fell due)")
+
+    def _holidays(self, session: Session, start: datetime, end: datetime) -> dict[datetime, str]:
+        """The workspace holidays the current user's local calendar enters in (start, end], as
+        the line announcing each, keyed by the instant it begins."""
+        person = session.scalars(select(Person).where(Person.slack_user_id == self.user_id)).first()
+        if person is None:
+            return {}
+        lang = self.slack_lang()
+        return {
+            h.at: t(lang, "shell.holiday", day=format_day(lang, h.day), name=h.name)
+            for h in holidays_reached(session, person.team_id, person.tz, start, end)
+        }
 
     def _local(self, at: datetime) -> str:
         person = self.fake.users.get(self.user_id)
@@ -741,7 +772,8 @@ class Shell:
                 raise ShellError("The scheduler cannot run jobs yet (scheduler.service.run_job is missing).")
             sent = run_job(services_of(self.app), self.app.client, name, self.clock.now())
             self.driver.wait_idle()
-            self.say(INDENT + f"{name} at {self._local(self.clock.now())}: {sent} message(s) sent")
+            messages = plural("en", sent, one="# message", other="# messages")
+            self.say(INDENT + f"{name} at {self._local(self.clock.now())}: {messages} sent")
             self.flush()
             return
         if words:
@@ -871,7 +903,7 @@ class Shell:
 
     def _where(self, message: Message) -> str:
         if message.ephemeral:
-            return f"#{self.channel_name(message.channel)} · only visible to you"
+            return f"#{self.channel_name(message.channel)} · {t(self.slack_lang(), 'shell.only_you')}"
         if message.channel.startswith("D"):
             return "DM from Pipeline Coach"
         return f"#{self.channel_name(message.channel)}"

@@ -64,7 +64,8 @@ def coach_role(
         return
     svc = services(context)
     admin.do_set_role(svc.db, actor, users[0], role, svc.clock.now())
-    send_ephemeral(client, body, Reply(t(actor.lang, "coach.role.done", user=users[0], role=role)), respond)
+    named = t(actor.lang, f"coach.role.name.{role}")
+    send_ephemeral(client, body, Reply(t(actor.lang, "coach.role.done", user=users[0], role=named)), respond)
 
 
 def register(app: App) -> None:

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core.access import require_admin
 from bot.core.actor import Actor
-from bot.core.i18n import t
+from bot.core.i18n import join_list, t
 from bot.core.text import mentioned_channels, mentioned_usergroups, mentioned_users
 from bot.people import teams
 from bot.people.members import do_update_profile
@@ -64,7 +64,7 @@ def coach_team(
     if first in _REMOVE and users:
         removed = teams.do_remove_members(svc.db, actor, users)
         text = (
-            t(lang, "teams.removed", users=", ".join(f"<@{u}>" for u in removed))
+            t(lang, "teams.removed", users=join_list(lang, (f"<@{u}>" for u in removed)))
             if removed
             else t(lang, "teams.removed_none")
         )

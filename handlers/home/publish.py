@@ -19,8 +19,9 @@ from bot.core.services import Services
 log = logging.getLogger("handlers.home")
 
 
-def publish_home(client: WebClient, services: Services, actor: Actor, mode: Mode = "me") -> bool:
-    """Render and publish `actor`'s home tab (`mode` "team" for a manager's team view).
+def publish_home(client: WebClient, services: Services, actor: Actor, mode: Mode | None = None) -> bool:
+    """Render and publish `actor`'s home tab (`mode` "team" for a manager's team view; None:
+    the view the tab opens on, `bot.analytics.home.default_mode`).
     True when Slack accepted it."""
     try:
         view = home_view(services.db, actor, services.clock.now(), mode)

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.analytics.home import SWITCH_ACTION
+from bot.analytics.home import SWITCH_ACTION, Mode
 from handlers._support import current_actor, services
 from handlers.home.publish import publish_home
 
@@ -20,9 +20,11 @@ def handle_home_opened(
     if event.get("tab") != "home":
         return
     actor = current_actor(context, client, body)
-    # Reopening the tab keeps the view the manager last chose (stored in the view itself).
+    # Reopening the tab keeps the view the manager last chose (stored in the view itself); the
+    # first time, a manager's opens on the team view (bot.analytics.home.default_mode).
     shown = (event.get("view") or {}).get("private_metadata")
-    publish_home(client, services(context), actor, "team" if shown == "team" else "me")
+    mode: Mode | None = "team" if shown == "team" else "me" if shown == "me" else None
+    publish_home(client, services(context), actor, mode)
 
 
 def handle_switch(

@@ -82,8 +82,10 @@ def on_review(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[s
     meta = parse_json(view.get("private_metadata"))
     with user_errors(client, body, actor, None):
         day = _day(meta, actor, svc.clock.now())
-        streak = review.do_save_review(svc.db, actor, day, review.parse_submission(_values(body)), svc.clock.now())
-        text = t(actor.lang, "checkin.review.saved", day=format_day(actor.lang, day), streak=streak)
+        saved = review.do_save_review(svc.db, actor, day, review.parse_submission(_values(body)), svc.clock.now())
+        text = t(actor.lang, "checkin.review.saved", day=format_day(actor.lang, day), streak=saved.streak)
+        if saved.done or saved.missed:
+            text += " " + t(actor.lang, "checkin.review.outcome", done=saved.done, missed=saved.missed)
         _answer(client, body, actor, meta, day, "evening", Reply(text))
 
 
