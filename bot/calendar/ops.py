@@ -248,7 +248,7 @@ def mark_prompted(session: Session, meeting_ids: list[int], at: datetime) -> Non
 
 # ----- the prompt's buttons ------------------------------------------------------------------------
 def do_answer(db: Database, actor: Actor, meeting_id: object, answer: str) -> CalendarMeeting:
-    """"Not a customer meeting" (dismissed) or "Later" on a prompt; the meeting as it now stands."""
+    """ "Not a customer meeting" (dismissed) or "Later" on a prompt; the meeting as it now stands."""
     with db.transaction() as session:
         meeting = access_meeting(session, actor, meeting_id)
         if meeting.status in ("queued", "prompted", "later", "pending"):
@@ -275,13 +275,11 @@ def do_mark_logged(db: Database, actor: Actor, meeting_id: object, visit_id: int
         if not emails:
             return
         created = session.scalars(
-            select(Contact).join(VisitContact, VisitContact.contact_id == Contact.id).where(
-                VisitContact.visit_id == visit_id, VisitContact.created_contact.is_(True), Contact.email.is_(None)
-            )
+            select(Contact)
+            .join(VisitContact, VisitContact.contact_id == Contact.id)
+            .where(VisitContact.visit_id == visit_id, VisitContact.created_contact.is_(True), Contact.email.is_(None))
         )
         for contact in created:
             email = emails.get(contact.name_norm)
             if email:
                 contact.email = email
-
-

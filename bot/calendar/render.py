@@ -118,4 +118,3 @@ def status_reply(lang: Lang, status: CalendarStatus | None, tz: str) -> Reply:
 
 def off_reply(lang: Lang, removed: bool) -> Reply:
     return _reply(t(lang, "calendar.off.done" if removed else "calendar.off.none"))
-
