@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.access import access_meeting
 from bot.actor import Actor
 from bot.calendar import secret
-from bot.calendar.events import CalendarUnreadable, read_occurrences
+from bot.calendar.events import CalendarUnreadable, Occurrence, read_occurrences
 from bot.calendar.fetch import FetchError, check_host, fetch, normalize_url
 from bot.calendar.match import load_directory, match
 from bot.people import actor_for
@@ -195,7 +195,7 @@ def read_calendar(db: Database, settings: Settings, connection_id: int, now: dat
     return ReadResult(connection_id, True, occurrences is not None, None, False)
 
 
-def _store(session: Session, actor: Actor, occurrences: list, now: datetime) -> int:
+def _store(session: Session, actor: Actor, occurrences: list[Occurrence], now: datetime) -> int:
     """Upsert the matched occurrences; forget pending ones no longer in the feed. How many matched."""
     directory = load_directory(session, actor, occurrences)
     existing = {
@@ -203,8 +203,9 @@ def _store(session: Session, actor: Actor, occurrences: list, now: datetime) -> 
         for m in session.scalars(
             select(CalendarMeeting).where(
                 CalendarMeeting.person_id == actor.person_id,
-                CalendarMeeting.ends_at >= now - LOOK_BACK,
-                CalendarMeeting.starts_at < now + LOOK_AHEAD,
+                # in the window, or (moved into it) an occurrence of an event read now
+                (CalendarMeeting.ends_at >= now - LOOK_BACK) & (CalendarMeeting.starts_at < now + LOOK_AHEAD)
+                | CalendarMeeting.uid.in_(sorted({o.uid for o in occurrences})),
             )
         )
     }
@@ -224,7 +225,11 @@ def _store(session: Session, actor: Actor, occurrences: list, now: datetime) -> 
         row.title = occurrence.title
         row.starts_at, row.ends_at = occurrence.starts_at, occurrence.ends_at
         row.account_id, row.channel, row.attendees = found.account_id, found.channel, found.attendees
-    gone = [m.id for k, m in existing.items() if k not in seen and m.status == "pending"]
+    gone = [
+        m.id
+        for k, m in existing.items()
+        if k not in seen and m.status == "pending" and m.ends_at >= now - LOOK_BACK and m.starts_at < now + LOOK_AHEAD
+    ]
     if gone:
         session.execute(delete(CalendarMeeting).where(CalendarMeeting.id.in_(gone)))
     return len(seen)
