@@ -13,8 +13,11 @@ from sqlalchemy import select
 
 from bot.app import services_of
 from bot.clock import ManualClock
+from bot.config import WorkspaceConfig as Config
 from bot.devtools.driver import Driver
 from bot.devtools.fake_slack import FakeSlack
+from bot.digests.daily import build_daily
+from bot.digests.render import render_daily
 from bot.settings import Settings
 from bot.text import normalize
 from storage.db import Database
@@ -25,6 +28,7 @@ from storage.models import (
     CalendarMeeting,
     Contact,
     Delivery,
+    Person,
     Visit,
 )
 from tests.calendar_world import IcsServer, Route, calendar, event
@@ -398,3 +402,40 @@ def test_chinese_rep(driver: Driver, db: Database, clock: ManualClock, ics: IcsS
     assert "日历已连接" in driver.last_ephemeral("U3")["text"] or "日历已保存" in driver.last_ephemeral("U3")["text"]
     driver.command("U3", "/coach", "日历 关闭")
     assert "日历已断开" in driver.last_ephemeral("U3")["text"]
+
+
+def test_plan_review_and_daily_digest_show_the_meetings(
+    driver: Driver, db: Database, clock: ManualClock, ics: IcsServer
+) -> None:
+    ids = world(driver, db)
+    ics.routes["/ann.ics"] = Route(calendar(*weekly_ricoh(), *others()))
+    connect(driver, clock, ics.url("/ann.ics"), local(MON, "07:50", TZ))
+    run(driver, "checkin-morning", local(MON, "08:45", TZ), clock)
+    (plan,) = dms(driver.fake, "U1", header="Plan your day")
+    agenda = str(plan.blocks)
+    assert "Customer meetings today" in agenda
+    assert "10:00–11:00 *Ricoh – weekly review* · Ricoh" in agenda and "15:00–16:00 *海尔 – 方案演示* · Haier" in agenda
+    assert "pricing prep" not in agenda and "lunch" not in agenda and "Dinner" not in agenda  # internal, private, Tue
+
+    run(driver, JOB, local(MON, "11:10", TZ), clock)
+    ricoh_prompt = prompts(driver)[-1]
+    driver.click("U1", as_source(ricoh_prompt), "meeting_log_visit", channel_id=ricoh_prompt.channel)
+    values = form_values(account=f"a:{ids['ricoh']}", contacts=[f"c:{ids['zhang']}"], channel="video", day="2026-10-19")
+    driver.submit("U1", driver.last_view(), values)
+    run(driver, JOB, local(MON, "16:10", TZ), clock)
+    haier_prompt = prompts(driver)[-1]
+    driver.click("U1", as_source(haier_prompt), "meeting_dismiss", channel_id=haier_prompt.channel)
+
+    run(driver, "checkin-evening", local(MON, "18:00", TZ), clock)
+    (review,) = dms(driver.fake, "U1", header="Review your day")
+    shown = str(review.blocks)
+    assert "*Ricoh – weekly review* · Ricoh — :white_check_mark: logged" in shown
+    assert "*海尔 – 方案演示* · Haier — :heavy_minus_sign: not a customer meeting" in shown
+
+    with db.transaction() as session:
+        person = session.get(Person, ids["rep"])
+        assert person is not None
+        digest = build_daily(session, TEAM, "East", [person], MON, TZ, local(MON2, "09:00", TZ), Config())
+    assert digest.reps[0].meetings == (2, 1, 1)
+    assert "meetings: 2 prompted, 1 logged, 1 dismissed" in str(render_daily("en", digest).parent.blocks)
+    assert "会面:提醒 2,已记录 1,非客户 1" in str(render_daily("zh", digest).parent.blocks)

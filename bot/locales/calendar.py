@@ -85,4 +85,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "calendar.review.logged": ("logged", "已记录"),
     "calendar.review.not_logged": ("not logged yet", "尚未记录"),
     "calendar.review.dismissed": ("not a customer meeting", "非客户会面"),
+    "digests.daily.meetings": (
+        " · meetings: {prompted} prompted, {logged} logged, {dismissed} dismissed",
+        " · 会面:提醒 {prompted},已记录 {logged},非客户 {dismissed}",
+    ),
 }
