@@ -54,16 +54,24 @@ class PromptBatch:
 
 
 def _logged_by_hand(session: Session, rows: list[tuple[CalendarMeeting, str]]) -> dict[int, int]:
-    """{meeting id: visit id} for meetings whose account the rep visited that local day."""
+    """{meeting id: visit id} for meetings whose account the rep visited that local day (a
+    visit logged from another meeting's prompt does not count: two meetings, two visits)."""
     if not rows:
         return {}
     reps = {m.person_id for m, _ in rows}
     accounts = {m.account_id for m, _ in rows if m.account_id}
     low = min(m.starts_at for m, _ in rows) - timedelta(days=1)
     high = max(m.starts_at for m, _ in rows) + timedelta(days=1)
+    from_prompts = select(CalendarMeeting.visit_id).where(
+        CalendarMeeting.person_id.in_(reps), CalendarMeeting.visit_id.is_not(None)
+    )
     visits = session.execute(
         select(Visit.id, Visit.rep_id, Visit.account_id, Visit.occurred_at).where(
-            Visit.rep_id.in_(reps), Visit.account_id.in_(accounts), Visit.occurred_at >= low, Visit.occurred_at < high
+            Visit.rep_id.in_(reps),
+            Visit.account_id.in_(accounts),
+            Visit.occurred_at >= low,
+            Visit.occurred_at < high,
+            Visit.id.not_in(from_prompts),  # a visit logged for another meeting does not count
         )
     ).all()
     tz_of = {m.person_id: tz for m, tz in rows}
