@@ -439,3 +439,25 @@ def test_plan_review_and_daily_digest_show_the_meetings(
     assert digest.reps[0].meetings == (2, 1, 1)
     assert "meetings: 2 prompted, 1 logged, 1 dismissed" in str(render_daily("en", digest).parent.blocks)
     assert "会面:提醒 2,已记录 1,非客户 1" in str(render_daily("zh", digest).parent.blocks)
+
+
+def test_a_prompt_slack_refused_is_sent_once_later_under_the_same_key(
+    driver: Driver, db: Database, clock: ManualClock, ics: IcsServer
+) -> None:
+    world(driver, db)
+    ics.routes["/ann.ics"] = Route(calendar(*weekly_ricoh(), *others()))
+    connect(driver, clock, ics.url("/ann.ics"), local(MON, "08:00", TZ))
+    driver.fake.fail_next("chat.postMessage", status=200, error="internal_error")
+    run(driver, JOB, local(MON, "11:10", TZ), clock)
+    assert prompts(driver) == []
+    with db.transaction() as session:
+        (row,) = session.scalars(select(Delivery).where(Delivery.job == JOB)).all()
+        assert (row.status, row.last_error) == ("failed", "internal_error")
+        queued = session.scalars(select(CalendarMeeting.status).where(CalendarMeeting.uid == "ricoh-weekly")).all()
+        assert "queued" in queued
+    for when in ("11:15", "11:20", "16:10"):
+        run(driver, JOB, local(MON, when, TZ), clock)
+    assert [titles(m) for m in prompts(driver)] == [["Ricoh – weekly review"], ["海尔 – 方案演示"]]
+    with db.transaction() as session:
+        rows = session.scalars(select(Delivery).where(Delivery.job == JOB).order_by(Delivery.id)).all()
+        assert [(r.status, r.attempts) for r in rows] == [("sent", 1), ("sent", 0)]
