@@ -12,8 +12,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.access import access_meeting
@@ -75,8 +77,6 @@ def do_connect(db: Database, settings: Settings, actor: Actor, text: str, now: d
     try:
         url = normalize_url(text)
         if not settings.calendar_allow_private:
-            from urllib.parse import urlsplit
-
             parts = urlsplit(url)
             check_host(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80), False)
     except FetchError as exc:
@@ -179,19 +179,23 @@ def read_calendar(db: Database, settings: Settings, connection_id: int, now: dat
             occurrences = read_occurrences(fetched.body, now - LOOK_BACK, now + LOOK_AHEAD)
         except CalendarUnreadable:
             return _failed(db, connection_id, "unreadable", now)
-    with db.transaction() as session:
-        row = session.get(CalendarConnection, connection_id)
-        if row is None:  # disconnected meanwhile: keep nothing
-            return ReadResult(connection_id, False, False, None, False)
-        if occurrences is not None:
-            person = session.get(Person, row.person_id)
-            assert person is not None
-            row.meetings_found = _store(session, actor_for(person), occurrences, now)
-            row.parsed_at = now
-        row.etag, row.last_modified = fetched.etag or row.etag, fetched.last_modified or row.last_modified
-        row.failures, row.last_error, row.error_notified = 0, None, False
-        row.last_fetch_at = row.last_ok_at = now
-        row.next_fetch_at = now + FETCH_EVERY
+    try:
+        with db.transaction() as session:
+            row = session.get(CalendarConnection, connection_id)
+            if row is None:  # disconnected meanwhile: keep nothing
+                return ReadResult(connection_id, False, False, None, False)
+            if occurrences is not None:
+                person = session.get(Person, row.person_id)
+                assert person is not None
+                row.meetings_found = _store(session, actor_for(person), occurrences, now)
+                row.parsed_at = now
+            row.etag, row.last_modified = fetched.etag or row.etag, fetched.last_modified or row.last_modified
+            row.failures, row.last_error, row.error_notified = 0, None, False
+            row.last_fetch_at = row.last_ok_at = now
+            row.next_fetch_at = now + FETCH_EVERY
+    except IntegrityError:  # the same calendar read at the same moment (a /coach calendar and a sweep)
+        log.info("calendar %s: read concurrently; the next sweep reads it again", connection_id)
+        return ReadResult(connection_id, False, False, None, False)
     return ReadResult(connection_id, True, occurrences is not None, None, False)
 
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.access import AccessError, access_meeting
+from bot.access import AccessError, access_account, access_meeting
 from bot.actor import Actor
 from bot.clock import zone
 from bot.visits.modal import FormState
 from bot.visits.parse import CHANNELS
 from bot.visits.render import role_label
 from storage.db import Database
-from storage.models import Account, Contact
+from storage.models import Contact
 
 
 class AlreadyLogged(AccessError):
@@ -26,7 +26,10 @@ def meeting_form(db: Database, actor: Actor, meeting_id: object) -> tuple[int, F
         meeting = access_meeting(session, actor, meeting_id)
         if meeting.status == "logged":
             raise AlreadyLogged()
-        account = session.get(Account, meeting.account_id) if meeting.account_id else None
+        try:  # the account may have moved to someone else since the meeting was read
+            account = access_account(session, actor, meeting.account_id) if meeting.account_id else None
+        except AccessError:
+            account = None
         attendees = list(meeting.attendees or [])
         known_ids = [int(a["contact_id"]) for a in attendees if a.get("contact_id")]
         contacts = (
