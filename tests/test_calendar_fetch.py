@@ -1,5 +1,6 @@
 """The calendar reader's guards and matching rules, without Slack: addresses, private networks,
-conditional requests, redirects, the size limit, the stored secret, names in titles, channels."""
+conditional requests, the size limit, the stored secret, names in titles, channels; and the CSV
+columns that give contacts their emails and accounts their email domains."""
 
 from __future__ import annotations
 
@@ -7,14 +8,20 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import select
 
 from bot.calendar import secret
 from bot.calendar.events import Attendee, Occurrence
 from bot.calendar.fetch import FetchError, fetch, normalize_url
 from bot.calendar.match import Directory, channel_of, match
+from bot.csv_io.importer import ImportFailed, import_file
 from bot.matching import accounts_named_in
+from bot.people import ensure_person
 from bot.text import normalize
+from storage.db import Database
+from storage.models import Account, AccountDomain, Contact
 from tests.calendar_world import IcsServer, Route
+from tests.conftest import START, TEAM
 
 
 @pytest.fixture
@@ -148,3 +155,30 @@ def test_which_events_are_customer_meetings() -> None:
     # The attendees decide over the title: Haier people at a meeting titled "Ricoh".
     other = match(_occurrence(title="Ricoh comparison", attendees=(Attendee("wu@haier.example", "Wu"),)), directory)
     assert other is not None and other.account_id == 2
+
+
+def test_csv_import_brings_contact_emails_and_account_domains(db: Database) -> None:
+    with db.transaction() as session:
+        ensure_person(session, TEAM, "UREP", START)
+    accounts = '客户名称,别名,邮箱域名\n理光,Ricoh,"ricoh.com; @ricoh.co.jp"\nCanon,佳能,https://www.canon.com/\n'
+    import_file(db, TEAM, "accounts", accounts.encode("utf-8-sig"), START)
+    contacts = "account,name,email\nRicoh,Zhang Wei,Zhang.Wei@Ricoh.com\nCanon,Li,\n"
+    import_file(db, TEAM, "contacts", contacts.encode(), START)
+    with db.transaction() as session:
+        domains = dict(
+            session.execute(
+                select(AccountDomain.domain, Account.name).join(Account, Account.id == AccountDomain.account_id)
+            ).all()
+        )
+        emails = dict(session.execute(select(Contact.name, Contact.email)).all())
+    assert domains == {"ricoh.com": "理光", "ricoh.co.jp": "理光", "canon.com": "Canon"}
+    assert emails == {"Zhang Wei": "zhang.wei@ricoh.com", "Li": None}
+    # A domain another account owns, a malformed domain and a malformed email are refused by line.
+    with pytest.raises(ImportFailed) as failed:
+        import_file(
+            db, TEAM, "accounts", b"name,domains\nCanon,canon.com\nXerox,ricoh.com\nSony,not a domain!\n", START
+        )
+    assert [(e.line, e.key) for e in failed.value.errors] == [(3, "csv.err.domain_taken"), (4, "csv.err.domain")]
+    with pytest.raises(ImportFailed) as bad_email:
+        import_file(db, TEAM, "contacts", "account,name,邮箱\n理光,王芳,wang at ricoh\n".encode(), START)
+    assert [(e.line, e.key) for e in bad_email.value.errors] == [(2, "csv.err.email")]

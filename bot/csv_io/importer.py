@@ -27,7 +27,7 @@ from bot.deals.ops import new_account
 from bot.people import ensure_person
 from bot.text import normalize
 from storage.db import Database
-from storage.models import Account, AccountAlias, Contact, Person, Workspace
+from storage.models import Account, AccountAlias, AccountDomain, Contact, Person, Workspace
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -41,6 +41,7 @@ ACCOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
     "size": ("size", "规模"),
     "potential": ("potential", "潜力", "潜在金额"),
     "business": ("business", "business status", "有无生意", "生意", "业务状态"),
+    "domains": ("domains", "domain", "email domain", "email domains", "域名", "邮箱域名", "邮件域名"),
 }
 CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "account": ("account", "account name", "customer", "company", "客户", "客户名称", "公司", "公司名称"),
@@ -50,6 +51,7 @@ CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "role": ("role", "buying role", "角色", "采购角色"),
     "level": ("level", "relationship", "relationship level", "关系", "关系水平"),
     "notes": ("notes", "note", "comment", "备注"),
+    "email": ("email", "e-mail", "email address", "邮箱", "电子邮件", "邮件地址"),
 }
 REQUIRED = {"accounts": ("name",), "contacts": ("account", "name")}
 
@@ -65,6 +67,31 @@ BUSINESS = {
     "no_business": ("no_business", "no business", "no", "n", "无", "无生意", "没有", "否"),
 }
 _LEVEL = re.compile(r"^[lL]?([0-5])(?:\.0)?$")
+_EMAIL = re.compile(r"^[^@\s,;]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
+_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+def _email(value: str) -> str | None:
+    """A contact's email as calendar attendees are matched (lower case), or None if malformed."""
+    text = value.strip().lower().removeprefix("mailto:")
+    return text if _EMAIL.match(text) and len(text) <= 320 else None
+
+
+def _domains(value: str) -> list[str] | None:
+    """An account's email domains ("ricoh.com; @ricoh.co.jp"), or None if one is malformed."""
+    found = []
+    for part in re.split(r"[,;\s，；、]+", value.strip().lower()):
+        part = part.removeprefix("@").removeprefix("https://").removeprefix("http://").removeprefix("www.")
+        part = part.split("/", 1)[0]
+        if not part:
+            continue
+        if not _DOMAIN.match(part) or len(part) > 253:
+            return None
+        if part not in found:
+            found.append(part)
+    return found
+
+
 _SLACK_ID = re.compile(r"^<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$")
 
 
@@ -219,6 +246,7 @@ def import_accounts(db: Database, team_id: str, data: bytes, now: datetime) -> I
         errors: list[RowError] = []
         seen: dict[str, int] = {}
         planned: list[tuple[_Row, str | None, Decimal | None, str | None]] = []
+        domains: dict[str, tuple[str, int]] = {}  # domain → (account key, line)
         for row in rows:
             name = " ".join(row.cells.get("name", "").split())
             key = normalize(name)
@@ -248,9 +276,23 @@ def import_accounts(db: Database, team_id: str, data: bytes, now: datetime) -> I
                 business = _BUSINESS_OF.get(normalize(row.cells["business"]))
                 if business is None:
                     errors.append(RowError(row.line, "csv.err.business", {"value": row.cells["business"]}))
+            row_domains = _domains(row.cells.get("domains", ""))
+            if row_domains is None:
+                errors.append(RowError(row.line, "csv.err.domain", {"value": row.cells["domains"]}))
+            for domain in row_domains or []:
+                if domains.setdefault(domain, (key, row.line))[0] != key:
+                    errors.append(RowError(row.line, "csv.err.domain_taken", {"value": domain}))
             planned.append((row, owner, potential, business))
+        if domains:
+            for domain, owner_key in session.execute(
+                select(AccountDomain.domain, Account.name_norm)
+                .join(Account, Account.id == AccountDomain.account_id)
+                .where(AccountDomain.team_id == team_id, AccountDomain.domain.in_(sorted(domains)))
+            ):
+                if owner_key != domains[domain][0]:
+                    errors.append(RowError(domains[domain][1], "csv.err.domain_taken", {"value": domain}))
         if errors:
-            raise ImportFailed(errors)
+            raise ImportFailed(sorted(errors, key=lambda e: e.line))
         result = ImportResult("accounts", encoding=encoding)
         existing = {
             a.name_norm: a
@@ -278,7 +320,18 @@ def import_accounts(db: Database, team_id: str, data: bytes, now: datetime) -> I
             if business is not None:
                 account.business_status = business
             _add_aliases(session, account, _split_aliases(row.cells.get("aliases", "")))
+            _add_domains(session, account, _domains(row.cells.get("domains", "")) or [])
         return result
+
+
+def _add_domains(session: Session, account: Account, domains: list[str]) -> None:
+    """The account's email domains (calendar attendees at them are its people); never removed here."""
+    have = set(session.scalars(select(AccountDomain.domain).where(AccountDomain.account_id == account.id)))
+    for domain in domains:
+        if domain not in have:
+            session.add(AccountDomain(team_id=account.team_id, account_id=account.id, domain=domain))
+            have.add(domain)
+    session.flush()
 
 
 def _add_aliases(session: Session, account: Account, aliases: list[str]) -> None:
@@ -350,6 +403,8 @@ def import_contacts(db: Database, team_id: str, data: bytes, now: datetime) -> I
                     errors.append(RowError(row.line, "csv.err.level", {"value": row.cells["level"]}))
                 else:
                     level = int(match[1])
+            if row.cells.get("email") and _email(row.cells["email"]) is None:
+                errors.append(RowError(row.line, "csv.err.email", {"value": row.cells["email"]}))
             planned.append((row, accounts[0], role, level))
         if errors:
             raise ImportFailed(errors)
@@ -382,6 +437,8 @@ def import_contacts(db: Database, team_id: str, data: bytes, now: datetime) -> I
                 contact.buying_role = role
             if level is not None:
                 contact.relationship_level = level
+            if row.cells.get("email"):
+                contact.email = _email(row.cells["email"])
         session.flush()
         return result
 
