@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -89,7 +89,7 @@ def do_connect(db: Database, settings: Settings, actor: Actor, text: str, now: d
             session.add(row)
         row.url_secret = sealed
         row.url_hint = secret.hint(url)
-        row.etag = row.last_modified = row.last_error = None
+        row.etag = row.last_modified = row.last_error = row.parsed_at = None
         row.failures, row.error_notified, row.next_fetch_at = 0, False, now
         session.flush()
         return row.id
@@ -108,15 +108,17 @@ def calendar_status(db: Database, actor: Actor, now: datetime) -> CalendarStatus
         row = session.scalar(select(CalendarConnection).where(CalendarConnection.person_id == actor.person_id))
         if row is None:
             return None
-        upcoming = len(
-            session.scalars(
-                select(CalendarMeeting.id).where(
-                    CalendarMeeting.person_id == actor.person_id, CalendarMeeting.starts_at >= now
-                )
-            ).all()
+        upcoming = session.scalar(
+            select(func.count()).where(CalendarMeeting.person_id == actor.person_id, CalendarMeeting.starts_at >= now)
         )
         return CalendarStatus(
-            row.url_hint, row.last_ok_at, row.last_fetch_at, row.meetings_found, row.failures, row.last_error, upcoming
+            row.url_hint,
+            row.last_ok_at,
+            row.last_fetch_at,
+            row.meetings_found,
+            row.failures,
+            row.last_error,
+            int(upcoming or 0),
         )
 
 
