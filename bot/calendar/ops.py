@@ -66,7 +66,6 @@ class CalendarStatus:
 class ReadResult:
     connection_id: int
     ok: bool
-    changed: bool
     error: str | None
     notify: bool  # the rep should now be told their calendar stopped working
 
@@ -142,14 +141,14 @@ def _failed(db: Database, connection_id: int, code: str, now: datetime) -> ReadR
     with db.transaction() as session:
         row = session.get(CalendarConnection, connection_id)
         if row is None:
-            return ReadResult(connection_id, False, False, code, False)
+            return ReadResult(connection_id, False, code, False)
         row.failures += 1
         row.last_error = code[:200]
         row.last_fetch_at = now
         row.next_fetch_at = now + min(FETCH_EVERY * (2 ** min(row.failures, 10)), MAX_BACKOFF)
         notify = not row.error_notified and (code in PERMANENT or row.failures >= NOTIFY_AFTER)
         log.info("calendar %s: read failed (%s), %d in a row", connection_id, code, row.failures)
-        return ReadResult(connection_id, False, False, code, notify)
+        return ReadResult(connection_id, False, code, notify)
 
 
 def read_calendar(db: Database, settings: Settings, connection_id: int, now: datetime) -> ReadResult:
@@ -157,7 +156,7 @@ def read_calendar(db: Database, settings: Settings, connection_id: int, now: dat
     with db.transaction() as session:
         row = session.get(CalendarConnection, connection_id)
         if row is None:
-            return ReadResult(connection_id, False, False, "gone", False)
+            return ReadResult(connection_id, False, "gone", False)
         stored, etag, last_modified = row.url_secret, row.etag, row.last_modified
         if row.parsed_at is None or now - row.parsed_at >= REREAD_EVERY or now < row.parsed_at:
             etag = last_modified = None
@@ -185,7 +184,7 @@ def read_calendar(db: Database, settings: Settings, connection_id: int, now: dat
         with db.transaction() as session:
             row = session.get(CalendarConnection, connection_id)
             if row is None:  # disconnected meanwhile: keep nothing
-                return ReadResult(connection_id, False, False, None, False)
+                return ReadResult(connection_id, False, None, False)
             if occurrences is not None:
                 person = session.get(Person, row.person_id)
                 assert person is not None
@@ -197,8 +196,8 @@ def read_calendar(db: Database, settings: Settings, connection_id: int, now: dat
             row.next_fetch_at = now + FETCH_EVERY
     except IntegrityError:  # the same calendar read at the same moment (a /coach calendar and a sweep)
         log.info("calendar %s: read concurrently; the next sweep reads it again", connection_id)
-        return ReadResult(connection_id, False, False, None, False)
-    return ReadResult(connection_id, True, occurrences is not None, None, False)
+        return ReadResult(connection_id, False, None, False)
+    return ReadResult(connection_id, True, None, False)
 
 
 def _store(session: Session, actor: Actor, occurrences: list[Occurrence], now: datetime) -> int:
