@@ -44,9 +44,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     scheduler_enabled: bool = True
     workspace_send_rate: float = Field(default=50.0, gt=0)
-    # How many listeners may work after their ack at once per process (bot/executor.py).
+    # How many listeners may work after their ack at once per process (runtime/executor.py).
     listener_work_slots: int = Field(default=2, ge=1, le=64)
-    # `serve` hands the work after a lazy listener's ack to worker processes (bot/worker.py)
+    # `serve` hands the work after a lazy listener's ack to worker processes (runtime/worker.py)
     # through this directory; 0 processes: the work runs in the serving process.
     spool_dir: Path = Field(default_factory=default_spool_dir)
     worker_processes: int = Field(default=1, ge=0, le=64)

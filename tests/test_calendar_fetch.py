@@ -10,14 +10,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from bot.accounts.matching import accounts_named_in
 from bot.calendar import secret
 from bot.calendar.events import Attendee, Occurrence
 from bot.calendar.fetch import FetchError, fetch, normalize_url
 from bot.calendar.match import Directory, channel_of, match
+from bot.core.text import normalize
 from bot.csv_io.importer import ImportFailed, import_file
-from bot.matching import accounts_named_in
-from bot.people import ensure_person
-from bot.text import normalize
+from bot.people.members import ensure_person
 from storage.db import Database
 from storage.models import Account, AccountDomain, Contact
 from tests.calendar_world import IcsServer, Route

@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot.app import services_of
-from bot.clock import ManualClock
-from bot.config import WorkspaceConfig as Config
-from bot.devtools.driver import Driver
-from bot.devtools.fake_slack import FakeSlack
+from bot.core.clock import ManualClock
+from bot.core.config import WorkspaceConfig as Config
+from bot.core.settings import Settings
+from bot.core.text import normalize
 from bot.digests.daily import build_daily
 from bot.digests.render import render_daily
-from bot.settings import Settings
-from bot.text import normalize
+from dev.driver import Driver
+from dev.fake_slack import FakeSlack
+from runtime.app import services_of
 from storage.db import Database
 from storage.models import (
     AccountAlias,

@@ -15,9 +15,9 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from bot import blocks as bk
-from bot.clock import zone
-from bot.i18n import Lang, t
+from bot.core.clock import zone
+from bot.core.i18n import Lang, t
+from bot.ui import blocks as bk
 from storage.models import Account, CalendarMeeting
 
 MAX_LINES = 10

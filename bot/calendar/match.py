@@ -2,7 +2,7 @@
 
 A customer meeting is matched to one of the rep's visible accounts by an attendee's email (a
 contact's email, or an account's email domain), else by an account's name or alias in the
-title (bot/matching.py, both scripts). Ignored: private (CLASS:PRIVATE/CONFIDENTIAL),
+title (bot/accounts/matching.py, both scripts). Ignored: private (CLASS:PRIVATE/CONFIDENTIAL),
 cancelled and all-day events, and internal-only ones (every participant at one email domain
 that no account owns: colleagues among themselves, whatever the title says).
 """
@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.access import team_person_ids
-from bot.actor import Actor
+from bot.accounts.matching import account_keys, accounts_named_in
 from bot.calendar.events import Occurrence
-from bot.matching import account_keys, accounts_named_in
+from bot.core.access import team_person_ids
+from bot.core.actor import Actor
 from storage.models import Account, AccountDomain, Contact
 
 _LINK = re.compile(

@@ -18,15 +18,15 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.access import access_meeting
-from bot.actor import Actor
 from bot.calendar import secret
 from bot.calendar.events import CalendarUnreadable, Occurrence, read_occurrences
 from bot.calendar.fetch import FetchError, check_host, fetch, normalize_url
 from bot.calendar.match import load_directory, match
-from bot.people import actor_for
-from bot.settings import Settings
-from bot.text import normalize
+from bot.core.access import access_meeting
+from bot.core.actor import Actor
+from bot.core.settings import Settings
+from bot.core.text import normalize
+from bot.people.members import actor_for
 from storage.db import Database
 from storage.models import CalendarConnection, CalendarMeeting, Contact, Person, VisitContact
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.access import AccessError, access_account, access_meeting
-from bot.actor import Actor
-from bot.clock import zone
+from bot.core.access import AccessError, access_account, access_meeting
+from bot.core.actor import Actor
+from bot.core.clock import zone
 from bot.visits.modal import FormState
 from bot.visits.parse import CHANNELS
 from bot.visits.render import role_label

@@ -1,7 +1,7 @@
 """Which meeting prompts are due now: set-based, per workspace, in each rep's own hours.
 
 A meeting is prompted once it ended `GRACE` ago, when the rep's allowed hours are open (quiet
-hours, days off and time off as for every job: bot/notify.py). Meetings that ended while the
+hours, days off and time off as for every job: bot/people/notify.py). Meetings that ended while the
 rep could not be messaged wait and come together as one message. A meeting logged by hand
 already (a visit to the same account on the same local day) is marked logged, not prompted.
 
@@ -21,9 +21,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.clock import local_date
-from bot.i18n import Lang, lang_for
-from bot.notify import due_people
+from bot.core.clock import local_date
+from bot.core.i18n import Lang, lang_for
+from bot.people.notify import due_people
 from storage.models import Account, CalendarMeeting, Person, Visit
 
 MEETING_PROMPTS = "meeting-prompts"

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import blocks as bk
 from bot.calendar.ops import CalendarStatus
 from bot.calendar.prompts import PromptBatch, PromptMeeting
-from bot.clock import zone
-from bot.i18n import Lang, format_when, t
-from bot.reply import Reply
+from bot.core.clock import zone
+from bot.core.i18n import Lang, format_when, t
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply
 
 MAX_MEETINGS = 15  # 3 blocks each stay far below Slack's 50
 

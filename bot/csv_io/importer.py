@@ -22,10 +22,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.core.text import normalize
 from bot.deals.amounts import parse_amount
 from bot.deals.ops import new_account
-from bot.people import ensure_person
-from bot.text import normalize
+from bot.people.members import ensure_person
 from storage.db import Database
 from storage.models import Account, AccountAlias, AccountDomain, Contact, Person, Workspace
 

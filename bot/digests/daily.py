@@ -17,14 +17,14 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.cadence import cooling_contacts
+from bot.accounts.cadence import cooling_contacts
 from bot.calendar.agenda import prompt_tallies
-from bot.config import WorkspaceConfig
+from bot.core.config import WorkspaceConfig
 from bot.digests.activity import VisitTally, visit_tallies
 from bot.digests.periods import Window, day_window
-from bot.followups import overdue_by_owner
-from bot.notify import day_off
-from bot.teams import display_name
+from bot.followups.rules import overdue_by_owner
+from bot.people.notify import day_off
+from bot.people.teams import display_name
 from storage.models import Account, CheckIn, Person, TimeOff
 
 # How many reps the "needs attention first" list names.
@@ -119,12 +119,12 @@ def overdue_counts(session: Session, team_id: str, rep_ids: list[int], now: date
 def cooling_counts(
     session: Session, team_id: str, rep_ids: list[int], now: datetime, config: WorkspaceConfig
 ) -> dict[int, int]:
-    """Per rep: key relationships cooling (`bot.cadence`: decision makers and coaches of an
+    """Per rep: key relationships cooling (`bot.accounts.cadence`: decision makers and coaches of an
     account with an open deal not met face to face within `key_contact_days`, or never met).
 
     At most two calls for the whole team: key contacts come first in `cooling_contacts`, so a
     page that is not all key contacts holds every key one; if it is, one more call reads all.
-    (A count per owner in `bot.cadence` itself would be one query.)"""
+    (A count per owner in `bot.accounts.cadence` itself would be one query.)"""
     if not rep_ids:
         return {}
     scan = COOLING_SCAN

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from bot import blocks as bk
-from bot.clock import zone
-from bot.i18n import Lang, t
+from bot.core.clock import zone
+from bot.core.i18n import Lang, t
+from bot.ui import blocks as bk
 from bot.visits.ops import ContactInput, VisitInput
 from bot.visits.parse import CHANNELS, DEFAULT_DUE_TIME, FAR_FUTURE, FAR_PAST, clean_phrase, parse_names
 

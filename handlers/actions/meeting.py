@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.calendar import ops, render
 from bot.calendar.prefill import meeting_form
-from bot.i18n import t
+from bot.core.i18n import t
 from handlers._support import current_actor, services, user_errors
 from handlers.views.visit import open_visit_form
 

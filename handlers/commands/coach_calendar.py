@@ -8,8 +8,8 @@ from typing import Any
 from slack_bolt import Respond
 from slack_sdk import WebClient
 
-from bot.actor import Actor
 from bot.calendar import ops, render
+from bot.core.actor import Actor
 from handlers._support import send_ephemeral, services, user_errors
 from handlers.commands.coach import subcommand
 

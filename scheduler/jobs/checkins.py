@@ -1,7 +1,7 @@
 """`checkin-morning` and `checkin-evening`: the daily PDCA prompts at each person's local time.
 
 Every few minutes each sweep selects, in one statement per workspace, the people whose
-check-in time has come in their own time zone today (bot/notify.py: working days only, not
+check-in time has come in their own time zone today (bot/people/notify.py: working days only, not
 on holidays or time off, inside their allowed hours, not yet prompted today) and sends each
 one DM with a button that opens the form.
 """
@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from bot.calendar.agenda import agenda_blocks, meetings_on
 from bot.checkins.prompts import evening_counts, evening_prompt, morning_counts, morning_prompt
-from bot.clock import start_of_local_day
-from bot.i18n import format_day, t
-from bot.notify import CHECKIN_EVENING, CHECKIN_MORNING, Due, due_people
+from bot.core.clock import start_of_local_day
+from bot.core.i18n import format_day, t
+from bot.people.notify import CHECKIN_EVENING, CHECKIN_MORNING, Due, due_people
 from scheduler.jobs._common import Planned, deliver_planned
 from scheduler.registry import JobContext, job
 

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.calendar import ops, prompts, render
-from bot.i18n import lang_for, t
+from bot.core.i18n import lang_for, t
 from scheduler.jobs._common import workspaces
 from scheduler.ledger import after_sent
 from scheduler.registry import JobContext, job
