@@ -9,6 +9,8 @@ are several, or offer to create the account when there are none.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -143,3 +145,40 @@ def _surname_title(query: str, key: str) -> bool:
             surname = query[: -len(title)]
             return key.startswith(surname) and len(surname) <= 2
     return False
+
+
+# ----- names inside a longer text (a calendar event's title) -----------------------------------
+_WORDS = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def account_keys(session: Session, actor: Actor) -> list[tuple[str, int]]:
+    """(normalised name or alias, account id) of every account the actor may see."""
+    visible = _visible_accounts(session, actor).subquery()
+    names = session.execute(select(visible.c.name_norm, visible.c.id)).all()
+    aliases = session.execute(
+        select(AccountAlias.alias_norm, visible.c.id)
+        .join(AccountAlias, AccountAlias.account_id == visible.c.id)
+        .where(AccountAlias.team_id == actor.team_id)
+    ).all()
+    return [(key, account_id) for key, account_id in [*names, *aliases] if key]
+
+
+def accounts_named_in(keys: list[tuple[str, int]], text: str) -> set[int]:
+    """Accounts whose name or alias appears in `text` ("Ricoh – A3 demo", "理光A3演示").
+
+    Latin names must be whole words (or runs of words: "Ricoh China"), so "Acme" is not found
+    in "Acmex"; Chinese names (no spaces between words) are found anywhere, from two
+    characters. Only the longest names found count: "Ricoh China" wins over "Ricoh".
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    words = [w for w in _WORDS.split(folded) if w]
+    runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, min(len(words), i + 4) + 1)}
+    whole = normalize(text)
+    found: dict[int, int] = {}
+    for key, account_id in keys:
+        if len(key) >= 2 and key in (runs if key.isascii() else whole):
+            found[account_id] = max(found.get(account_id, 0), len(key))
+    if not found:
+        return set()
+    longest = max(found.values())
+    return {account_id for account_id, length in found.items() if length == longest}

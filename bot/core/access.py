@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.actor import Actor
-from storage.models import Account, Contact, Deal, FollowUp, Person, Visit
+from storage.models import Account, CalendarMeeting, Contact, Deal, FollowUp, Person, Visit
 
 
 class AccessError(Exception):
@@ -143,3 +143,13 @@ def access_person_by_slack_id(session: Session, actor: Actor, user_id: str) -> P
     if not can_see_person(session, actor, person.id):
         raise NotAllowed()
     return person
+
+
+def access_meeting(session: Session, actor: Actor, meeting_id: object) -> CalendarMeeting:
+    """A meeting read from a calendar: only the rep whose calendar it is (it is their private
+    calendar, not team data)."""
+    key = _id(meeting_id)
+    meeting = session.get(CalendarMeeting, key)
+    if meeting is None or meeting.team_id != actor.team_id or meeting.person_id != actor.person_id:
+        raise NotFound()
+    return meeting

@@ -61,6 +61,12 @@ class Settings(BaseSettings):
     # for up to `worker_max_hold` seconds after its request, so the acks get the CPU (0: never).
     worker_yield_rate: float = Field(default=100.0, ge=0)
     worker_max_hold: float = Field(default=5.0, ge=0, le=60)
+    # Encrypts stored secrets (a rep's private calendar address) with Fernet; unset: stored as is.
+    secret_key: str | None = None
+    # Calendar addresses on private, loopback or link-local networks are refused unless this is
+    # true (tests and local development serve ICS files from 127.0.0.1).
+    calendar_allow_private: bool = False
+    calendar_fetch_timeout: float = Field(default=10.0, gt=0, le=120)
 
     @field_validator("slack_api_url")
     @classmethod

@@ -30,7 +30,7 @@ from bot.deals.amounts import parse_amount
 from bot.deals.ops import new_account
 from bot.people.members import ensure_person
 from storage.db import Database
-from storage.models import Account, AccountAlias, Contact, Person, Workspace
+from storage.models import Account, AccountAlias, AccountDomain, Contact, Person, Workspace
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -44,6 +44,7 @@ ACCOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
     "size": ("size", "规模"),
     "potential": ("potential", "潜力", "潜在金额"),
     "business": ("business", "business status", "有无生意", "生意", "业务状态"),
+    "domains": ("domains", "domain", "email domain", "email domains", "域名", "邮箱域名", "邮件域名"),
 }
 CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "account": ("account", "account name", "customer", "company", "客户", "客户名称", "公司", "公司名称"),
@@ -53,6 +54,7 @@ CONTACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "role": ("role", "buying role", "角色", "采购角色"),
     "level": ("level", "relationship", "relationship level", "关系", "关系水平"),
     "notes": ("notes", "note", "comment", "备注"),
+    "email": ("email", "e-mail", "email address", "邮箱", "电子邮件", "邮件地址"),
 }
 REQUIRED = {"accounts": ("name",), "contacts": ("account", "name")}
 
@@ -68,6 +70,31 @@ BUSINESS = {
     "no_business": ("no_business", "no business", "no", "n", "无", "无生意", "没有", "否"),
 }
 _LEVEL = re.compile(r"^[lL]?([0-5])(?:\.0)?$")
+_EMAIL = re.compile(r"^[^@\s,;]+@[a-z0-9-]+(\.[a-z0-9-]+)+$")
+_DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
+
+
+def _email(value: str) -> str | None:
+    """A contact's email as calendar attendees are matched (lower case), or None if malformed."""
+    text = value.strip().lower().removeprefix("mailto:")
+    return text if _EMAIL.match(text) and len(text) <= 320 else None
+
+
+def _domains(value: str) -> list[str] | None:
+    """An account's email domains ("ricoh.com; @ricoh.co.jp"), or None if one is malformed."""
+    found = []
+    for part in re.split(r"[,;\s，；、]+", value.strip().lower()):
+        part = part.removeprefix("@").removeprefix("https://").removeprefix("http://").removeprefix("www.")
+        part = part.split("/", 1)[0]
+        if not part:
+            continue
+        if not _DOMAIN.match(part) or len(part) > 253:
+            return None
+        if part not in found:
+            found.append(part)
+    return found
+
+
 _SLACK_ID = re.compile(r"^<?@?([UW][A-Z0-9]{2,})(?:\|[^>]*)?>?$")
 
 
@@ -229,8 +256,9 @@ def _optional_cell(
 
 
 def _check_account_row(
-    row: _Row, owners: _Owners, seen: dict[str, int]
+    row: _Row, owners: _Owners, seen: dict[str, int], domains: dict[str, tuple[str, int]]
 ) -> tuple[_PlannedAccount | None, list[RowError]]:
+    """One account row's problems; `domains` collects each email domain's (account key, line)."""
     name = " ".join(row.cells.get("name", "").split())
     key = normalize(name)
     if not key:
@@ -254,6 +282,12 @@ def _check_account_row(
     errors += problems
     business, problems = _optional_cell(row, "business", lambda v: _BUSINESS_OF.get(normalize(v)), "csv.err.business")
     errors += problems
+    row_domains = _domains(row.cells.get("domains", ""))
+    if row_domains is None:
+        errors.append(RowError(row.line, "csv.err.domain", {"value": row.cells["domains"]}))
+    for domain in row_domains or []:
+        if domains.setdefault(domain, (key, row.line))[0] != key:
+            errors.append(RowError(row.line, "csv.err.domain_taken", {"value": domain}))
     return (row, owner, potential, business), errors
 
 
@@ -279,6 +313,7 @@ def _apply_account_row(
     if business is not None:
         account.business_status = business
     _add_aliases(session, account, _split_aliases(row.cells.get("aliases", "")))
+    _add_domains(session, account, _domains(row.cells.get("domains", "")) or [])
     return created
 
 
@@ -292,13 +327,22 @@ def import_accounts(db: Database, team_id: str, data: bytes, now: datetime) -> I
         errors: list[RowError] = []
         seen: dict[str, int] = {}
         planned: list[_PlannedAccount] = []
+        domains: dict[str, tuple[str, int]] = {}  # domain → (account key, line)
         for row in rows:
-            plan, problems = _check_account_row(row, owners, seen)
+            plan, problems = _check_account_row(row, owners, seen, domains)
             errors += problems
             if plan is not None:
                 planned.append(plan)
+        if domains:
+            for domain, owner_key in session.execute(
+                select(AccountDomain.domain, Account.name_norm)
+                .join(Account, Account.id == AccountDomain.account_id)
+                .where(AccountDomain.team_id == team_id, AccountDomain.domain.in_(sorted(domains)))
+            ):
+                if owner_key != domains[domain][0]:
+                    errors.append(RowError(domains[domain][1], "csv.err.domain_taken", {"value": domain}))
         if errors:
-            raise ImportFailed(errors)
+            raise ImportFailed(sorted(errors, key=lambda e: e.line))
         result = ImportResult("accounts", encoding=encoding)
         existing = {
             a.name_norm: a
@@ -312,6 +356,16 @@ def import_accounts(db: Database, team_id: str, data: bytes, now: datetime) -> I
             else:
                 result.updated += 1
         return result
+
+
+def _add_domains(session: Session, account: Account, domains: list[str]) -> None:
+    """The account's email domains (calendar attendees at them are its people); never removed here."""
+    have = set(session.scalars(select(AccountDomain.domain).where(AccountDomain.account_id == account.id)))
+    for domain in domains:
+        if domain not in have:
+            session.add(AccountDomain(team_id=account.team_id, account_id=account.id, domain=domain))
+            have.add(domain)
+    session.flush()
 
 
 def _add_aliases(session: Session, account: Account, aliases: list[str]) -> None:
@@ -370,6 +424,8 @@ def _check_contact_row(
 
     level, problems = _optional_cell(row, "level", level_of, "csv.err.level")
     errors += problems
+    if row.cells.get("email") and _email(row.cells["email"]) is None:
+        errors.append(RowError(row.line, "csv.err.email", {"value": row.cells["email"]}))
     return (row, accounts[0], role, level), errors
 
 
@@ -401,6 +457,8 @@ def _apply_contact_row(session: Session, team_id: str, planned: _PlannedContact,
         contact.buying_role = role
     if level is not None:
         contact.relationship_level = level
+    if row.cells.get("email"):
+        contact.email = _email(row.cells["email"])
     return created
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.accounts.cadence import cooling_contacts
+from bot.calendar.agenda import prompt_tallies
 from bot.core.config import WorkspaceConfig
 from bot.digests.activity import VisitTally, visit_tallies
 from bot.digests.periods import Window, day_window
@@ -47,6 +48,7 @@ class RepDay:
     overdue: int
     cooling: int
     off: bool = False
+    meetings: tuple[int, int, int] = (0, 0, 0)  # calendar meetings: prompted, logged, dismissed
 
     @property
     def shortfall(self) -> int:
@@ -187,6 +189,7 @@ def build_daily(
     cooling = cooling_counts(session, team_id, ids, now, config) if ids else {}
     checkins = checkins_on(session, team_id, ids, day) if ids else {}
     off = off_on(session, team_id, ids, day) if ids else set()
+    meetings = prompt_tallies(session, team_id, ids, window.start, window.end)
     rows = [
         RepDay(
             person_id=p.id,
@@ -199,6 +202,7 @@ def build_daily(
             overdue=overdue.get(p.id, 0),
             cooling=cooling.get(p.id, 0),
             off=p.id in off,
+            meetings=meetings.get(p.id, (0, 0, 0)),
         )
         for p in reps
     ]

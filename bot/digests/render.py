@@ -61,6 +61,14 @@ def month_label(lang: Lang, first_day) -> str:  # type: ignore[no-untyped-def]
 
 
 def _rep_day_line(lang: Lang, rep: RepDay) -> str:
+    line = _rep_day_text(lang, rep)
+    if any(rep.meetings):
+        prompted, logged, dismissed = rep.meetings
+        line += t(lang, "digests.daily.meetings", prompted=prompted, logged=logged, dismissed=dismissed)
+    return line
+
+
+def _rep_day_text(lang: Lang, rep: RepDay) -> str:
     if rep.off:
         return t(lang, "digests.daily.rep_off", name=name_of(rep.name), overdue=rep.overdue, cooling=rep.cooling)
     return t(

@@ -12,6 +12,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach tier Ricoh grow 200k`: your 5+5+5 accounts\n"
         "• `/coach digest daily|weekly|recap|tier`: preview your team's digest (managers)\n"
         "• `/coach why`: your reminder rules, what each job did for you today and what was held back\n"
+        "• `/coach calendar [ADDRESS | off]`: your calendar's private ICS address (meetings prompt the visit log)\n"
         "• `/coach help`: this list",
         "*Pipeline Coach 管理命令*\n"
         "• `/coach role @用户 rep|manager|admin`:设置角色(管理员)\n"
@@ -23,6 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach tier 理光 扩大 20万`:你的 5+5+5 分层客户\n"
         "• `/coach digest daily|weekly|recap|tier`:预览团队简报(经理)\n"
         "• `/coach why`:你的提醒规则、今天每项任务为你做了什么、哪些提醒被暂缓及原因\n"
+        "• `/coach calendar [地址 | off]`:你日历的私密 ICS 地址;客户会面结束后提醒记录拜访\n"
         "• `/coach help`:显示本列表",
     ),
     "coach.unknown": (

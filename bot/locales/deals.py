@@ -332,4 +332,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "purchaser、coach)。",
     ),
     "csv.err.level": ("“{value}” is not a relationship level 0–5.", "“{value}”不是 0–5 的关系水平。"),
+    "csv.err.email": ("“{value}” is not an email address.", "“{value}”不是有效的邮箱地址。"),
+    "csv.err.domain": (
+        "“{value}” is not a list of email domains (ricoh.com, ricoh.co.jp).",
+        "“{value}”不是邮箱域名列表(如 ricoh.com, ricoh.co.jp)。",
+    ),
+    "csv.err.domain_taken": (
+        "The email domain {value} belongs to another account.",
+        "邮箱域名 {value} 已属于另一个客户。",
+    ),
 }

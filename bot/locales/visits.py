@@ -7,6 +7,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visit.channel.email": ("email", "邮件"),
     "visit.channel.in_person": ("in person", "面谈"),
     "visit.channel.informal": ("informal (meal, offsite)", "非正式(饭局、外出)"),
+    "visit.channel.video": ("video call", "视频会议"),
     "visit.role.decision_maker": ("decision maker", "决策人"),
     "visit.role.influencer": ("influencer", "影响者"),
     "visit.role.user": ("user", "使用者"),

@@ -37,6 +37,8 @@ class FormMeta:
     message_channel: str | None = None  # message shortcut: the message the visit came from
     message_ts: str | None = None
     source: str = "modal"
+    meeting_id: int | None = None  # opened from a calendar meeting's prompt (bot/calendar)
+    at: str | None = None  # that meeting's start (UTC ISO): the visit's time when its day is kept
 
     def encode(self) -> str:
         data = {
@@ -48,6 +50,8 @@ class FormMeta:
             "mc": self.message_channel,
             "ts": self.message_ts,
             "s": self.source,
+            "m": self.meeting_id,
+            "at": self.at,
         }
         return json.dumps({k: v for k, v in data.items() if v is not None}, separators=(",", ":"))
 
@@ -58,6 +62,7 @@ class FormMeta:
             if not isinstance(data, dict):
                 return cls()
             visit_id = data.get("v")
+            meeting_id = data.get("m")
             return cls(
                 lang="zh" if data.get("l") == "zh" else "en",
                 tz=str(data.get("tz") or "UTC")[:64],
@@ -67,6 +72,8 @@ class FormMeta:
                 message_channel=str(data["mc"]) if data.get("mc") else None,
                 message_ts=str(data["ts"]) if data.get("ts") else None,
                 source=str(data.get("s") or "modal")[:16],
+                meeting_id=int(meeting_id) if meeting_id is not None else None,
+                at=str(data["at"])[:40] if data.get("at") else None,
             )
         except (ValueError, TypeError):
             return cls()
@@ -273,6 +280,16 @@ def _local(day: date, at: time, tz: str) -> datetime:
     return datetime.combine(day, at, tzinfo=zone(tz)).astimezone(UTC)
 
 
+def _meeting_start(meta: FormMeta) -> datetime | None:
+    if meta.visit_id is not None or not meta.at:
+        return None
+    try:
+        start = datetime.fromisoformat(meta.at)
+    except ValueError:
+        return None
+    return start if start.tzinfo is not None else None
+
+
 def read_visit_form(values: dict[str, Any], meta: FormMeta, now: datetime) -> FormInput:
     """The submitted form as a VisitInput, and the errors to show on their fields."""
     lang, tz = meta.lang, meta.tz
@@ -322,6 +339,8 @@ def read_visit_form(values: dict[str, Any], meta: FormMeta, now: datetime) -> Fo
         occurred_at = None  # editing, date unchanged: keep the visit's time
     elif meta.visit_id is not None and day == today:
         occurred_at = now
+    elif (start := _meeting_start(meta)) is not None and start.astimezone(zone(tz)).date() == day:
+        occurred_at = start  # a calendar meeting, its day kept: the visit is when the meeting was
     elif day != today:
         occurred_at = _local(day, time(12, 0), tz)
 

@@ -35,7 +35,7 @@ from storage.db import Database
 from storage.models import Account, AccountAlias, Contact, Deal, FollowUp, Person, Visit, VisitContact
 
 UNDO_WINDOW = timedelta(minutes=10)
-IMPLIED_LEVEL = {"phone": 1, "im": 1, "email": 1, "in_person": 2, "informal": 3}
+IMPLIED_LEVEL = {"phone": 1, "im": 1, "email": 1, "video": 1, "in_person": 2, "informal": 3}
 FACE_TO_FACE = ("in_person", "informal")
 
 

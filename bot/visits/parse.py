@@ -29,7 +29,7 @@ from bot.core.i18n import Lang
 from bot.visits.dates import DateExpr, find_dates, zh_number
 
 MAX_TEXT = 3000
-CHANNELS = ("phone", "im", "email", "in_person", "informal")
+CHANNELS = ("phone", "im", "email", "in_person", "informal", "video")
 ROLES = ("decision_maker", "influencer", "user", "purchaser", "coach")
 DEFAULT_DUE_TIME = time(18, 0)  # "by Friday": by the end of Friday's working day
 FAR_FUTURE = timedelta(days=366)
@@ -123,6 +123,7 @@ _CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
         "打球",
         "唱歌",
     ),
+    "video": ("video call", "videocall", "video meeting", "zoom", "视频会议", "视频通话", "腾讯会议"),
 }
 _ROLE_WORDS: dict[str, tuple[str, ...]] = {
     "decision_maker": ("decision maker", "decision-maker", "decider", "dm", "决策人", "决策者", "拍板人", "拍板"),

@@ -24,7 +24,7 @@ from bot.visits.ops import (
     VisitList,
     VisitView,
 )
-from bot.visits.parse import Issue, ParsedVisit
+from bot.visits.parse import CHANNELS, Issue, ParsedVisit
 from bot.visits.state import Pending, encode
 
 
@@ -34,7 +34,7 @@ def when(lang: Lang, instant: datetime, tz: str | None) -> str:
 
 def channel_label(lang: Lang, channel: str) -> str:
     key = f"visit.channel.{channel}"
-    return t(lang, key) if channel in ("phone", "im", "email", "in_person", "informal") else channel
+    return t(lang, key) if channel in CHANNELS else channel
 
 
 def role_label(lang: Lang, role: str | None) -> str:

@@ -15,6 +15,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.calendar import ops as calendar_ops
 from bot.core.access import AccessError
 from bot.core.actor import Actor
 from bot.core.i18n import t
@@ -46,6 +47,7 @@ def open_visit_form(
     channel_id: str | None = None,
     visit_id: int | None = None,
     message: tuple[str, str] | None = None,
+    meeting: tuple[int, str] | None = None,
 ) -> None:
     """Open the visit form for `actor` (prefilled with `state`)."""
     now = services(context).clock.now()
@@ -59,6 +61,8 @@ def open_visit_form(
         message_channel=message[0] if message else None,
         message_ts=message[1] if message else None,
         source="shortcut" if message else "modal",
+        meeting_id=meeting[0] if meeting else None,
+        at=meeting[1] if meeting else None,
     )
     view = visit_form(actor.lang, state, meta, today=local_today(now, actor.tz))
     client.views_open(trigger_id=trigger_id, view=view)
@@ -103,6 +107,8 @@ def handle_visit_submission(ack: Ack, body: dict[str, Any], client: WebClient, c
                 key = f"view:{view.get('id')}" if view.get("id") else None
                 logged = ops.do_log_visit(svc.db, actor, visit, now=now, request_key=key)
                 reply = render.render_logged(actor.lang, actor.tz, logged)
+                if meta.meeting_id is not None:
+                    calendar_ops.do_mark_logged(svc.db, actor, meta.meeting_id, logged.visit.id)
         except ops.ContactElsewhere as exc:
             reply = echo_reply(actor.lang, exc.message_key, summary)  # the form is gone: give its text back
         notify(client, user_id, meta.channel_id, reply)

@@ -2,6 +2,7 @@
 
 from storage.base import Base
 from storage.models.accounts import Account, AccountAlias, Contact
+from storage.models.calendar import AccountDomain, CalendarConnection, CalendarMeeting
 from storage.models.checkins import CheckIn
 from storage.models.deals import Deal, DealReason, StageChange
 from storage.models.delivery import Delivery, JobRun
@@ -15,7 +16,10 @@ from storage.models.workspace import Holiday, SalesTeam, Stage, Target, Workspac
 __all__ = [
     "Account",
     "AccountAlias",
+    "AccountDomain",
     "Base",
+    "CalendarConnection",
+    "CalendarMeeting",
     "CheckIn",
     "Contact",
     "Deal",

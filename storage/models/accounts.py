@@ -75,6 +75,7 @@ class Contact(TenantMixin, CreatedAtMixin, Base):
     """A person at an account.
 
     `buying_role`: decision_maker, influencer, user, purchaser, coach (or empty).
+    `email` (lower case) lets a calendar attendee be recognised (bot/calendar/match.py).
     `relationship_level`: 0–5 (docs/method.md §2). `last_face_to_face_at` is only moved by in-person
     and informal visits; phone/IM touches move `last_touch_at`. `decay_notified_days` is the
     largest decay threshold already reported for the current gap, so each crossing is
@@ -97,6 +98,7 @@ class Contact(TenantMixin, CreatedAtMixin, Base):
             "account_id",
         ),
         Index("ix_contacts_team_name_norm", "team_id", "name_norm"),
+        Index("ix_contacts_team_email", "team_id", "email"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -114,3 +116,4 @@ class Contact(TenantMixin, CreatedAtMixin, Base):
     last_touch_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decay_notified_days: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     decay_gap_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    email: Mapped[str | None] = mapped_column(String(320))  # lower-cased; matches calendar attendees
