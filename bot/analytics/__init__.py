@@ -18,7 +18,8 @@ through `bot.access`.
 
 from bot.analytics.common import LOST, WON, Period, StageInfo, load_stages
 from bot.analytics.conversion import (
-    MIN_STEP_DECIDED,
+    MIN_STEP_DEALS,
+    PENDING_DAYS,
     Conversion,
     RepConversion,
     StepRate,
@@ -51,7 +52,8 @@ from bot.analytics.reverse import (
 
 __all__ = [
     "LOST",
-    "MIN_STEP_DECIDED",
+    "MIN_STEP_DEALS",
+    "PENDING_DAYS",
     "WON",
     "Conversion",
     "DealLine",

@@ -22,18 +22,24 @@ _sc = StageChange.__table__.c
 _d = Deal.__table__.c
 
 
-class ProgressRow(NamedTuple):
-    """Deals with the same journey through the funnel during a period.
+class EntryRow(NamedTuple):
+    """Deals whose high-water mark rose in one move during a period, and where they stood at its end.
 
-    `hw_start`: the highest position the deal had reached before the period (None: it did not
-    exist yet); `hw_end`: the highest reached by the end of the period; `lost`: its last move
-    before the end was to 'lost'. `owner_id` is None unless grouped by owner.
+    `hw_before`: the highest position the deal had reached before that move (None: the move
+    created it); `hw_after`: the position the move reached. So the move brought the deal into
+    every stage in (hw_before, hw_after]. `owner_id`: who owned the deal when it moved (None
+    for the whole workspace ungrouped). At the period's end: `hw_end`, the highest position
+    reached; `lost`: its last move was to 'lost'; `young`: its last move was more recent than
+    the time limit of the stage at `hw_end` (`bot.analytics.conversion` calls such deals
+    pending).
     """
 
     owner_id: int | None
-    hw_start: int | None
-    hw_end: int | None
+    hw_before: int | None
+    hw_after: int
+    hw_end: int
     lost: bool
+    young: bool
     deals: int
 
 
@@ -97,7 +103,7 @@ def _history(
 
     For some people (or per owner) the statement starts from their deals
     (`ix_deals_team_owner_*`) and reaches each deal's history through the covering index
-    `ix_stage_changes_team_deal`, grouped in (owner, deal) order; for the whole workspace it
+    `ix_stage_changes_team_deal_owner`, grouped in (owner, deal) order; for the whole workspace it
     reads that index alone, in deal order. Both planners take these paths, so a 50-rep team
     costs its own deals, not the workspace's.
     """
@@ -112,44 +118,82 @@ def _history(
     return query, [_d.owner_id, _d.id]
 
 
-def progress_rows(
+def entry_rows(
     session: Session,
     team_id: str,
     person_ids: Collection[int] | None,
     positions: Mapping[str, int],
+    young_days: Mapping[int, int],
     start: datetime,
     end: datetime,
     *,
     by_owner: bool = False,
-) -> list[ProgressRow]:
-    """Each deal that moved in [start, end) reduced to (high-water mark before, after, lost),
-    then counted per distinct journey (and per owner when `by_owner`).
+) -> list[EntryRow]:
+    """Every move in [start, end) that raised a deal's high-water mark, counted per (owner at
+    the move, mark before, mark after) and the deal's standing at `end`.
 
-    Two GROUP BYs in one statement: per deal over its stage changes up to `end`, then per
-    journey; the rows returned are few (stages² × 2, times owners).
+    `young_days` maps a position to its stage's time limit in days. For some people the deals
+    are the ones those people moved in the period (`ix_stage_changes_team_owner`), each read
+    whole through `ix_stage_changes_team_deal_owner`; a window over each deal's history gives
+    the mark before every move. Rows returned are few (stages² × owners × 4).
     """
     pos = lookup(_sc.to_stage, positions)
-    columns = [
-        func.max(case((_sc.changed_at < start, pos))).label("hw_start"),
-        func.max(pos).label("hw_end"),
-        func.max(case((_sc.to_stage == "lost", _sc.changed_at))).label("lost_at"),
-        func.max(_sc.changed_at).label("last_at"),
-    ]
-    if by_owner:
-        columns.append(_d.owner_id)
-    history, per_deal_keys = _history(columns, team_id, person_ids, end, by_owner=by_owner)
-    per_deal = history.group_by(*per_deal_keys).having(func.max(_sc.changed_at) >= start)
-    deal = per_deal.subquery()
-    lost = case((deal.c.lost_at == deal.c.last_at, 1), else_=0)  # its last move was the loss
-    owner = deal.c.owner_id if by_owner else None
-    keys = [c for c in (owner, deal.c.hw_start, deal.c.hw_end, lost) if c is not None]
-    query = select(*keys, func.count()).group_by(*keys)
+    conditions = [_sc.team_id == team_id, _sc.changed_at < end]
+    if person_ids is not None:
+        moved = select(_sc.deal_id).where(
+            _sc.team_id == team_id,
+            _sc.owner_id.in_(sorted(person_ids)),
+            _sc.changed_at >= start,
+            _sc.changed_at < end,
+        )
+        conditions.append(_sc.deal_id.in_(moved))
+    before = func.max(pos).over(partition_by=_sc.deal_id, order_by=(_sc.changed_at, _sc.to_stage), rows=(None, -1))
+    hist = (
+        select(
+            _sc.deal_id,
+            _sc.owner_id,
+            _sc.changed_at,
+            _sc.to_stage,
+            pos.label("pos"),
+            before.label("hw_before"),
+        )
+        .where(*conditions)
+        .cte("hist")
+    )
+    per_deal = (
+        select(
+            hist.c.deal_id,
+            func.max(hist.c.pos).label("hw_end"),
+            func.max(case((hist.c.to_stage == "lost", hist.c.changed_at))).label("lost_at"),
+            func.max(hist.c.changed_at).label("last_at"),
+        )
+        .group_by(hist.c.deal_id)
+        .having(func.max(hist.c.changed_at) >= start)
+        .subquery("per_deal")
+    )
+    raising = [hist.c.changed_at >= start, or_(hist.c.hw_before.is_(None), hist.c.pos > hist.c.hw_before)]
+    if person_ids is not None:
+        raising.append(hist.c.owner_id.in_(sorted(person_ids)))
+    rise = select(hist.c.deal_id, hist.c.owner_id, hist.c.hw_before, hist.c.pos).where(*raising).subquery("rise")
+    lost = case((per_deal.c.lost_at == per_deal.c.last_at, 1), else_=0)
+    young = case(
+        (days_between(per_deal.c.last_at, instant(end)) < lookup(per_deal.c.hw_end, young_days), 1), else_=0
+    )
+    owner = rise.c.owner_id if by_owner else None
+    keys = [c for c in (owner, rise.c.hw_before, rise.c.pos, per_deal.c.hw_end, lost, young) if c is not None]
+    query = (
+        select(*keys, func.count())
+        .select_from(rise.join(per_deal, per_deal.c.deal_id == rise.c.deal_id))
+        .group_by(*keys)
+    )
     rows = []
     for row in session.execute(query):
         values = list(row)
         owner_id = values.pop(0) if by_owner else None
-        hw_start, hw_end, is_lost, count = values
-        rows.append(ProgressRow(owner_id, hw_start, hw_end, bool(is_lost), int(count)))
+        hw_before, hw_after, hw_end, is_lost, is_young, count = values
+        rows.append(
+            EntryRow(owner_id, hw_before, int(hw_after), int(hw_end), bool(is_lost), bool(is_young), int(count))
+        )
     return rows
 
 
