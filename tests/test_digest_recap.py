@@ -191,3 +191,49 @@ def test_the_job_posts_the_thread_once_and_resumes_after_a_failure(
     assert "What did we learn?" in replies[3].text
     assert run_job(job_services, client, "winloss-recap", sh(2026, 11, 27, 17, 0)) == 0
     assert len(fake_slack.messages_in("C0SALES")) == 5
+
+
+def test_every_close_is_reported_once_across_a_six_and_an_eight_day_gap(
+    db: Database, fake_slack: FakeSlack, job_services: Services
+) -> None:
+    """Recaps on Fri 27 Nov, Thu 3 Dec (Friday 4 Dec is a holiday: a 6-day gap) and Fri 11 Dec
+    (an 8-day gap). "The last 7 days" would report the Thursday-morning-before close twice and
+    miss the close made just after Thursday's recap; the watermark reports each exactly once."""
+    from datetime import date
+
+    closes = {
+        "Early": sh(2026, 11, 21, 12, 0),  # 6 days 4½ h before the first recap
+        "Friday morning": sh(2026, 11, 27, 10, 0),  # in the first recap; 'last 7 days' repeats it on Thursday
+        "Friday evening": sh(2026, 11, 27, 17, 0),  # just after the first recap
+        "Thursday evening": sh(2026, 12, 3, 17, 0),  # just after the second; 'last 7 days' misses it
+        "Last week": sh(2026, 12, 10, 9, 0),
+    }
+    with db.transaction() as session:
+        w = World(session, AT)
+        _, bo, fang = w.east_team()
+        w.holiday(date(2026, 12, 4), "Company day")
+        for i, (title, when) in enumerate(closes.items()):
+            owner = bo if i % 2 else fang
+            account = w.account(title, owner)
+            offset = (when - AT).total_seconds() / 86400
+            w.deal(
+                owner,
+                account,
+                [(offset - 20, "S"), (offset - 10, "D"), (offset, "won" if i % 2 else "lost")],
+                amount=10_000 * (i + 1),
+                title=title,
+                reasons=() if i % 2 else ("price",),
+            )
+    client = WebClient(token="xoxb-test-token", base_url=fake_slack.api_url)
+    reported: dict[str, int] = {}
+    for at in (AT, sh(2026, 12, 3, 16, 30), sh(2026, 12, 11, 16, 30)):
+        before = len(fake_slack.messages_in("C0SALES"))
+        job_services.clock = ManualClock(at)
+        assert run_job(job_services, client, "winloss-recap", at) > 0
+        new = fake_slack.messages_in("C0SALES")[before:]
+        assert new[0].thread_ts is None  # one parent per recap
+        for message in new[1:]:
+            for title in closes:
+                if f"*{title}*" in texts(message.blocks):
+                    reported[title] = reported.get(title, 0) + 1
+    assert reported == dict.fromkeys(closes, 1)

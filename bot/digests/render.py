@@ -19,7 +19,7 @@ from bot.clock import local_date
 from bot.digests import quadrant as quad
 from bot.digests.daily import DailyDigest, RepDay
 from bot.digests.layout import Chart, Post, Rendered, line_sections, split_message
-from bot.digests.recap import ClosedDeal, Recap
+from bot.digests.recap import ClosedDeal, Recap, through_item
 from bot.digests.tiers import TIERS, RepTiers, TierAccount, TierResult, TierReview
 from bot.digests.weekly import RepWeek, WeeklyDigest
 from bot.i18n import Lang, format_amount, format_day, t
@@ -534,7 +534,9 @@ def render_recap(lang: Lang, recap: Recap) -> Rendered:
         lost=totals.lost,
         lost_amount=money(totals.lost_amount),
     )
-    return _finish("recap", lang, text, blocks, replies)
+    rendered = _finish("recap", lang, text, blocks, replies)
+    rendered.ledger_items = [through_item(recap.period)]
+    return rendered
 
 
 # ----- 5+5+5 tiers --------------------------------------------------------------------------
