@@ -22,11 +22,12 @@ Definitions:
   within the stage's time limit (`max_days`, or `PENDING_DAYS` = 30 days for a stage without
   one) before the end: young for the stage, it may still advance; *stalled* = the other open
   ones. Pending deals count in the rate (they have not reached X+1) and are shown beside it.
-* *Credit* (per rep): a step counts for the rep who owned the deal when the move that brought
-  it into the stage was made (`stage_changes.owner_id`); whether it went on is the deal's, by
-  whoever moved it next. A handover moves the book, not its history: a rep's past rates do not
-  change when their open deals are handed over, and the new owner is credited only with the
-  stages the deals reach under them.
+* *Credit* (per rep): a stage reached counts for the rep who owned the deal when the move
+  that brought it there was made (`stage_changes.owner_id`), and whether it went on counts the
+  moves made while that rep owned it. A handover moves the book, not its history: the old
+  owner's figures stay as they were when the deals left them (a deal handed over in D and
+  moved on by the new owner is not the old owner's D→C), and the new owner is credited with
+  the stages the deals reach under them. The team's figures follow each deal whoever moved it.
 * *Median days in stage*: over the stays in X that ended during the period (by a move forward,
   back, won or lost), in whole days from entering the stage to leaving it.
 * *Closed deals* and the *small sample* flag: deals won or lost during the period (by their
@@ -186,20 +187,25 @@ def _steps(
     stages: list[StageInfo],
     rows: Iterable[q.EntryRow],
     medians: dict[str, float | None] | None = None,
+    *,
+    owners: bool = False,
 ) -> list[StepRate]:
+    """Per-stage counts from entry rows: each deal's outcome as it stands (`owners=False`, the
+    team's figures) or as it stood when it left the owner credited (`owners=True`, a rep's)."""
     counts = [[0, 0, 0, 0, 0] for _ in stages]
     for row in rows:
         low = float("-inf") if row.hw_before is None else row.hw_before
+        standing = row.owner if owners else row.deal
         for i, stage in enumerate(stages):
             if not low < stage.position <= row.hw_after:
                 continue
             c = counts[i]
             c[0] += row.deals
-            if row.hw_end > stage.position:
+            if standing.hw > stage.position:
                 c[1] += row.deals
-            elif row.lost:
+            elif standing.lost:
                 c[2] += row.deals
-            elif row.young:
+            elif standing.young:
                 c[3] += row.deals
             else:
                 c[4] += row.deals
@@ -297,9 +303,10 @@ def weakest_step(
     """The rep's weakest step and the team's rate there (the method's reading).
 
     Rule: the step where the rep is furthest below the team (team rate minus rep rate, in
-    points), among the steps where the rep reached at least `min_deals` deals; a step with
-    fewer is still a candidate when its shortfall is total: none of its deals went on, at
-    least `min_total` of them are not pending (lost or stalled), and the team's did go on
+    points), among the steps with enough deals: at least `min_deals` that reached it and are
+    not pending (young deals have not had their chance yet); a step with fewer is still a
+    candidate when its shortfall is total: none of its deals went on, at least `min_total` of
+    them are not pending (lost or stalled), and the team's did go on
     ("D→C 0 of 6"; `RepConversion.weakest_few` then flags the small sample). Steps where the
     rep is at or above the team are never named. A tie goes to the earlier step: a leak
     upstream starves every later step. Nothing qualifies → (None, None).
@@ -308,8 +315,9 @@ def weakest_step(
     for mine, team in zip(rep_steps, team_steps, strict=True):
         if mine.rate is None or team.rate is None:
             continue
-        total = mine.advanced == 0 and mine.entered - mine.pending >= min_total
-        if mine.entered < min_deals and not total:
+        judged = mine.entered - mine.pending  # deals that have had their time in the stage
+        total = mine.advanced == 0 and judged >= min_total
+        if judged < min_deals and not total:
             continue
         gap = team.rate - mine.rate
         if gap <= _EPSILON:
@@ -357,7 +365,7 @@ def compare_reps(
         wanted = set(progress_by_owner) | set(closed_by_owner)
     result: dict[int, RepConversion] = {}
     for person_id in sorted(wanted):
-        steps = _steps(stages, progress_by_owner.get(person_id, []))
+        steps = _steps(stages, progress_by_owner.get(person_id, []), owners=True)
         mine = _conversion(period, steps, _closed(closed_by_owner.get(person_id, [])), threshold)
         weakest, team_rate = weakest_step(mine.steps, team.steps)
         result[person_id] = RepConversion(person_id, mine, weakest, team_rate)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -22,24 +22,32 @@ _sc = StageChange.__table__.c
 _d = Deal.__table__.c
 
 
+class Standing(NamedTuple):
+    """Where a deal stood at a period's end: `hw`, the highest position reached; `lost`: its
+    last move was to 'lost'; `young`: its last move was more recent than the time limit of the
+    stage at `hw` (`bot.analytics.conversion` calls such open deals pending)."""
+
+    hw: int
+    lost: bool
+    young: bool
+
+
 class EntryRow(NamedTuple):
     """Deals whose high-water mark rose in one move during a period, and where they stood at its end.
 
     `hw_before`: the highest position the deal had reached before that move (None: the move
     created it); `hw_after`: the position the move reached. So the move brought the deal into
     every stage in (hw_before, hw_after]. `owner_id`: who owned the deal when it moved (None
-    for the whole workspace ungrouped). At the period's end: `hw_end`, the highest position
-    reached; `lost`: its last move was to 'lost'; `young`: its last move was more recent than
-    the time limit of the stage at `hw_end` (`bot.analytics.conversion` calls such deals
-    pending).
+    for the whole workspace ungrouped). `deal`: the deal's standing at the end, whoever moved
+    it; `owner`: its standing counting only the moves made while `owner_id` owned it (after a
+    handover the old owner's figures stay as they were when the deal left them).
     """
 
     owner_id: int | None
     hw_before: int | None
     hw_after: int
-    hw_end: int
-    lost: bool
-    young: bool
+    deal: Standing
+    owner: Standing
     deals: int
 
 
@@ -160,39 +168,65 @@ def entry_rows(
         .where(*conditions)
         .cte("hist")
     )
-    per_deal = (
-        select(
-            hist.c.deal_id,
-            func.max(hist.c.pos).label("hw_end"),
+
+    def standing(*keys: Any) -> Any:
+        return select(
+            *keys,
+            func.max(hist.c.pos).label("hw"),
             func.max(case((hist.c.to_stage == "lost", hist.c.changed_at))).label("lost_at"),
             func.max(hist.c.changed_at).label("last_at"),
-        )
-        .group_by(hist.c.deal_id)
-        .having(func.max(hist.c.changed_at) >= start)
-        .subquery("per_deal")
-    )
+        ).group_by(*keys)
+
+    per_deal = standing(hist.c.deal_id).having(func.max(hist.c.changed_at) >= start).subquery("per_deal")
+    per_owner = standing(hist.c.deal_id, hist.c.owner_id).subquery("per_owner")
     raising = [hist.c.changed_at >= start, or_(hist.c.hw_before.is_(None), hist.c.pos > hist.c.hw_before)]
     if person_ids is not None:
         raising.append(hist.c.owner_id.in_(sorted(person_ids)))
     rise = select(hist.c.deal_id, hist.c.owner_id, hist.c.hw_before, hist.c.pos).where(*raising).subquery("rise")
-    lost = case((per_deal.c.lost_at == per_deal.c.last_at, 1), else_=0)
-    young = case(
-        (days_between(per_deal.c.last_at, instant(end)) < lookup(per_deal.c.hw_end, young_days), 1), else_=0
+
+    def young(row: Any) -> Any:
+        return case((days_between(row.c.last_at, instant(end)) < lookup(row.c.hw, young_days), 1), else_=0)
+
+    deal_lost = case((per_deal.c.lost_at == per_deal.c.last_at, 1), else_=0)
+    # Lost under this owner: the deal's last move was the loss, and this owner made it.
+    owner_lost = case(
+        (and_(per_deal.c.lost_at == per_deal.c.last_at, per_owner.c.lost_at == per_deal.c.last_at), 1), else_=0
     )
     owner = rise.c.owner_id if by_owner else None
-    keys = [c for c in (owner, rise.c.hw_before, rise.c.pos, per_deal.c.hw_end, lost, young) if c is not None]
-    query = (
-        select(*keys, func.count())
-        .select_from(rise.join(per_deal, per_deal.c.deal_id == rise.c.deal_id))
-        .group_by(*keys)
+    keys = [
+        c
+        for c in (
+            owner,
+            rise.c.hw_before,
+            rise.c.pos,
+            per_deal.c.hw,
+            deal_lost,
+            young(per_deal),
+            per_owner.c.hw,
+            owner_lost,
+            young(per_owner),
+        )
+        if c is not None
+    ]
+    joined = rise.join(per_deal, per_deal.c.deal_id == rise.c.deal_id).join(
+        per_owner,
+        and_(per_owner.c.deal_id == rise.c.deal_id, per_owner.c.owner_id.is_not_distinct_from(rise.c.owner_id)),
     )
+    query = select(*keys, func.count()).select_from(joined).group_by(*keys)
     rows = []
     for row in session.execute(query):
         values = list(row)
         owner_id = values.pop(0) if by_owner else None
-        hw_before, hw_after, hw_end, is_lost, is_young, count = values
+        hw_before, hw_after, hw, lost, is_young, own_hw, own_lost, own_young, count = values
         rows.append(
-            EntryRow(owner_id, hw_before, int(hw_after), int(hw_end), bool(is_lost), bool(is_young), int(count))
+            EntryRow(
+                owner_id,
+                hw_before,
+                int(hw_after),
+                Standing(int(hw), bool(lost), bool(is_young)),
+                Standing(int(own_hw), bool(own_lost), bool(own_young)),
+                int(count),
+            )
         )
     return rows
 
