@@ -50,11 +50,25 @@ def catalog() -> dict[str, tuple[str, str]]:
     return merged
 
 
+class _Formatter(string.Formatter):
+    """`str.format` plus English plurals: `{count:p:visit|visits}` gives '1 visit' or
+    '3 visits' (Chinese templates need no such thing)."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith("p:"):
+            one, _, many = format_spec[2:].partition("|")
+            return f"{value} {one if value == 1 else many}"
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
 def t(lang: Lang, key: str, /, **values: object) -> str:
     """The message `key` in `lang`, formatted with `values`."""
     en, zh = catalog()[key]
     template = zh if lang == "zh" else en
-    return template.format(**values) if values else template
+    return _FORMATTER.format(template, **values) if values else template
 
 
 def placeholders(template: str) -> set[str]:

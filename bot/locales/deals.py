@@ -49,7 +49,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "deal.pick.question": ("Several deals match “{ref}”. Which one?", "有多个商机与“{ref}”匹配,是哪一个?"),
     "deal.pick.more": (
-        "{count} deals match; here are the most recent. Add a word of the title to narrow it down.",
+        "{count:p:deal matches|deals match}; here are the most recent. Add a word of the title to narrow it down.",
         "共有 {count} 个商机匹配,这里列出最近的几个。可以加上商机名称中的词来缩小范围。",
     ),
     "deal.new.no_account": (
@@ -83,7 +83,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "进入 {stage} 前,{items} 尚未满足。仍要推进吗?",
     ),
     "deal.confirm.contacts": (
-        "This account has been contacted only {count} times (the team rule is more than {minimum} "
+        "This account has been contacted only {count:p:time|times} (the team rule is more than {minimum} "
         "before closing as lost). Close it as lost anyway?",
         "这个客户只联系过 {count} 次(团队规则:联系超过 {minimum} 次才可记为输单)。仍要记为输单吗?",
     ),
@@ -120,7 +120,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "deal.card.amount": ("Amount", "金额"),
     "deal.card.close": ("Expected close", "预计成交"),
     "deal.card.owner": ("Owner", "负责人"),
-    "deal.card.in_stage": ("{stage} ({days} days)", "{stage}({days} 天)"),
+    "deal.card.in_stage": ("{stage} ({days:p:day|days})", "{stage}({days} 天)"),
     "deal.card.stale": ("⚠️ over the {limit}-day limit", "⚠️ 已超过 {limit} 天的期限"),
     "deal.card.retired": ("(retired stage)", "(已停用的阶段)"),
     "deal.card.closed_won": ("Won on {day}.", "{day} 赢单。"),
@@ -179,7 +179,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # ----- stages (/deal stages, /coach stages) -------------------------------------------
     "deal.stages.title": ("Funnel stages", "销售漏斗阶段"),
-    "deal.stages.days": ("max {days} days", "最多 {days} 天"),
+    "deal.stages.days": ("max {days:p:day|days}", "最多 {days} 天"),
     "deal.stages.exit": ("to move on: {items}", "推进条件:{items}"),
     "deal.stages.retired": ("Retired (kept for history): {keys}", "已停用(保留历史):{keys}"),
     "deal.stages.usage": (
@@ -251,15 +251,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "handover.same": ("Those are the same person.", "两位是同一个人。"),
     "handover.nothing": ("<@{source}> has nothing to hand over.", "<@{source}> 没有需要转交的内容。"),
     "handover.question": (
-        "Hand over from <@{source}> to <@{target}>: {accounts} accounts, {deals} open deals, "
-        "{follow_ups} open follow-ups? History (visits, stage moves, closed deals) stays as it is.",
+        "Hand over from <@{source}> to <@{target}>: {accounts:p:account|accounts}, {deals:p:open deal|open deals}, "
+        "{follow_ups:p:open follow-up|open follow-ups}? History (visits, stage moves, closed deals) stays as it is.",
         "从 <@{source}> 转交给 <@{target}>:{accounts} 个客户、{deals} 个进行中商机、{follow_ups} 个未完成跟进?"
         "历史(拜访、阶段变更、已关闭商机)保持不变。",
     ),
     "handover.confirm": ("Hand over", "确认转交"),
     "handover.done": (
-        "Handed over from <@{source}> to <@{target}>: {accounts} accounts, {deals} open deals, "
-        "{follow_ups} open follow-ups.",
+        "Handed over from <@{source}> to <@{target}>: {accounts:p:account|accounts}, {deals:p:open deal|open deals}, "
+        "{follow_ups:p:open follow-up|open follow-ups}.",
         "已从 <@{source}> 转交给 <@{target}>:{accounts} 个客户、{deals} 个进行中商机、{follow_ups} 个未完成跟进。",
     ),
     "handover.cancelled": ("Handover cancelled; nothing moved.", "已取消转交,没有任何改动。"),
@@ -279,7 +279,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "已导入{kind}:新增 {created} 条,更新 {updated} 条。",
     ),
     "csv.import.failed": (
-        "Nothing was imported: {count} problem(s) in the file.",
+        "Nothing was imported: {count:p:problem|problems} in the file.",
         "没有导入任何数据:文件中有 {count} 处问题。",
     ),
     "csv.err.line": ("line {line}: ", "第 {line} 行:"),

@@ -23,8 +23,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "pipeline.heading.mine": ("Your pipeline", "我的销售漏斗"),
     "pipeline.heading.person": ("{name}'s pipeline", "{name} 的销售漏斗"),
-    "pipeline.heading.team": ("Team pipeline ({people} people)", "团队销售漏斗({people} 人)"),
-    "pipeline.heading.workspace": ("Workspace pipeline ({people} people)", "全公司销售漏斗({people} 人)"),
+    "pipeline.heading.team": ("Team pipeline ({people:p:person|people})", "团队销售漏斗({people} 人)"),
+    "pipeline.heading.workspace": ("Workspace pipeline ({people:p:person|people})", "全公司销售漏斗({people} 人)"),
     "pipeline.summary": (
         "Open deals: *{deals}* · {amount} · weighted *{weighted}*",
         "进行中的商机:*{deals}* 个 · {amount} · 加权 *{weighted}*",
@@ -58,20 +58,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "pipeline.won": ("Won", "赢单"),
     "pipeline.conversion.title": ("*Conversion, last {days} days*", "*近 {days} 天的阶段转化率*"),
-    "pipeline.conversion.step": (
-        "{step}: *{rate}* ({advanced} of {decided})",
-        "{step}:*{rate}*({decided} 个中 {advanced} 个)",
-    ),
+    "pipeline.conversion.step": ("{step}: *{rate}* ({count})", "{step}:*{rate}*({count})"),
+    "pipeline.conversion.decided": (" · decided only {rate}", " · 仅已定结果 {rate}"),
     "pipeline.conversion.median": (" · median {days} days in stage", " · 阶段停留中位数 {days} 天"),
-    "pipeline.conversion.vs_team": ("{step}: *{rate}* · team {team}", "{step}:*{rate}* · 团队 {team}"),
+    "pipeline.conversion.vs_team": (
+        "{step}: *{rate}* ({count}) · team {team}",
+        "{step}:*{rate}*({count})· 团队 {team}",
+    ),
     "pipeline.conversion.none": ("No stage moves in this period yet.", "这段时间还没有阶段推进记录。"),
     "pipeline.conversion.small_sample": (
-        "Small sample: {closed} deals closed in this period; rates settle after about {threshold}.",
+        "Small sample: {closed:p:deal|deals} closed in this period; rates settle after about {threshold}.",
         "样本较少:这段时间只关闭了 {closed} 个商机,转化率通常要约 {threshold} 个后才稳定。",
     ),
     "pipeline.conversion.weakest": (
-        "Weakest step: *{step}*, {rate} against the team's {team}.",
-        "最薄弱的环节:*{step}*,{rate},团队为 {team}。",
+        "Weakest step: *{step}*, {count} ({rate}) against the team's {team}.",
+        "最薄弱的环节:*{step}*,{count}({rate}),团队为 {team}。",
+    ),
+    "pipeline.conversion.weakest_few": (
+        " Few deals there: read it as a hint, not a verdict.",
+        "该环节商机较少:仅供参考,不是定论。",
     ),
     "pipeline.conversion.no_weakest": (
         "At or above the team at every step with enough deals to tell.",
@@ -82,7 +87,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "*{name}* — {deals} open · {amount} · weighted {weighted}",
         "*{name}* — {deals} 个进行中 · {amount} · 加权 {weighted}",
     ),
-    "pipeline.rep_weakest": (" · weakest {step} ({rate} vs {team})", " · 最薄弱 {step}({rate},团队 {team})"),
+    "pipeline.rep_weakest": (" · weakest {step} {count} (team {team})", " · 最薄弱 {step} {count}(团队 {team})"),
     "pipeline.rep_small": (" · small sample", " · 样本少"),
     "pipeline.someone": ("(unnamed)", "(未命名)"),
     # App Home
@@ -104,7 +109,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.cooling.title": ("*Cooling relationships* ({count})", "*关系正在变淡*({count})"),
     "home.cooling.none": ("No key relationship is cooling.", "没有正在变淡的重要关系。"),
     "home.cooling.line": (
-        "• {name} ({account}) — {key}last met {days} days ago",
+        "• {name} ({account}) — {key}last met {days:p:day|days} ago",
         "• {name}({account})— {key}{days} 天未见面",
     ),
     "home.cooling.never": (
@@ -117,7 +122,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "home.stale.title": ("*Stale deals* ({count})", "*停滞的商机*({count})"),
     "home.stale.none": ("No deal is past its stage's time limit.", "没有超过阶段时限的商机。"),
     "home.stale.line": (
-        "• {account} — {title}: {days} days in {stage} ({over} over){owner}",
+        "• {account} — {title}: {days:p:day|days} in {stage} ({over} over){owner}",
         "• {account} — {title}:在{stage}已 {days} 天(超出 {over} 天){owner}",
     ),
     "home.conversion.title": ("My conversion vs the team", "我的转化率 vs 团队"),

@@ -3,7 +3,7 @@
 MESSAGES: dict[str, tuple[str, str]] = {
     # ----- job health ---------------------------------------------------------------------------
     "sched.alert": (
-        ":warning: The scheduled job `{job}` has failed {failures} times in a row, so some check-ins or "
+        ":warning: The scheduled job `{job}` has failed {failures:p:time|times} in a row, so some check-ins or "
         "reminders may not be going out. Last error: {error}",
         ":warning: 定时任务 `{job}` 已连续失败 {failures} 次,部分打卡或提醒可能没有发出。最近的错误:{error}",
     ),
@@ -17,7 +17,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "今天最多 7 件事:重点项目、日常项目、临时工作,以及计划拜访的客户。一分钟就好。",
     ),
     "checkin.morning.due": (
-        "Already due today: {count} follow-up(s). They are in the form.",
+        "Already due today: {count:p:follow-up|follow-ups}. They are in the form.",
         "今天已有 {count} 项待跟进,已放进表单。",
     ),
     "checkin.morning.button": ("Plan my day", "制定计划"),
@@ -25,7 +25,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checkin.evening.header": ("Review your day · {day}", "今日复盘 · {day}"),
     "checkin.evening.text": ("How did {day} go? Time for a short review.", "{day} 过得怎么样?花一分钟复盘一下。"),
     "checkin.evening.body": (
-        "You planned {planned} item(s) and logged {visits} visit(s) today. What was done, what was not, "
+        "You planned {planned:p:item|items} and logged {visits:p:visit|visits} today. What was done, what was not, "
         "what got in the way, and what you will do about it.",
         "今天计划了 {planned} 件事,记录了 {visits} 次拜访。做了什么、没做什么、遇到什么问题、怎么解决。",
     ),
@@ -53,16 +53,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "共 {count} 项,请保留最重要的 {max} 项。",
     ),
     "checkin.plan.saved": (
-        "Plan saved for {day}: {items} item(s), {visits} planned visit(s). Have a good day!",
+        "Plan saved for {day}: {items:p:item|items}, {visits:p:planned visit|planned visits}. Have a good day!",
         "已保存 {day} 的计划:{items} 项,计划拜访 {visits} 个。祝今天顺利!",
     ),
     "checkin.suggest.stale": (
-        "Move {deal} ({account}) forward: {days} days in its stage",
+        "Move {deal} ({account}) forward: {days:p:day|days} in its stage",
         "推进 {deal}({account}):已在当前阶段 {days} 天",
     ),
     "checkin.suggest.cooling": ("Meet {contact} ({account})", "拜访 {contact}({account})"),
     "checkin.suggest.note": (
-        "Due today: {follow_ups} follow-up(s), {contacts} relationship(s) cooling, {deals} stale deal(s).",
+        "Due today: {follow_ups:p:follow-up|follow-ups}, {contacts:p:relationship|relationships} cooling, "
+        "{deals:p:stale deal|stale deals}.",
         "今日到期:{follow_ups} 项跟进,{contacts} 个关系在变淡,{deals} 个停滞商机。",
     ),
     # ----- the review form ----------------------------------------------------------------------
@@ -73,7 +74,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "checkin.review.plan": ("Planned", "计划"),
     "checkin.review.logged": (
-        "Logged today: {count} visit(s) (standard {standard})",
+        "Logged today: {count:p:visit|visits} (standard {standard})",
         "今日记录:{count} 次拜访(标准 {standard})",
     ),
     "checkin.review.visit_planned": ("Visit {name}", "拜访 {name}"),
@@ -94,11 +95,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "checkin.review.countermeasures": ("Countermeasures", "解决对策"),
     "checkin.review.countermeasures.hint": ("What you will do about it", "打算怎么解决"),
     "checkin.review.saved": (
-        "Review saved for {day}. Streak: {streak} working day(s) in a row.",
+        "Review saved for {day}. Streak: {streak:p:working day|working days} in a row.",
         "已保存 {day} 的复盘。已连续 {streak} 个工作日完成复盘。",
     ),
     "checkin.plan.answered": (
-        "Plan saved: {items} item(s), {visits} visit(s).",
+        "Plan saved: {items:p:item|items}, {visits:p:visit|visits}.",
         "计划已保存:{items} 项,拜访 {visits} 个。",
     ),
     "checkin.review.answered": ("Review saved. Streak: {streak}.", "复盘已保存。连续 {streak} 天。"),
@@ -153,9 +154,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # ----- follow-up nudges ---------------------------------------------------------------------
     "nudge.header": ("Follow-ups due · {day}", "待跟进 · {day}"),
-    "nudge.title": ("{count} follow-up(s) overdue or due now.", "有 {count} 项跟进已到期。"),
-    "nudge.summary": ("{count} overdue follow-up(s)", "{count} 项到期跟进"),
-    "nudge.due_late": ("due {day} · {days} day(s) late", "{day} 到期 · 已逾期 {days} 天"),
+    "nudge.title": ("{count:p:follow-up|follow-ups} overdue or due now.", "有 {count} 项跟进已到期。"),
+    "nudge.summary": ("{count:p:overdue follow-up|overdue follow-ups}", "{count} 项到期跟进"),
+    "nudge.due_late": ("due {day} · {days:p:day|days} late", "{day} 到期 · 已逾期 {days} 天"),
     "nudge.due_today": ("due today {time}", "今天 {time} 到期"),
     "nudge.more": ("…and {count} more.", "……还有 {count} 项。"),
     "nudge.done": ("Done", "完成"),
@@ -179,12 +180,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- relationship decay -----------------------------------------------------------------
     "decay.header": ("Relationships cooling · {day}", "关系在变淡 · {day}"),
     "decay.title": (
-        "{count} contact(s) have not been met face to face for a while. Meeting cadence decides closeness.",
+        "{count:p:contact has|contacts have} not been met face to face for a while. Meeting cadence decides closeness.",
         "有 {count} 位联系人很久没有面对面见过了。见面的频度决定关系的亲疏。",
     ),
-    "decay.summary": ("{count} relationship(s) cooling", "{count} 个关系在变淡"),
+    "decay.summary": ("{count:p:relationship|relationships} cooling", "{count} 个关系在变淡"),
     "decay.line": (
-        "*{contact}* ({account}): {days} days since you last met · {meaning}",
+        "*{contact}* ({account}): {days:p:day|days} since you last met · {meaning}",
         "*{contact}*({account}):已 {days} 天没见面 · {meaning}",
     ),
     "decay.rung.month": ("a monthly meeting keeps it growing", "每月见面关系才会增长"),
@@ -209,12 +210,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- stale deals --------------------------------------------------------------------------
     "stale.header": ("Stale deals · {day}", "停滞商机 · {day}"),
     "stale.title": (
-        "{count} deal(s) have been in their stage longer than its limit.",
+        "{count:p:deal has|deals have} been in their stage longer than its limit.",
         "有 {count} 个商机在当前阶段停留超过上限。",
     ),
-    "stale.summary": ("{count} stale deal(s)", "{count} 个停滞商机"),
+    "stale.summary": ("{count:p:stale deal|stale deals}", "{count} 个停滞商机"),
     "stale.line": (
-        "*{deal}* ({account}): {days} days in {stage} (limit {max})",
+        "*{deal}* ({account}): {days:p:day|days} in {stage} (limit {max})",
         "*{deal}*({account}):在「{stage}」已 {days} 天(上限 {max} 天)",
     ),
     "stale.next_step": ("Plan next step", "安排下一步"),

@@ -160,7 +160,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "visit.list.next": ("\n      next: {step} ({due})", "\n      下一步:{step}({due})"),
     "visit.today.title": (
-        "Today: {count} of {standard} visits (your team's daily standard)",
+        "Today: {count} of {standard:p:visit|visits} (your team's daily standard)",
         "今天:{count} / {standard} 次拜访(团队每日标准)",
     ),
     "visit.today.empty": ("No visits logged today yet.", "今天还没有记录拜访。"),
