@@ -123,7 +123,7 @@ def test_rendered_as_a_thread_in_english_and_chinese(db: Database, world) -> Non
         "• *Bo*: won 0 (0) · lost 2 (200k)",
         "• *王芳*: won 1 (300k) · lost 0 (0)",
         "*Top reasons lost*: Price (1), Budget unknown (1)",
-        ":warning: 1 untouched failures",
+        ":warning: 1 untouched failure:",
         ":speech_balloon: 1 lost on price: ask why in the thread.",
         "One reply per deal in the thread (3).",
     ):
@@ -131,7 +131,7 @@ def test_rendered_as_a_thread_in_english_and_chinese(db: Database, world) -> Non
     replies = [texts(r.blocks) for r in en.replies]
     assert len(replies) == 4  # one per deal, then the closing reply
     assert ":trophy: Won · *理光*: Copiers · 300k · 王芳" in replies[0]
-    assert "Stage reached: Close · 49 days in the pipeline · 1 visits · contacts: 王总" in replies[0]
+    assert "Stage reached: Close · 49 days in the pipeline · 1 visit · contacts: 王总" in replies[0]
     assert "Reasons: none given" in replies[0] and "Lesson: _早点约决策人_" in replies[0]
     assert ":x: Lost · *Canon*: A3 copiers · 120k · Bo" in replies[1]
     assert "Stage reached: Demo / proposal · 38 days in the pipeline · 2 visits · contacts: Li, 张总" in replies[1]
@@ -151,8 +151,8 @@ def test_rendered_as_a_thread_in_english_and_chinese(db: Database, world) -> Non
     for expected in (
         "赢单/丢单复盘 · East",
         ":trophy: *赢单 1* · 300k    :x: *丢单 2* · 200k",
-        "*主要丢单原因*:价格 (1), 预算不清楚 (1)",
-        "到达阶段:演示/提案 · 在漏斗中 38 天 · 拜访 2 次 · 联系人:Li, 张总",
+        "*主要丢单原因*:价格(1)、预算不清楚(1)",
+        "到达阶段:演示/提案 · 在漏斗中 38 天 · 拜访 2 次 · 联系人:Li、张总",
         "*因价格丢单:问一问为什么。*",
         "*未接触性失败*:丢单前 30 天内没有拜访该客户。",
         "请在本话题中回复你的经验教训",
