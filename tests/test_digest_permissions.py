@@ -54,7 +54,7 @@ def test_a_manager_previews_their_teams_digest_with_the_charts_in_their_dm(drive
     shown = _ephemeral_text(driver, "UMIA")
     assert "Preview, only you can see this. The weekly digest goes to <#C0SALES>." in shown
     assert "Charts: 2 sent to you in a direct message." in shown
-    assert "weakest *S→P* 50% (team 74%)" in shown
+    assert "weakest *S→P* 5 of 10 (team 74%)" in shown
     (upload,) = driver.fake.calls_to("files.completeUploadExternal")
     assert upload.params["channel_id"] == driver.fake.dm_channel("UMIA")
     assert not driver.fake.calls_to("chat.postMessage")  # nothing reached the team's channel

@@ -68,7 +68,7 @@ def test_an_admin_hands_over_after_confirming(driver: Driver, db: Database, worl
     before = _owners(db)
     driver.command(ADMIN, "/coach", f"handover <@{REP}|ren> <@{ZH}|zw>")
     question = driver.last_ephemeral(ADMIN)
-    assert "1 accounts, 1 open deals, 1 open follow-ups" in question["text"]
+    assert "1 account, 1 open deal, 1 open follow-up" in question["text"]
     assert _owners(db) == before
     driver.click(ADMIN, question, "handover_confirm")
     assert "Handed over from" in driver.last_ephemeral(ADMIN)["text"]

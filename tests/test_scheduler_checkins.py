@@ -179,7 +179,7 @@ def test_evening_review_shows_plan_beside_visits_and_keeps_a_streak(
             )
         run(driver, EVENING, local(day, "18:00", tz), clock)
         prompt = dms(driver.fake, "U1", header=REVIEW_HEADER)[-1]
-        assert "1 item(s)" in str(prompt.blocks) and "1 visit(s)" in str(prompt.blocks)
+        assert "You planned 1 item and logged 1 visit today." in str(prompt.blocks)
         driver.click("U1", as_source(prompt), "checkin_open_review", channel_id=prompt.channel)
         view = driver.last_view()
         fields = next(b for b in view["blocks"] if b["type"] == "section")["fields"]
@@ -238,7 +238,7 @@ def test_coach_why_says_what_was_sent_and_what_was_held(driver: Driver, db: Data
     assert "Asia/Shanghai" in text and "08:00" in text and "20:00" in text
     assert "Today is not one of your working days" in text
     assert "Morning plan: sent" in text
-    assert "Follow-up reminder: held back, not a working day (1 overdue follow-up(s))" in text
+    assert "Follow-up reminder: held back, not a working day (1 overdue follow-up)" in text
 
 
 def test_plan_form_lists_each_account_once(db: Database, clock: ManualClock) -> None:

@@ -39,7 +39,7 @@ def test_one_nudge_a_day_listing_every_overdue_follow_up(driver: Driver, db: Dat
     assert len(mine) == 1 and len(_nudges(driver, "U2")) == 1
     text = str(mine[0].blocks)
     assert all(f"Quote {i}" in text for i in range(3)) and "Not yet due" not in text
-    assert "3 follow-up(s) overdue" in mine[0].text
+    assert "3 follow-ups overdue" in mine[0].text
     # The next morning the one that fell due in the afternoon is included.
     run(driver, NUDGES, local(MON + timedelta(days=1), "09:30", TZ), clock)
     assert "Not yet due" in str(_nudges(driver)[-1].blocks)
@@ -284,4 +284,4 @@ def test_rules_cope_with_thousands_of_accounts_at_once(driver: Driver, db: Datab
     assert (made, again, count) == (3500, 0, 3500)
     run(driver, NUDGES, at, clock)
     nudge = _nudges(driver)[0]
-    assert "3500 follow-up(s) overdue" in nudge.text and "3490 more" in str(nudge.blocks)
+    assert "3500 follow-ups overdue" in nudge.text and "3490 more" in str(nudge.blocks)
