@@ -181,3 +181,24 @@ def test_a_handover_moves_the_book_not_the_history(db: Database, people: dict[st
     assert bo_c == (10, 1, 0, 3, 6)  # his own 7, plus the 3 he brought to C (pending there)
     team_d = moved.team.step("D")
     assert team_d is not None and (team_d.entered, team_d.advanced) == (17, 14)  # the deals went on
+
+
+def test_the_conversion_export_has_the_same_figures(db: Database, people: dict[str, Person]) -> None:
+    """`pipeline-coach export conversion` / `/coach export conversion`: the team's steps, then
+    each rep's, with the counts behind every rate, worded as everywhere else."""
+    import csv
+    import io
+
+    from bot.csv_io.exporter import export_csv
+
+    content, rows = export_csv(db, TEAM, "conversion", now=START)
+    table = list(csv.DictReader(io.StringIO(content.decode("utf-8").lstrip("\ufeff"))))
+    assert rows == len(table) == 6 * 6  # the team, then the five reps
+    team_dc = next(r for r in table if r["scope"] == "team" and r["step"] == "D→C")
+    assert (team_dc["reached"], team_dc["went_on"], team_dc["rate"]) == ("17", "11", "65%")
+    ann_dc = next(r for r in table if r["rep_name"] == "Ann" and r["step"] == "D→C")
+    assert (ann_dc["rep"], ann_dc["reached"], ann_dc["went_on"], ann_dc["stalled"]) == ("UANN", "6", "0", "6")
+    assert (ann_dc["rate"], ann_dc["decided_rate"], ann_dc["team_rate"], ann_dc["weakest"]) == ("0%", "—", "65%", "yes")
+    eve_a = next(r for r in table if r["rep_name"] == "Eve" and r["step"] == "A→D")
+    assert (eve_a["reached"], eve_a["pending"], eve_a["weakest"]) == ("5", "5", "")
+    assert [r["rep_name"] for r in table if r["step"] == "S→P"] == ["", "Ann", "Bo", "Cai", "Dee", "Eve"]

@@ -265,8 +265,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "handover.cancelled": ("Handover cancelled; nothing moved.", "已取消转交,没有任何改动。"),
     # ----- CSV ----------------------------------------------------------------------------
     "csv.export.usage": (
-        "Usage: `/coach export visits|deals [since 2026-01-01]` (managers: your team; admins: everyone).",
-        "用法:`/coach export visits|deals [since 2026-01-01]`(经理:本团队;管理员:全部)。",
+        "Usage: `/coach export visits|deals|conversion [since 2026-01-01]` (managers: your team; admins: everyone).",
+        "用法:`/coach export visits|deals|conversion [since 2026-01-01]`(经理:本团队;管理员:全部)。",
     ),
     "csv.export.done": (
         "Here is the {kind} export: {rows} rows.",
@@ -274,6 +274,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "csv.export.title_visits": ("Visits", "拜访"),
     "csv.export.title_deals": ("Deals", "商机"),
+    "csv.export.title_conversion": ("Conversion", "转化率"),
     "csv.import.done": (
         "Imported {kind}: {created} new, {updated} updated.",
         "已导入{kind}:新增 {created} 条,更新 {updated} 条。",
