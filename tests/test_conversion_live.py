@@ -149,8 +149,10 @@ def test_the_same_figures_for_one_rep_and_for_the_team_alone(db: Database, peopl
     with db.transaction() as session:
         ann = an.conversion(session, TEAM, {people["Ann"].id}, YEAR, with_medians=False)
         team = an.conversion(session, TEAM, ids, YEAR, with_medians=False)
+        workspace = an.conversion(session, TEAM, None, YEAR, with_medians=False)
     assert _counts(ann) == _counts(result.reps[people["Ann"].id].conversion)
     assert _counts(team) == _counts(result.team)
+    assert _counts(workspace) == _counts(team)  # the workspace's own query: the same deals here
 
 
 def test_a_handover_moves_the_book_not_the_history(db: Database, people: dict[str, Person]) -> None:

@@ -140,11 +140,15 @@ def entry_rows(
     """Every move in [start, end) that raised a deal's high-water mark, counted per (owner at
     the move, mark before, mark after) and the deal's standing at `end`.
 
-    `young_days` maps a position to its stage's time limit in days. For some people the deals
-    are the ones those people moved in the period (`ix_stage_changes_team_owner`), each read
-    whole through `ix_stage_changes_team_deal_owner`; a window over each deal's history gives
-    the mark before every move. Rows returned are few (stages² × owners × 4).
+    `young_days` maps a position to its stage's time limit in days. One pass over the history
+    of the deals in scope, with window functions (no self-join): the mark before each move,
+    the deal's standing and, per owner, the standing counting that owner's moves only. For
+    some people the deals are the ones those people moved in the period
+    (`ix_stage_changes_team_owner`), each read whole through `ix_stage_changes_team_deal_owner`.
+    Rows returned are few (stages² × owners × 4).
     """
+    if person_ids is None and not by_owner:
+        return _workspace_entry_rows(session, team_id, positions, young_days, start, end)
     pos = lookup(_sc.to_stage, positions)
     conditions = [_sc.team_id == team_id, _sc.changed_at < end]
     if person_ids is not None:
@@ -155,79 +159,88 @@ def entry_rows(
             _sc.changed_at < end,
         )
         conditions.append(_sc.deal_id.in_(moved))
-    before = func.max(pos).over(partition_by=_sc.deal_id, order_by=(_sc.changed_at, _sc.to_stage), rows=(None, -1))
-    hist = (
-        select(
-            _sc.deal_id,
-            _sc.owner_id,
-            _sc.changed_at,
-            _sc.to_stage,
-            pos.label("pos"),
-            before.label("hw_before"),
-        )
-        .where(*conditions)
-        .cte("hist")
-    )
-
-    def standing(*keys: Any) -> Any:
-        return select(
-            *keys,
-            func.max(hist.c.pos).label("hw"),
-            func.max(case((hist.c.to_stage == "lost", hist.c.changed_at))).label("lost_at"),
-            func.max(hist.c.changed_at).label("last_at"),
-        ).group_by(*keys)
-
-    per_deal = standing(hist.c.deal_id).having(func.max(hist.c.changed_at) >= start).subquery("per_deal")
-    per_owner = standing(hist.c.deal_id, hist.c.owner_id).subquery("per_owner")
-    raising = [hist.c.changed_at >= start, or_(hist.c.hw_before.is_(None), hist.c.pos > hist.c.hw_before)]
-    if person_ids is not None:
-        raising.append(hist.c.owner_id.in_(sorted(person_ids)))
-    rise = select(hist.c.deal_id, hist.c.owner_id, hist.c.hw_before, hist.c.pos).where(*raising).subquery("rise")
-
-    def young(row: Any) -> Any:
-        return case((days_between(row.c.last_at, instant(end)) < lookup(row.c.hw, young_days), 1), else_=0)
-
-    deal_lost = case((per_deal.c.lost_at == per_deal.c.last_at, 1), else_=0)
-    # Lost under this owner: the deal's last move was the loss, and this owner made it.
-    owner_lost = case(
-        (and_(per_deal.c.lost_at == per_deal.c.last_at, per_owner.c.lost_at == per_deal.c.last_at), 1), else_=0
-    )
-    owner = rise.c.owner_id if by_owner else None
-    keys = [
-        c
-        for c in (
-            owner,
-            rise.c.hw_before,
-            rise.c.pos,
-            per_deal.c.hw,
-            deal_lost,
-            young(per_deal),
-            per_owner.c.hw,
-            owner_lost,
-            young(per_owner),
-        )
-        if c is not None
+    in_order = {"partition_by": _sc.deal_id, "order_by": (_sc.changed_at, _sc.to_stage)}
+    lost_at = case((_sc.to_stage == "lost", _sc.changed_at))
+    columns = [
+        _sc.owner_id,
+        _sc.changed_at,
+        pos.label("pos"),
+        func.max(pos).over(**in_order, rows=(None, -1)).label("hw_before"),
+        func.max(pos).over(**in_order, rows=(None, None)).label("hw"),
+        func.max(lost_at).over(**in_order, rows=(None, None)).label("lost_at"),
+        func.max(_sc.changed_at).over(**in_order, rows=(None, None)).label("last_at"),
     ]
-    joined = rise.join(per_deal, per_deal.c.deal_id == rise.c.deal_id).join(
-        per_owner,
-        and_(per_owner.c.deal_id == rise.c.deal_id, per_owner.c.owner_id.is_not_distinct_from(rise.c.owner_id)),
-    )
-    query = select(*keys, func.count()).select_from(joined).group_by(*keys)
+    if by_owner:
+        mine = {"partition_by": (_sc.deal_id, _sc.owner_id)}
+        columns += [
+            func.max(pos).over(**mine).label("own_hw"),
+            func.max(lost_at).over(**mine).label("own_lost_at"),
+            func.max(_sc.changed_at).over(**mine).label("own_last_at"),
+        ]
+    hist = select(*columns).where(*conditions).subquery("hist")
+    c = hist.c
+
+    def young(hw: Any, last_at: Any) -> Any:
+        return case((days_between(last_at, instant(end)) < lookup(hw, young_days), 1), else_=0)
+
+    deal_lost = case((c.lost_at == c.last_at, 1), else_=0)
+    standing = [c.hw, deal_lost, young(c.hw, c.last_at)]
+    if by_owner:
+        # Lost under this owner: the deal's last move was the loss, and this owner made it.
+        own_lost = case((and_(c.lost_at == c.last_at, c.own_lost_at == c.last_at), 1), else_=0)
+        standing += [c.own_hw, own_lost, young(c.own_hw, c.own_last_at)]
+    keys = [*([c.owner_id] if by_owner else []), c.hw_before, c.pos, *standing]
+    raising = [c.changed_at >= start, or_(c.hw_before.is_(None), c.pos > c.hw_before)]
+    if person_ids is not None:
+        raising.append(c.owner_id.in_(sorted(person_ids)))
+    query = select(*keys, func.count()).where(*raising).group_by(*keys)
     rows = []
     for row in session.execute(query):
         values = list(row)
         owner_id = values.pop(0) if by_owner else None
-        hw_before, hw_after, hw, lost, is_young, own_hw, own_lost, own_young, count = values
-        rows.append(
-            EntryRow(
-                owner_id,
-                hw_before,
-                int(hw_after),
-                Standing(int(hw), bool(lost), bool(is_young)),
-                Standing(int(own_hw), bool(own_lost), bool(own_young)),
-                int(count),
-            )
+        hw_before, hw_after, hw, lost, is_young = values[:5]
+        deal = Standing(int(hw), bool(lost), bool(is_young))
+        own = Standing(int(values[5]), bool(values[6]), bool(values[7])) if by_owner else deal
+        rows.append(EntryRow(owner_id, hw_before, int(hw_after), deal, own, int(values[-1])))
+    return rows
+
+
+def _workspace_entry_rows(
+    session: Session,
+    team_id: str,
+    positions: Mapping[str, int],
+    young_days: Mapping[int, int],
+    start: datetime,
+    end: datetime,
+) -> list[EntryRow]:
+    """`entry_rows` for the whole workspace, not per owner: whoever made each move, the moves
+    in the period that raised a deal's mark bring it into exactly the stages in (its mark
+    before the period, its mark at the end], so one GROUP BY per deal over the covering index
+    (in deal order, no sort, no window) gives the same counts at a fraction of the cost."""
+    pos = lookup(_sc.to_stage, positions)
+    per_deal = (
+        select(
+            func.max(case((_sc.changed_at < start, pos))).label("hw_start"),
+            func.max(pos).label("hw"),
+            func.max(case((_sc.to_stage == "lost", _sc.changed_at))).label("lost_at"),
+            func.max(_sc.changed_at).label("last_at"),
         )
+        .where(_sc.team_id == team_id, _sc.changed_at < end)
+        .group_by(_sc.deal_id)
+        .having(func.max(_sc.changed_at) >= start)
+        .subquery("per_deal")
+    )
+    c = per_deal.c
+    lost = case((c.lost_at == c.last_at, 1), else_=0)
+    young = case((days_between(c.last_at, instant(end)) < lookup(c.hw, young_days), 1), else_=0)
+    rising = or_(c.hw_start.is_(None), c.hw > c.hw_start)
+    keys = [c.hw_start, c.hw, lost, young]
+    rows = []
+    for hw_start, hw, is_lost, is_young, count in session.execute(
+        select(*keys, func.count()).where(c.hw.is_not(None), rising).group_by(*keys)
+    ):
+        standing = Standing(int(hw), bool(is_lost), bool(is_young))
+        rows.append(EntryRow(None, hw_start, int(hw), standing, standing, int(count)))
     return rows
 
 
