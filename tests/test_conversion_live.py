@@ -204,3 +204,33 @@ def test_the_conversion_export_has_the_same_figures(db: Database, people: dict[s
     eve_a = next(r for r in table if r["rep_name"] == "Eve" and r["step"] == "A→D")
     assert (eve_a["reached"], eve_a["pending"], eve_a["weakest"]) == ("5", "5", "")
     assert [r["rep_name"] for r in table if r["step"] == "S→P"] == ["", "Ann", "Bo", "Cai", "Dee", "Eve"]
+
+
+def test_the_rows_read_with_their_counts_in_both_languages(db: Database, people: dict[str, Person]) -> None:
+    """What App Home and `/pipeline` print for Ann (the digest rows use the same wording)."""
+    from bot.digests.render import _conversion_line
+    from bot.pipeline_view import conversion_lines, weakest_line
+
+    result = _compare(db, people)
+    ann = result.reps[people["Ann"].id]
+    en = conversion_lines("en", ann.conversion, result.team)
+    assert "D→C Demo / proposal → Close: *0%* (0 of 6) · team 65%" in en
+    assert weakest_line("en", ann) == (
+        "Weakest step: *D→C Demo / proposal → Close*, 0 of 6 (0%) against the team's 65%. "
+        "Few deals there: read it as a hint, not a verdict."
+    )
+    zh = weakest_line("zh", ann)
+    assert zh.startswith("最薄弱的环节：*D→C 演示/提案 → 争取签单*，6 个中 0 个（0%），团队为 65%。")
+    cai = conversion_lines("en", result.reps[people["Cai"].id].conversion)
+    assert "P→A Prospect → Analysis: *75%* (6 of 8, 2 pending) · decided only 100%" in cai
+
+    class Row:  # the digest's per-rep row needs only a name and the comparison
+        name = "Ann"
+        conversion = ann
+
+    row = _conversion_line("en", Row())  # type: ignore[arg-type]
+    assert row == (
+        "• *Ann*: S→P 6/6 100% · P→A 6/6 100% · A→D 6/6 100% · D→C 0/6 0% · "
+        "weakest *D→C* 0 of 6 (team 65%) · 0 closed · _small sample_"
+    )
+    assert not any(mark in zh for mark in ":,()")  # Chinese punctuation in Chinese text

@@ -138,8 +138,8 @@ def test_home_in_chinese(driver: Driver, db: Database) -> None:
     _my_day(db, people["ann"])
     text = _open(driver, "UANN")
     assert "我的一天 — 2026年11月23日 周一" in text
-    assert "*待跟进*:2 项逾期 · 今天到期 1 项" in text
-    assert "*关系正在变淡*(3)" in text
+    assert "*待跟进*：2 项逾期 · 今天到期 1 项" in text
+    assert "*关系正在变淡*（3）" in text
     assert "我的转化率 vs 团队" in text
 
 

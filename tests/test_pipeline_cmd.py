@@ -75,8 +75,8 @@ def test_my_pipeline_in_chinese(driver: Driver, db: Database) -> None:
     _team(db, zh=True)
     text = _answer(driver, "UANN")
     assert "我的销售漏斗" in text
-    assert "进行中的商机:*3* 个 · 350k · 加权 *145k*" in text
-    assert "2026年12月:2 个 · 300k · 加权 *105k*" in text
+    assert "进行中的商机：*3* 个 · 350k · 加权 *145k*" in text
+    assert "2026年12月：2 个 · 300k · 加权 *105k*" in text
     assert "*潜在客户* — 1 个" in text
 
 

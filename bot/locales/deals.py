@@ -299,11 +299,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "csv.err.owner_unknown": (
         "no one called “{value}”; give their Slack user id (U…) instead.",
-        "找不到“{value}”,请改填其 Slack 用户 ID(U…)。",
+        "找不到“{value}”,请改填其 Slack 用户 ID（U…）。",
     ),
     "csv.err.owner_ambiguous": (
         "several people are called “{value}”; give their Slack user id (U…).",
-        "有多人名为“{value}”,请改填 Slack 用户 ID(U…)。",
+        "有多人名为“{value}”,请改填 Slack 用户 ID（U…）。",
     ),
     "csv.err.no_name": ("the account name is empty.", "客户名称为空。"),
     "csv.err.no_contact_name": ("the contact name is empty.", "联系人姓名为空。"),

@@ -57,7 +57,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name} 的目标,{period}({start} – {end}):*{amount}*。",
     ),
     "digests.target.none": ("No current or future targets.", "没有当前或今后的目标。"),
-    "digests.target.line": ("• {name}: {period}: *{amount}*", "• {name}:{period}:*{amount}*"),
+    "digests.target.line": ("• {name}: {period}: *{amount}*", "• {name}：{period}：*{amount}*"),
     "digests.target.header": ("*Targets*", "*销售目标*"),
     # ----- tiers -------------------------------------------------------------------------------
     "digests.tier.usage": (
@@ -117,7 +117,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "digests.no_reps": ("Nobody reports to this manager yet.", "这位经理名下还没有成员。"),
     "digests.currency": ("amounts in {currency}", "金额单位 {currency}"),
     "digests.won": ("won", "赢单"),
-    "digests.sep": ("; ", ";"),
+    "digests.sep": ("; ", "；"),
     "digests.not_for_reps": (
         "Team digests are for managers and admins. Your own figures are in App Home.",
         "团队简报仅供经理和管理员查看。你自己的数据在 App 主页。",
@@ -159,7 +159,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "digests.daily.off": ("{count} on time off.", "{count} 人休假。"),
     "digests.daily.attention": ("*Needs attention first*", "*优先关注*"),
-    "digests.daily.attention_line": ("{rank}. *{name}*: {reasons}", "{rank}. *{name}*:{reasons}"),
+    "digests.daily.attention_line": ("{rank}. *{name}*: {reasons}", "{rank}. *{name}*：{reasons}"),
     "digests.daily.why.short": ("{visits} of {standard} visits", "拜访 {visits}/{standard} 次"),
     "digests.daily.why.overdue": ("{overdue:p:follow-up|follow-ups} overdue", "{overdue} 项跟进逾期"),
     "digests.daily.why.cooling": ("{cooling:p:key relationship|key relationships} cooling", "{cooling} 个关键关系变冷"),
@@ -214,7 +214,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ":warning: Fewer than {threshold} closed deals: the rates are not settled yet, read them as a hint.",
         ":warning: 已结束商机不足 {threshold} 个:转化率尚不稳定,仅供参考。",
     ),
-    "digests.weekly.conv_rep": ("• *{name}*: {rates}", "• *{name}*:{rates}"),
+    "digests.weekly.conv_rep": ("• *{name}*: {rates}", "• *{name}*：{rates}"),
     "digests.weekly.weakest": (
         "weakest *{step}* {count} (team {team})",
         "最弱环节 *{step}* {count}(团队 {team})",
@@ -344,7 +344,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "digests.recap.top_lost": ("*Top reasons lost*: {reasons}", "*主要丢单原因*:{reasons}"),
     "digests.recap.top_won": ("*Top reasons won*: {reasons}", "*主要赢单原因*:{reasons}"),
-    "digests.recap.reason_count": ("{reason} ({count})", "{reason}({count})"),
+    "digests.recap.reason_count": ("{reason} ({count})", "{reason}（{count}）"),
     "digests.recap.untouched_count": (
         ":warning: {count:p:untouched failure|untouched failures}: lost without a visit in the 30 days before.",
         ":warning: {count} 个未接触性失败:丢单前 30 天内没有拜访。",
@@ -362,9 +362,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "digests.recap.lost": (":x: Lost", ":x: 丢单"),
     "digests.recap.deal_head": (
         "{outcome} · *{account}*: {title} · {amount} · {owner}",
-        "{outcome} · *{account}*:{title} · {amount} · {owner}",
+        "{outcome} · *{account}*：{title} · {amount} · {owner}",
     ),
-    "digests.recap.deal_text": ("{outcome}: {account}, {amount}", "{outcome}:{account},{amount}"),
+    "digests.recap.deal_text": ("{outcome}: {account}, {amount}", "{outcome}：{account}，{amount}"),
     "digests.recap.deal_facts": (
         "Stage reached: {stage} · {days:p:day|days} in the pipeline · {visits:p:visit|visits} · contacts: {contacts}",
         "到达阶段:{stage} · 在漏斗中 {days} 天 · 拜访 {visits} 次 · 联系人:{contacts}",
@@ -409,7 +409,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "*{name}*: {named}/15 named · expected {expected} · won {won} ({share})",
         "*{name}*:已选 {named}/15 · 期望 {expected} · 实际 {won}({share})",
     ),
-    "digests.tiers.tier": ("_{tier}_ ({count}/5)", "_{tier}_({count}/5)"),
+    "digests.tiers.tier": ("_{tier}_ ({count}/5)", "_{tier}_（{count}/5）"),
     "digests.tiers.account": (
         "{account}: expected {expected}, won {won} ({share}) · pipeline {pipeline} · "
         "{visits:p:visit|visits}, last {last}",

@@ -58,7 +58,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "pipeline.won": ("Won", "赢单"),
     "pipeline.conversion.title": ("*Conversion, last {days} days*", "*近 {days} 天的阶段转化率*"),
-    "pipeline.conversion.step": ("{step}: *{rate}* ({count})", "{step}:*{rate}*({count})"),
+    "pipeline.conversion.step": ("{step}: *{rate}* ({count})", "{step}：*{rate}*（{count}）"),
     "pipeline.conversion.decided": (" · decided only {rate}", " · 仅已定结果 {rate}"),
     "pipeline.conversion.median": (" · median {days} days in stage", " · 阶段停留中位数 {days} 天"),
     "pipeline.conversion.vs_team": (
@@ -103,7 +103,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "*待跟进*:{overdue} 项逾期 · 今天到期 {today} 项",
     ),
     "home.followups.none": ("Nothing overdue or due today.", "没有逾期或今天到期的跟进。"),
-    "home.followups.account": (" ({account})", "({account})"),
+    "home.followups.account": (" ({account})", "（{account}）"),
     "home.followups.overdue": ("• ⚠️ {text}{account} — was due {when}", "• ⚠️ {text}{account} — 原定 {when}"),
     "home.followups.today": ("• {text}{account} — due {when}", "• {text}{account} — {when} 到期"),
     "home.cooling.title": ("*Cooling relationships* ({count})", "*关系正在变淡*({count})"),
