@@ -11,6 +11,7 @@ import importlib
 import pkgutil
 import re
 import string
+from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cache
 from typing import Literal
@@ -107,6 +108,11 @@ def t(lang: Lang, key: str, /, **values: object) -> str:
     en, zh = catalog()[key]
     template = zh if lang == "zh" else en
     return _FORMATTER.format(template, **values) if values else template
+
+
+def join_list(lang: Lang, items: Iterable[str]) -> str:
+    """Items of a list in running text: "a, b" in English, "a、b" in Chinese."""
+    return ("、" if lang == "zh" else ", ").join(items)
 
 
 def placeholders(template: str) -> set[str]:

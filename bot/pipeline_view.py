@@ -21,7 +21,7 @@ from bot.access import NotAllowed, NotFound, access_person_by_slack_id, require_
 from bot.actor import Actor
 from bot.analytics.wording import money, pct, step_count, step_key, step_names
 from bot.clock import local_date
-from bot.i18n import Lang, format_day, t
+from bot.i18n import Lang, format_day, join_list, t
 from bot.people import workspace_config
 from bot.reply import Reply
 from bot.text import mentioned_users
@@ -288,7 +288,7 @@ def render_person_pipeline(lang: Lang, heading: str, data: PersonPipeline, curre
         blocks.extend(pack_lines(lang, lines, max_blocks=1))
     blocks = blocks[:30]
     if empty:
-        blocks.append(bk.context(bk.escape(t(lang, "pipeline.empty_stages", stages=", ".join(empty)))))
+        blocks.append(bk.context(bk.escape(t(lang, "pipeline.empty_stages", stages=join_list(lang, empty)))))
     blocks.append(bk.divider())
     blocks.extend(
         pack_lines(

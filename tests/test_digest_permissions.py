@@ -76,7 +76,7 @@ def test_previews_of_every_kind_in_both_languages(driver: Driver, db: Database, 
     assert "每日简报 · East" in _ephemeral_text(driver, "UMIA")
     driver.command("UMIA", "/coach", "digest monthly")
     assert "Usage: `/coach digest daily|weekly|recap|tier`" not in driver.last_ephemeral("UMIA")["text"]
-    assert "用法:`/coach digest daily|weekly|recap|tier`" in driver.last_ephemeral("UMIA")["text"]
+    assert "用法：`/coach digest daily|weekly|recap|tier`" in driver.last_ephemeral("UMIA")["text"]
 
 
 def test_only_admins_may_look_at_another_managers_team(driver: Driver, teams) -> None:

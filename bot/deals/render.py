@@ -16,7 +16,7 @@ from bot.clock import local_date
 from bot.config import BANTCC, LossReason
 from bot.deals.ops import DealView, MoveResult, NeedsConfirm
 from bot.deals.stages import Funnel
-from bot.i18n import Lang, format_amount, format_day, t
+from bot.i18n import Lang, format_amount, format_day, join_list, t
 from bot.reply import Reply
 
 QUALITY_MARK = {True: "✅", False: "❌", None: "❔"}
@@ -77,7 +77,9 @@ def card(
         line = t(lang, f"deal.card.closed_{view.status}", day=closed)
         if view.reasons:
             names = reason_names or {}
-            line += "\n" + t(lang, "deal.card.reasons", reasons=", ".join(names.get(r, r) for r in view.reasons))
+            line += "\n" + t(
+                lang, "deal.card.reasons", reasons=join_list(lang, (names.get(r, r) for r in view.reasons))
+            )
         if view.lesson:
             line += "\n" + t(lang, "deal.card.lesson", lesson=bk.escape(view.lesson))
         blocks.append(bk.section(line))
@@ -123,14 +125,14 @@ def moved(result: MoveResult, funnel: Funnel, lang: Lang, now: datetime, tz: str
         target=funnel.label(result.to_stage, lang),
     )
     if result.override:
-        note += " " + t(lang, "deal.moved.override", items=", ".join(q_label(lang, i) for i in result.unmet))
+        note += " " + t(lang, "deal.moved.override", items=join_list(lang, (q_label(lang, i) for i in result.unmet)))
     return card(result.deal, funnel, lang, now, tz, note=note)
 
 
 def confirm_question(ask: NeedsConfirm, op: dict[str, Any], lang: Lang, funnel: Funnel) -> Reply:
     """'Authority not met yet — move anyway?' with the buttons that answer it."""
     if ask.kind == "criteria":
-        items = ", ".join(q_label(lang, i) for i in ask.unmet)
+        items = join_list(lang, (q_label(lang, i) for i in ask.unmet))
         question = t(lang, "deal.confirm.criteria", items=items, stage=funnel.label(ask.target, lang))
         yes = t(lang, "deal.btn.move_anyway")
     else:
@@ -178,7 +180,7 @@ def funnel_text(funnel: Funnel, lang: Lang) -> Reply:
     """The workspace's stages: key, names, probability, exit criteria, day limit."""
     lines = [f"*{t(lang, 'deal.stages.title')}*"]
     for i, s in enumerate(funnel.active, start=1):
-        criteria = ", ".join(q_label(lang, c) for c in s.exit_criteria) or "—"
+        criteria = join_list(lang, (q_label(lang, c) for c in s.exit_criteria)) or "—"
         days = t(lang, "deal.stages.days", days=s.max_days) if s.max_days else ""
         percent = f"{(s.probability * 100).normalize():f}%"
         lines.append(
@@ -188,7 +190,7 @@ def funnel_text(funnel: Funnel, lang: Lang) -> Reply:
         )
     retired = [s for s in funnel.stages if not s.is_active]
     if retired:
-        lines.append(t(lang, "deal.stages.retired", keys=", ".join(s.key for s in retired)))
+        lines.append(t(lang, "deal.stages.retired", keys=join_list(lang, (s.key for s in retired))))
     text = "\n".join(lines)
     return Reply(text=text, blocks=[bk.section(text)])
 

@@ -247,7 +247,7 @@ def _quadrant_lines(lang: Lang, digest: WeeklyDigest) -> list[str]:
     lines = []
     for key in (*quad.QUADRANTS, quad.NO_TARGET):
         reps = digest.quadrant(key)
-        names = ", ".join(
+        names = separator(lang).join(
             name_of(r.name)
             if key == quad.NO_TARGET
             else t(
@@ -602,7 +602,7 @@ def rep_tier_lines(lang: Lang, rep: RepTiers) -> list[str]:
         lines.extend("      " + _tier_account_line(lang, a) for a in accounts)
     missing = rep.missing()
     if missing:
-        named = ", ".join(
+        named = separator(lang).join(
             t(lang, "digests.tiers.missing_one", count=n, tier=tier_name(lang, tier)) for tier, n in missing.items()
         )
         lines.append(t(lang, "digests.tiers.missing", missing=named))
@@ -641,7 +641,7 @@ def tier_saved_reply(lang: Lang, typed: str, result: TierResult) -> Reply:
         if not result.candidates:
             text = t(lang, "digests.tier.not_found", text=bk.escape(typed))
         else:
-            names = ", ".join(bk.escape(c.name) for c in result.candidates)
+            names = separator(lang).join(bk.escape(c.name) for c in result.candidates)
             text = t(lang, "digests.tier.which", text=bk.escape(typed), names=names)
         return Reply(text, [bk.section(text)])
     if not result.tier:
@@ -662,7 +662,7 @@ def tier_saved_reply(lang: Lang, typed: str, result: TierResult) -> Reply:
 
 def tier_full_reply(lang: Lang, tier: str, names: list[str]) -> Reply:
     text = t(lang, "digests.tier.full", tier=tier_name(lang, tier)) + "\n"
-    text += t(lang, "digests.tier.full_names", names=", ".join(bk.escape(n) for n in names))
+    text += t(lang, "digests.tier.full_names", names=separator(lang).join(bk.escape(n) for n in names))
     return Reply(text, [bk.section(text)])
 
 

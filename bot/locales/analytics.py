@@ -6,7 +6,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "analytics.pending": (", {pending} pending", ",{pending} 个待定"),
     "analytics.cell": ("{step} {advanced}/{entered}", "{step} {advanced}/{entered}"),
     "analytics.cell_pending": (" ({pending} pending)", "({pending} 个待定)"),
-    "analytics.list_sep": (", ", "、"),
     "analytics.reading": (
         "Rate = deals that reached the next stage ÷ deals that reached this one in the period (open, won "
         "or lost), shown as reached/entered. Pending: still open and moved within the stage's time limit "
