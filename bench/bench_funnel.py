@@ -42,10 +42,10 @@ from sqlalchemy.engine import make_url
 
 from bench.generate import DEFAULT_TEAM, Sizes, generate
 from bot import analytics as an
-from bot.access import team_person_ids
 from bot.analytics.common import WON, positions
-from bot.home import home_view
-from bot.people import actor_for
+from bot.analytics.home import home_view
+from bot.core.access import team_person_ids
+from bot.people.members import actor_for
 from storage.db import Database
 from storage.models import Deal, Person, StageChange, Workspace
 

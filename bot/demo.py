@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete
 
-from bot.clock import Clock, zone
-from bot.people import ensure_workspace
-from bot.text import normalize
+from bot.core.clock import Clock, zone
+from bot.core.text import normalize
+from bot.people.members import ensure_workspace
 from storage.db import Database
 from storage.models import (
     Account,
@@ -48,7 +48,7 @@ from storage.models import (
 )
 
 if TYPE_CHECKING:
-    from bot.devtools.fake_slack import FakeSlack
+    from dev.fake_slack import FakeSlack
 
 DEMO_TEAM = "T0000DEMO"
 GENERAL_CHANNEL = "C0000GENERAL"

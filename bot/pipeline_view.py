@@ -1,7 +1,7 @@
 """`/pipeline`: open deals by stage with amounts and the weighted forecast, and the pieces of
 rendering App Home shares with it (stage lines, forecast lines, conversion lines).
 
-Who may see what is decided here through `bot.access`: `/pipeline` is your own pipeline;
+Who may see what is decided here through `bot.core.access`: `/pipeline` is your own pipeline;
 `/pipeline @rep` and `/pipeline team` are for managers (their team) and admins (everyone).
 The numbers all come from `bot.analytics`, so they match App Home and the digests.
 """
@@ -16,15 +16,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import analytics as an
-from bot import blocks as bk
-from bot.access import NotAllowed, NotFound, access_person_by_slack_id, require_manager, team_person_ids
-from bot.actor import Actor
 from bot.analytics.wording import money, pct, step_count, step_key, step_names
-from bot.clock import local_date
-from bot.i18n import Lang, format_day, join_list, t
-from bot.people import workspace_config
-from bot.reply import Reply
-from bot.text import mentioned_users
+from bot.core.access import NotAllowed, NotFound, access_person_by_slack_id, require_manager, team_person_ids
+from bot.core.actor import Actor
+from bot.core.clock import local_date
+from bot.core.i18n import Lang, format_day, join_list, t
+from bot.core.text import mentioned_users
+from bot.people.members import workspace_config
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply
 from storage.db import Database
 from storage.models import Person
 

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.people import ensure_workspace
-from bot.text import normalize
+from bot.core.text import normalize
+from bot.people.members import ensure_workspace
 from storage.models import (
     Account,
     CheckIn,

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from bot.people import ensure_workspace
+from bot.people.members import ensure_workspace
 from storage.models import Account, Deal, DealReason, Person, StageChange
 from tests.conftest import START, TEAM
 

@@ -18,13 +18,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.app import build_app
-from bot.clock import ManualClock
-from bot.devtools.driver import Driver, LocalServer
-from bot.devtools.fake_slack import FakeSlack
-from bot.executor import TrackingExecutor
-from bot.settings import Settings
-from bot.web import WebApp
+from bot.core.clock import ManualClock
+from bot.core.settings import Settings
+from dev.driver import Driver, LocalServer
+from dev.fake_slack import FakeSlack
+from runtime.app import build_app
+from runtime.executor import TrackingExecutor
+from runtime.web import WebApp
 from storage.db import Database
 from storage.models import (
     Account,

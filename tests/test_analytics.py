@@ -10,7 +10,7 @@ import pytest
 
 from bot import analytics as an
 from bot.analytics.conversion import StepRate
-from bot.config import WorkspaceConfig
+from bot.core.config import WorkspaceConfig
 from storage.db import Database
 from storage.models import Holiday, Workspace
 from tests.conftest import START, TEAM

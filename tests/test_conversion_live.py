@@ -20,7 +20,7 @@ import pytest
 from bot import analytics as an
 from bot.deals.handover import do_handover
 from bot.deals.ops import do_move_deal
-from bot.people import actor_for
+from bot.people.members import actor_for
 from storage.db import Database
 from storage.models import Deal, Person
 from tests.conftest import START, TEAM
@@ -208,8 +208,8 @@ def test_the_conversion_export_has_the_same_figures(db: Database, people: dict[s
 
 def test_the_rows_read_with_their_counts_in_both_languages(db: Database, people: dict[str, Person]) -> None:
     """What App Home and `/pipeline` print for Ann (the digest rows use the same wording)."""
+    from bot.analytics.pipeline_view import conversion_lines, weakest_line
     from bot.digests.render import _conversion_line
-    from bot.pipeline_view import conversion_lines, weakest_line
 
     result = _compare(db, people)
     ann = result.reps[people["Ann"].id]

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from bot.accounts.matching import find_accounts
+from bot.core.settings import Settings
 from bot.csv_io.importer import ImportFailed, import_file
-from bot.matching import find_accounts
-from bot.people import actor_for, ensure_person
-from bot.settings import Settings
+from bot.people.members import actor_for, ensure_person
 from storage.db import Database
 from storage.models import Account, AccountAlias, Contact, Person
 from tests.conftest import START, TEAM

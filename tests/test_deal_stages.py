@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from bot.devtools.driver import Driver
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Stage, Workspace
 from tests.deal_world import ADMIN, REP, ZH, all_calls_ok, build_team, deal_by_title, history

@@ -10,11 +10,11 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select, update
 
-from bot.clock import ManualClock
-from bot.devtools.driver import Driver
-from bot.devtools.fake_slack import FakeSlack
-from bot.services import Services
-from bot.settings import Settings
+from bot.core.clock import ManualClock
+from bot.core.services import Services
+from bot.core.settings import Settings
+from dev.driver import Driver
+from dev.fake_slack import FakeSlack
 from scheduler.service import run_job
 from storage.db import Database
 from storage.models import Person, SalesTeam

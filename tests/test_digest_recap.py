@@ -15,15 +15,15 @@ from __future__ import annotations
 import pytest
 from slack_sdk import WebClient
 
-from bot.blockkit import message_problems
-from bot.clock import ManualClock
-from bot.devtools.fake_slack import FakeSlack
+from bot.core.clock import ManualClock
+from bot.core.services import Services
+from bot.core.settings import Settings
 from bot.digests import recap as recap_mod
 from bot.digests import render, service
-from bot.people import workspace_config
-from bot.services import Services
-from bot.settings import Settings
-from bot.teams import all_teams
+from bot.people.members import workspace_config
+from bot.people.teams import all_teams
+from bot.ui.blockkit import message_problems
+from dev.fake_slack import FakeSlack
 from scheduler.service import run_job
 from storage.db import Database
 from tests.conftest import TEAM

@@ -10,15 +10,15 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
-from bot import blockkit
-from bot.clock import ManualClock
-from bot.devtools.fake_slack import FakeSlack
+from bot.core.clock import ManualClock
+from bot.core.services import Services
+from bot.core.settings import Settings
+from bot.core.text import normalize
 from bot.digests import service
 from bot.digests.layout import Rendered
-from bot.services import Services
-from bot.settings import Settings
-from bot.teams import all_teams
-from bot.text import normalize
+from bot.people.teams import all_teams
+from bot.ui import blockkit
+from dev.fake_slack import FakeSlack
 from scheduler.service import run_job
 from storage.db import Database
 from storage.models import Account, Deal, DealReason, Person, StageChange, Target, Visit

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from bot.devtools.driver import Driver
-from bot.text import normalize
+from bot.core.text import normalize
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Person, Target
 from tests.conftest import TEAM

@@ -19,16 +19,16 @@ from datetime import UTC, datetime
 import pytest
 from slack_sdk import WebClient
 
-from bot.blockkit import message_problems
-from bot.clock import ManualClock, zone
-from bot.devtools.fake_slack import FakeSlack
+from bot.core.clock import ManualClock, zone
+from bot.core.services import Services
+from bot.core.settings import Settings
 from bot.digests import render, service
 from bot.digests.periods import month_of, year_to
 from bot.digests.tiers import build_tier_review
-from bot.people import workspace_config
-from bot.services import Services
-from bot.settings import Settings
-from bot.teams import all_teams
+from bot.people.members import workspace_config
+from bot.people.teams import all_teams
+from bot.ui.blockkit import message_problems
+from dev.fake_slack import FakeSlack
 from scheduler.service import run_job
 from storage.db import Database
 from tests.conftest import TEAM

@@ -27,15 +27,15 @@ from datetime import date
 import pytest
 from slack_sdk import WebClient
 
-from bot.blockkit import message_problems
-from bot.clock import ManualClock
-from bot.devtools.fake_slack import FakeSlack
+from bot.core.clock import ManualClock
+from bot.core.services import Services
+from bot.core.settings import Settings
 from bot.digests import render, service
 from bot.digests.weekly import WeeklyDigest, build_weekly
-from bot.people import workspace_config
-from bot.services import Services
-from bot.settings import Settings
-from bot.teams import all_teams
+from bot.people.members import workspace_config
+from bot.people.teams import all_teams
+from bot.ui.blockkit import message_problems
+from dev.fake_slack import FakeSlack
 from scheduler.service import run_job
 from storage.db import Database
 from tests.conftest import TEAM
@@ -297,7 +297,7 @@ def test_the_job_posts_the_digest_and_uploads_both_charts_into_its_thread(
 
 def test_the_charts_font_shows_chinese() -> None:
     """The CJK font is a dependency (noto-cjk-sans-otc), not something the machine must have."""
-    from bot import charts
+    from bot.ui import charts
 
     assert charts.cjk_font_available()
     png = charts.funnel_chart("漏斗", [("S 潜在客户", 3, "3 · 300k")])

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.devtools.driver import Driver
-from bot.people import ensure_person
+from bot.people.members import ensure_person
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Deal, FollowUp, Handover, Person, StageChange, Visit
 from tests.conftest import START, TEAM

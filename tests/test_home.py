@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bot import blockkit
-from bot import blocks as bk
-from bot.app import services_of
-from bot.devtools.driver import Driver
-from bot.people import actor_for
+from bot.people.members import actor_for
+from bot.ui import blockkit
+from bot.ui import blocks as bk
+from dev.driver import Driver
 from handlers.home.publish import publish_home
+from runtime.app import services_of
 from storage.db import Database
 from storage.models import CheckIn, Contact, FollowUp, Person, TimeOff
 from tests.conftest import START, TEAM

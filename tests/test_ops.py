@@ -16,15 +16,15 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import build_app
-from bot.cli import build_parser
-from bot.clock import ManualClock
-from bot.devtools import slack_requests as sr
-from bot.devtools.driver import Driver, LocalServer
-from bot.executor import TrackingExecutor
-from bot.logs import JsonFormatter, RedactSecrets
-from bot.settings import Settings
-from bot.web import WebApp
+from bot.core.clock import ManualClock
+from bot.core.settings import Settings
+from dev import slack_requests as sr
+from dev.driver import Driver, LocalServer
+from runtime.app import build_app
+from runtime.cli import build_parser
+from runtime.executor import TrackingExecutor
+from runtime.logs import JsonFormatter, RedactSecrets
+from runtime.web import WebApp
 from scheduler import registry
 from storage.db import Database
 from storage.models import (
@@ -258,7 +258,7 @@ def test_json_logs_at_info_carry_no_token_secret_or_message_text(driver: Driver,
     text = "\n".join(capture.lines)
     for secret in (marker, SECRET, "xoxb-test-token", "x" * 100):
         assert secret not in text
-    requests = [e for e in entries if e["logger"] == "bot.web"]
+    requests = [e for e in entries if e["logger"] == "runtime.web"]
     assert len(requests) == 5 and all(e["path"] == "/slack/events" and e["duration_ms"] >= 0 for e in requests)
 
 
@@ -281,7 +281,7 @@ def test_redaction_masks_tokens_and_secrets_that_libraries_might_log() -> None:
 
 _LOGGING_PROCESS = """
 import logging, os, sys
-from bot.logs import setup_logging
+from runtime.logs import setup_logging
 setup_logging("json", "INFO", secrets=["my-signing-secret"])
 log = logging.getLogger("check")
 log.info("before fork, secret my-signing-secret, token xoxb-1-2-3")
@@ -348,7 +348,7 @@ def test_uninstall_stops_scheduled_messages_until_the_workspace_is_used_again(
 ) -> None:
     """Token mode: `app_uninstalled` stops every job for the workspace; a signed request from it
     later (it was installed again) resumes them."""
-    from bot.app import services_of
+    from runtime.app import services_of
     from scheduler.service import run_due_jobs
 
     fake = two_workspaces.fake

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from bot.devtools.driver import Driver
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Person
 from tests.funnel_data import Funnel

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.devtools.driver import Driver
+from bot.core.clock import ManualClock
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import CheckIn, Holiday, Visit
 from tests.conftest import TEAM
@@ -244,7 +244,7 @@ def test_coach_why_says_what_was_sent_and_what_was_held(driver: Driver, db: Data
 def test_plan_form_lists_each_account_once(db: Database, clock: ManualClock) -> None:
     """Recent visits repeat accounts; the planned-visits menu must not."""
     from bot.checkins.plan import account_options
-    from bot.people import actor_for, ensure_person
+    from bot.people.members import actor_for, ensure_person
     from storage.models import Account
 
     with db.transaction() as session:

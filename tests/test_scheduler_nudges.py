@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from bot.clock import ManualClock
-from bot.devtools.driver import Driver
+from bot.core.clock import ManualClock
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Contact, Deal, Delivery, FollowUp
 from tests.conftest import TEAM
@@ -171,7 +171,7 @@ def test_key_contacts_in_open_deals_use_their_own_cadence(driver: Driver, db: Da
     rep = join(driver, "U1", "Ann", tz=TZ)
     acme = account(db, TEAM, rep, "Acme")
     with db.transaction() as session:
-        from bot.people import workspace_config
+        from bot.people.members import workspace_config
 
         workspace = workspace_config(session, TEAM)
         workspace.cadence.thresholds = [90, 180, 365]
@@ -251,8 +251,8 @@ def test_rules_cope_with_thousands_of_accounts_at_once(driver: Driver, db: Datab
     """A first sweep over an imported book: more rule follow-ups than one INSERT can bind."""
     from sqlalchemy import func, insert
 
-    from bot.followups import apply_rules
-    from bot.people import workspace_config
+    from bot.followups.rules import apply_rules
+    from bot.people.members import workspace_config
     from storage.models import Account
 
     rep = join(driver, "U1", "Ann", tz=TZ)

@@ -4,7 +4,7 @@ Digests, App Home, `/pipeline` and the shell all call these, so everyone sees th
 numbers. Inputs are plain: a session, the workspace (`team_id`), whose deals (a set of person
 ids, or None for the whole workspace), and a `Period` or an instant from `services.clock`.
 Nothing here knows about Slack; permission (who may ask about whom) is the caller's job,
-through `bot.access`.
+through `bot.core.access`.
 
 * `open_pipeline` / `open_pipeline_by_owner`: open deals per stage, amount, weighted amount.
 * `forecast_by_month`: the weighted forecast by expected close month.

@@ -45,7 +45,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from bot.analytics.common import WON, Period, StageInfo, load_stages, positions, ratio
-from bot.people import workspace_config
+from bot.people.members import workspace_config
 from storage.queries import funnel as q
 
 # A step is compared with the team only with at least this many deals reached there ("enough

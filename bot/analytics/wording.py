@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from bot.analytics.common import WON
 from bot.analytics.conversion import StepRate
-from bot.i18n import Lang, format_amount, join_list, t
+from bot.core.i18n import Lang, format_amount, join_list, t
 
 
 def pct(rate: float | None) -> str:
@@ -60,5 +60,5 @@ def decided_cell(lang: Lang, step: StepRate) -> str:
 
 
 def separator(lang: Lang) -> str:
-    """Between the items of a list: ', ' in English, '、' in Chinese (`bot.i18n.join_list`)."""
+    """Between the items of a list: ', ' in English, '、' in Chinese (`bot.core.i18n.join_list`)."""
     return join_list(lang, ["", ""])

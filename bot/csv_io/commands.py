@@ -12,9 +12,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TextIO
 
+from bot.core.i18n import t
 from bot.csv_io.exporter import export_csv
 from bot.csv_io.importer import ImportFailed, import_file
-from bot.i18n import t
 from storage.db import Database
 from storage.models import Workspace
 

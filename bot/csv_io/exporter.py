@@ -5,7 +5,7 @@ deal, times in the reader's time zone as ISO 8601 with the offset. Cells that a 
 would run as a formula (starting with =, +, -, @) get a leading apostrophe.
 
 Scope: the CLI exports a whole workspace; in Slack a manager gets their team and an admin the
-workspace (`bot.access.team_person_ids`). `since` keeps visits on or after that local date, and
+workspace (`bot.core.access.team_person_ids`). `since` keeps visits on or after that local date, and
 deals still open or closed on or after it. The conversion export is `bot.analytics.compare_reps`
 over the period from `since` (default: the last 365 days) to now, the same figures and the same
 wording (`bot.analytics.wording`) as App Home, `/pipeline` and the digests: one row per step for
@@ -23,11 +23,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import analytics as an
-from bot.access import team_person_ids
-from bot.actor import Actor
 from bot.analytics.wording import pct, step_key
-from bot.clock import start_of_local_day, zone
-from bot.config import BANTCC
+from bot.core.access import team_person_ids
+from bot.core.actor import Actor
+from bot.core.clock import start_of_local_day, zone
+from bot.core.config import BANTCC
 from storage.db import Database
 from storage.models import Account, Contact, Deal, DealReason, Person, Stage, Visit, VisitContact
 

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot import blocks as bk
-from bot.access import require_admin, require_manager
-from bot.actor import Actor
+from bot.core.access import require_admin, require_manager
+from bot.core.actor import Actor
+from bot.core.i18n import Lang, t
+from bot.core.text import mentioned_users
 from bot.csv_io.exporter import export_csv
 from bot.deals import render
 from bot.deals.commands import Outcome
@@ -30,9 +31,8 @@ from bot.deals.stages import (
     parse_stage_lines,
     stage_lines,
 )
-from bot.i18n import Lang, t
-from bot.reply import Reply, echo_reply
-from bot.text import mentioned_users
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply, echo_reply
 from storage.db import Database
 
 

@@ -23,14 +23,14 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.access import access_account, access_deal
-from bot.accounts import EmptyAccountName, create_account
-from bot.actor import Actor
-from bot.config import BANTCC, LossReason
+from bot.accounts.create import EmptyAccountName, create_account
+from bot.core.access import access_account, access_deal
+from bot.core.actor import Actor
+from bot.core.config import BANTCC, LossReason
+from bot.core.text import normalize
 from bot.deals.parser import FieldChanges
 from bot.deals.stages import Funnel, load_funnel
-from bot.people import workspace_config
-from bot.text import normalize
+from bot.people.members import workspace_config
 from storage.db import Database
 from storage.models import Account, Deal, DealReason, Person, StageChange
 

@@ -2,7 +2,7 @@
 
 A digest is built as lines; `line_sections` packs them into as few section blocks as fit
 Slack's 3,000-character limit, and `split_message` cuts a long block list into the message
-and the thread replies that carry the rest (`bot.blocks.fit_message`), so a team of 50 never
+and the thread replies that carry the rest (`bot.ui.blocks.fit_message`), so a team of 50 never
 gets a digest cut short.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot import blockkit as limits
-from bot import blocks as bk
+from bot.ui import blockkit as limits
+from bot.ui import blocks as bk
 
 SECTION_ROOM = limits.MAX_SECTION_TEXT - 100  # leave room for escaping done later
 

@@ -26,8 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import analytics
-from bot.config import WorkspaceConfig
-from bot.teams import display_name
+from bot.core.config import WorkspaceConfig
+from bot.people.teams import display_name
 from storage.models import Account, Contact, Deal, DealReason, Person, StageChange, Visit, VisitContact
 
 UNTOUCHED_DAYS = 30

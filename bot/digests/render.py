@@ -11,21 +11,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from bot import blockkit as limits
-from bot import blocks as bk
-from bot import charts
 from bot.analytics import StageInfo, StepRate
 from bot.analytics.conversion import MIN_STEP_DEALS, PENDING_DAYS
 from bot.analytics.wording import decided_cell, money, pct, separator, step_cell, step_count, step_key
-from bot.clock import local_date
+from bot.core.clock import local_date
+from bot.core.i18n import Lang, format_day, t
 from bot.digests import quadrant as quad
 from bot.digests.daily import DailyDigest, RepDay
 from bot.digests.layout import Chart, Post, Rendered, line_sections, split_message
 from bot.digests.recap import ClosedDeal, Recap, through_item
 from bot.digests.tiers import TIERS, RepTiers, TierAccount, TierResult, TierReview
 from bot.digests.weekly import RepWeek, WeeklyDigest
-from bot.i18n import Lang, format_day, t
-from bot.reply import Reply
+from bot.ui import blockkit as limits
+from bot.ui import blocks as bk
+from bot.ui import charts
+from bot.ui.reply import Reply
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -20,18 +20,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import analytics
-from bot import blocks as bk
-from bot.access import AccessError
-from bot.actor import Actor
-from bot.clock import zone
-from bot.config import WorkspaceConfig
+from bot.core.access import AccessError
+from bot.core.actor import Actor
+from bot.core.clock import zone
+from bot.core.config import WorkspaceConfig
+from bot.core.i18n import Lang, lang_for, t
 from bot.digests import daily, periods, recap, render, tiers, weekly
 from bot.digests.layout import Rendered
-from bot.i18n import Lang, lang_for, t
-from bot.notify import day_off
-from bot.people import workspace_config
-from bot.reply import Reply
-from bot.teams import TeamInfo, team_for_request, team_info
+from bot.people.members import workspace_config
+from bot.people.notify import day_off
+from bot.people.teams import TeamInfo, team_for_request, team_info
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply
 from storage.db import Database
 from storage.models import Delivery, Holiday, Person, SalesTeam
 

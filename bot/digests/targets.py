@@ -16,13 +16,13 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import blocks as bk
-from bot.access import NotAllowed, access_person_by_slack_id, require_manager
-from bot.actor import Actor
-from bot.clock import local_date
-from bot.i18n import Lang, format_amount, format_day, t
-from bot.people import workspace_config
-from bot.reply import Reply
+from bot.core.access import NotAllowed, access_person_by_slack_id, require_manager
+from bot.core.actor import Actor
+from bot.core.clock import local_date
+from bot.core.i18n import Lang, format_amount, format_day, t
+from bot.people.members import workspace_config
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply
 from storage.db import Database
 from storage.models import Person, Target
 

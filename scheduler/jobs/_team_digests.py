@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from bot.digests import service
 from bot.digests.layout import Rendered
-from bot.teams import TeamInfo, all_teams
+from bot.people.teams import TeamInfo, all_teams
 from scheduler import ledger
 from scheduler.jobs._common import workspaces
 from scheduler.registry import JobContext
