@@ -854,6 +854,7 @@ class _Plan:
                 "to_stage": w.texts([stage_names[s] for s in self.hist_to[lo:hi]]),
                 "changed_at": w.instants(self.hist_at[lo:hi]),
                 "changed_by_id": w.ints(self.rep_pid[self.deal_owner_rep[deal]]),
+                "owner_id": w.ints(self.rep_pid[self.deal_owner_rep[deal]]),
                 "override": w.bools(override[lo:hi]),
             }
 

@@ -580,6 +580,7 @@ class _Builder:
                     to_stage=to_stage,
                     changed_at=when,
                     changed_by_id=person.id,
+                    owner_id=deal.owner_id,
                 )
             )
         for deal, reason in self.reasons:

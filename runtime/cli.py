@@ -7,7 +7,7 @@ migrate   apply database migrations
 jobs      `jobs list`, `jobs run NAME [--at ISO-8601]`
 workspace `workspace list`, `workspace delete T…` (all of one workspace's data, after confirming)
 import    `import accounts|contacts FILE --team T…` (CSV, all or nothing)
-export    `export visits|deals --team T… [--out FILE] [--since DATE]` (CSV)
+export    `export visits|deals|conversion --team T… [--out FILE] [--since DATE]` (CSV)
 scheduler run only the scheduler
 worker    do the work `serve` spooled after its acks (`serve` starts these itself)
 
@@ -325,7 +325,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError:
         fail(f"--since must be a date such as 2026-01-01, not {args.since!r}")
     out = Path(args.out) if args.out else None
-    return run_export(prepare_database(settings), args.team, args.kind, out_path=out, since=since, tz=args.tz)
+    return run_export(
+        prepare_database(settings), args.team, args.kind, out_path=out, since=since, tz=args.tz, now=datetime.now(UTC)
+    )
 
 
 def _add_plugin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -401,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     importer.set_defaults(func=cmd_import)
 
     exporter = sub.add_parser("export", help="export visits or deals as CSV")
-    exporter.add_argument("kind", choices=("visits", "deals"))
+    exporter.add_argument("kind", choices=("visits", "deals", "conversion"))
     exporter.add_argument("--team", required=True, help="the workspace id, T…")
     exporter.add_argument("--out", default=None, help="write to this file (default: standard output)")
     exporter.add_argument("--since", default=None, help="only from this date (YYYY-MM-DD)")

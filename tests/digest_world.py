@@ -247,6 +247,7 @@ class World:
                     to_stage=stage,
                     changed_at=self.days(when),
                     changed_by_id=owner.id,
+                    owner_id=owner.id,
                 )
             )
             previous = stage

@@ -97,6 +97,7 @@ class Funnel:
                     to_stage=stage,
                     changed_at=day(when),
                     changed_by_id=owner.id,
+                    owner_id=owner.id,
                 )
             )
             previous = stage

@@ -173,6 +173,7 @@ def _own(session: Any, person: Person, secret: str) -> dict[str, list[int]]:
             to_stage="C",
             changed_at=START - timedelta(days=60),
             changed_by_id=person.id,
+            owner_id=person.id,
         )
     )
     visit = Visit(

@@ -20,7 +20,8 @@ YEAR = an.Period.last_days(START, 365)
 
 
 def _counts(step: an.StepRate) -> tuple[int, int, int, int]:
-    return (step.entered, step.advanced, step.dropped, step.pending)
+    """Reached, went on, lost there, still open (pending or stalled)."""
+    return (step.entered, step.advanced, step.dropped, step.open)
 
 
 def test_conversion_per_step_with_back_moves_skips_and_open_deals(db: Database) -> None:
@@ -48,8 +49,12 @@ def test_conversion_per_step_with_back_moves_skips_and_open_deals(db: Database) 
     assert _counts(steps["D"]) == (3, 1, 1, 1)
     assert _counts(steps["C"]) == (1, 1, 0, 0)
     assert steps["S"].rate == pytest.approx(4 / 5)
-    assert steps["P"].rate == pytest.approx(3 / 4)
-    assert steps["D"].rate == pytest.approx(1 / 2)
+    # The method's reading counts the open deals (P: 3 of 5); the decided reading leaves them out.
+    assert steps["P"].rate == pytest.approx(3 / 5) and steps["P"].decided_rate == pytest.approx(3 / 4)
+    assert steps["D"].rate == pytest.approx(1 / 3) and steps["D"].decided_rate == pytest.approx(1 / 2)
+    # Open for 90 days in P (no limit: 30 days) is stalled; back in A for 30 days of D's 45: pending.
+    assert (steps["P"].pending, steps["P"].stalled) == (0, 1)
+    assert (steps["D"].pending, steps["D"].stalled) == (1, 0)
     # Stays that ended in the period: S 10,5,10,10,5,300; P 20,10,80; A 20,20; D 10,35.
     assert steps["S"].median_days == 10
     assert steps["P"].median_days == 20
@@ -138,7 +143,7 @@ def test_each_rep_against_the_team_names_the_weakest_step(db: Database) -> None:
     assert y.weakest is not None and y.weakest.stage.key == "P"
     assert y.team_rate_at_weakest == pytest.approx(9 / 14)
     assert y.shortfall == pytest.approx(9 / 14 - 3 / 8)
-    # Zoe is at 0% on S but has only 2 decided deals there: too few to name a weakest step.
+    # Zoe is at 0% on S but has only 2 deals there: too few to name a weakest step.
     assert z.conversion.step("S").rate == 0  # type: ignore[union-attr]
     assert z.weakest is None and z.small_sample
     assert (x.conversion.won, x.conversion.lost) == (6, 4)
@@ -158,8 +163,14 @@ def test_weakest_step_ties_go_upstream_and_reps_above_the_team_have_none() -> No
     assert weakest is not None and weakest.stage.key == "S" and rate == pytest.approx(0.8)
     better = [step(stage, 10, 0), step(later, 9, 1)]
     assert an.weakest_step(better, team) == (None, None)
-    few = [step(stage, 0, 4), step(later, 5, 5)]
+    few = [step(stage, 1, 3), step(later, 5, 5)]  # 1 of 4: too few deals to compare
     weakest, _ = an.weakest_step(few, team)
+    assert weakest is not None and weakest.stage.key == "P"
+    total = [step(stage, 0, 3), step(later, 5, 5)]  # 0 of 3 while the team converts: named anyway
+    weakest, _ = an.weakest_step(total, team)
+    assert weakest is not None and weakest.stage.key == "S"
+    young = [StepRate(stage, "x", 3, 0, 0, pending=3), step(later, 5, 5)]  # 0 of 3, all still young
+    weakest, _ = an.weakest_step(young, team)
     assert weakest is not None and weakest.stage.key == "P"
 
 

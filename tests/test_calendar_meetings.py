@@ -379,7 +379,7 @@ def test_the_address_is_a_secret_and_off_deletes_everything(
     driver.command("U1", "/coach", "calendar http://169.254.169.254/latest/meta-data")
     assert "private or local network" in driver.last_ephemeral("U1")["text"]
     driver.command("U1", "/coach", "calendar ftp://example.com/cal.ics")
-    assert "not an http(s) or webcal address" in driver.last_ephemeral("U1")["text"]
+    assert "not an http, https or webcal address" in driver.last_ephemeral("U1")["text"]
 
     driver.command("U1", "/coach", "calendar off")
     assert "Everything read from it is deleted" in driver.last_ephemeral("U1")["text"]
@@ -438,7 +438,7 @@ def test_plan_review_and_daily_digest_show_the_meetings(
         digest = build_daily(session, TEAM, "East", [person], MON, TZ, local(MON2, "09:00", TZ), Config())
     assert digest.reps[0].meetings == (2, 1, 1)
     assert "meetings: 2 prompted, 1 logged, 1 dismissed" in str(render_daily("en", digest).parent.blocks)
-    assert "会面:提醒 2,已记录 1,非客户 1" in str(render_daily("zh", digest).parent.blocks)
+    assert "会面：提醒 2，已记录 1，非客户 1" in str(render_daily("zh", digest).parent.blocks)
 
 
 def test_a_prompt_slack_refused_is_sent_once_later_under_the_same_key(

@@ -158,7 +158,7 @@ def test_the_command_line(db: Database, people: dict[str, int], tmp_path: Path, 
     bad.write_bytes("客户名称,负责人\n理光,UREP\n佳能,没有这个人\n".encode("utf-8-sig"))
     assert cli(["import", "accounts", str(bad), "--team", TEAM], settings) == 1
     printed = capsys.readouterr().out
-    assert "Nothing was imported: 1 problem in the file" in printed
+    assert "Nothing was imported: 1 problem in the file." in printed
     assert "line 3: no one called “没有这个人”" in printed
     assert _count(db, Account) == 0
     good = tmp_path / "good.csv"

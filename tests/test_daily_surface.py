@@ -91,7 +91,7 @@ def test_the_shell_draws_slacks_own_words_in_the_users_language() -> None:
     }
     zh = "\n".join(Renderer(lang=lambda: "zh").view(form).lines)
     en = "\n".join(Renderer(lang=lambda: "en").view(form).lines)
-    assert "(可选)" in zh and "输入名称搜索" in zh and "optional" not in zh and "type a name" not in zh
+    assert "（可选）" in zh and "输入名称搜索" in zh and "optional" not in zh and "type a name" not in zh
     assert "(optional)" in en and "type a name to search" in en
 
 
@@ -188,8 +188,8 @@ def test_app_home_decay_dm_and_team_view_tell_the_same_cooling_count(
     ann_home, mia_home = _home_text(driver, "UANN"), _home_text(driver, "UMIA")
     if zh:
         assert "有 3 个关系在变淡" in ann_dm.text and "有 1 个关系在变淡" in bo_dm.text
-        assert "*关系正在变淡*(3)" in ann_home
-        assert "我的团队" in mia_home and "*团队中正在变淡的关系*(4)" in mia_home
+        assert "*关系正在变淡*（3）" in ann_home
+        assert "我的团队" in mia_home and "*团队中正在变淡的关系*（4）" in mia_home
         assert "超过一个月没见面" in str(ann_dm.blocks) and "每月见面关系才会增长" not in str(ann_dm.blocks)
     else:
         assert ann_dm.text.startswith(":warning: 3 relationships are cooling")
@@ -265,7 +265,7 @@ def test_evening_review_marks_the_plan_done_or_missed_and_carries_the_missed(
     }
     driver.submit("U1", view, review)
     saved = driver.fake.messages[-1].text
-    assert ("计划:完成 3 项,未完成 2 项" if zh else "From the plan: 3 done, 2 missed") in saved
+    assert ("计划：完成 3 项，未完成 2 项" if zh else "From the plan: 3 done, 2 missed") in saved
     with db.transaction() as session:
         row = session.scalars(select(CheckIn).where(CheckIn.person_id == ann, CheckIn.local_date == monday)).one()
         assert [i["done"] for i in row.plan_items] == [True, False, True]
@@ -279,7 +279,7 @@ def test_evening_review_marks_the_plan_done_or_missed_and_carries_the_missed(
     visits = next(b for b in tomorrow["blocks"] if b.get("block_id") == "plan_visits")["element"]
     assert [o["value"] for o in visits["initial_options"]] == [str(lenovo)]
     notes = " ".join(str(b) for b in tomorrow["blocks"] if b["type"] == "context")
-    assert ("从 2026年11月23日 周一 顺延:2 项" if zh else "Carried over from Mon 23 Nov 2026: 2 items") in notes
+    assert ("从 2026年11月23日 周一 顺延：2 项" if zh else "Carried over from Mon 23 Nov 2026: 2 items") in notes
 
 
 # ----- 5. relative due dates on days off --------------------------------------------------------
@@ -418,4 +418,4 @@ def test_the_visit_forms_new_contacts_are_listed_the_chinese_way_and_read_back()
     zh, en = _names("zh", contacts), _names("en", contacts)
     assert "、" in zh and ", " not in zh and ", " in en
     assert [(c.name, c.role) for c in parse_names(zh)] == [("张伟", "decision_maker"), ("李娜", "user")]
-    assert "张伟(决策人)、李娜(使用者)" in t("zh", "visit.modal.new_contacts_hint")
+    assert "张伟（决策人）、李娜（使用者）" in t("zh", "visit.modal.new_contacts_hint")

@@ -33,7 +33,7 @@ def test_everyone_sees_the_funnel_only_admins_get_the_edit_button(driver: Driver
     assert any(b["type"] == "actions" for b in admin_view["blocks"])
     driver.command(ZH, "/deal", "阶段")
     zh_view = driver.last_ephemeral(ZH)
-    assert "推进条件:预算、决策人" in zh_view["text"]
+    assert "推进条件：预算、决策人" in zh_view["text"]
     assert not any(b["type"] == "actions" for b in zh_view["blocks"])
 
 

@@ -126,8 +126,8 @@ def test_rendered_in_english_and_chinese(db: Database, world) -> None:
     assert "check-in reviewed 1/3, planned 2/3 · 3 follow-ups overdue · 2 key relationships cooling" in text
     assert "1 on time off." in text
     assert "1. *Dee*: 0 of 4 visits; no check-in review" in text
-    assert "2. *王芳*: 1 of 4 visits; 1 key relationships cooling; no check-in review" in text
-    assert "3. *Bo*: 1 follow-ups overdue; 1 key relationships cooling" in text
+    assert "2. *王芳*: 1 of 4 visits; 1 key relationship cooling; no check-in review" in text
+    assert "3. *Bo*: 1 follow-up overdue; 1 key relationship cooling" in text
     assert "• *Bo*: 4/4 visits (3 effective) · plan ✓ review ✓ · 1 overdue · 1 cooling" in text
     assert "• *Cy*: on time off · 2 overdue · 0 cooling" in text
     assert "• *王芳*: 1/4 visits (1 effective) · plan ✓ review ✗ · 0 overdue · 1 cooling" in text
@@ -136,9 +136,9 @@ def test_rendered_in_english_and_chinese(db: Database, world) -> None:
 
     zh = texts(render.render_daily("zh", digest).parent.blocks)
     assert "每日简报 · East · 2026年11月20日 周五" in zh
-    assert "拜访 5/12 次(42%),有效 4 次 · 复盘 1/3,计划 2/3 · 逾期跟进 3 项 · 关键关系变冷 2 个" in zh
-    assert "1. *Dee*:拜访 0/4 次;未做当日复盘" in zh
-    assert "• *王芳*:拜访 1/4(有效 1)· 计划 ✓ 复盘 ✗ · 逾期 0 · 变冷 1" in zh
+    assert "拜访 5/12 次（42%），有效 4 次 · 复盘 1/3，计划 2/3 · 逾期跟进 3 项 · 关键关系变冷 2 个" in zh
+    assert "1. *Dee*：拜访 0/4 次；未做当日复盘" in zh
+    assert "• *王芳*：拜访 1/4（有效 1）· 计划 ✓ 复盘 ✗ · 逾期 0 · 变冷 1" in zh
 
 
 def test_yesterday_skips_weekends_and_holidays(db: Database, world) -> None:

@@ -54,7 +54,7 @@ def test_a_manager_previews_their_teams_digest_with_the_charts_in_their_dm(drive
     shown = _ephemeral_text(driver, "UMIA")
     assert "Preview, only you can see this. The weekly digest goes to <#C0SALES>." in shown
     assert "Charts: 2 sent to you in a direct message." in shown
-    assert "weakest *S→P* 50% (team 74%)" in shown
+    assert "weakest *S→P* 5 of 10 (team 74%)" in shown
     (upload,) = driver.fake.calls_to("files.completeUploadExternal")
     assert upload.params["channel_id"] == driver.fake.dm_channel("UMIA")
     assert not driver.fake.calls_to("chat.postMessage")  # nothing reached the team's channel
@@ -76,7 +76,7 @@ def test_previews_of_every_kind_in_both_languages(driver: Driver, db: Database, 
     assert "每日简报 · East" in _ephemeral_text(driver, "UMIA")
     driver.command("UMIA", "/coach", "digest monthly")
     assert "Usage: `/coach digest daily|weekly|recap|tier`" not in driver.last_ephemeral("UMIA")["text"]
-    assert "用法:`/coach digest daily|weekly|recap|tier`" in driver.last_ephemeral("UMIA")["text"]
+    assert "用法：`/coach digest daily|weekly|recap|tier`" in driver.last_ephemeral("UMIA")["text"]
 
 
 def test_only_admins_may_look_at_another_managers_team(driver: Driver, teams) -> None:

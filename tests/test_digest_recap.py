@@ -123,7 +123,7 @@ def test_rendered_as_a_thread_in_english_and_chinese(db: Database, world) -> Non
         "• *Bo*: won 0 (0) · lost 2 (200k)",
         "• *王芳*: won 1 (300k) · lost 0 (0)",
         "*Top reasons lost*: Price (1), Budget unknown (1)",
-        ":warning: 1 untouched failures",
+        ":warning: 1 untouched failure:",
         ":speech_balloon: 1 lost on price: ask why in the thread.",
         "One reply per deal in the thread (3).",
     ):
@@ -131,7 +131,7 @@ def test_rendered_as_a_thread_in_english_and_chinese(db: Database, world) -> Non
     replies = [texts(r.blocks) for r in en.replies]
     assert len(replies) == 4  # one per deal, then the closing reply
     assert ":trophy: Won · *理光*: Copiers · 300k · 王芳" in replies[0]
-    assert "Stage reached: Close · 49 days in the pipeline · 1 visits · contacts: 王总" in replies[0]
+    assert "Stage reached: Close · 49 days in the pipeline · 1 visit · contacts: 王总" in replies[0]
     assert "Reasons: none given" in replies[0] and "Lesson: _早点约决策人_" in replies[0]
     assert ":x: Lost · *Canon*: A3 copiers · 120k · Bo" in replies[1]
     assert "Stage reached: Demo / proposal · 38 days in the pipeline · 2 visits · contacts: Li, 张总" in replies[1]
@@ -151,10 +151,10 @@ def test_rendered_as_a_thread_in_english_and_chinese(db: Database, world) -> Non
     for expected in (
         "赢单/丢单复盘 · East",
         ":trophy: *赢单 1* · 300k    :x: *丢单 2* · 200k",
-        "*主要丢单原因*:价格 (1), 预算不清楚 (1)",
-        "到达阶段:演示/提案 · 在漏斗中 38 天 · 拜访 2 次 · 联系人:Li, 张总",
-        "*因价格丢单:问一问为什么。*",
-        "*未接触性失败*:丢单前 30 天内没有拜访该客户。",
+        "*主要丢单原因*：价格（1）、预算不清楚（1）",
+        "到达阶段：演示/提案 · 在漏斗中 38 天 · 拜访 2 次 · 联系人：Li、张总",
+        "*因价格丢单：问一问为什么。*",
+        "*未接触性失败*：丢单前 30 天内没有拜访该客户。",
         "请在本话题中回复你的经验教训",
     ):
         assert expected in zh_text, expected
@@ -191,3 +191,49 @@ def test_the_job_posts_the_thread_once_and_resumes_after_a_failure(
     assert "What did we learn?" in replies[3].text
     assert run_job(job_services, client, "winloss-recap", sh(2026, 11, 27, 17, 0)) == 0
     assert len(fake_slack.messages_in("C0SALES")) == 5
+
+
+def test_every_close_is_reported_once_across_a_six_and_an_eight_day_gap(
+    db: Database, fake_slack: FakeSlack, job_services: Services
+) -> None:
+    """Recaps on Fri 27 Nov, Thu 3 Dec (Friday 4 Dec is a holiday: a 6-day gap) and Fri 11 Dec
+    (an 8-day gap). "The last 7 days" would report the Thursday-morning-before close twice and
+    miss the close made just after Thursday's recap; the watermark reports each exactly once."""
+    from datetime import date
+
+    closes = {
+        "Early": sh(2026, 11, 21, 12, 0),  # 6 days 4½ h before the first recap
+        "Friday morning": sh(2026, 11, 27, 10, 0),  # in the first recap; 'last 7 days' repeats it on Thursday
+        "Friday evening": sh(2026, 11, 27, 17, 0),  # just after the first recap
+        "Thursday evening": sh(2026, 12, 3, 17, 0),  # just after the second; 'last 7 days' misses it
+        "Last week": sh(2026, 12, 10, 9, 0),
+    }
+    with db.transaction() as session:
+        w = World(session, AT)
+        _, bo, fang = w.east_team()
+        w.holiday(date(2026, 12, 4), "Company day")
+        for i, (title, when) in enumerate(closes.items()):
+            owner = bo if i % 2 else fang
+            account = w.account(title, owner)
+            offset = (when - AT).total_seconds() / 86400
+            w.deal(
+                owner,
+                account,
+                [(offset - 20, "S"), (offset - 10, "D"), (offset, "won" if i % 2 else "lost")],
+                amount=10_000 * (i + 1),
+                title=title,
+                reasons=() if i % 2 else ("price",),
+            )
+    client = WebClient(token="xoxb-test-token", base_url=fake_slack.api_url)
+    reported: dict[str, int] = {}
+    for at in (AT, sh(2026, 12, 3, 16, 30), sh(2026, 12, 11, 16, 30)):
+        before = len(fake_slack.messages_in("C0SALES"))
+        job_services.clock = ManualClock(at)
+        assert run_job(job_services, client, "winloss-recap", at) > 0
+        new = fake_slack.messages_in("C0SALES")[before:]
+        assert new[0].thread_ts is None  # one parent per recap
+        for message in new[1:]:
+            for title in closes:
+                if f"*{title}*" in texts(message.blocks):
+                    reported[title] = reported.get(title, 0) + 1
+    assert reported == dict.fromkeys(closes, 1)

@@ -96,6 +96,7 @@ def big_team(db: Database) -> None:
                             from_stage=stages[n - 1] if n else None,
                             to_stage=stage,
                             changed_at=AT - timedelta(days=60 - 10 * n if not closed or n < len(stages) - 1 else 2),
+                            owner_id=rep.id,
                         )
                     )
                 if stages[-1] == "lost":

@@ -32,7 +32,9 @@ def _targets(db: Database) -> list[tuple[str, date, date, str, Decimal]]:
 
 def test_a_manager_sets_a_reps_target(driver: Driver, db: Database, org) -> None:
     driver.command("UMGR", "/coach", "target <@UR1|bo> 500k Q1")
-    assert "Q1 2027" in driver.last_ephemeral("UMGR")["text"]  # typed in November: the coming Q1
+    saved = driver.last_ephemeral("UMGR")["text"]
+    assert "Q1 2027" in saved  # typed in November: the coming Q1
+    assert saved.startswith("Target for Bo, Q1 2027") and "UR1" not in saved  # the name, not the user id
     driver.command("UMGR", "/coach", "target <@UR2> 80万 12月")
     driver.command("UMGR", "/coach", "target <@UR1> 600k Q1")  # replaces
     assert _targets(db) == [

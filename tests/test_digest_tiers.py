@@ -103,7 +103,7 @@ def test_expected_against_actual_for_every_named_account(db: Database, world) ->
         assert message_problems(post.text, post.blocks) == []
     zh = "\n".join(texts(p.blocks) for p in render.render_tier_review("zh", review).all_posts())
     assert "5+5+5 分层回顾 · East · 2026年11月" in zh
-    assert ":warning: 缺少:“大客户(扩大)” 3 个, “有生意(发展)” 4 个, “无生意(开拓)” 4 个" in zh
+    assert ":warning: 缺少：“大客户（扩大）” 3 个、“有生意（发展）” 4 个、“无生意（开拓）” 4 个" in zh
 
 
 @pytest.fixture

@@ -14,8 +14,10 @@ Deals (days before now → stage):
   (20k, no date).
 * Dee (Fuji): 1 × S→won (100k, 35 days ago). Cy: no deal.
 
-So the team's conversion: S→P 17/23 (74%), P→A 13/17 (76%), then 3/3 to the end; 13 closed.
-Bo: S→P 5/10 (50%) is his weakest; 王芳: P→A 8/11 (73%) is hers.
+So the team's conversion (the method's reading: reached the next stage of those that reached
+this one): S→P 17/23 (74%), P→A 13/17 (76%), A→D 3/13 (23%: ten deals stalled in A for 70
+days, past its 60-day limit), then 3/3 to the end; 13 closed. Decided only, A→D reads 3/3.
+Bo: S→P 5/10 (50%) is his weakest (A→D 0 of 4 is short by less); 王芳: P→A 8/11 (73%) is hers.
 """
 
 from __future__ import annotations
@@ -139,11 +141,12 @@ def test_funnel_forecast_and_conversion_figures(db: Database, world) -> None:
     assert digest.undated and (digest.undated.deals, int(digest.undated.amount)) == (1, 20_000)
 
     team = digest.team_conversion
-    assert _rates(team) == ["74%", "76%", "100%", "100%", "100%", "100%"]
+    assert _rates(team) == ["74%", "76%", "23%", "100%", "100%", "100%"]
+    assert [render.pct(s.decided_rate) for s in team.steps] == ["74%", "76%", "100%", "100%", "100%", "100%"]
     assert (team.won, team.lost, team.small_sample) == (3, 10, True)
     reps = {r.name: r for r in digest.reps}
-    assert _rates(reps["Bo"].conversion.conversion) == ["50%", "80%", "—", "—", "—", "—"]
-    assert _rates(reps["王芳"].conversion.conversion) == ["92%", "73%", "100%", "100%", "100%", "100%"]
+    assert _rates(reps["Bo"].conversion.conversion) == ["50%", "80%", "0%", "—", "—", "—"]
+    assert _rates(reps["王芳"].conversion.conversion) == ["92%", "73%", "25%", "100%", "100%", "100%"]
     weakest = {n: (r.conversion.weakest.stage.key if r.conversion.weakest else None) for n, r in reps.items()}
     assert weakest == {"Bo": "S", "王芳": "P", "Cy": None, "Dee": None}
 
@@ -202,15 +205,21 @@ def test_rendered_in_english(db: Database, world) -> None:
         "Week of Mon 16 Nov 2026 – Sun 22 Nov 2026 · amounts in CNY",
         "• A Analysis: 10 deals · 1M (weighted 250k)",
         "*Total*: 13 deals · 1.37M (weighted 516k)",
-        "*Conversion, last 365 days*: team S→P 74% · P→A 76% · A→D 100% · D→C 100% · C→O 100% · O→won 100%",
+        "*Conversion, last 365 days*: team S→P 17/23 74% · P→A 13/17 76% · A→D 3/13 23% · D→C 3/3 100% · "
+        "C→O 3/3 100% · O→Won 3/3 100%",
+        "_Decided only_ (second reading: open deals left out, advanced ÷ advanced or lost): S→P 74% · "
+        "P→A 76% · A→D 100% · D→C 100%",
         "13 deals closed (3 won, 10 lost). :warning: Fewer than 20 closed deals",
-        "• *Bo*: 50% · 80% · — · — · — · — · weakest *S→P* 50% (team 74%) · 6 closed · _small sample_",
-        "• *王芳*: 92% · 73% · 100% · 100% · 100% · 100% · weakest *P→A* 73% (team 76%) · 6 closed",
-        "• *Cy*: — · — · — · — · — · — · 0 closed",
+        "• *Bo*: S→P 5/10 50% · P→A 4/5 80% · A→D 0/4 0% · weakest *S→P* 5 of 10 (team 74%) · 6 closed · "
+        "_small sample_",
+        "• *王芳*: S→P 11/12 92% · P→A 8/11 73% · A→D 2/8 25% · D→C 2/2 100% · C→O 2/2 100% · O→Won 2/2 100% · "
+        "weakest *P→A* 8 of 11 (team 76%) · 6 closed",
+        "• *Cy*: no stage reached in the period · 0 closed",
+        "Pending: still open and moved within the stage's time limit (its max days, or 30 days",
         "• Dec 2026: 7 deals · 900k → weighted 390k",
         "• Jan 2027: 4 deals · 400k → weighted 100k",
-        "• Expected close already past: 1 deals · 50k (weighted 25k)",
-        "• No expected close date: 1 deals · 20k",
+        "• Expected close already past: 1 deal · 50k (weighted 25k)",
+        "• No expected close date: 1 deal · 20k",
         "with business 60% in 30 days / 80% in 90 (5 accounts) · no business 67% / 67% (3) · new accounts visited 1/2",
         "Last week 9 visits: hunting 56% (accounts with an open deal), farming 44%",
         "• *Bo*: 5 visits (3 effective) · with business 67% in 30 days / 100% in 90 (3 accounts) · "
@@ -242,14 +251,15 @@ def test_rendered_in_chinese(db: Database, world) -> None:
     text = "\n".join(texts(p.blocks) for p in rendered.all_posts())
     for expected in (
         "每周简报 · East",
-        "• A 需求分析:10 个 · 1M(加权 250k)",
-        "*转化率(近 365 天)*:团队 S→P 74% · P→A 76% · A→D 100% · D→C 100% · C→O 100% · O→赢单 100%",
-        "• *Bo*:50% · 80% · — · — · — · — · 最弱环节 *S→P* 50%(团队 74%)",
-        "• 优秀(1):王芳(完成 67%,进度 59%,过程 81%)",
-        "• 待淘汰(风险)(1):Bo(完成 0%,进度 59%,过程 5%)",
-        "还差 500k,剩 29 个工作日 → 3 单 → 6 潜在客户 → 4 有意向客户 → 3 需求分析",
-        "(团队转化率,每个新商机约 3.2 次拜访) · 每天需拜访 0.7 次(目前 0.3)",
-        "上周拜访 9 次:打猎 56%(有进行中商机的客户),播种 44%(没有商机的客户)。",
+        "• A 需求分析：10 个 · 1M（加权 250k）",
+        "*转化率（近 365 天）*：团队 S→P 17/23 74% · P→A 13/17 76% · A→D 3/13 23% · D→C 3/3 100% · "
+        "C→O 3/3 100% · O→赢单 3/3 100%",
+        "• *Bo*：S→P 5/10 50% · P→A 4/5 80% · A→D 0/4 0% · 最弱环节 *S→P* 10 个中 5 个（团队 74%）",
+        "• 优秀（1）：王芳（完成 67%，进度 59%，过程 81%）",
+        "• 待淘汰（风险）（1）：Bo（完成 0%，进度 59%，过程 5%）",
+        "还差 500k，剩 29 个工作日 → 3 单 → 6 潜在客户 → 4 有意向客户 → 3 需求分析",
+        "（团队转化率，每个新商机约 3.2 次拜访） · 每天需拜访 0.7 次（目前 0.3）",
+        "上周拜访 9 次：打猎 56%（有进行中商机的客户），播种 44%（没有商机的客户）。",
     ):
         assert expected in text, expected
     assert not rendered.charts
@@ -270,7 +280,7 @@ def test_the_job_posts_the_digest_and_uploads_both_charts_into_its_thread(
     assert len(posts) == 1 and posts[0].params["channel"] == "C0SALES"
     parent_ts = posts[0].response["ts"]
     assert len(posts[0].params["blocks"]) <= 50
-    assert "weakest *S→P* 50% (team 74%)" in texts(posts[0].params["blocks"])
+    assert "weakest *S→P* 5 of 10 (team 74%)" in texts(posts[0].params["blocks"])
     uploads = fake_slack.calls_to("files.completeUploadExternal")
     assert len(uploads) == 1
     assert (uploads[0].params["channel_id"], uploads[0].params["thread_ts"]) == ("C0SALES", parent_ts)

@@ -85,7 +85,7 @@ def test_an_admin_hands_over_after_confirming(driver: Driver, db: Database, worl
         assert (record.accounts, record.deals, record.follow_ups) == (1, 1, 1)
     # The new owner can now work the deal; the old one no longer sees it.
     driver.command(ZH, "/deal", "Ricoh copiers → A")
-    assert "进入 A · 需求分析 前,需求、时间 尚未满足" in driver.last_ephemeral(ZH)["text"]
+    assert "进入 A · 需求分析 前，需求、时间 尚未满足" in driver.last_ephemeral(ZH)["text"]
     driver.command(REP, "/deal", "Ricoh copiers → A")
     assert "couldn't find" in driver.last_ephemeral(REP)["text"]
     all_calls_ok(driver)

@@ -86,8 +86,8 @@ def test_home_shows_my_day_pipeline_stale_deals_and_conversion(driver: Driver, d
     assert "Dec 2026: 2 open · 300k · weighted *105k*" in text
     assert "*Stale deals* (0)" in text
     # Scanners (S straight to D) passes Prospect too: Ann 3 of 9 there, the team 9 of 15.
-    assert "Prospect → Analysis: *33%* · team 60%" in text
-    assert "Weakest step: *Prospect → Analysis*" in text
+    assert "P→A Prospect → Analysis: *33%* (3 of 9) · team 60% · decided only 33%" in text
+    assert "Weakest step: *P→A Prospect → Analysis*, 3 of 9 (33%) against the team's 60%." in text
     assert "Team view" not in text  # reps get no switch
 
 
@@ -110,7 +110,7 @@ def test_a_manager_opens_on_the_team_view_and_switches_to_their_own_and_back(dri
     text = _text(team_view)
     assert "My team — Mon 23 Nov 2026" in text and "My view" in text  # a manager's first view: the team
     assert "Open deals: *3* · 350k" in text
-    assert "*Ann* — 3 open · 350k · weighted 145k · weakest Prospect → Analysis (25% vs 57%)" in text
+    assert "*Ann* — 3 open · 350k · weighted 145k · weakest P→A 2 of 8 (team 57%)" in text
     assert "Olu" not in text
     assert team_view["private_metadata"] == "team"
     driver.click("UMIA", team_view, "home_switch_me")
@@ -137,8 +137,8 @@ def test_home_in_chinese(driver: Driver, db: Database) -> None:
     _my_day(db, people["ann"])
     text = _open(driver, "UANN")
     assert "我的一天 — 2026年11月23日 周一" in text
-    assert "*待跟进*:2 项逾期 · 今天到期 1 项" in text
-    assert "*关系正在变淡*(3)" in text
+    assert "*待跟进*：2 项逾期 · 今天到期 1 项" in text
+    assert "*关系正在变淡*（3）" in text
     assert "我的转化率 vs 团队" in text
 
 

@@ -69,7 +69,11 @@ def _seed(db: Database, team_id: str) -> None:
         )
         session.add_all([contact, deal])
         session.flush()
-        session.add(StageChange(team_id=team_id, deal_id=deal.id, to_stage="S", changed_at=START, changed_by_id=rep.id))
+        session.add(
+            StageChange(
+                team_id=team_id, deal_id=deal.id, to_stage="S", changed_at=START, changed_by_id=rep.id, owner_id=rep.id
+            )
+        )
         visit = Visit(team_id=team_id, rep_id=rep.id, account_id=account.id, occurred_at=START, channel="in_person")
         session.add(visit)
         session.flush()

@@ -75,8 +75,8 @@ def test_my_pipeline_in_chinese(driver: Driver, db: Database) -> None:
     _team(db, zh=True)
     text = _answer(driver, "UANN")
     assert "我的销售漏斗" in text
-    assert "进行中的商机:*3* 个 · 350k · 加权 *145k*" in text
-    assert "2026年12月:2 个 · 300k · 加权 *105k*" in text
+    assert "进行中的商机：*3* 个 · 350k · 加权 *145k*" in text
+    assert "2026年12月：2 个 · 300k · 加权 *105k*" in text
     assert "*潜在客户* — 1 个" in text
 
 
@@ -95,8 +95,10 @@ def test_a_manager_sees_a_reps_pipeline_against_the_team(driver: Driver, db: Dat
     assert "350k" in text and "Printers" in text
     # At Prospect Ann loses six deals and two pass (skipping to D and C); Bo's six all pass:
     # Ann 2 of 8, the team 8 of 14.
-    assert "Prospect → Analysis: *25%* · team 57%" in text
-    assert "Weakest step: *Prospect → Analysis*, 25% against the team's 57%." in text
+    assert "P→A Prospect → Analysis: *25%* (2 of 8) · team 57% · decided only 25%" in text
+    assert "Weakest step: *P→A Prospect → Analysis*, 2 of 8 (25%) against the team's 57%." in text
+    # At Suspect one deal is 20 days old: pending, beside the rate (and counted as not yet on).
+    assert "S→P Suspect → Prospect: *80%* (8 of 10, 1 pending) · team 88%" in text
     assert "Small sample" in text
     assert "you can see only your own pipeline" in _answer(driver, "UMIA", "<@UOLU|olu>")
     assert "haven't used Pipeline Coach" in _answer(driver, "UMIA", "<@UNOBODY|x>")
@@ -107,7 +109,7 @@ def test_team_pipeline_for_a_manager_and_the_workspace_for_an_admin(driver: Driv
     text = _answer(driver, "UMIA", "team")
     assert "Team pipeline (3 people)" in text
     assert "Open deals: *3* · 350k · weighted *145k*" in text
-    assert "*Ann* — 3 open · 350k · weighted 145k · weakest Prospect → Analysis (25% vs 57%)" in text
+    assert "*Ann* — 3 open · 350k · weighted 145k · weakest P→A 2 of 8 (team 57%)" in text
     assert "*Bo* — 0 open" in text
     assert "*Mia*" not in text  # the manager looking is not listed as a rep with no deals
     assert "Olu" not in text and "Outsider" not in text

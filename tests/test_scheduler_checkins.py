@@ -179,7 +179,7 @@ def test_evening_review_shows_plan_beside_visits_and_keeps_a_streak(
             )
         run(driver, EVENING, local(day, "18:00", tz), clock)
         prompt = dms(driver.fake, "U1", header=REVIEW_HEADER)[-1]
-        assert "You planned 1 item and logged 1 visit today" in str(prompt.blocks)
+        assert "You planned 1 item and logged 1 visit today." in str(prompt.blocks)
         driver.click("U1", as_source(prompt), "checkin_open_review", channel_id=prompt.channel)
         view = driver.last_view()
         fields = next(b for b in view["blocks"] if b["type"] == "section")["fields"]

@@ -112,7 +112,7 @@ def test_the_right_token_passes_the_check(tmp_path: Path) -> None:
         )
         result = _run("jobs", "run", "manager-digest", "--at", "2026-11-24T09:00:00+08:00", env=env)
     assert result.returncode == 0, result.stderr
-    assert "manager-digest at 2026-11-24T09:00:00+08:00: 0 message(s) sent" in result.stdout
+    assert "manager-digest at 2026-11-24T09:00:00+08:00: 0 messages sent" in result.stdout
     assert "will be unused" not in result.stderr
     assert "alembic" not in result.stderr
 

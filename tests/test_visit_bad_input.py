@@ -63,7 +63,7 @@ def test_only_a_date_says_what_was_understood(driver: Driver, db: Database) -> N
     rep(db, driver, "U1", locale="zh-CN")
     driver.command("U1", "/visit", "昨天")
     text = reply_text(driver.last_ephemeral("U1"))
-    assert "看不出拜访的是哪个客户" in text and "日期:昨天 → 2026年11月22日 周日" in text
+    assert "看不出拜访的是哪个客户" in text and "日期：昨天 → 2026年11月22日 周日" in text
     _nothing_stored(db)
 
 

@@ -10,15 +10,20 @@ through `bot.core.access`.
 * `forecast_by_month`: the weighted forecast by expected close month.
 * `stale_deals`: open deals past their stage's `max_days`.
 * `open_deals_by_stage`: the biggest open deals of each stage, for lists.
-* `conversion`: stage-to-stage conversion, median days in stage, closed deals, small sample.
+* `conversion`: stage-to-stage conversion (the method's reading: reached the next stage ÷
+  reached this one, with pending deals; the decided-only reading beside it), median days in
+  stage, closed deals, small sample; each step credited to the owner at the time of the move.
 * `compare_reps` / `weakest_step`: each rep against the team, with the weakest step named.
+* `bot.analytics.wording`: the one formatter of these figures (percentages, amounts, "D→C 0/6")
+  for App Home, `/pipeline`, the digests and the exports.
 * `reverse_funnel` / `reverse_funnel_from`: quota → deals → entries per stage → visits a day.
 * `win_loss`: won and lost counts and amounts by reason.
 """
 
 from bot.analytics.common import LOST, WON, Period, StageInfo, load_stages
 from bot.analytics.conversion import (
-    MIN_STEP_DECIDED,
+    MIN_STEP_DEALS,
+    PENDING_DAYS,
     Conversion,
     RepConversion,
     StepRate,
@@ -51,7 +56,8 @@ from bot.analytics.reverse import (
 
 __all__ = [
     "LOST",
-    "MIN_STEP_DECIDED",
+    "MIN_STEP_DEALS",
+    "PENDING_DAYS",
     "WON",
     "Conversion",
     "DealLine",

@@ -1,24 +1,35 @@
 """Stage-to-stage conversion from the stage history, and each rep against their team.
 
-Definitions (every figure is over a period [start, end) and the deals owned now by the people
-asked about):
+Two readings of the same history (every figure is over a period [start, end)):
 
-* A deal's *high-water mark* at an instant is the furthest stage it had reached by then
-  (by position; 'won' counts as past every stage, 'lost' as no stage). Back moves do not lower
-  it: a deal that reached Demo and went back to Analysis has still reached Demo.
-* A deal *entered* stage k during the period when its high-water mark went from below k
-  (or from not existing) to k or beyond during the period. Skipping a stage (S straight to D)
-  passes through the skipped ones, so each later step still sees the deal; moving back and
-  forward again does not count the deal twice.
-* Of the deals that entered k: *advanced* = their high-water mark at the end is beyond k
-  (reached a later stage or won, whatever happened after); *dropped* = not advanced and closed
-  as lost by the end; *pending* = neither (still open at k or moved back below it).
-* *Conversion rate* of step k→k+1 = advanced / (advanced + dropped). Pending deals have not
-  converted or leaked yet, so they are reported but left out of the rate; a step with nothing
-  decided has no rate (None), never 0%.
-* *Median days in stage*: over the stays in k that ended during the period (by a move forward,
-  back, won or lost), in whole days from entering the stage to leaving it. Stays still running
-  are the stale-deal list's business.
+* **The method's reading** (the default, DOMAIN.md section 4): of the deals that *reached*
+  stage X during the period (open, won or lost), how many reached X+1 by the end. Step rate =
+  reached X+1 ÷ reached X, always shown with its counts ("D→C 0 of 6"). A live pipeline, where
+  most deals are open, reads as it is: six deals sitting in D are 0 of 6, not 100%.
+* **The decided-only reading** (second, labelled "decided"): advanced ÷ (advanced + closed
+  lost), leaving open deals out. Kept because it answers "of the deals we settled, how many
+  went on"; it reads 100% on a pipeline nobody closes as lost.
+
+Definitions:
+
+* A deal's *high-water mark* is the furthest stage it had reached (by position; 'won' counts
+  as past every stage, 'lost' as no stage). Back moves do not lower it; skipping a stage (S
+  straight to D) passes through the skipped ones; moving back and forward again does not count
+  the deal twice.
+* A deal *reached* stage X during the period when a move in the period raised its mark from
+  below X to X or beyond. Of those: *advanced* = its mark at the end is beyond X; *dropped* =
+  not advanced and closed as lost; *pending* = not advanced, still open, and its last move was
+  within the stage's time limit (`max_days`, or `PENDING_DAYS` = 30 days for a stage without
+  one) before the end: young for the stage, it may still advance; *stalled* = the other open
+  ones. Pending deals count in the rate (they have not reached X+1) and are shown beside it.
+* *Credit* (per rep): a stage reached counts for the rep who owned the deal when the move
+  that brought it there was made (`stage_changes.owner_id`), and whether it went on counts the
+  moves made while that rep owned it. A handover moves the book, not its history: the old
+  owner's figures stay as they were when the deals left them (a deal handed over in D and
+  moved on by the new owner is not the old owner's D→C), and the new owner is credited with
+  the stages the deals reach under them. The team's figures follow each deal whoever moved it.
+* *Median days in stage*: over the stays in X that ended during the period (by a move forward,
+  back, won or lost), in whole days from entering the stage to leaving it.
 * *Closed deals* and the *small sample* flag: deals won or lost during the period (by their
   close date); below `WorkspaceConfig.small_sample_closed_deals` (20) the rates are flagged,
   because conversion rates only settle after 20–30 closed deals (docs/method.md section 4).
@@ -37,9 +48,15 @@ from bot.analytics.common import WON, Period, StageInfo, load_stages, positions,
 from bot.people.members import workspace_config
 from storage.queries import funnel as q
 
-# A rep's step is only a candidate for "weakest" with at least this many decided deals in it:
-# below that one lost deal swings the rate by 20 points or more.
-MIN_STEP_DECIDED = 5
+# A step is compared with the team only with at least this many deals reached there ("enough
+# deals"); below it one deal swings the rate by twenty points or more.
+MIN_STEP_DEALS = 5
+# ... except a total shortfall (none of at least this many deals went on, none of them
+# pending, while the team's did): named even then, flagged as a small sample.
+MIN_TOTAL_SHORTFALL = 3
+# An open deal is pending (young for its stage) within the stage's `max_days`, or this many
+# days for a stage without a limit.
+PENDING_DAYS = 30
 _EPSILON = 1e-9
 
 
@@ -49,10 +66,11 @@ class StepRate:
 
     stage: StageInfo
     next_key: str
-    entered: int = 0
-    advanced: int = 0
-    dropped: int = 0
-    pending: int = 0
+    entered: int = 0  # reached the stage in the period
+    advanced: int = 0  # of those, reached the next stage (or won) by the end
+    dropped: int = 0  # closed lost without going on
+    pending: int = 0  # open and young for the stage
+    stalled: int = 0  # open and past the stage's time limit
     median_days: float | None = None
 
     @property
@@ -60,8 +78,18 @@ class StepRate:
         return self.advanced + self.dropped
 
     @property
+    def open(self) -> int:
+        """Open deals that have not gone on yet (pending + stalled)."""
+        return self.pending + self.stalled
+
+    @property
     def rate(self) -> float | None:
-        """advanced / (advanced + dropped); None when nothing is decided yet."""
+        """The method's reading: reached the next stage ÷ reached this one (None: none reached)."""
+        return ratio(self.advanced, self.entered)
+
+    @property
+    def decided_rate(self) -> float | None:
+        """The decided-only reading: advanced ÷ (advanced + lost); None when nothing is decided."""
         return ratio(self.advanced, self.decided)
 
 
@@ -103,8 +131,8 @@ class RepConversion:
     """One rep's conversion beside the team's, with the rep's weakest step named.
 
     `weakest` is the rep's step with the largest shortfall against the team's rate at the same
-    step (see `weakest_step` for the rule); None when the rep is at or above the team
-    everywhere they have enough decided deals. The rep's steps carry no median days.
+    step (see `weakest_step` for the rule); None when the rep is at or above the team at every
+    step with enough deals. The rep's steps carry no median days.
     """
 
     person_id: int
@@ -115,6 +143,12 @@ class RepConversion:
     @property
     def small_sample(self) -> bool:
         return self.conversion.small_sample
+
+    @property
+    def weakest_few(self) -> bool:
+        """The weakest step rests on few deals (a total shortfall below `MIN_STEP_DEALS`, or a
+        rep with fewer closed deals than the workspace's threshold): say the sample is small."""
+        return self.weakest is not None and (self.weakest.entered < MIN_STEP_DEALS or self.small_sample)
 
     @property
     def shortfall(self) -> float | None:
@@ -151,25 +185,30 @@ def _median(histogram: Iterable[tuple[int, int]]) -> float | None:
 
 def _steps(
     stages: list[StageInfo],
-    rows: Iterable[q.ProgressRow],
+    rows: Iterable[q.EntryRow],
     medians: dict[str, float | None] | None = None,
+    *,
+    owners: bool = False,
 ) -> list[StepRate]:
-    counts = [[0, 0, 0, 0] for _ in stages]
+    """Per-stage counts from entry rows: each deal's outcome as it stands (`owners=False`, the
+    team's figures) or as it stood when it left the owner credited (`owners=True`, a rep's)."""
+    counts = [[0, 0, 0, 0, 0] for _ in stages]
     for row in rows:
-        if row.hw_end is None:
-            continue
-        low = float("-inf") if row.hw_start is None else row.hw_start
+        low = float("-inf") if row.hw_before is None else row.hw_before
+        standing = row.owner if owners else row.deal
         for i, stage in enumerate(stages):
-            if not low < stage.position <= row.hw_end:
+            if not low < stage.position <= row.hw_after:
                 continue
             c = counts[i]
             c[0] += row.deals
-            if row.hw_end > stage.position:
+            if standing.hw > stage.position:
                 c[1] += row.deals
-            elif row.lost:
+            elif standing.lost:
                 c[2] += row.deals
-            else:
+            elif standing.young:
                 c[3] += row.deals
+            else:
+                c[4] += row.deals
     medians = medians or {}
     return [
         StepRate(
@@ -179,10 +218,31 @@ def _steps(
             advanced=c[1],
             dropped=c[2],
             pending=c[3],
+            stalled=c[4],
             median_days=medians.get(stage.key),
         )
         for i, (stage, c) in enumerate(zip(stages, counts, strict=True))
     ]
+
+
+def pending_days(stage: StageInfo) -> int:
+    """How long an open deal stays pending (young) in `stage`: its limit, else `PENDING_DAYS`."""
+    return stage.max_days or PENDING_DAYS
+
+
+def _entries(
+    session: Session,
+    team_id: str,
+    person_ids: Collection[int] | None,
+    stages: list[StageInfo],
+    period: Period,
+    *,
+    by_owner: bool = False,
+) -> list[q.EntryRow]:
+    young = {s.position: pending_days(s) for s in stages}
+    return q.entry_rows(
+        session, team_id, person_ids, positions(stages), young, period.start, period.end, by_owner=by_owner
+    )
 
 
 def _medians(rows: Iterable[q.StayRow]) -> dict[str, float | None]:
@@ -227,26 +287,37 @@ def conversion(
     `with_medians=False` leaves the median days out (None): they cost more than the rest."""
     stages = load_stages(session, team_id)
     threshold = workspace_config(session, team_id).small_sample_closed_deals
-    rows = q.progress_rows(session, team_id, person_ids, positions(stages), period.start, period.end)
+    rows = _entries(session, team_id, person_ids, stages, period)
     stays = _stays(session, team_id, person_ids, stages, period) if with_medians else []
     closed = q.closed_rows(session, team_id, person_ids, period.start, period.end)
     return _conversion(period, _steps(stages, rows, _medians(stays)), _closed(closed), threshold)
 
 
 def weakest_step(
-    rep_steps: list[StepRate], team_steps: list[StepRate], *, min_decided: int = MIN_STEP_DECIDED
+    rep_steps: list[StepRate],
+    team_steps: list[StepRate],
+    *,
+    min_deals: int = MIN_STEP_DEALS,
+    min_total: int = MIN_TOTAL_SHORTFALL,
 ) -> tuple[StepRate | None, float | None]:
-    """The rep's weakest step and the team's rate there.
+    """The rep's weakest step and the team's rate there (the method's reading).
 
-    Rule: among the steps where the rep has at least `min_decided` decided deals and both the
-    rep and the team have a rate, the one where the rep is furthest below the team (team rate
-    minus rep rate, in points). Steps where the rep is at or above the team are never named.
-    A tie goes to the earlier step: a leak upstream starves every later step. Nothing
-    qualifies → (None, None).
+    Rule: the step where the rep is furthest below the team (team rate minus rep rate, in
+    points), among the steps with enough deals: at least `min_deals` that reached it and are
+    not pending (young deals have not had their chance yet); a step with fewer is still a
+    candidate when its shortfall is total: none of its deals went on, at least `min_total` of
+    them are not pending (lost or stalled), and the team's did go on
+    ("D→C 0 of 6"; `RepConversion.weakest_few` then flags the small sample). Steps where the
+    rep is at or above the team are never named. A tie goes to the earlier step: a leak
+    upstream starves every later step. Nothing qualifies → (None, None).
     """
     best: tuple[StepRate, float, float] | None = None
     for mine, team in zip(rep_steps, team_steps, strict=True):
-        if mine.decided < min_decided or mine.rate is None or team.rate is None:
+        if mine.rate is None or team.rate is None:
+            continue
+        judged = mine.entered - mine.pending  # deals that have had their time in the stage
+        total = mine.advanced == 0 and judged >= min_total
+        if judged < min_deals and not total:
             continue
         gap = team.rate - mine.rate
         if gap <= _EPSILON:
@@ -268,7 +339,7 @@ def compare_reps(
     """Each rep's conversion against the team's over `period`.
 
     The team is everyone in `person_ids` (None: the workspace) pooled together: its rate at a
-    step is all its advanced deals over all its decided deals (not an average of the reps'
+    step is all its deals that went on over all its deals that reached the step (not an average of the reps'
     rates, so a rep with two deals does not weigh like one with two hundred). `reps` picks
     whose rows to return (default: every id in `person_ids`, or every owner found). One query
     per figure for the whole team, whatever its size. `with_medians=False` skips the team's
@@ -276,12 +347,12 @@ def compare_reps(
     """
     stages = load_stages(session, team_id)
     threshold = workspace_config(session, team_id).small_sample_closed_deals
-    progress = q.progress_rows(session, team_id, person_ids, positions(stages), period.start, period.end, by_owner=True)
+    progress = _entries(session, team_id, person_ids, stages, period, by_owner=True)
     stays = _stays(session, team_id, person_ids, stages, period) if with_medians else []
     closed = q.closed_rows(session, team_id, person_ids, period.start, period.end, by_owner=True)
     team = _conversion(period, _steps(stages, progress, _medians(stays)), _closed(closed), threshold)
 
-    progress_by_owner: dict[int, list[q.ProgressRow]] = defaultdict(list)
+    progress_by_owner: dict[int, list[q.EntryRow]] = defaultdict(list)
     for row in progress:
         if row.owner_id is not None:
             progress_by_owner[row.owner_id].append(row)
@@ -294,7 +365,7 @@ def compare_reps(
         wanted = set(progress_by_owner) | set(closed_by_owner)
     result: dict[int, RepConversion] = {}
     for person_id in sorted(wanted):
-        steps = _steps(stages, progress_by_owner.get(person_id, []))
+        steps = _steps(stages, progress_by_owner.get(person_id, []), owners=True)
         mine = _conversion(period, steps, _closed(closed_by_owner.get(person_id, [])), threshold)
         weakest, team_rate = weakest_step(mine.steps, team.steps)
         result[person_id] = RepConversion(person_id, mine, weakest, team_rate)

@@ -11,16 +11,16 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import analytics as an
+from bot.analytics.wording import money, pct, step_count, step_key, step_names
 from bot.core.access import NotAllowed, NotFound, access_person_by_slack_id, require_manager, team_person_ids
 from bot.core.actor import Actor
 from bot.core.clock import local_date
-from bot.core.i18n import Lang, format_amount, format_day, join_list, t
+from bot.core.i18n import Lang, format_day, join_list, t
 from bot.core.text import mentioned_users
 from bot.people.members import workspace_config
 from bot.ui import blocks as bk
@@ -37,13 +37,7 @@ HELP_WORDS = ("help", "帮助", "?")
 
 
 # ----- shared rendering helpers -------------------------------------------------------------
-def pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate:.0%}"
-
-
-def money(amount: Decimal | None) -> str:
-    """Amounts without a currency: one note per message says which (`pipeline.note`)."""
-    return "—" if amount is None else format_amount(amount)
+# Percentages, amounts and steps are worded by `bot.analytics.wording` (the digests' too).
 
 
 def month_label(lang: Lang, month: date) -> str:
@@ -51,9 +45,8 @@ def month_label(lang: Lang, month: date) -> str:
 
 
 def step_label(lang: Lang, step: an.StepRate, stages: list[an.StepRate]) -> str:
-    """'Suspect → Prospect' (the last step: '… → Won')."""
-    after = next((s.stage.name(lang) for s in stages if s.stage.key == step.next_key), None)
-    return f"{step.stage.name(lang)} → {after or t(lang, 'pipeline.won')}"
+    """'D→C Demo / proposal → Close': the column label and the stages' names."""
+    return f"{step_key(lang, step)} {step_names(lang, step, stages)}"
 
 
 def pack_lines(lang: Lang, lines: list[str], *, max_blocks: int, title: str | None = None) -> list[bk.Block]:
@@ -130,48 +123,47 @@ def forecast_lines(lang: Lang, months: list[an.ForecastMonth], today: date, limi
 
 
 def conversion_lines(lang: Lang, mine: an.Conversion, team: an.Conversion | None = None) -> list[str]:
-    """One line per step with a rate (against the team's when given)."""
+    """One line per step some deal reached: the method's rate with its counts (against the
+    team's when given), and the decided-only reading beside it, labelled."""
     lines = []
     for step in mine.steps:
+        team_step = team.step(step.stage.key) if team is not None else None
+        if not step.entered and not (team_step is not None and team_step.entered):
+            continue
         label = step_label(lang, step, mine.steps)
         if team is not None:
-            team_step = team.step(step.stage.key)
-            if step.decided == 0 and (team_step is None or team_step.decided == 0):
-                continue
-            lines.append(
-                t(
-                    lang,
-                    "pipeline.conversion.vs_team",
-                    step=label,
-                    rate=pct(step.rate),
-                    team=pct(team_step.rate if team_step else None),
-                )
-            )
-        elif step.decided:
             line = t(
                 lang,
-                "pipeline.conversion.step",
+                "pipeline.conversion.vs_team",
                 step=label,
                 rate=pct(step.rate),
-                advanced=step.advanced,
-                decided=step.decided,
+                count=step_count(lang, step),
+                team=pct(team_step.rate if team_step else None),
             )
-            if step.median_days is not None:
-                line += t(lang, "pipeline.conversion.median", days=f"{step.median_days:g}")
-            lines.append(line)
+        else:
+            line = t(lang, "pipeline.conversion.step", step=label, rate=pct(step.rate), count=step_count(lang, step))
+        if step.decided:
+            line += t(lang, "pipeline.conversion.decided", rate=pct(step.decided_rate))
+        if step.median_days is not None:
+            line += t(lang, "pipeline.conversion.median", days=f"{step.median_days:g}")
+        lines.append(line)
     return lines or [t(lang, "pipeline.conversion.none")]
 
 
 def weakest_line(lang: Lang, rep: an.RepConversion) -> str:
     if rep.weakest is None:
         return t(lang, "pipeline.conversion.no_weakest")
-    return t(
+    line = t(
         lang,
         "pipeline.conversion.weakest",
         step=step_label(lang, rep.weakest, rep.conversion.steps),
+        count=step_count(lang, rep.weakest),
         rate=pct(rep.weakest.rate),
         team=pct(rep.team_rate_at_weakest),
     )
+    if rep.weakest_few:
+        line += t(lang, "pipeline.conversion.weakest_few")
+    return line
 
 
 def small_sample_line(lang: Lang, conversion: an.Conversion) -> str | None:
@@ -206,8 +198,8 @@ def rep_lines(
             line += t(
                 lang,
                 "pipeline.rep_weakest",
-                step=step_label(lang, rep.weakest, rep.conversion.steps),
-                rate=pct(rep.weakest.rate),
+                step=step_key(lang, rep.weakest),
+                count=step_count(lang, rep.weakest),
                 team=pct(rep.team_rate_at_weakest),
             )
         if rep is not None and rep.small_sample:

@@ -66,6 +66,18 @@ DEFAULT_LOSS_REASONS = [
     LossReason(key="never_engaged", en="Never engaged (untouched failure)", zh="未接触性失败"),
 ]
 
+# Why deals are won (DOMAIN.md §7: learn from wins as from losses). Keys differ from the loss
+# reasons' so a deal's reasons never read ambiguously.
+DEFAULT_WIN_REASONS = [
+    LossReason(key="dm_relationship", en="Relationship with the decision maker", zh="与决策人关系好"),
+    LossReason(key="value_shown", en="Value shown in the demo / proposal", zh="演示/提案体现了价值"),
+    LossReason(key="first_in", en="In before the competitor", zh="先于竞争对手介入"),
+    LossReason(key="coach_inside", en="A coach inside the client", zh="客户内部有教练"),
+    LossReason(key="need_timing", en="Clear need and timing", zh="需求与时机明确"),
+    LossReason(key="terms", en="Price / terms", zh="价格/条款"),
+    LossReason(key="referral", en="Referral / repeat customer", zh="转介绍/老客户"),
+]
+
 
 class StageSpec(BaseModel):
     key: str
@@ -131,7 +143,7 @@ class WorkspaceConfig(BaseModel):
     default_currency: str = "CNY"
     default_lang: str = "en"
     loss_reasons: list[LossReason] = Field(default_factory=lambda: list(DEFAULT_LOSS_REASONS))
-    win_reasons: list[LossReason] = Field(default_factory=list)
+    win_reasons: list[LossReason] = Field(default_factory=lambda: list(DEFAULT_WIN_REASONS))
     small_sample_closed_deals: int = 20
     stage_preset: str = "spadco"
     manager_sees_checkin_detail: bool = False

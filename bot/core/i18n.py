@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 import string
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -45,9 +46,46 @@ def lang_for(locale: str | None, override: str | None = None) -> Lang:
     return "en"
 
 
+_FULL_WIDTH = {":": "：", ",": "，", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）"}
+_HAN = re.compile(r"[\u3400-\u9fff]")
+# Left as written: code spans, Slack markup (<@U…>), placeholders, emoji codes, links.
+_KEEP = re.compile(r"`[^`]*`|<[^>]*>|\{[^}]*\}|:[a-z0-9_+\-]+:|https?://\S+")
+
+
+def chinese_punctuation(template: str) -> str:
+    """A Chinese template with full-width punctuation (，：；？！（）) in place of the ASCII
+    marks, except in code spans, Slack markup (`<@U…>`), placeholders, emoji codes and links,
+    and between two ASCII letters or digits ("08:00", "Q1,Q2"); no space is left beside a
+    full-width mark. Applied to every Chinese message when the catalog loads, so no string
+    can forget it; a template with no Chinese character is left as it is."""
+    if not _HAN.search(template):
+        return template
+    out: list[str] = []
+    last = 0
+    for kept in [*_KEEP.finditer(template), None]:
+        stop = kept.start() if kept else len(template)
+        out.append(_full_width(template, last, stop))
+        if kept:
+            out.append(kept.group())
+            last = kept.end()
+    return re.sub(r" *([，：；？！（）]) *", lambda m: m.group(1), "".join(out))
+
+
+def _full_width(text: str, start: int, stop: int) -> str:
+    chars = []
+    for i in range(start, stop):
+        ch = text[i]
+        before = text[i - 1] if i > 0 else ""
+        after = text[i + 1] if i + 1 < len(text) else ""
+        ascii_both = before.isascii() and before.isalnum() and after.isascii() and after.isalnum()
+        chars.append(_FULL_WIDTH[ch] if ch in _FULL_WIDTH and not ascii_both else ch)
+    return "".join(chars)
+
+
 @cache
 def catalog() -> dict[str, tuple[str, str]]:
-    """All messages of all features; a key defined twice is a bug and fails loudly."""
+    """All messages of all features; a key defined twice is a bug and fails loudly. Chinese
+    messages get their punctuation made full-width (`chinese_punctuation`)."""
     import bot.locales as package
 
     merged: dict[str, tuple[str, str]] = {}
@@ -56,7 +94,7 @@ def catalog() -> dict[str, tuple[str, str]]:
         for key, pair in getattr(module, "MESSAGES", {}).items():
             if key in merged:
                 raise KeyError(f"message {key!r} defined twice (bot/locales/{info.name}.py)")
-            merged[key] = pair
+            merged[key] = (pair[0], chinese_punctuation(pair[1]))
     return merged
 
 

@@ -1,5 +1,5 @@
 """`pipeline-coach import accounts|contacts FILE --team T…` and
-`pipeline-coach export visits|deals --team T… [--out FILE] [--since DATE] [--tz ZONE]`.
+`pipeline-coach export visits|deals|conversion --team T… [--out FILE] [--since DATE] [--tz ZONE]`.
 
 Messages are printed in English (the operator's terminal); a refused import lists every bad
 line and exits 1 with nothing written.
@@ -47,6 +47,7 @@ def run_export(
     since: date | None,
     tz: str,
     out: TextIO | None = None,
+    now: datetime | None = None,
 ) -> int:
     out = out or sys.stdout
     with db.transaction() as session:
@@ -54,7 +55,7 @@ def run_export(
     if not known:
         print(t("en", "csv.err.no_workspace", team=team_id), file=sys.stderr)
         return 1
-    content, rows = export_csv(db, team_id, kind, since=since, tz=tz)
+    content, rows = export_csv(db, team_id, kind, since=since, tz=tz, now=now)
     if out_path is None:
         out.write(content.decode("utf-8").lstrip("\ufeff"))
         return 0

@@ -1,4 +1,4 @@
-"""Exporting visits and deals as CSV, for spreadsheets and for whatever comes after us.
+"""Exporting visits, deals and conversion as CSV, for spreadsheets and for whatever comes after us.
 
 Files are UTF-8 with a byte-order mark (so Excel shows Chinese correctly), one row per visit or
 deal, times in the reader's time zone as ISO 8601 with the offset. Cells that a spreadsheet
@@ -6,7 +6,10 @@ would run as a formula (starting with =, +, -, @) get a leading apostrophe.
 
 Scope: the CLI exports a whole workspace; in Slack a manager gets their team and an admin the
 workspace (`bot.core.access.team_person_ids`). `since` keeps visits on or after that local date, and
-deals still open or closed on or after it.
+deals still open or closed on or after it. The conversion export is `bot.analytics.compare_reps`
+over the period from `since` (default: the last 365 days) to now, the same figures and the same
+wording (`bot.analytics.wording`) as App Home, `/pipeline` and the digests: one row per step for
+the team, then per rep.
 """
 
 from __future__ import annotations
@@ -14,11 +17,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
+from bot import analytics as an
+from bot.analytics.wording import pct, step_key
 from bot.core.access import team_person_ids
 from bot.core.actor import Actor
 from bot.core.clock import start_of_local_day, zone
@@ -63,6 +68,22 @@ DEAL_COLUMNS = (
     "reasons",
     "lesson",
 )
+CONVERSION_COLUMNS = (
+    "scope",
+    "rep",
+    "rep_name",
+    "step",
+    "reached",
+    "went_on",
+    "lost_there",
+    "pending",
+    "stalled",
+    "rate",
+    "decided_rate",
+    "team_rate",
+    "weakest",
+)
+CONVERSION_DAYS = 365
 BATCH = 2_000
 
 
@@ -196,6 +217,62 @@ def write_deals(
     return rows
 
 
+def write_conversion(
+    session: Session,
+    team_id: str,
+    out: io.StringIO,
+    *,
+    people: set[int] | None,
+    since: date | None,
+    tz: str,
+    now: datetime,
+) -> int:
+    """The team's steps, then each rep's, with the counts behind every rate."""
+    start = start_of_local_day(since, tz) if since else now - timedelta(days=CONVERSION_DAYS)
+    period = an.Period(min(start, now), now)
+    compared = an.compare_reps(session, team_id, people, period, with_medians=False)
+    who = {
+        p.id: (p.slack_user_id, p.name or "")
+        for p in session.scalars(select(Person).where(Person.id.in_(list(compared.reps))))
+    }
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CONVERSION_COLUMNS)
+    rows = 0
+
+    def row(scope: str, user: str, name: str, step: an.StepRate, team: an.StepRate, weakest: bool) -> None:
+        writer.writerow(
+            [
+                safe(v)
+                for v in (
+                    scope,
+                    user,
+                    name,
+                    step_key("en", step),
+                    step.entered,
+                    step.advanced,
+                    step.dropped,
+                    step.pending,
+                    step.stalled,
+                    pct(step.rate),
+                    pct(step.decided_rate),
+                    pct(team.rate),
+                    "yes" if weakest else "",
+                )
+            ]
+        )
+
+    for step in compared.team.steps:
+        row("team", "", "", step, step, False)
+        rows += 1
+    ordered = sorted(compared.reps.items(), key=lambda item: (who.get(item[0], ("", ""))[1].casefold(), item[0]))
+    for person_id, rep in ordered:
+        user, name = who.get(person_id, ("", ""))
+        for step, team in zip(rep.conversion.steps, compared.team.steps, strict=True):
+            row("rep", user, name, step, team, step is rep.weakest)
+            rows += 1
+    return rows
+
+
 def export_csv(
     db: Database,
     team_id: str,
@@ -204,14 +281,20 @@ def export_csv(
     actor: Actor | None = None,
     since: date | None = None,
     tz: str = "UTC",
+    now: datetime | None = None,
 ) -> tuple[bytes, int]:
-    """(the CSV file's bytes, its number of data rows)."""
+    """(the CSV file's bytes, its number of data rows). `now` ends the conversion period."""
     out = io.StringIO()
     out.write("\ufeff")
     with db.transaction() as session:
         people = _scope(session, team_id, actor)
-        writer = write_visits if kind == "visits" else write_deals
-        if kind not in ("visits", "deals"):
+        if kind == "conversion":
+            if now is None:
+                raise ValueError("the conversion export needs now")
+            rows = write_conversion(session, team_id, out, people=people, since=since, tz=tz, now=now)
+        elif kind in ("visits", "deals"):
+            writer = write_visits if kind == "visits" else write_deals
+            rows = writer(session, team_id, out, people=people, since=since, tz=tz)
+        else:
             raise ValueError(kind)
-        rows = writer(session, team_id, out, people=people, since=since, tz=tz)
     return out.getvalue().encode("utf-8"), rows

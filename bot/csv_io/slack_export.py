@@ -1,4 +1,4 @@
-"""`/coach export visits|deals [since DATE]`: a CSV of the actor's team (managers) or the whole
+"""`/coach export visits|deals|conversion [since DATE]`: a CSV of the actor's team (managers) or the whole
 workspace (admins), sent as a file in Slack."""
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ def export_command(db: Database, actor: Actor, text: str, now: datetime) -> Expo
     lang = actor.lang
     words = text.split()
     kind = words[0].lower() if words else ""
-    kind = {"拜访": "visits", "商机": "deals"}.get(kind, kind)
+    kind = {"拜访": "visits", "商机": "deals", "转化率": "conversion", "转化": "conversion"}.get(kind, kind)
     since: date | None = None
     rest = [w for w in words[1:] if w.lower() not in ("since", "从")]
-    if kind not in ("visits", "deals") or len(rest) > 1:
+    if kind not in ("visits", "deals", "conversion") or len(rest) > 1:
         return echo_reply(lang, "csv.export.usage", None)
     if rest:
         try:
@@ -40,7 +40,7 @@ def export_command(db: Database, actor: Actor, text: str, now: datetime) -> Expo
         except ValueError:
             return echo_reply(lang, "csv.export.usage", text)
     require_manager(actor)
-    content, rows = export_csv(db, actor.team_id, kind, actor=actor, since=since, tz=actor.tz)
+    content, rows = export_csv(db, actor.team_id, kind, actor=actor, since=since, tz=actor.tz, now=now)
     stamp = now.strftime("%Y%m%d")
     title = t(lang, f"csv.export.title_{kind}")
     comment = t(lang, "csv.export.done", kind=title, rows=rows)

@@ -170,6 +170,7 @@ def _record(
             to_stage=to_stage,
             changed_at=now,
             changed_by_id=actor.person_id,
+            owner_id=deal.owner_id,
             override=override,
             note=note[:2000] if note else None,
         )

@@ -43,6 +43,8 @@ class Rendered:
     replies: list[Post] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
     overflowed: bool = False
+    # Recorded with the parent in the delivery ledger (the recap's "through:<instant>" watermark).
+    ledger_items: list[str] = field(default_factory=list)
 
     def all_posts(self) -> list[Post]:
         return [self.parent, *self.replies]

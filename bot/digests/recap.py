@@ -99,9 +99,30 @@ class Recap:
         return [d for d in self.deals if d.lost_on_price]
 
 
-def recap_period(now: datetime) -> analytics.Period:
-    """The 7 days up to `now`: consecutive recaps cover every close exactly once."""
-    return analytics.Period(now - timedelta(days=RECAP_DAYS), now)
+THROUGH = "through:"
+
+
+def recap_period(now: datetime, previous_through: datetime | None = None) -> analytics.Period:
+    """From the end of the last recap sent (its watermark) up to `now`, so consecutive recaps
+    report every close exactly once whatever the gap between them (a holiday moves the recap
+    to Thursday: the next one covers eight days). The first recap of a team covers the
+    `RECAP_DAYS` days up to `now`."""
+    start = previous_through if previous_through is not None else now - timedelta(days=RECAP_DAYS)
+    return analytics.Period(min(start, now), now)
+
+
+def through_item(period: analytics.Period) -> str:
+    """The watermark recorded with the recap's parent in the delivery ledger."""
+    return THROUGH + period.end.isoformat()
+
+
+def parse_through(items: list[object] | None) -> datetime | None:
+    """The watermark in a recap parent's ledger items, if any."""
+    for item in items or []:
+        text = str(item)
+        if text.startswith(THROUGH):
+            return datetime.fromisoformat(text[len(THROUGH) :])
+    return None
 
 
 def build_recap(

@@ -12,12 +12,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from bot.analytics import StageInfo, StepRate
+from bot.analytics.conversion import MIN_STEP_DEALS, PENDING_DAYS
+from bot.analytics.wording import decided_cell, money, pct, separator, step_cell, step_count, step_key
 from bot.core.clock import local_date
-from bot.core.i18n import Lang, format_amount, format_day, t
+from bot.core.i18n import Lang, format_day, t
 from bot.digests import quadrant as quad
 from bot.digests.daily import DailyDigest, RepDay
 from bot.digests.layout import Chart, Post, Rendered, line_sections, split_message
-from bot.digests.recap import ClosedDeal, Recap
+from bot.digests.recap import ClosedDeal, Recap, through_item
 from bot.digests.tiers import TIERS, RepTiers, TierAccount, TierResult, TierReview
 from bot.digests.weekly import RepWeek, WeeklyDigest
 from bot.ui import blockkit as limits
@@ -26,14 +28,6 @@ from bot.ui import charts
 from bot.ui.reply import Reply
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0%}"
-
-
-def money(value: Decimal | None) -> str:
-    return format_amount(value if value is not None else 0)
 
 
 def name_of(text: str) -> str:
@@ -147,8 +141,8 @@ def render_daily(lang: Lang, digest: DailyDigest) -> Rendered:
 
 
 def step_label(lang: Lang, step: StepRate) -> str:
-    following = t(lang, "digests.won") if step.next_key == "won" else step.next_key
-    return f"{step.stage.key}→{following}"
+    """The step's column label ('D→C'): `bot.analytics.wording.step_key`."""
+    return step_key(lang, step)
 
 
 def _stage_line(lang: Lang, stage: StageInfo, deals: int, amount: Decimal, weighted: Decimal) -> str:
@@ -164,8 +158,11 @@ def _stage_line(lang: Lang, stage: StageInfo, deals: int, amount: Decimal, weigh
 
 
 def _conversion_line(lang: Lang, rep: RepWeek) -> str:
+    """'• *Ann*: S→P 6/6 100% · … · D→C 0/6 0% · weakest *D→C* 0 of 6 (team 65%) · 0 closed':
+    every figure carries its step's label, so the row reads alone wherever it lands."""
     conv = rep.conversion
-    rates = " · ".join(pct(s.rate) for s in conv.conversion.steps)
+    cells = [step_cell(lang, s) for s in conv.conversion.steps if s.entered]
+    rates = " · ".join(cells) or t(lang, "digests.weekly.no_moves")
     parts = [t(lang, "digests.weekly.conv_rep", name=name_of(rep.name), rates=rates)]
     if conv.weakest is not None:
         parts.append(
@@ -173,12 +170,12 @@ def _conversion_line(lang: Lang, rep: RepWeek) -> str:
                 lang,
                 "digests.weekly.weakest",
                 step=step_label(lang, conv.weakest),
-                rate=pct(conv.weakest.rate),
+                count=step_count(lang, conv.weakest),
                 team=pct(conv.team_rate_at_weakest),
             )
         )
     parts.append(t(lang, "digests.weekly.closed", closed=conv.conversion.closed))
-    if conv.small_sample:
+    if conv.small_sample or conv.weakest_few:
         parts.append(t(lang, "digests.weekly.small"))
     return " · ".join(parts)
 
@@ -258,7 +255,7 @@ def _quadrant_lines(lang: Lang, digest: WeeklyDigest) -> list[str]:
     lines = []
     for key in (*quad.QUADRANTS, quad.NO_TARGET):
         reps = digest.quadrant(key)
-        names = ", ".join(
+        names = separator(lang).join(
             name_of(r.name)
             if key == quad.NO_TARGET
             else t(
@@ -276,19 +273,30 @@ def _quadrant_lines(lang: Lang, digest: WeeklyDigest) -> list[str]:
 
 
 def weekly_charts(lang: Lang, digest: WeeklyDigest) -> list[Chart]:
-    """The funnel chart and the conversion comparison chart, labelled in `lang`."""
-    funnel = charts.funnel_chart(
-        t(lang, "digests.chart.funnel_title", team=digest.team_name),
-        [
-            (
-                f"{s.stage.key} {s.stage.name(lang)}",
-                s.deals,
-                t(lang, "digests.chart.funnel_note", deals=s.deals, amount=money(s.amount)),
-            )
-            for s in digest.pipeline.stages
-        ],
-    )
+    """The funnel chart (the deals that reached each stage in the conversion period, as a
+    funnel: bars in stage order as wide as their counts, the step rates between them, the open
+    deals beside) and the conversion heat-map (every rep's rate at every step against the
+    team's), labelled in `lang`."""
     steps = digest.team_conversion.steps
+    open_by_stage = {s.stage.key: s for s in digest.pipeline.stages}
+    rows = []
+    for step in steps:
+        now = open_by_stage.get(step.stage.key)
+        rows.append(
+            (
+                f"{step.stage.key} {step.stage.name(lang)}",
+                step.entered,
+                t(
+                    lang,
+                    "digests.chart.funnel_note",
+                    reached=step.entered,
+                    deals=now.deals if now else 0,
+                    amount=money(now.amount if now else None),
+                ),
+            )
+        )
+    between = [f"↓ {step_key(lang, s)} {pct(s.rate)}" for s in steps[:-1]]
+    funnel = charts.funnel_chart(t(lang, "digests.chart.funnel_title", team=digest.team_name), rows, between)
     comparison = charts.conversion_chart(
         t(lang, "digests.chart.conversion_title", team=digest.team_name),
         [step_label(lang, s) for s in steps],
@@ -332,8 +340,9 @@ def render_weekly(lang: Lang, digest: WeeklyDigest, *, with_charts: bool = True)
         )
     )
     team = digest.team_conversion
-    team_rates = " · ".join(f"{step_label(lang, s)} {pct(s.rate)}" for s in team.steps)
+    team_rates = " · ".join(step_cell(lang, s) for s in team.steps)
     conv_head = t(lang, "digests.weekly.conversion", days=(digest.conversion_window.days), rates=team_rates)
+    conv_head += "\n" + t(lang, "analytics.decided_label", cells=" · ".join(decided_cell(lang, s) for s in team.steps))
     conv_head += "\n" + t(lang, "digests.weekly.team_closed", closed=team.closed, won=team.won, lost=team.lost)
     if team.small_sample:
         conv_head += " " + t(lang, "digests.weekly.small_caveat", threshold=team.small_sample_below)
@@ -369,7 +378,9 @@ def render_weekly(lang: Lang, digest: WeeklyDigest, *, with_charts: bool = True)
         *line_sections(funnel_lines, t(lang, "digests.weekly.funnel")),
         bk.divider(),
         *line_sections([_conversion_line(lang, r) for r in digest.reps], conv_head),
-        bk.context(t(lang, "digests.weekly.conversion_legend")),
+        bk.context(
+            t(lang, "analytics.reading", days=PENDING_DAYS), t(lang, "analytics.weakest_rule", min=MIN_STEP_DEALS)
+        ),
         bk.divider(),
         *line_sections(forecast_lines or [t(lang, "digests.weekly.no_forecast")], t(lang, "digests.weekly.forecast")),
         bk.divider(),
@@ -453,9 +464,11 @@ def _deal_reply(lang: Lang, recap: Recap, deal: ClosedDeal) -> Post:
         stage=bk.escape(stage),
         days=deal.days_in_pipeline,
         visits=deal.visits,
-        contacts=", ".join(bk.escape(c) for c in deal.contacts) or "—",
+        contacts=separator(lang).join(bk.escape(c) for c in deal.contacts) or "—",
     )
-    reasons = ", ".join(reason_label(lang, recap, k) for k in deal.reasons) or t(lang, "digests.recap.no_reason")
+    reasons = separator(lang).join(reason_label(lang, recap, k) for k in deal.reasons) or t(
+        lang, "digests.recap.no_reason"
+    )
     lesson = (
         t(lang, "digests.recap.lesson", lesson=bk.escape(deal.lesson))
         if deal.lesson
@@ -514,7 +527,15 @@ def render_recap(lang: Lang, recap: Recap) -> Rendered:
     reason_lines = []
     for status, items in (("lost", totals.lost_reasons), ("won", totals.won_reasons)):
         if items:
-            top = ", ".join(f"{bk.escape(reason_label(lang, recap, r.reason_key))} ({r.deals})" for r in items[:3])
+            top = separator(lang).join(
+                t(
+                    lang,
+                    "digests.recap.reason_count",
+                    reason=bk.escape(reason_label(lang, recap, r.reason_key)),
+                    count=r.deals,
+                )
+                for r in items[:3]
+            )
             reason_lines.append(t(lang, f"digests.recap.top_{status}", reasons=top))
     if reason_lines:
         blocks.append(bk.section("\n".join(reason_lines)))
@@ -542,7 +563,9 @@ def render_recap(lang: Lang, recap: Recap) -> Rendered:
         lost=totals.lost,
         lost_amount=money(totals.lost_amount),
     )
-    return _finish("recap", lang, text, blocks, replies)
+    rendered = _finish("recap", lang, text, blocks, replies)
+    rendered.ledger_items = [through_item(recap.period)]
+    return rendered
 
 
 # ----- 5+5+5 tiers --------------------------------------------------------------------------
@@ -587,7 +610,7 @@ def rep_tier_lines(lang: Lang, rep: RepTiers) -> list[str]:
         lines.extend("      " + _tier_account_line(lang, a) for a in accounts)
     missing = rep.missing()
     if missing:
-        named = ", ".join(
+        named = separator(lang).join(
             t(lang, "digests.tiers.missing_one", count=n, tier=tier_name(lang, tier)) for tier, n in missing.items()
         )
         lines.append(t(lang, "digests.tiers.missing", missing=named))
@@ -626,7 +649,7 @@ def tier_saved_reply(lang: Lang, typed: str, result: TierResult) -> Reply:
         if not result.candidates:
             text = t(lang, "digests.tier.not_found", text=bk.escape(typed))
         else:
-            names = ", ".join(bk.escape(c.name) for c in result.candidates)
+            names = separator(lang).join(bk.escape(c.name) for c in result.candidates)
             text = t(lang, "digests.tier.which", text=bk.escape(typed), names=names)
         return Reply(text, [bk.section(text)])
     if not result.tier:
@@ -647,7 +670,7 @@ def tier_saved_reply(lang: Lang, typed: str, result: TierResult) -> Reply:
 
 def tier_full_reply(lang: Lang, tier: str, names: list[str]) -> Reply:
     text = t(lang, "digests.tier.full", tier=tier_name(lang, tier)) + "\n"
-    text += t(lang, "digests.tier.full_names", names=", ".join(bk.escape(n) for n in names))
+    text += t(lang, "digests.tier.full_names", names=separator(lang).join(bk.escape(n) for n in names))
     return Reply(text, [bk.section(text)])
 
 

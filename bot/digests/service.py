@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import analytics
 from bot.core.access import AccessError
 from bot.core.actor import Actor
 from bot.core.clock import zone
@@ -32,7 +33,7 @@ from bot.people.teams import TeamInfo, team_for_request, team_info
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
 from storage.db import Database
-from storage.models import Holiday, Person, SalesTeam
+from storage.models import Delivery, Holiday, Person, SalesTeam
 
 KINDS = ("daily", "weekly", "recap", "tiers")
 KIND_WORDS = {
@@ -97,6 +98,40 @@ def _at_or_after(local: datetime, hhmm: str) -> bool:
     return local.time() >= time.fromisoformat(hhmm)
 
 
+def week_key(day: date) -> str:
+    """The ISO week of `day` ("2026-W48"): the weekly digest's and the recap's period key."""
+    return "{}-W{:02d}".format(*day.isocalendar()[:2])
+
+
+def recap_period(session: Session, team: TeamInfo, key: str, now: datetime) -> analytics.Period:
+    """The period the team's recap keyed `key` reports: from the watermark of the last recap
+    parent sent under another key up to `now`, or, when this key's parent is already in the
+    ledger (a thread resumed after a crash), up to the watermark recorded with it, so the
+    replies match the parent. Held or failed parents do not move the watermark: their closes
+    go into the next recap."""
+    rows = session.execute(
+        select(Delivery.dedupe_key, Delivery.status, Delivery.items).where(
+            Delivery.team_id == team.team_id,
+            Delivery.job == JOBS["recap"],
+            Delivery.dedupe_key.not_like("%:%"),
+        )
+    ).all()
+    mine = f"team:{team.id}"
+    previous: datetime | None = None
+    end = now
+    for dedupe_key, status, items in rows:
+        if mine not in (items or []):
+            continue
+        through = recap.parse_through(items)
+        if through is None:
+            continue
+        if dedupe_key == key:
+            end = through
+        elif status == "sent" and through <= now and (previous is None or through > previous):
+            previous = through
+    return recap.recap_period(end, previous)
+
+
 def due(kind: str, local: datetime, config: WorkspaceConfig, holidays: dict[date, str]) -> Due | None:
     """Whether `kind` is due at the local moment `local` (the manager's time), and its key.
 
@@ -112,7 +147,7 @@ def due(kind: str, local: datetime, config: WorkspaceConfig, holidays: dict[date
     if not is_working_day(today, config, holidays) or local.time() >= time.fromisoformat(schedule.quiet_end):
         return None
     monday = today - timedelta(days=today.weekday())
-    week_key = "{}-W{:02d}".format(*today.isocalendar()[:2])
+    this_week = week_key(today)
     if kind == "daily":
         return Due(kind, today.isoformat(), today, local) if _at_or_after(local, schedule.digest_time) else None
     if kind == "weekly":
@@ -125,7 +160,7 @@ def due(kind: str, local: datetime, config: WorkspaceConfig, holidays: dict[date
             None,
         )
         if first == today and _at_or_after(local, schedule.digest_time):
-            return Due(kind, week_key, today, local)
+            return Due(kind, this_week, today, local)
         return None
     if kind == "recap":
         last = next(
@@ -137,7 +172,7 @@ def due(kind: str, local: datetime, config: WorkspaceConfig, holidays: dict[date
             None,
         )
         if last == today and _at_or_after(local, schedule.recap_time):
-            return Due(kind, week_key, today, local)
+            return Due(kind, this_week, today, local)
         return None
     if kind == "tiers":
         first_of_month = today.replace(day=1)
@@ -198,7 +233,8 @@ def build(
     if kind == "weekly":
         return weekly.build_weekly(session, team.team_id, team.name, reps, today, tz, now, config)
     if kind == "recap":
-        return recap.build_recap(session, team.team_id, team.name, reps, recap.recap_period(now), tz, config)
+        period = recap_period(session, team, week_key(today), now)
+        return recap.build_recap(session, team.team_id, team.name, reps, period, tz, config)
     if kind == "tiers":
         month = periods.month_of(today, tz) if preview else periods.previous_month(today, tz)
         return tiers.build_tier_review(session, team.team_id, team.name, reps, month, periods.year_to(month.last, tz))

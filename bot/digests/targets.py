@@ -21,7 +21,6 @@ from bot.core.actor import Actor
 from bot.core.clock import local_date
 from bot.core.i18n import Lang, format_amount, format_day, t
 from bot.people.members import workspace_config
-from bot.people.teams import display_name
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
 from storage.db import Database
@@ -149,9 +148,7 @@ def do_set_target(
         row.label = period.label
         row.amount = amount
         session.flush()
-        return TargetRow(
-            rep.id, rep.slack_user_id, rep.name or rep.slack_user_id, period.label, period.start, period.end, amount
-        )
+        return TargetRow(rep.id, rep.name or "", rep.slack_user_id, period.label, period.start, period.end, amount)
 
 
 def targets_on(session: Session, team_id: str, person_ids: list[int], day: date) -> dict[int, Target]:
@@ -199,7 +196,7 @@ def list_targets(db: Database, actor: Actor, rep_user_id: str | None, now: datet
         return [
             TargetRow(
                 r.person_id,
-                display_name(by_id[r.person_id]),
+                by_id[r.person_id].name or "",
                 by_id[r.person_id].slack_user_id,
                 r.label,
                 r.period_start,
@@ -211,11 +208,17 @@ def list_targets(db: Database, actor: Actor, rep_user_id: str | None, now: datet
         ]
 
 
+def _who(row: TargetRow) -> str:
+    """The rep's name; a Slack mention (shown by Slack as their name, in these replies to the
+    manager alone) when we have not learnt it yet, never the raw user id."""
+    return bk.escape(row.name) if row.name else f"<@{row.user_id}>"
+
+
 def render_target_saved(lang: Lang, row: TargetRow) -> Reply:
     text = t(
         lang,
         "digests.target.saved",
-        name=bk.escape(row.name),
+        name=_who(row),
         period=row.label,
         start=format_day(lang, row.start),
         end=format_day(lang, row.end),
@@ -231,7 +234,7 @@ def render_targets(lang: Lang, rows: list[TargetRow]) -> Reply:
         t(
             lang,
             "digests.target.line",
-            name=bk.escape(r.name),
+            name=_who(r),
             period=r.label,
             amount=format_amount(r.amount, r.currency),
         )

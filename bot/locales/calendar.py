@@ -40,7 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "日历已断开,从中读取的内容已全部删除。",
     ),
     "calendar.off.none": ("No calendar was connected.", "之前没有连接日历。"),
-    "calendar.error.bad_url": ("that is not an http(s) or webcal address", "这不是 http(s) 或 webcal 地址"),
+    "calendar.error.bad_url": ("that is not an http, https or webcal address", "这不是 http、https 或 webcal 地址"),
     "calendar.error.private_address": (
         "it points to a private or local network address",
         "它指向内网或本机地址",

@@ -269,8 +269,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "handover.cancelled": ("Handover cancelled; nothing moved.", "已取消转交,没有任何改动。"),
     # ----- CSV ----------------------------------------------------------------------------
     "csv.export.usage": (
-        "Usage: `/coach export visits|deals [since 2026-01-01]` (managers: your team; admins: everyone).",
-        "用法:`/coach export visits|deals [since 2026-01-01]`(经理:本团队;管理员:全部)。",
+        "Usage: `/coach export visits|deals|conversion [since 2026-01-01]` (managers: your team; admins: everyone).",
+        "用法:`/coach export visits|deals|conversion [since 2026-01-01]`(经理:本团队;管理员:全部)。",
     ),
     "csv.export.done": (
         "Here is the {kind} export: {rows:plural:# row|# rows}.",
@@ -278,6 +278,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "csv.export.title_visits": ("Visits", "拜访"),
     "csv.export.title_deals": ("Deals", "商机"),
+    "csv.export.title_conversion": ("Conversion", "转化率"),
     "csv.import.done": (
         "Imported {kind}: {created} new, {updated} updated.",
         "已导入{kind}:新增 {created} 条,更新 {updated} 条。",
@@ -302,11 +303,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "csv.err.owner_unknown": (
         "no one called “{value}”; give their Slack user id (U…) instead.",
-        "找不到“{value}”,请改填其 Slack 用户 ID(U…)。",
+        "找不到“{value}”,请改填其 Slack 用户 ID（U…）。",
     ),
     "csv.err.owner_ambiguous": (
         "several people are called “{value}”; give their Slack user id (U…).",
-        "有多人名为“{value}”,请改填 Slack 用户 ID(U…)。",
+        "有多人名为“{value}”,请改填 Slack 用户 ID（U…）。",
     ),
     "csv.err.no_name": ("the account name is empty.", "客户名称为空。"),
     "csv.err.no_contact_name": ("the contact name is empty.", "联系人姓名为空。"),

@@ -29,7 +29,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有找到团队:还没有人归属这位经理。管理员可以用 `/coach team @经理 @销售` 添加成员。",
     ),
     "teams.none": ("There are no teams yet.", "还没有团队。"),
-    "teams.line": ("*{name}*: manager {manager}, {count} reps", "*{name}*:经理 {manager},{count} 名成员"),
+    "teams.line": (
+        "*{name}*: manager {manager}, {count:plural:# rep|# reps}",
+        "*{name}*:经理 {manager},{count} 名成员",
+    ),
     "teams.channel": ("digests in <#{channel}>", "简报发到 <#{channel}>"),
     "teams.no_channel": (
         "no digest channel yet (digests go to the manager by DM)",
@@ -57,7 +60,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name} 的目标,{period}({start} – {end}):*{amount}*。",
     ),
     "digests.target.none": ("No current or future targets.", "没有当前或今后的目标。"),
-    "digests.target.line": ("• {name}: {period}: *{amount}*", "• {name}:{period}:*{amount}*"),
+    "digests.target.line": ("• {name}: {period}: *{amount}*", "• {name}：{period}：*{amount}*"),
     "digests.target.header": ("*Targets*", "*销售目标*"),
     # ----- tiers -------------------------------------------------------------------------------
     "digests.tier.usage": (
@@ -117,7 +120,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "digests.no_reps": ("Nobody reports to this manager yet.", "这位经理名下还没有成员。"),
     "digests.currency": ("amounts in {currency}", "金额单位 {currency}"),
     "digests.won": ("won", "赢单"),
-    "digests.sep": ("; ", ";"),
+    "digests.sep": ("; ", "；"),
     "digests.not_for_reps": (
         "Team digests are for managers and admins. Your own figures are in App Home.",
         "团队简报仅供经理和管理员查看。你自己的数据在 App 主页。",
@@ -136,7 +139,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "图表:{count} 张已通过私信发给你。",
     ),
     "digests.preview.more": (
-        "{count} more messages are in the full digest's thread.",
+        "{count:plural:# more message is|# more messages are} in the full digest's thread.",
         "完整简报的话题中还有 {count} 条消息。",
     ),
     "digests.preview.charts_comment": ("Charts for the {kind} digest preview", "{kind}简报预览的图表"),
@@ -147,22 +150,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- daily -------------------------------------------------------------------------------
     "digests.daily.title": ("Daily digest · {team} · {day}", "每日简报 · {team} · {day}"),
     "digests.daily.text": (
-        "Daily digest for {team}, {day}: {visits} visits against a standard of {standard}.",
+        "Daily digest for {team}, {day}: {visits:plural:# visit|# visits} against a standard of {standard}.",
         "{team} 每日简报,{day}:拜访 {visits} 次,标准 {standard} 次。",
     ),
     "digests.daily.totals": (
         "*Team*: {visits}/{standard} visits ({fullness}), {effective} effective · check-in reviewed "
-        "{reviewed}/{working}, planned {planned}/{working} · {overdue} follow-ups overdue · {cooling} key "
-        "relationships cooling",
+        "{reviewed}/{working}, planned {planned}/{working} · {overdue:plural:# follow-up|# follow-ups} overdue · "
+        "{cooling:plural:# key relationship|# key relationships} cooling",
         "*团队*:拜访 {visits}/{standard} 次({fullness}),有效 {effective} 次 · 复盘 {reviewed}/{working},"
         "计划 {planned}/{working} · 逾期跟进 {overdue} 项 · 关键关系变冷 {cooling} 个",
     ),
     "digests.daily.off": ("{count} on time off.", "{count} 人休假。"),
     "digests.daily.attention": ("*Needs attention first*", "*优先关注*"),
-    "digests.daily.attention_line": ("{rank}. *{name}*: {reasons}", "{rank}. *{name}*:{reasons}"),
+    "digests.daily.attention_line": ("{rank}. *{name}*: {reasons}", "{rank}. *{name}*：{reasons}"),
     "digests.daily.why.short": ("{visits} of {standard} visits", "拜访 {visits}/{standard} 次"),
-    "digests.daily.why.overdue": ("{overdue} follow-ups overdue", "{overdue} 项跟进逾期"),
-    "digests.daily.why.cooling": ("{cooling} key relationships cooling", "{cooling} 个关键关系变冷"),
+    "digests.daily.why.overdue": ("{overdue:plural:# follow-up|# follow-ups} overdue", "{overdue} 项跟进逾期"),
+    "digests.daily.why.cooling": (
+        "{cooling:plural:# key relationship|# key relationships} cooling",
+        "{cooling} 个关键关系变冷",
+    ),
     "digests.daily.why.no_review": ("no check-in review", "未做当日复盘"),
     "digests.daily.all_good": (
         "Everyone met the standard, reviewed their day and has nothing overdue. :tada:",
@@ -190,16 +196,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "digests.weekly.title": ("Weekly digest · {team}", "每周简报 · {team}"),
     "digests.weekly.week": ("Week of {first} – {last}", "{first} – {last} 这一周"),
     "digests.weekly.text": (
-        "Weekly digest for {team}: {deals} open deals, {amount} ({weighted} weighted).",
+        "Weekly digest for {team}: {deals:plural:# open deal|# open deals}, {amount} ({weighted} weighted).",
         "{team} 每周简报:进行中商机 {deals} 个,金额 {amount}(加权 {weighted})。",
     ),
     "digests.weekly.funnel": ("*Funnel now*", "*当前漏斗*"),
     "digests.weekly.stage": (
-        "• {key} {stage}: {deals} deals · {amount} (weighted {weighted})",
+        "• {key} {stage}: {deals:plural:# deal|# deals} · {amount} (weighted {weighted})",
         "• {key} {stage}:{deals} 个 · {amount}(加权 {weighted})",
     ),
     "digests.weekly.funnel_total": (
-        "*Total*: {deals} deals · {amount} (weighted {weighted})",
+        "*Total*: {deals:plural:# deal|# deals} · {amount} (weighted {weighted})",
         "*合计*:{deals} 个 · {amount}(加权 {weighted})",
     ),
     "digests.weekly.conversion": (
@@ -207,55 +213,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "*转化率(近 {days} 天)*:团队 {rates}",
     ),
     "digests.weekly.team_closed": (
-        "{closed} deals closed ({won} won, {lost} lost).",
+        "{closed:plural:# deal|# deals} closed ({won} won, {lost} lost).",
         "已结束商机 {closed} 个(赢 {won},输 {lost})。",
     ),
     "digests.weekly.small_caveat": (
         ":warning: Fewer than {threshold} closed deals: the rates are not settled yet, read them as a hint.",
         ":warning: 已结束商机不足 {threshold} 个:转化率尚不稳定,仅供参考。",
     ),
-    "digests.weekly.conv_rep": ("• *{name}*: {rates}", "• *{name}*:{rates}"),
+    "digests.weekly.conv_rep": ("• *{name}*: {rates}", "• *{name}*：{rates}"),
     "digests.weekly.weakest": (
-        "weakest *{step}* {rate} (team {team})",
-        "最弱环节 *{step}* {rate}(团队 {team})",
+        "weakest *{step}* {count} (team {team})",
+        "最弱环节 *{step}* {count}(团队 {team})",
     ),
+    "digests.weekly.no_moves": ("no stage reached in the period", "期间内没有到达任何阶段"),
     "digests.weekly.closed": ("{closed} closed", "已结束 {closed}"),
     "digests.weekly.small": ("_small sample_", "_样本少_"),
-    "digests.weekly.conversion_legend": (
-        "Rates per step in funnel order. The weakest step is where the rep is furthest below the team "
-        "(with at least 5 decided deals there): that is where to coach.",
-        "各环节转化率按漏斗顺序排列。最弱环节 = 该成员低于团队最多的一步(该步至少 5 个已定结果的商机):"
-        "这就是辅导的重点。",
-    ),
     "digests.weekly.forecast": ("*Weighted forecast by month*", "*按月加权预测*"),
     "digests.weekly.forecast_month": (
-        "• {month}: {deals} deals · {amount} → weighted {weighted}",
+        "• {month}: {deals:plural:# deal|# deals} · {amount} → weighted {weighted}",
         "• {month}:{deals} 个 · {amount} → 加权 {weighted}",
     ),
     "digests.weekly.slipped": (
-        "• Expected close already past: {deals} deals · {amount} (weighted {weighted}): update the dates",
+        "• Expected close already past: {deals:plural:# deal|# deals} · {amount} (weighted "
+        "{weighted}): update the dates",
         "• 预计成交日期已过:{deals} 个 · {amount}(加权 {weighted}),请更新日期",
     ),
     "digests.weekly.undated": (
-        "• No expected close date: {deals} deals · {amount}",
+        "• No expected close date: {deals:plural:# deal|# deals} · {amount}",
         "• 没有预计成交日期:{deals} 个 · {amount}",
     ),
     "digests.weekly.no_date": ("no date", "无日期"),
     "digests.weekly.no_forecast": ("No open deals.", "没有进行中的商机。"),
     "digests.weekly.coverage_head": ("*Coverage and activity*", "*客户覆盖与活动*"),
     "digests.weekly.coverage": (
-        "with business {biz30} in 30 days / {biz90} in 90 ({biz} accounts) · no business {nobiz30} / {nobiz90} "
+        "with business {biz30} in 30 days / {biz90} in 90 ({biz:plural:# account|# accounts}) · "
+        "no business {nobiz30} / {nobiz90} "
         "({nobiz}) · new accounts visited {new_visited}/{new}",
         "有生意 30 天 {biz30} / 90 天 {biz90}({biz} 个客户)· 无生意 {nobiz30} / {nobiz90}({nobiz} 个)· "
         "新客户已拜访 {new_visited}/{new}",
     ),
     "digests.weekly.huntfarm": (
-        "Last week {visits} visits: hunting {hunting} (accounts with an open deal), farming {farming} "
+        "Last week {visits:plural:# visit|# visits}: hunting {hunting} (accounts with an open deal), farming {farming} "
         "(accounts without one).",
         "上周拜访 {visits} 次:打猎 {hunting}(有进行中商机的客户),播种 {farming}(没有商机的客户)。",
     ),
     "digests.weekly.activity_rep": (
-        "• *{name}*: {visits} visits ({effective} effective) · {coverage} · hunting {hunting} / farming {farming}",
+        "• *{name}*: {visits:plural:# visit|# visits} ({effective} effective) · {coverage} · "
+        "hunting {hunting} / farming {farming}",
         "• *{name}*:拜访 {visits}(有效 {effective})· {coverage} · 打猎 {hunting} / 播种 {farming}",
     ),
     "digests.weekly.quadrant": ("*Rep types* (result × process)", "*销售类型*(结果 × 过程)"),
@@ -288,7 +292,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "digests.weekly.target_met": ("target met :tada:", "已完成目标 :tada:"),
     "digests.weekly.reverse": (
-        "{remaining} to go in {days} working days → {deals} deals → {needs} ({basis})",
+        "{remaining} to go in {days:plural:# working day|# working days} → {deals:plural:# deal|# "
+        "deals} → {needs} ({basis})",
         "还差 {remaining},剩 {days} 个工作日 → {deals} 单 → {needs}({basis})",
     ),
     "digests.weekly.per_day": ("{needed} visits a day needed (now {now})", "每天需拜访 {needed} 次(目前 {now})"),
@@ -297,7 +302,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{stage} 之后的转化率尚无数据",
     ),
     "digests.weekly.reverse_unknown": (
-        "{remaining} to go in {days} working days; no deal won yet to size the funnel",
+        "{remaining} to go in {days:plural:# working day|# working days}; no deal won yet to size the funnel",
         "还差 {remaining},剩 {days} 个工作日;尚无赢单,无法倒推",
     ),
     "digests.weekly.basis_own": ("own rates", "个人转化率"),
@@ -311,16 +316,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Charts: the funnel and each rep's conversion against the team are in the thread.",
         "图表:漏斗图和各成员与团队的转化率对比图在话题中。",
     ),
-    "digests.chart.funnel_title": ("Open funnel · {team}", "当前漏斗 · {team}"),
-    "digests.chart.funnel_note": ("{deals} deals · {amount}", "{deals} 个 · {amount}"),
+    "digests.chart.funnel_title": ("Funnel: deals that reached each stage · {team}", "漏斗:到达各阶段的商机 · {team}"),
+    "digests.chart.funnel_note": (
+        "{reached} reached · {deals} open now · {amount}",
+        "到达 {reached} 个 · 当前进行中 {deals} 个 · {amount}",
+    ),
     "digests.chart.conversion_title": (
         "Conversion by step: each rep against the team · {team}",
         "各环节转化率:成员对比团队 · {team}",
     ),
     "digests.chart.team": ("Team", "团队"),
     "digests.chart.gap": (
-        "Red: below the team's rate; green: above; grey: nothing decided yet; outlined: the rep's weakest step.",
-        "红色:低于团队;绿色:高于团队;灰色:尚无结果;方框:该成员最弱的环节。",
+        "Each cell: the share of the deals that reached the step's stage and went on. Red: below the "
+        "team's rate; green: above; grey: no deal reached the stage; outlined: the rep's weakest step.",
+        "每格:到达该阶段的商机中推进到下一阶段的比例。红色:低于团队;绿色:高于团队;灰色:没有商机到达该阶段;"
+        "方框:该成员最弱的环节。",
     ),
     "digests.chart.funnel_file": ("Funnel · {team}", "漏斗 · {team}"),
     "digests.chart.conversion_file": ("Conversion vs team · {team}", "转化率对比 · {team}"),
@@ -342,8 +352,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "digests.recap.top_lost": ("*Top reasons lost*: {reasons}", "*主要丢单原因*:{reasons}"),
     "digests.recap.top_won": ("*Top reasons won*: {reasons}", "*主要赢单原因*:{reasons}"),
+    "digests.recap.reason_count": ("{reason} ({count})", "{reason}（{count}）"),
     "digests.recap.untouched_count": (
-        ":warning: {count} untouched failures: lost without a visit in the 30 days before.",
+        ":warning: {count:plural:# untouched failure|# untouched failures}: lost without a visit in "
+        "the 30 days before.",
         ":warning: {count} 个未接触性失败:丢单前 30 天内没有拜访。",
     ),
     "digests.recap.price_count": (
@@ -359,11 +371,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "digests.recap.lost": (":x: Lost", ":x: 丢单"),
     "digests.recap.deal_head": (
         "{outcome} · *{account}*: {title} · {amount} · {owner}",
-        "{outcome} · *{account}*:{title} · {amount} · {owner}",
+        "{outcome} · *{account}*：{title} · {amount} · {owner}",
     ),
-    "digests.recap.deal_text": ("{outcome}: {account}, {amount}", "{outcome}:{account},{amount}"),
+    "digests.recap.deal_text": ("{outcome}: {account}, {amount}", "{outcome}：{account}，{amount}"),
     "digests.recap.deal_facts": (
-        "Stage reached: {stage} · {days} days in the pipeline · {visits} visits · contacts: {contacts}",
+        "Stage reached: {stage} · {days:plural:# day|# days} in the pipeline · {visits:plural:# "
+        "visit|# visits} · contacts: {contacts}",
         "到达阶段:{stage} · 在漏斗中 {days} 天 · 拜访 {visits} 次 · 联系人:{contacts}",
     ),
     "digests.recap.reasons": ("Reasons: {reasons}", "原因:{reasons}"),
@@ -391,11 +404,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # ----- 5+5+5 review ------------------------------------------------------------------------
     "digests.tiers.title": ("5+5+5 review · {team} · {month}", "5+5+5 分层回顾 · {team} · {month}"),
     "digests.tiers.text": (
-        "5+5+5 review for {team}, {month}: {complete} of {reps} reps have all 15 accounts named.",
+        "5+5+5 review for {team}, {month}: {complete} of {reps:plural:# rep has|# reps have} all 15 accounts named.",
         "{team} 5+5+5 回顾,{month}:{reps} 人中 {complete} 人已选满 15 个客户。",
     ),
     "digests.tiers.summary": (
-        "{complete} of {reps} reps have all 15 accounts named. Expected against actual, account by account:",
+        "{complete} of {reps:plural:# rep has|# reps have} all 15 accounts named. Expected against "
+        "actual, account by account:",
         "{reps} 人中 {complete} 人已选满 15 个客户。逐个客户对比期望与实际:",
     ),
     "digests.tiers.legend": (
@@ -406,9 +420,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "*{name}*: {named}/15 named · expected {expected} · won {won} ({share})",
         "*{name}*:已选 {named}/15 · 期望 {expected} · 实际 {won}({share})",
     ),
-    "digests.tiers.tier": ("_{tier}_ ({count}/5)", "_{tier}_({count}/5)"),
+    "digests.tiers.tier": ("_{tier}_ ({count}/5)", "_{tier}_（{count}/5）"),
     "digests.tiers.account": (
-        "{account}: expected {expected}, won {won} ({share}) · pipeline {pipeline} · {visits} visits, last {last}",
+        "{account}: expected {expected}, won {won} ({share}) · pipeline {pipeline} · "
+        "{visits:plural:# visit|# visits}, last {last}",
         "{account}:期望 {expected},实际 {won}({share})· 在谈 {pipeline} · 拜访 {visits} 次,最近 {last}",
     ),
     "digests.tiers.missing": (":warning: Missing: {missing}", ":warning: 缺少:{missing}"),

@@ -60,22 +60,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "金额单位 {currency}。加权 = 金额 × 阶段赢单概率。",
     ),
     "pipeline.won": ("Won", "赢单"),
-    "pipeline.conversion.title": ("*Conversion, last {days:plural:# day|# days}*", "*近 {days} 天的阶段转化率*"),
-    "pipeline.conversion.step": (
-        "{step}: *{rate}* ({advanced} of {decided})",
-        "{step}:*{rate}*({decided} 个中 {advanced} 个)",
+    "pipeline.conversion.title": ("*Conversion, last {days} days*", "*近 {days} 天的阶段转化率*"),
+    "pipeline.conversion.step": ("{step}: *{rate}* ({count})", "{step}：*{rate}*（{count}）"),
+    "pipeline.conversion.decided": (" · decided only {rate}", " · 仅已定结果 {rate}"),
+    "pipeline.conversion.median": (" · median {days} days in stage", " · 阶段停留中位数 {days} 天"),
+    "pipeline.conversion.vs_team": (
+        "{step}: *{rate}* ({count}) · team {team}",
+        "{step}:*{rate}*({count})· 团队 {team}",
     ),
-    "pipeline.conversion.median": (" · median {days:plural:# day|# days} in stage", " · 阶段停留中位数 {days} 天"),
-    "pipeline.conversion.vs_team": ("{step}: *{rate}* · team {team}", "{step}:*{rate}* · 团队 {team}"),
     "pipeline.conversion.none": ("No stage moves in this period yet.", "这段时间还没有阶段推进记录。"),
     "pipeline.conversion.small_sample": (
-        "Small sample: {closed:plural:# deal closed|# deals closed} in this period; rates settle after about "
-        "{threshold}.",
+        "Small sample: {closed:plural:# deal|# deals} closed in this period; rates settle after about {threshold}.",
         "样本较少:这段时间只关闭了 {closed} 个商机,转化率通常要约 {threshold} 个后才稳定。",
     ),
     "pipeline.conversion.weakest": (
-        "Weakest step: *{step}*, {rate} against the team's {team}.",
-        "最薄弱的环节:*{step}*,{rate},团队为 {team}。",
+        "Weakest step: *{step}*, {count} ({rate}) against the team's {team}.",
+        "最薄弱的环节:*{step}*,{count}({rate}),团队为 {team}。",
+    ),
+    "pipeline.conversion.weakest_few": (
+        " Few deals there: read it as a hint, not a verdict.",
+        "该环节商机较少:仅供参考,不是定论。",
     ),
     "pipeline.conversion.no_weakest": (
         "At or above the team at every step with enough deals to tell.",
@@ -86,7 +90,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "*{name}* — {deals} open · {amount} · weighted {weighted}",
         "*{name}* — {deals} 个进行中 · {amount} · 加权 {weighted}",
     ),
-    "pipeline.rep_weakest": (" · weakest {step} ({rate} vs {team})", " · 最薄弱 {step}({rate},团队 {team})"),
+    "pipeline.rep_weakest": (" · weakest {step} {count} (team {team})", " · 最薄弱 {step} {count}(团队 {team})"),
     "pipeline.rep_small": (" · small sample", " · 样本少"),
     "pipeline.someone": ("(unnamed)", "(未命名)"),
     # App Home
@@ -102,7 +106,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "*待跟进*:{overdue} 项逾期 · 今天到期 {today} 项",
     ),
     "home.followups.none": ("Nothing overdue or due today.", "没有逾期或今天到期的跟进。"),
-    "home.followups.account": (" ({account})", "({account})"),
+    "home.followups.account": (" ({account})", "（{account}）"),
     "home.followups.overdue": ("• ⚠️ {text}{account} — was due {when}", "• ⚠️ {text}{account} — 原定 {when}"),
     "home.followups.today": ("• {text}{account} — due {when}", "• {text}{account} — {when} 到期"),
     "home.cooling.title": ("*Cooling relationships* ({count})", "*关系正在变淡*({count})"),

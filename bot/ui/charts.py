@@ -60,17 +60,20 @@ def cjk_font_available() -> bool:
 def funnel_chart(
     title: str,
     stages: Sequence[tuple[str, int, str]],
+    between: Sequence[str] = (),
 ) -> bytes:
-    """A funnel: one centred bar per stage (first stage on top), as wide as its open deals.
+    """A funnel: one centred bar per stage in funnel order (first stage on top), as wide as its
+    count, with the count's text beside it and the step rate between consecutive bars.
 
-    `stages`: (stage label, open deals, the text shown beside the bar, e.g. "12 · 1.2M").
-    matplotlib draws the bars and the title; the labels are written with Pillow (see
-    `conversion_chart` for why).
+    `stages`: (stage label, the count the bar's width shows, the text beside the bar, e.g.
+    "36 reached · 12 open · 1.2M"); `between[i]`: written on the gap between bar i and bar
+    i + 1 (e.g. "↓ 78%"). matplotlib draws the bars and the title; the labels are written with
+    Pillow (see `conversion_chart` for why).
     """
     _setup()
     label_width = max((_label_inches(label, 10) for label, _, _ in stages), default=1.0) + 0.3
     width = 7.5
-    height = 1.0 + 0.55 * max(len(stages), 1)
+    height = 1.0 + (0.75 if between else 0.55) * max(len(stages), 1)
     left, right, top, bottom = label_width / width, 0.98, 1 - 0.55 / height, 0.1 / height
     widest = max((count for _, count, _ in stages), default=0) or 1
     x_max = widest * 1.45
@@ -80,7 +83,8 @@ def funnel_chart(
         axes = figure.add_subplot()
         positions = list(range(len(stages)))[::-1]
         lefts = [(widest - count) / 2 for _, count, _ in stages]
-        axes.barh(positions, [count for _, count, _ in stages], left=lefts, color="#2f6eb5", height=0.7)
+        bar_height = 0.55 if between else 0.7
+        axes.barh(positions, [count for _, count, _ in stages], left=lefts, color="#2f6eb5", height=bar_height)
         axes.set_ylim(-0.5, len(stages) - 0.5)
         axes.set_xlim(0, x_max)
         axes.set_xticks([])
@@ -100,6 +104,10 @@ def funnel_chart(
         draw.text(
             (plot_left + bar_end * (plot_right - plot_left), y), note, font=_label_font(9), fill="black", anchor="lm"
         )
+    centre = plot_left + (widest / 2 / x_max) * (plot_right - plot_left)
+    for i, text in enumerate(between[: max(len(stages) - 1, 0)]):
+        y = plot_top + (i + 1) * row_h  # the gap between bar i and bar i + 1
+        draw.text((centre, y), text, font=_label_font(8), fill="#333333", anchor="mm")
     return _png_of(image)
 
 
@@ -151,11 +159,10 @@ def conversion_chart(
     legend: str,
 ) -> bytes:
     """Each rep's conversion at every step, coloured by the gap to the team's rate (red below,
-    green above; grey: nothing decided there yet). The team's rates are the first row; each
-    rep's weakest step is outlined and labelled with the rep's rate; `legend` says so below.
+    green above; grey: no rate there). The team's rates are the first row; every cell with a
+    rate carries its percentage; each rep's weakest step is outlined; `legend` says so below.
 
-    `reps`: (name, rate per step, index of the weakest step or None). Only the team row and
-    the weakest steps carry numbers (the digest's text has them all).
+    `reps`: (name, rate per step, index of the weakest step or None).
 
     matplotlib draws the grid, the outlines, the title and the legend; the one-per-row labels
     (names, rates) are then written onto the PNG with Pillow at the cells' pixel positions:
@@ -204,11 +211,10 @@ def conversion_chart(
     row_h = (grid_bottom - grid_top) / len(rows)
     col_w = (grid_right - grid_left) / max(len(steps), 1)
     names, numbers = _label_font(9), _label_font(8)
-    for i, (name, rates, weak) in enumerate(rows):
+    for i, (name, rates, _weak) in enumerate(rows):
         y = grid_top + (i + 0.5) * row_h
         draw.text((grid_left - 0.06 * DPI, y), name, font=names, fill="black", anchor="rm")
-        shown = range(len(rates)) if i == 0 else ([weak] if weak is not None and rates[weak] is not None else [])
-        for j in shown:
+        for j in range(len(rates)):
             if rates[j] is not None:
                 draw.text(
                     (grid_left + (j + 0.5) * col_w, y), f"{rates[j]:.0%}", font=numbers, fill="black", anchor="mm"

@@ -145,7 +145,7 @@ def _post(ctx: JobContext, job: str, team: TeamInfo, recipient: str, due: servic
             dedupe_key=due.key,
             message=Message(text=rendered.parent.text, blocks=rendered.parent.blocks),
             summary=summary,
-            items=[f"{PARTS}{len(parts)}", f"team:{team.id}"],
+            items=[f"{PARTS}{len(parts)}", f"team:{team.id}", *rendered.ledger_items],
         )
     )
     if not parent.ok:

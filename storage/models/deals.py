@@ -77,7 +77,10 @@ class StageChange(TenantMixin, Base):
     """One move of a deal: creation (from_stage NULL), forward, back, won or lost.
 
     `to_stage` is a stage key or 'won' / 'lost'. `override` records a move made despite unmet
-    exit criteria (or a loss with too few contacts).
+    exit criteria (or a loss with too few contacts). `owner_id` is who owned the deal when it
+    moved (not who clicked, `changed_by_id`): conversion credits each step to the rep who
+    brought the deal there, so a handover moves the book and leaves the history where it was
+    earned (bot/analytics/conversion.py).
     """
 
     __tablename__ = "stage_changes"
@@ -86,7 +89,9 @@ class StageChange(TenantMixin, Base):
         Index("ix_stage_changes_deal_changed", "deal_id", "changed_at"),
         # Covers the funnel analytics (storage/queries/funnel.py): a deal's history in order
         # without touching the table, for one team's deals or the whole workspace.
-        Index("ix_stage_changes_team_deal", "team_id", "deal_id", "changed_at", "to_stage"),
+        Index("ix_stage_changes_team_deal_owner", "team_id", "deal_id", "changed_at", "to_stage", "owner_id"),
+        # The deals a team's reps moved in a period (conversion credited to the owner at the time).
+        Index("ix_stage_changes_team_owner", "team_id", "owner_id", "changed_at", "deal_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -95,5 +100,6 @@ class StageChange(TenantMixin, Base):
     to_stage: Mapped[str] = mapped_column(String(32), nullable=False)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     override: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     note: Mapped[str | None] = mapped_column(Text)

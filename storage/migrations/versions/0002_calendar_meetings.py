@@ -1,6 +1,6 @@
 """calendar meetings: calendar connections, meetings read from them, contact emails, account domains
 
-Revision ID: 0020a
+Revision ID: 0002
 Revises: 0001
 """
 
@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql
 
 import storage.types
 
-revision: str = '0020a'
-down_revision: str | None = '0001'
+revision: str = "0002"
+down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
