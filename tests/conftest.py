@@ -24,6 +24,7 @@ from bot.devtools.driver import Driver, LocalServer
 from bot.devtools.fake_slack import FakeSlack
 from bot.executor import TrackingExecutor
 from bot.settings import Settings
+from bot.visits.names import forget_indexes
 from bot.web import WebApp
 from storage.db import Database
 from storage.migrate import upgrade
@@ -97,6 +98,7 @@ def empty_all_tables(db: Database) -> None:
 def db(database_url: str) -> Iterator[Database]:
     database = Database(database_url)
     empty_all_tables(database)
+    forget_indexes()  # every test starts from empty tables: no name index of a previous one
     yield database
     database.dispose()
 

@@ -107,6 +107,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“{text}” is more than a year ago; please check the date.",
         "“{text}”是一年多以前;请检查日期。",
     ),
+    "visit.blocked.date_no_month": (
+        "“{text}” is not a date: there is no such month, so nothing was stored.",
+        "“{text}”不是有效日期:没有这个月份,未保存。",
+    ),
+    "visit.blocked.date_no_day": (
+        "“{text}” is not a date: that month has no such day, so nothing was stored.",
+        "“{text}”不是有效日期:这个月没有这一天,未保存。",
+    ),
     "visit.blocked.date_unclear": ("“{text}” is not a date I understand.", "“{text}”是无法识别的日期。"),
     "visit.understood.title": ("What I understood:", "我理解到的内容:"),
     "visit.understood.nothing": ("nothing I could use", "没有可用的内容"),
