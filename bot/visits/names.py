@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Account, AccountAlias, Contact
@@ -111,6 +111,13 @@ class _Table:
         return automaton, multi
 
 
+# Is there any row above the ids indexed? One round trip; each branch reads a key range.
+_NEWER = text(
+    "SELECT 1 FROM accounts WHERE id > :a UNION ALL SELECT 1 FROM account_aliases WHERE id > :b"
+    " UNION ALL SELECT 1 FROM contacts WHERE id > :c LIMIT 1"
+)
+
+
 class NameIndex:
     """Every account name, alias and contact name of one workspace, searchable in a line."""
 
@@ -125,6 +132,8 @@ class NameIndex:
         self._delta_multi: list[tuple[tuple[int, int], ...]] = []
         self._account_keys: list[str] = []  # sorted, for prefixes and typos
         self._account_key_ids: dict[str, tuple[int, ...]] = {}
+        # typo candidates: Latin keys by (length, first letter) and by (length, last letter)
+        self._latin_by_length: dict[tuple[int, str], list[str]] = {}
         self.size = 0
 
     # --- building ----------------------------------------------------------------------------
@@ -140,12 +149,20 @@ class NameIndex:
             if accounts:
                 self._account_key_ids[key] = accounts
         self._account_keys = sorted(self._account_key_ids)
+        self._latin_by_length = {}
+        for key in self._account_keys:
+            self._add_latin(key)
         self.size = len(table.keys)
         self.max_ids = max_ids
         self.built_at = time.monotonic()
 
     def refresh(self, session: Session) -> None:
-        """Index rows added since the last look (ids above those indexed): normally no rows."""
+        """Index rows added since the last look (ids above those indexed): normally no rows,
+        found by one statement over three primary-key ranges."""
+        a, b, c = self.max_ids
+        newer = session.execute(_NEWER, {"a": a, "b": b, "c": c}).first()
+        if newer is None:
+            return
         max_ids = self._load(session, self._delta, self.max_ids)
         if max_ids == self.max_ids:
             return
@@ -157,30 +174,48 @@ class NameIndex:
                 merged = tuple(sorted(accounts | set(self._account_key_ids.get(key, ()))))
                 if key not in self._account_key_ids:
                     bisect.insort(self._account_keys, key)
+                    self._add_latin(key)
                 self._account_key_ids[key] = merged
 
+    def _add_latin(self, key: str) -> None:
+        if key.isascii():
+            self._latin_by_length.setdefault((len(key), key[0]), []).append(key)
+            if key[-1] != key[0]:
+                self._latin_by_length.setdefault((len(key), key[-1]), []).append(key)
+
     def _load(self, session: Session, table: _Table, above: tuple[int, int, int]) -> tuple[int, int, int]:
+        """Rows with ids above `above` (all rows at first). A top-up filters by id alone, so the
+        database reads a primary-key range (normally empty) rather than the team's whole index;
+        the team is checked here."""
         top_account, top_alias, top_contact = above
-        for ident, key in session.execute(
-            select(Account.id, Account.name_norm).where(
-                Account.team_id == self.team_id, Account.id > above[0], Account.archived_at.is_(None)
+        first = above == (0, 0, 0)
+
+        def team(model: type) -> list:
+            return [model.team_id == self.team_id] if first else []
+
+        for ident, team_id, key, archived in session.execute(
+            select(Account.id, Account.team_id, Account.name_norm, Account.archived_at).where(
+                Account.id > above[0], *team(Account)
             )
         ):
-            table.add(key, ACCOUNT, ident)
+            if team_id == self.team_id and archived is None:
+                table.add(key, ACCOUNT, ident)
             top_account = max(top_account, ident)
-        for ident, account_id, key in session.execute(
-            select(AccountAlias.id, AccountAlias.account_id, AccountAlias.alias_norm).where(
-                AccountAlias.team_id == self.team_id, AccountAlias.id > above[1]
+        for ident, team_id, account_id, key in session.execute(
+            select(AccountAlias.id, AccountAlias.team_id, AccountAlias.account_id, AccountAlias.alias_norm).where(
+                AccountAlias.id > above[1], *team(AccountAlias)
             )
         ):
-            table.add(key, ACCOUNT, account_id)
+            if team_id == self.team_id:
+                table.add(key, ACCOUNT, account_id)
             top_alias = max(top_alias, ident)
-        for ident, account_id, key in session.execute(
-            select(Contact.id, Contact.account_id, Contact.name_norm).where(
-                Contact.team_id == self.team_id, Contact.id > above[2]
+        for ident, team_id, account_id, key in session.execute(
+            select(Contact.id, Contact.team_id, Contact.account_id, Contact.name_norm).where(
+                Contact.id > above[2], *team(Contact)
             )
         ):
-            table.add(key, CONTACT, account_id)
+            if team_id == self.team_id:
+                table.add(key, CONTACT, account_id)
             top_contact = max(top_contact, ident)
         return top_account, top_alias, top_contact
 
@@ -222,8 +257,16 @@ class NameIndex:
                 out.setdefault(ident, (ident, key, 90 if key != query else 100))
         if query.isascii() and len(query) >= 5:
             allowed = 1 if len(query) < 8 else 2
+            # only keys that can be `allowed` edits away: Latin, of a length within `allowed`, and
+            # sharing the first or the last letter (two typos at both ends are not a small typo)
+            pool = {
+                k
+                for n in range(len(query) - allowed, len(query) + allowed + 1)
+                for edge in {query[0], query[-1]}
+                for k in self._latin_by_length.get((n, edge), ())
+            }
             for key, _dist, _i in process.extract(
-                query, self._account_keys, scorer=OSA.distance, score_cutoff=allowed, limit=limit * 2
+                query, list(pool), scorer=OSA.distance, score_cutoff=allowed, limit=limit * 2
             ):
                 for ident in self._account_key_ids[key]:
                     out.setdefault(ident, (ident, key, 70))

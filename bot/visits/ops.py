@@ -25,7 +25,7 @@ from bot.access import AccessError, NotAllowed, access_account, access_account_t
 from bot.accounts import create_account
 from bot.actor import Actor
 from bot.i18n import t
-from bot.matching import EXACT, PREFIX, Candidate, find_accounts, find_contacts
+from bot.matching import EXACT, PREFIX, Candidate, find_accounts, find_contacts, rank_contacts
 from bot.people import workspace_config
 from bot.text import normalize
 from bot.visits.known import Recognised, recognise
@@ -211,6 +211,7 @@ def read_line(
 ) -> LineReading:
     """What a line would store (or the question to ask), without storing anything: the names
     the workspace knows are found first, then the sentence is read around them."""
+    session.info.pop("line_contacts", None)
     known = recognise(session, actor, text)
     parsed = parse_visit(text, actor.tz, now, actor.lang, names=known.names)
     if known.through_contact:
@@ -287,7 +288,7 @@ def _resolve_line(
         elif account_id is None:
             contact_input = _contact_input(pc, None, parsed.level)
         else:
-            candidates = find_contacts(session, actor.team_id, account_id, pc.name)
+            candidates = _line_contacts(session, actor, account_id, pc.name)
             pick = _clear_match(candidates)
             if pick is not None and pick.score < EXACT and _would_lower(session, pick.id, parsed.level):
                 pick = None  # "王总" read as 王军, and the line's level is below his: ask first
@@ -358,10 +359,26 @@ def _would_lower(session: Session, contact_id: int, level: int | None) -> bool:
     return contact is not None and level < contact.relationship_level
 
 
+def _line_contacts(session: Session, actor: Actor, account_id: int, text: str) -> list[Candidate]:
+    """`find_contacts` for one line: the account's contacts are read once per session (a line
+    names several; nothing in `read_line` writes contacts)."""
+    cache: dict[int, list[tuple[int, str, str]]] = session.info.setdefault("line_contacts", {})
+    if account_id not in cache:
+        cache[account_id] = [
+            (r.id, r.name, r.name_norm)
+            for r in session.execute(
+                select(Contact.id, Contact.name, Contact.name_norm).where(
+                    Contact.team_id == actor.team_id, Contact.account_id == account_id
+                )
+            )
+        ]
+    return rank_contacts(cache[account_id], text)
+
+
 def _exact_contact(session: Session, actor: Actor, account_id: int, text: str, used: set[int]) -> int | None:
     """The one contact of the account named exactly, or by a first or last name that only one
     of them has ("Maria" at Fourth Coffee is Maria Gomez)."""
-    candidates = find_contacts(session, actor.team_id, account_id, text)
+    candidates = _line_contacts(session, actor, account_id, text)
     exact = [c for c in candidates if c.score == EXACT]
     if not exact and text.isascii() and len(normalize(text)) >= 3 and " " not in text.strip():
         key = normalize(text)
