@@ -25,6 +25,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This visit was already logged (same request); nothing was stored twice.",
         "这次拜访已经记录过(同一请求),没有重复保存。",
     ),
+    "visit.logged.shared": (
+        "*{account}* is {owner}'s account: the visit is logged there (no duplicate account) and counts"
+        " for you; {owner} will see it in their next digest.",
+        "*{account}* 是{owner}的客户:拜访已记在这个客户下(没有新建重复客户),计入你的拜访;{owner}会在下一次摘要里看到。",
+    ),
     "visit.updated.title": ("Updated your visit to *{account}*", "已更新拜访:*{account}*"),
     "visit.field.when": ("When", "时间"),
     "visit.field.channel": ("Channel", "方式"),
