@@ -7,7 +7,11 @@ question that must be asked instead (`o`: ask_account, ask_contact, create, refu
 workspace is what a CSV import gives: accounts with aliases and contacts with levels, some
 owned by a colleague. Lines are read with `ops.read_line` (nothing stored), at a fixed "now".
 
-The test prints per-field accuracy and fails below 97 % of lines fully right.
+The test prints per-field accuracy and fails below 97 % of lines fully right. The first 304
+lines were written before the parser changes of issue 15 and the parser was then worked on
+against them; the last 40 (20 + 20) were written afterwards and added untouched: on their
+first run 39 of 40 were fully right (the miss, "lunch w Lena Fischer, budget talk", reads
+"budget talk" as a second person met), and that line is left as it is.
 """
 
 from __future__ import annotations
