@@ -9,7 +9,7 @@ from bot.devtools.driver import Driver
 from bot.visits.shared import visits_by_others
 from storage.db import Database
 from storage.models import Account, Contact, Visit
-from tests.conftest import START
+from tests.conftest import START, TEAM
 from tests.visit_world import account, all_ok, buttons, contact, count, get, links, rep, reply_text
 from tests.visit_world import visits as stored_visits
 
@@ -136,3 +136,15 @@ def test_a_small_typo_gets_a_suggestion(driver: Driver, db: Database) -> None:
     driver.click("U1", question, pick["action_id"])
     assert [v.account_id for v in stored_visits(db)] == [wide]
     all_ok(driver)
+
+
+def test_the_index_can_be_built_ahead_of_the_first_line(driver: Driver, db: Database) -> None:
+    from bot.visits.names import forget_indexes, name_index, warm_indexes
+
+    me = rep(db, driver, "U1")
+    golf = account(db, me, "Golf Bros")
+    forget_indexes()
+    warm_indexes(db.engine, [TEAM]).join(timeout=30)
+    with db.transaction() as session:
+        hits = name_index(session, TEAM).find("golf with Tom (golf-bros)")
+    assert [(h.ids, h.key) for h in hits] == [((golf,), "golfbros")]

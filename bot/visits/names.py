@@ -10,16 +10,18 @@ Latin names must start and end on word boundaries of the line ("Acme" is not ins
 "Acmex"); Chinese names need no spaces. Small typos in an unrecognised account phrase are
 looked up with rapidfuzz over the same keys ("Wide Wrld" → Wide World).
 
-Cost and caching: one `NameIndex` per workspace per process, built on first use from three
-narrow queries (id and normalised key only) and kept in `_INDEXES`. It is not rebuilt per
-request: each request asks only for rows with an id above the highest one indexed (three
-primary-key range reads, normally empty), and new rows go into a small second automaton. A
-hit is always re-read from the database by id before use (`bot.visits.ops`), so a renamed,
-archived or deleted account never resolves to stale data; names that changed in place are
-picked up by a full rebuild, at most every `REBUILD_AFTER` and only if the workspace changed.
-Values in the automaton are plain integers (an id and the key length packed into one), so
-memory stays near that of the keys themselves: see bench/RESULTS.md for the measured size
-at 100,000 accounts and 300,000 contacts.
+Cost and caching: one `NameIndex` per workspace per process (per database), built on first
+use from three narrow queries (id and normalised key only) and kept in `_INDEXES`; a serving
+process pays the build once (seconds at 100,000 accounts and 300,000 contacts), never per
+request. Each request runs one statement asking whether any row has an id above the highest
+one indexed (three primary-key range reads, normally empty); new rows are then read by id and
+go into a small second automaton, so a name added in any process is found on the next line.
+A hit is always re-read from the database by id before use (`bot.visits.known`), so a renamed,
+archived or deleted account never resolves to stale data. Names changed in place (a rename, a
+new alias on an old row id) are picked up by a full rebuild done in a background thread every
+`REBUILD_AFTER` and swapped in. Values in the automaton are plain integers (an id, a kind and
+the key length packed into one), so memory is mostly the automaton's trie nodes: measured in
+bench/RESULTS.md (about 165 MB of process RSS at 100,000 accounts and 300,000 contacts).
 """
 
 from __future__ import annotations
@@ -325,3 +327,17 @@ def forget_indexes() -> None:
     """Drop every cached index (tests that recreate their database; a renamed account in place)."""
     with _LOCK:
         _INDEXES.clear()
+
+
+def warm_indexes(engine: object, team_ids: list[str]) -> threading.Thread:
+    """Build the workspaces' indexes in a background thread (a worker process at start), so
+    the first `/visit` line after a start does not wait for the build."""
+
+    def build() -> None:
+        for team_id in team_ids:
+            with Session(engine) as session:  # type: ignore[call-overload]
+                name_index(session, team_id)
+
+    thread = threading.Thread(target=build, daemon=True, name="name-index-warm")
+    thread.start()
+    return thread
