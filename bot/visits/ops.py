@@ -290,7 +290,11 @@ def _resolve_line(
         else:
             candidates = _line_contacts(session, actor, account_id, pc.name)
             pick = _clear_match(candidates)
-            if pick is not None and pick.score < EXACT and _would_lower(session, pick.id, parsed.level):
+            if (
+                pick is not None
+                and pick.score < EXACT
+                and _would_lower(session, actor, account_id, pick.id, parsed.level)
+            ):
                 pick = None  # "王总" read as 王军, and the line's level is below his: ask first
             if pick is None and candidates:
                 return AskContact(parsed, index, pc.name, account.name if account else "", candidates, choices)
@@ -320,11 +324,16 @@ def _resolve_line(
         if pick is None:
             slot.append(piece)
             continue
-        contact = session.get(Contact, pick)
-        if contact is not None and contact.name_norm != normalize(piece) and _would_lower(session, pick, parsed.level):
+        assert account_id is not None  # a contact was picked, so there is an account
+        row = next((r for r in _account_contacts(session, actor, account_id) if r[0] == pick), None)
+        if (
+            row is not None
+            and row[2] != normalize(piece)
+            and _would_lower(session, actor, account_id, pick, parsed.level)
+        ):
             chosen = choices.contact_choice(extra)
             if chosen is None:
-                candidate = Candidate(contact.id, contact.name, PREFIX)
+                candidate = Candidate(row[0], row[1], PREFIX)
                 return AskContact(parsed, extra, piece, account.name if account else "", [candidate], choices)
             if chosen == 0:
                 contacts.append(ContactInput(name=piece, level=parsed.level))
@@ -351,28 +360,33 @@ def _resolve_line(
     )
 
 
-def _would_lower(session: Session, contact_id: int, level: int | None) -> bool:
+def _would_lower(session: Session, actor: Actor, account_id: int, contact_id: int, level: int | None) -> bool:
     """Whether an explicit level on the line is below the contact's stored one."""
     if level is None:
         return False
-    contact = session.get(Contact, contact_id)
-    return contact is not None and level < contact.relationship_level
+    row = next((r for r in _account_contacts(session, actor, account_id) if r[0] == contact_id), None)
+    return row is not None and level < row[3]
 
 
 def _line_contacts(session: Session, actor: Actor, account_id: int, text: str) -> list[Candidate]:
     """`find_contacts` for one line: the account's contacts are read once per session (a line
     names several; nothing in `read_line` writes contacts)."""
-    cache: dict[int, list[tuple[int, str, str]]] = session.info.setdefault("line_contacts", {})
+    return rank_contacts([row[:3] for row in _account_contacts(session, actor, account_id)], text)
+
+
+def _account_contacts(session: Session, actor: Actor, account_id: int) -> list[tuple[int, str, str, int]]:
+    """(id, name, name_norm, level) of the account's contacts, read once per line."""
+    cache: dict[int, list[tuple[int, str, str, int]]] = session.info.setdefault("line_contacts", {})
     if account_id not in cache:
         cache[account_id] = [
-            (r.id, r.name, r.name_norm)
+            (r.id, r.name, r.name_norm, r.relationship_level)
             for r in session.execute(
-                select(Contact.id, Contact.name, Contact.name_norm).where(
+                select(Contact.id, Contact.name, Contact.name_norm, Contact.relationship_level).where(
                     Contact.team_id == actor.team_id, Contact.account_id == account_id
                 )
             )
         ]
-    return rank_contacts(cache[account_id], text)
+    return cache[account_id]
 
 
 def _exact_contact(session: Session, actor: Actor, account_id: int, text: str, used: set[int]) -> int | None:
