@@ -13,9 +13,10 @@ looked up with rapidfuzz over the same keys ("Wide Wrld" → Wide World).
 Cost and caching: one `NameIndex` per workspace per process (per database), built on first
 use from three narrow queries (id and normalised key only) and kept in `_INDEXES`; a serving
 process pays the build once (seconds at 100,000 accounts and 300,000 contacts), never per
-request. Each request runs one statement asking whether any row has an id above the highest
-one indexed (three primary-key range reads, normally empty); new rows are then read by id and
-go into a small second automaton, so a name added in any process is found on the next line.
+request. At most once a second (and on the next line after this process itself flushed a new
+account, alias or contact) one statement asks whether any row has an id above the highest one
+indexed (three primary-key range reads, normally empty); new rows are then read by id and go
+into a small second automaton: a name added by another process is found within a second.
 A hit is always re-read from the database by id before use (`bot.visits.known`), so a renamed,
 archived or deleted account never resolves to stale data. Names changed in place (a rename, a
 new alias on an old row id) are picked up by a full rebuild done in a background thread every
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Account, AccountAlias, Contact
@@ -43,6 +44,7 @@ from storage.models import Account, AccountAlias, Contact
 ACCOUNT = 0
 CONTACT = 1
 REBUILD_AFTER = 30 * 60.0  # seconds: names renamed in place are seen within this time
+LOOK_EVERY = 1.0  # seconds between looks for rows added by other processes (this one's: at once)
 MIN_LATIN = 3  # a Latin key shorter than this ("IM", "HP") is too easily a word of the sentence
 MIN_CJK = 2
 _MULTI = 1 << 40  # packed values at or above this point into `_multi` (a key shared by several)
@@ -126,6 +128,7 @@ class NameIndex:
     def __init__(self, team_id: str) -> None:
         self.team_id = team_id
         self.max_ids = (0, 0, 0)  # accounts, aliases, contacts indexed so far
+        self.looked_at = 0.0
         self.built_at = 0.0
         self._base: ahocorasick.Automaton | None = None
         self._base_multi: list[tuple[tuple[int, int], ...]] = []
@@ -161,6 +164,11 @@ class NameIndex:
     def refresh(self, session: Session) -> None:
         """Index rows added since the last look (ids above those indexed): normally no rows,
         found by one statement over three primary-key ranges."""
+        global _FLUSHED
+        now = time.monotonic()
+        if not _FLUSHED and now - self.looked_at < LOOK_EVERY:
+            return
+        self.looked_at, _FLUSHED = now, False
         a, b, c = self.max_ids
         newer = session.execute(_NEWER, {"a": a, "b": b, "c": c}).first()
         if newer is None:
@@ -283,6 +291,17 @@ def _longest_first(hits: list[NameHit]) -> list[NameHit]:
         if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
             chosen.append(hit)
     return sorted(chosen, key=lambda h: h.start)
+
+
+_FLUSHED = False  # this process wrote a name since the last look
+
+
+@event.listens_for(Session, "after_flush")
+def _names_written(session: Session, _context: object) -> None:
+    """A name added by this process is looked for on the next line, without waiting."""
+    global _FLUSHED
+    if any(isinstance(obj, (Account, AccountAlias, Contact)) for obj in session.new):
+        _FLUSHED = True
 
 
 _INDEXES: dict[tuple[str, str], NameIndex] = {}
