@@ -21,7 +21,7 @@ core into the wall-clock tail that are not the code's.
 Printed in the same run: the index's build time and memory (once per process per workspace,
 not per request), each round's p50/p95/p99/max, and two baselines measured on the same lines:
 the old parser alone (no database, no names) and the old approximate account match
-(`bot.matching.find_accounts`, a scan of every visible account) for the lines whose account is
+(`bot.accounts.matching.find_accounts`, a scan of every visible account) for the lines whose account is
 not named exactly, which is what the line path did before this index.
 """
 
@@ -38,8 +38,8 @@ from datetime import UTC, datetime
 from bench.generate import DEFAULT_TEAM
 from bench.harness import load_average, percentile
 from bench.visit_lines import visit_workload
-from bot.actor import Actor
-from bot.matching import find_accounts
+from bot.accounts.matching import find_accounts
+from bot.core.actor import Actor
 from bot.visits import names, ops
 from bot.visits.parse import parse_visit
 from storage.db import Database

@@ -13,7 +13,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.actor import Actor
+from bot.core.actor import Actor
 from storage.models import Account, Contact, Deal, FollowUp, Person, Visit
 
 

@@ -16,9 +16,9 @@ from rapidfuzz.distance import OSA
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.access import team_person_ids
-from bot.actor import Actor
-from bot.text import normalize
+from bot.core.access import team_person_ids
+from bot.core.actor import Actor
+from bot.core.text import normalize
 from storage.models import Account, AccountAlias, Contact
 
 EXACT = 100

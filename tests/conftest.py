@@ -18,14 +18,14 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.app import build_app
-from bot.clock import ManualClock
-from bot.devtools.driver import Driver, LocalServer
-from bot.devtools.fake_slack import FakeSlack
-from bot.executor import TrackingExecutor
-from bot.settings import Settings
+from bot.core.clock import ManualClock
+from bot.core.settings import Settings
 from bot.visits.names import forget_indexes
-from bot.web import WebApp
+from dev.driver import Driver, LocalServer
+from dev.fake_slack import FakeSlack
+from runtime.app import build_app
+from runtime.executor import TrackingExecutor
+from runtime.web import WebApp
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Base

@@ -22,10 +22,10 @@ from typing import Any
 
 import yaml
 
-from bot.actor import Actor
-from bot.clock import zone
-from bot.people import ensure_workspace
-from bot.text import normalize
+from bot.core.actor import Actor
+from bot.core.clock import zone
+from bot.core.text import normalize
+from bot.people.members import ensure_workspace
 from bot.visits import ops
 from storage.db import Database
 from storage.models import Account, AccountAlias, Contact, Person

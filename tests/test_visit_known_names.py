@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from bot.devtools.driver import Driver
 from bot.visits.shared import visits_by_others
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Contact, Visit
 from tests.conftest import START, TEAM

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from bot.access import access_account_to_log, team_person_ids
-from bot.actor import Actor
-from bot.matching import EXACT, Candidate
+from bot.accounts.matching import EXACT, Candidate
+from bot.core.access import access_account_to_log, team_person_ids
+from bot.core.actor import Actor
 from bot.visits.names import ACCOUNT, CONTACT, NameHit, name_index
 from bot.visits.parse import Known, keyword_spans
 from storage.models import Account, AccountAlias

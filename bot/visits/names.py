@@ -4,7 +4,7 @@ A rep types "coffee with Olivia Hart (Wide World)" or "拜访了中国平安的�
 wherever it is, and a word inside a known name ("Fourth *Coffee*", "*Phone* House") is part
 of the name, not a channel. So before the sentence is read, every known name is looked for in
 the whole line at once with an Aho-Corasick automaton (pyahocorasick), on the same matching key
-as `bot.text.normalize` (width- and case-folded, no spaces or punctuation: "ｆｏｕｒｔｈ
+as `bot.core.text.normalize` (width- and case-folded, no spaces or punctuation: "ｆｏｕｒｔｈ
 coffee", "Fourth-Coffee" and "McDonalds" for "McDonald's" all match), longest name first.
 Latin names must start and end on word boundaries of the line ("Acme" is not inside
 "Acmex"); Chinese names need no spaces. Small typos in an unrecognised account phrase are
@@ -51,7 +51,7 @@ _MULTI = 1 << 40  # packed values at or above this point into `_multi` (a key sh
 
 
 def fold(ch: str) -> str:
-    """One character as `bot.text.normalize` keys it ('' for spaces and punctuation)."""
+    """One character as `bot.core.text.normalize` keys it ('' for spaces and punctuation)."""
     out = unicodedata.normalize("NFKC", ch).casefold()
     return "".join(c for c in out if c.isalnum())
 
@@ -254,7 +254,7 @@ class NameIndex:
 
     def similar(self, phrase: str, *, limit: int = 5) -> list[tuple[int, str, int]]:
         """Accounts whose key starts with what was typed, or is one or two typos from it:
-        (account id, key, score) best first; scores as in `bot.matching`."""
+        (account id, key, score) best first; scores as in `bot.accounts.matching`."""
         query, _ = folded(phrase)
         if len(query) < 2:
             return []

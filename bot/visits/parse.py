@@ -24,8 +24,8 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot.clock import zone
-from bot.i18n import Lang
+from bot.core.clock import zone
+from bot.core.i18n import Lang
 from bot.visits.dates import DateExpr, find_dates, impossible, zh_number
 
 MAX_TEXT = 3000
