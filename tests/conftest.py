@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 
 from bot.core.clock import ManualClock
 from bot.core.settings import Settings
+from bot.visits.names import forget_indexes
 from dev.driver import Driver, LocalServer
 from dev.fake_slack import FakeSlack
 from runtime.app import build_app
@@ -97,6 +98,7 @@ def empty_all_tables(db: Database) -> None:
 def db(database_url: str) -> Iterator[Database]:
     database = Database(database_url)
     empty_all_tables(database)
+    forget_indexes()  # every test starts from empty tables: no name index of a previous one
     yield database
     database.dispose()
 

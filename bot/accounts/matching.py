@@ -112,14 +112,19 @@ def find_contacts(session: Session, team_id: str, account_id: int, text: str, *,
     Chinese contacts are often named by surname plus title ("张总", "王经理"): a query of a
     surname and a title also matches a contact whose name starts with that surname.
     """
-    query = normalize(text)
-    if not query:
-        return []
     rows = session.execute(
         select(Contact.id, Contact.name, Contact.name_norm).where(
             Contact.team_id == team_id, Contact.account_id == account_id
         )
     ).all()
+    return rank_contacts([tuple(r) for r in rows], text, limit=limit)
+
+
+def rank_contacts(rows: list[tuple[int, str, str]], text: str, *, limit: int = 5) -> list[Candidate]:
+    """`find_contacts` on rows already read: (id, name, name_norm) of one account's contacts."""
+    query = normalize(text)
+    if not query:
+        return []
     found: dict[int, Candidate] = {}
     for contact_id, name, key in rows:
         score = _score(query, key)

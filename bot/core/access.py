@@ -103,6 +103,20 @@ def access_account(session: Session, actor: Actor, account_id: object) -> Accoun
     return _owned(session, actor, Account, account_id, "owner_id")
 
 
+def access_account_to_log(session: Session, actor: Actor, account_id: object) -> tuple[Account, bool]:
+    """An account a visit may be logged to, and whether it is a teammate's the actor may not
+    otherwise see. Only for an account the rep named exactly in their own words (never an id
+    from a payload): logging there must not create a duplicate of a colleague's account. The
+    visit is the rep's; nothing of the account is shown beyond the name they typed."""
+    try:
+        return access_account(session, actor, account_id), False
+    except NotFound:
+        row = session.get(Account, _id(account_id))
+        if row is None or row.team_id != actor.team_id or row.archived_at is not None:
+            raise
+        return row, True
+
+
 def access_deal(session: Session, actor: Actor, deal_id: object) -> Deal:
     return _owned(session, actor, Deal, deal_id, "owner_id")
 

@@ -26,6 +26,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This visit was already logged (same request); nothing was stored twice.",
         "这次拜访已经记录过(同一请求),没有重复保存。",
     ),
+    "visit.logged.shared": (
+        "*{account}* is {owner}'s account: the visit is logged there (no duplicate account) and counts"
+        " for you; {owner} will see it in their next digest.",
+        "*{account}* 是{owner}的客户:拜访已记在这个客户下(没有新建重复客户),计入你的拜访;{owner}会在下一次摘要里看到。",
+    ),
     "visit.updated.title": ("Updated your visit to *{account}*", "已更新拜访:*{account}*"),
     "visit.field.when": ("When", "时间"),
     "visit.field.channel": ("Channel", "方式"),
@@ -114,6 +119,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visit.blocked.far_past": (
         "“{text}” is more than a year ago; please check the date.",
         "“{text}”是一年多以前;请检查日期。",
+    ),
+    "visit.blocked.date_no_month": (
+        "“{text}” is not a date: there is no such month, so nothing was stored.",
+        "“{text}”不是有效日期:没有这个月份,未保存。",
+    ),
+    "visit.blocked.date_no_day": (
+        "“{text}” is not a date: that month has no such day, so nothing was stored.",
+        "“{text}”不是有效日期:这个月没有这一天,未保存。",
     ),
     "visit.blocked.date_unclear": ("“{text}” is not a date I understand.", "“{text}”是无法识别的日期。"),
     "visit.understood.title": ("What I understood:", "我理解到的内容:"),

@@ -13,6 +13,7 @@ the caller reports it as not understood.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -138,7 +139,8 @@ _TIME_EN = re.compile(
     + r"|(?<![\d:])(?P<h3>\d{1,2}):(?P<m3>\d{2})(?![\d:])"
     + r"|"
     + _BL
-    + r"(?P<word>noon|midday|midnight|eod|end\s+of\s+(?:the\s+)?day|(?:in\s+the\s+)?(?:morning|afternoon|evening))"
+    + r"(?P<word>noon|midday|midnight|eod|end\s+of\s+(?:the\s+)?day"
+    + r"|(?:in\s+the\s+|this\s+)?(?:morning|afternoon|evening))"
     + _EL,
     re.I,
 )
@@ -195,6 +197,48 @@ class DateExpr:
         if tod is None and self.core and self.core in ("明早", "今早"):
             tod = time(9, 0)
         return day, tod
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _valid(month: int, day: int, year: int = 2024) -> bool:
+    """Whether the day exists in the month (a leap year when no year was typed: 29 Feb is)."""
+    return 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def impossible(expr: DateExpr) -> str | None:
+    """Why a typed calendar date cannot exist ("month": no such month, "day": the month has
+    no such day), or None. Checked before any parser gets to wrap it round ("32/13" is not
+    13 Nov 1932)."""
+    core = (expr.core or "").strip().lower()
+    numbers: list[tuple[int, int, int]] = []  # (month, day, year) readings
+    if expr.kind == "iso":
+        y, m, d = (int(x) for x in re.split(r"[-/.]", core))
+        numbers = [(m, d, y)]
+    elif expr.kind == "en_abs" and re.fullmatch(r"\d{1,2}/\d{1,2}(?:/\d{2,4})?", core):
+        a, b, *rest = (int(x) for x in core.split("/"))
+        year = (rest[0] + 2000 if rest[0] < 100 else rest[0]) if rest else 2024
+        numbers = [(a, b, year), (b, a, year)]
+    elif expr.kind == "en_abs":
+        month = next((i + 1 for i, m in enumerate(_MONTHS) if re.search(_BL + m, core)), None)
+        day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d{3})", core)
+        year = re.search(r"\d{4}", core)
+        if month is None or day is None:
+            return None
+        numbers = [(month, int(day.group(1)), int(year.group(0)) if year else 2024)]
+    elif expr.kind == "zh_abs":
+        match = re.fullmatch(r"(?:(\d{2,4})年)?(" + _NUM_ZH + r")月(" + _NUM_ZH + r")[日号]?", expr.core or "")
+        if not match:
+            return None
+        month, day = zh_number(match.group(2)), zh_number(match.group(3))
+        if month is None or day is None:
+            return None
+        year = int(match.group(1)) if match.group(1) else 2024
+        numbers = [(month, day, year + 2000 if year < 100 else year)]
+    if not numbers or any(_valid(m, d, y) for m, d, y in numbers):
+        return None
+    return "day" if any(1 <= m <= 12 for m, _d, _y in numbers) else "month"
 
 
 def _resolve_core(kind: str, core: str, local_now: datetime, prefer: Direction) -> date | None:

@@ -22,14 +22,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.accounts.create import create_account
-from bot.accounts.matching import EXACT, PREFIX, Candidate, find_accounts, find_contacts
-from bot.core.access import AccessError, NotAllowed, access_account, access_contact, access_visit
+from bot.accounts.matching import EXACT, PREFIX, Candidate, find_accounts, find_contacts, rank_contacts
+from bot.core.access import AccessError, NotAllowed, access_account, access_account_to_log, access_contact, access_visit
 from bot.core.actor import Actor
 from bot.core.i18n import t
 from bot.core.text import normalize
 from bot.people.members import workspace_config
 from bot.people.notify import DueMove, working_due
 from bot.visits.dates import is_relative
+from bot.visits.known import Recognised, recognise
+from bot.visits.names import name_index
 from bot.visits.parse import ParsedContact, ParsedVisit, clean_phrase, is_meaningful, join_phrases, parse_visit
 from storage.db import Database
 from storage.models import Account, AccountAlias, Contact, Deal, FollowUp, Person, Visit, VisitContact
@@ -75,6 +77,7 @@ class VisitInput:
     raw_text: str | None = None
     source: str = "command"
     permalink: str | None = None
+    shared_account: bool = False  # a teammate's account the rep named exactly (bot.visits.known)
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ class Logged:
     duplicate: bool = False
     channel_assumed: bool = False
     due_moved: DueMove | None = None
+    owner_name: str | None = None  # logged to a teammate's account: whose (they are told)
 
 
 @dataclass
@@ -181,25 +185,56 @@ def do_log_line(
     source: str = "command",
 ) -> LineOutcome:
     """Log a visit from a `/visit` line, or say what is missing or ambiguous."""
-    parsed = parse_visit(text, actor.tz, now, actor.lang)
-    if parsed.blocking:
-        return Blocked(parsed)
     choices = choices or Choices()
     request_key = scoped_key(actor, request_key)
     try:
         with db.transaction() as session:
+            outcome = read_line(session, actor, text, now=now, choices=choices)
+            if isinstance(outcome, Blocked):
+                return outcome
             existing = _by_request_key(session, actor, request_key)
             if existing is not None:
+                parsed = outcome[0] if isinstance(outcome, tuple) else outcome.parsed
                 return Logged(load_view(session, existing), parsed, duplicate=True)
-            resolved = _resolve_line(session, actor, parsed, choices)
-            if not isinstance(resolved, VisitInput):
-                return resolved
+            if not isinstance(outcome, tuple):
+                return outcome
+            parsed, resolved = outcome
             resolved = _on_working_day(session, actor, parsed, resolved, now)
             visit, lead_closed = _store(session, actor, resolved, now, request_key, source)
             view = load_view(session, visit, lead_closed=lead_closed)
-            return Logged(view, parsed, channel_assumed=parsed.channel_assumed, due_moved=resolved.due_moved)
+            owner = _owner_name(session, visit.account_id) if resolved.shared_account else None
+            return Logged(
+                view, parsed, channel_assumed=parsed.channel_assumed, owner_name=owner, due_moved=resolved.due_moved
+            )
     except IntegrityError:
-        return _after_race(db, actor, request_key, parsed)
+        return _after_race(db, actor, request_key, None)
+
+
+LineReading = tuple[ParsedVisit, VisitInput] | Blocked | AskAccount | OfferCreate | AskContact
+
+
+def read_line(
+    session: Session, actor: Actor, text: str, *, now: datetime, choices: Choices | None = None
+) -> LineReading:
+    """What a line would store (or the question to ask), without storing anything: the names
+    the workspace knows are found first, then the sentence is read around them."""
+    session.info.pop("line_contacts", None)
+    known = recognise(session, actor, text)
+    parsed = parse_visit(text, actor.tz, now, actor.lang, names=known.names)
+    if known.through_contact:
+        parsed.blocking = [b for b in parsed.blocking if b.key != "no_account"]
+    if parsed.blocking:
+        return Blocked(parsed)
+    resolved = _resolve_line(session, actor, parsed, choices or Choices(), known)
+    if isinstance(resolved, VisitInput):
+        return parsed, resolved
+    return resolved
+
+
+def _owner_name(session: Session, account_id: int) -> str | None:
+    account = session.get(Account, account_id)
+    owner = session.get(Person, account.owner_id) if account and account.owner_id else None
+    return owner.name if owner else None
 
 
 def _after_race(db: Database, actor: Actor, request_key: str | None, parsed: ParsedVisit | None) -> Logged:
@@ -224,16 +259,25 @@ def _by_request_key(session: Session, actor: Actor, request_key: str | None) -> 
 
 
 def _resolve_line(
-    session: Session, actor: Actor, parsed: ParsedVisit, choices: Choices
+    session: Session, actor: Actor, parsed: ParsedVisit, choices: Choices, known: Recognised
 ) -> VisitInput | AskAccount | OfferCreate | AskContact:
     phrases = list(parsed.main_phrases)
     account: Account | None = None
     new_name: str | None = None
+    shared = False
     if choices.account_id:
         account = access_account(session, actor, choices.account_id)
+        if known.through_contact:
+            phrases = ["", *phrases]
     elif choices.create_account:
         new_name = account_name_from(phrases[0])
         account = _existing_by_name(session, actor, new_name)
+    elif known.candidates:
+        return AskAccount(parsed, known.phrase, known.candidates, choices, exact=True)
+    elif known.account is not None:
+        account, shared = known.account, known.shared
+        if known.through_contact:
+            phrases = ["", *phrases]  # every free phrase is purpose: the account was not named
     else:
         found = _match_account(session, actor, parsed)
         if isinstance(found, (AskAccount, OfferCreate)):
@@ -251,8 +295,14 @@ def _resolve_line(
         elif account_id is None:
             contact_input = _contact_input(pc, None, parsed.level)
         else:
-            candidates = find_contacts(session, actor.team_id, account_id, pc.name)
+            candidates = _line_contacts(session, actor, account_id, pc.name)
             pick = _clear_match(candidates)
+            if (
+                pick is not None
+                and pick.score < EXACT
+                and _would_lower(session, actor, account_id, pick.id, parsed.level)
+            ):
+                pick = None  # "王总" read as 王军, and the line's level is below his: ask first
             if pick is None and candidates:
                 return AskContact(parsed, index, pc.name, account.name if account else "", candidates, choices)
             contact_input = _contact_input(pc, pick.id if pick else None, parsed.level)
@@ -261,31 +311,59 @@ def _resolve_line(
                 continue
             used.add(contact_input.contact_id)
         contacts.append(contact_input)
-    # a free phrase that is exactly a contact of this account was a contact met ("理光 王芳 面谈")
+    # a free phrase that is exactly a contact of this account was a contact met ("理光 王芳 面谈");
+    # one that is only a first name ("Olivia") is asked about when the line would lower a level
     leftover: list[str] = []
+    purpose: list[str] = []
+    extra = len(parsed.contacts)  # questions about these phrases get indexes after the parsed ones
+    pieces: list[tuple[str, int | None, list[str]]] = []
     for phrase in phrases[1:]:
         if account_id is None:
             leftover.append(phrase)
             continue
-        for piece, pick in _contacts_in_phrase(session, actor, account_id, phrase, used):
-            if pick is None:
-                leftover.append(piece)
-            else:
-                used.add(pick)
-                contacts.append(ContactInput(contact_id=pick, level=parsed.level))
+        pieces.extend(
+            (piece, pick, leftover) for piece, pick in _contacts_in_phrase(session, actor, account_id, phrase, used)
+        )
+    for phrase in parsed.purpose_phrases:  # "Contoso: phone Lena": a whole phrase that is a contact
+        pick = _exact_contact(session, actor, account_id, phrase, used) if account_id is not None else None
+        pieces.append((phrase, pick, purpose))
+    for piece, pick, slot in pieces:
+        if pick is None:
+            slot.append(piece)
+            continue
+        assert account_id is not None  # a contact was picked, so there is an account
+        row = next((r for r in _account_contacts(session, actor, account_id) if r[0] == pick), None)
+        if (
+            row is not None
+            and row[2] != normalize(piece)
+            and _would_lower(session, actor, account_id, pick, parsed.level)
+        ):
+            chosen = choices.contact_choice(extra)
+            if chosen is None:
+                candidate = Candidate(row[0], row[1], PREFIX)
+                return AskContact(parsed, extra, piece, account.name if account else "", [candidate], choices)
+            if chosen == 0:
+                contacts.append(ContactInput(name=piece, level=parsed.level))
+                extra += 1
+                continue
+            pick = _chosen_contact(session, actor, chosen, account_id).id  # type: ignore[union-attr]
+            extra += 1
+        used.add(pick)
+        contacts.append(ContactInput(contact_id=pick, level=parsed.level))
     return VisitInput(
         account_id=account_id,
         new_account_name=new_name if account is None else None,
         channel=parsed.resolved_channel,
         contacts=tuple(contacts),
         occurred_at=parsed.occurred_at,
-        purpose=join_phrases([*leftover, *parsed.purpose_phrases]),
+        purpose=join_phrases([*leftover, *purpose]),
         notes=parsed.notes,
         next_step=parsed.next_step or (t(actor.lang, "visit.default_step") if parsed.next_due else None),
         next_due=parsed.next_due,
         level=parsed.level,
         raw_text=parsed.original,
         source="command",
+        shared_account=shared,
     )
 
 
@@ -304,8 +382,43 @@ def _on_working_day(
     return replace(visit, next_due=due, due_moved=moved) if moved else visit
 
 
+def _would_lower(session: Session, actor: Actor, account_id: int, contact_id: int, level: int | None) -> bool:
+    """Whether an explicit level on the line is below the contact's stored one."""
+    if level is None:
+        return False
+    row = next((r for r in _account_contacts(session, actor, account_id) if r[0] == contact_id), None)
+    return row is not None and level < row[3]
+
+
+def _line_contacts(session: Session, actor: Actor, account_id: int, text: str) -> list[Candidate]:
+    """`find_contacts` for one line: the account's contacts are read once per session (a line
+    names several; nothing in `read_line` writes contacts)."""
+    return rank_contacts([row[:3] for row in _account_contacts(session, actor, account_id)], text)
+
+
+def _account_contacts(session: Session, actor: Actor, account_id: int) -> list[tuple[int, str, str, int]]:
+    """(id, name, name_norm, level) of the account's contacts, read once per line."""
+    cache: dict[int, list[tuple[int, str, str, int]]] = session.info.setdefault("line_contacts", {})
+    if account_id not in cache:
+        cache[account_id] = [
+            (r.id, r.name, r.name_norm, r.relationship_level)
+            for r in session.execute(
+                select(Contact.id, Contact.name, Contact.name_norm, Contact.relationship_level).where(
+                    Contact.team_id == actor.team_id, Contact.account_id == account_id
+                )
+            )
+        ]
+    return cache[account_id]
+
+
 def _exact_contact(session: Session, actor: Actor, account_id: int, text: str, used: set[int]) -> int | None:
-    exact = [c for c in find_contacts(session, actor.team_id, account_id, text) if c.score == EXACT]
+    """The one contact of the account named exactly, or by a first or last name that only one
+    of them has ("Maria" at Fourth Coffee is Maria Gomez)."""
+    candidates = _line_contacts(session, actor, account_id, text)
+    exact = [c for c in candidates if c.score == EXACT]
+    if not exact and text.isascii() and len(normalize(text)) >= 3 and " " not in text.strip():
+        key = normalize(text)
+        exact = [c for c in candidates if key in (normalize(w) for w in c.name.split())]
     return exact[0].id if len(exact) == 1 and exact[0].id not in used else None
 
 
@@ -416,7 +529,7 @@ def _match_account(
             if len(exact) == 1:
                 others = [p for i, p in enumerate(phrases) if i != index]
                 return access_account(session, actor, exact[0].id), [phrase, *others]
-    candidates = find_accounts(session, actor, first)
+    candidates = _similar_accounts(session, actor, first)
     pick = _clear_match(candidates)
     if pick is not None:
         account = access_account(session, actor, pick.id)
@@ -425,6 +538,27 @@ def _match_account(
     if candidates:
         return AskAccount(parsed, first, candidates, Choices(), exact=False)
     return OfferCreate(parsed, account_name_from(first), Choices())
+
+
+def _similar_accounts(session: Session, actor: Actor, phrase: str) -> list[Candidate]:
+    """Visible accounts whose name or alias starts with the phrase or is a small typo away,
+    from the workspace's cached name index (no scan of the accounts table)."""
+    found = name_index(session, actor.team_id).similar(phrase)
+    if not found:
+        return []
+    ids = [ident for ident, _key, _score in found]
+    rows = {a.id: a for a in session.scalars(select(Account).where(Account.id.in_(ids)))}
+    out: list[Candidate] = []
+    for ident, _key, score in found:
+        row = rows.get(ident)
+        if row is None or row.archived_at is not None:
+            continue
+        try:
+            access_account(session, actor, ident)
+        except AccessError:
+            continue
+        out.append(Candidate(ident, row.name, score))
+    return out
 
 
 def _remainder_after_name(session: Session, account: Account, phrase: str) -> str:
@@ -460,7 +594,9 @@ def do_log_visit(db: Database, actor: Actor, visit: VisitInput, *, now: datetime
 def _store(
     session: Session, actor: Actor, inp: VisitInput, now: datetime, request_key: str | None, source: str
 ) -> tuple[Visit, bool]:
-    if inp.account_id is not None:
+    if inp.account_id is not None and inp.shared_account:
+        account, _shared = access_account_to_log(session, actor, inp.account_id)
+    elif inp.account_id is not None:
         account = access_account(session, actor, inp.account_id)
     else:
         account = _existing_by_name(session, actor, inp.new_account_name or "") or _create_account(
@@ -508,7 +644,7 @@ def _apply(
     for ci in inp.contacts:
         created = False
         if ci.contact_id is not None:
-            contact = access_contact(session, actor, ci.contact_id)
+            contact = _contact_to_log(session, actor, ci.contact_id, account, inp.shared_account)
             if contact.account_id != account.id:
                 raise ContactElsewhere()
             created = contact.id in created_ids
@@ -583,6 +719,16 @@ def _apply(
         )
     session.flush()
     return lead_closed
+
+
+def _contact_to_log(session: Session, actor: Actor, contact_id: int, account: Account, shared: bool) -> Contact:
+    """A contact met: through `access_contact`, or on a teammate's account the rep named."""
+    if not shared:
+        return access_contact(session, actor, contact_id)
+    contact = session.get(Contact, contact_id)
+    if contact is None or contact.account_id != account.id:
+        raise ContactElsewhere()
+    return contact
 
 
 def _same_name_contact(session: Session, account: Account, name: str) -> Contact | None:

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core.clock import zone
 from bot.core.i18n import Lang
-from bot.visits.dates import DateExpr, find_dates, zh_number
+from bot.visits.dates import DateExpr, find_dates, impossible, zh_number
 
 MAX_TEXT = 3000
 CHANNELS = ("phone", "im", "email", "in_person", "informal", "video")
@@ -45,6 +45,13 @@ _R = r"(?![A-Za-z0-9])"
 _CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
     "phone": (
         "phone call",
+        "teams call",
+        "zoom call",
+        "video call",
+        "zoom",
+        "视频会议",
+        "腾讯会议",
+        "视频",
         "phone",
         "phoned",
         "by phone",
@@ -68,6 +75,7 @@ _CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
         "chat",
         "chatted",
         "messaged",
+        "text",
         "message",
         "texted",
         "sms",
@@ -181,7 +189,7 @@ _RULES: list[_Rule] = [
         ),
         "in_person",
     ),
-    _Rule("with", re.compile(_L + r"(?:with|w/|spoke\s+(?:to|with)|talked\s+(?:to|with))" + _R, re.I)),
+    _Rule("with", re.compile(_L + r"(?:with|w/|w(?=\s)|spoke\s+(?:to|with)|talked\s+(?:to|with))" + _R, re.I)),
     _Rule("with", re.compile(r"(?:和|跟|与|同)(?=[" + SURNAMES + r"](?:副)?(?:" + _TITLES + r"))")),
     # "和韩娜饭局", "跟李明 面谈": a surname and a one- or two-character given name, then a
     # channel word, a space, punctuation or the end
@@ -195,6 +203,13 @@ _RULES: list[_Rule] = [
                 sorted((w for ws in _CHANNEL_WORDS.values() for w in ws if not w.isascii()), key=len, reverse=True)
             )
             + r"|[\s,;:()]|$))"
+        ),
+    ),
+    # "a new guy Tim Webb", "新联系人 赵敏", "新来的采购吴昊": a name follows
+    _Rule(
+        "with",
+        re.compile(
+            _L + r"(?:an?\s+)?new\s+(?:contact|guy|person|buyer|manager)" + _R + r"|新联系人|新来的|新认识的", re.I
         ),
     ),
     _Rule("contact", re.compile(r"[" + SURNAMES + r"](?:副)?(?:" + _TITLES + r")")),
@@ -218,7 +233,7 @@ _RULES: list[_Rule] = [
         "purpose",
         re.compile(
             _L + r"(?:purpose|topic|goal|agenda|re)\s*:|" + _L + r"(?:about|regarding|discussed|discussing"
-            r"|to\s+discuss)" + _R + r"\s*:?|(?:目的|主题|事由|议题)\s*:?",
+            r"|to\s+discuss|(?:talked|spoke|chatted)\s+about)" + _R + r"\s*:?|(?:目的|主题|事由|议题)\s*:?",
             re.I,
         ),
     ),
@@ -236,10 +251,21 @@ _PRIORITY = {rule.kind: i for i, rule in enumerate(_RULES)}
 
 
 @dataclass(frozen=True)
+class Known:
+    """A name the workspace knows, found at original[start:end] before parsing
+    (`bot.visits.names`): kind "account" or "contact". Words inside it are never keywords."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class ParsedContact:
     name: str
     role: str | None = None
     title: str | None = None
+    known: bool = False  # the workspace has a contact of exactly this name
 
 
 @dataclass(frozen=True)
@@ -255,6 +281,7 @@ class ParsedVisit:
     original: str
     main_phrases: list[str] = field(default_factory=list)  # [0] is the account guess
     account_explicit: bool = False
+    account_known: bool = False  # main_phrases[0] is a name the workspace knows, as typed
     contacts: list[ParsedContact] = field(default_factory=list)
     channel: str | None = None
     channel_implied: str | None = None  # "met", "见了" imply in person when no channel is named
@@ -353,15 +380,45 @@ class _Tok:
     value: object = None
 
 
-def _lex(text: str, start: int, end: int) -> list[_Tok]:
-    """Tokens of text[start:end], recognised ones and the free text between them."""
-    region = text[start:end]
+# Words around a known name that only tie it into the sentence ("拜访了中国平安*的*刘总",
+# "昨天*在*理光", "*跟*上海电气张总", "Jack *from* Phone House", "Wide World*'s* CFO").
+_BEFORE_NAME = re.compile(
+    r"(?:\s|[在跟和与同及、去到从给找的了]|" + _L + r"(?:from|of|for|to|and|@)" + _R + r")+$", re.I
+)
+_AFTER_NAME = re.compile(r"(?:\s|公司|那边|这边|那里|[的了和与及、里]|'s|’s|" + _L + r"(?:and|from)" + _R + r")+", re.I)
+
+
+def _name_tokens(text: str, start: int, end: int, names: tuple[Known, ...]) -> list[_Tok]:
+    """Known names inside text[start:end] as tokens; "(Wide World)" takes its brackets."""
     found: list[_Tok] = []
+    for name in names:
+        if name.start < start or name.end > end:
+            continue
+        s, e = name.start, name.end
+        left = text[start:s].rstrip()
+        right_gap = len(text[e:end]) - len(text[e:end].lstrip())
+        if left.endswith("(") and text[e + right_gap : e + right_gap + 1] == ")":
+            s, e = len(left) + start - 1, e + right_gap + 1
+        found.append(_Tok(name.kind + "_name", s, e, (name.start, name.end)))
+    return found
+
+
+def _lex(text: str, start: int, end: int, names: tuple[Known, ...] = ()) -> list[_Tok]:
+    """Tokens of text[start:end], recognised ones and the free text between them; known names
+    first, and nothing recognised inside them."""
+    region = text[start:end]
+    named = _name_tokens(text, start, end, names)
+    found: list[_Tok] = list(named)
+
+    def free(s: int, e: int) -> bool:
+        return all(e <= n.start or s >= n.end for n in named)
+
     for expr in find_dates(region):
-        found.append(_Tok("date", start + expr.start, start + expr.end, _shift(expr, start)))
+        if free(start + expr.start, start + expr.end):
+            found.append(_Tok("date", start + expr.start, start + expr.end, _shift(expr, start)))
     for rule in _RULES:
         for m in rule.pattern.finditer(region):
-            if m.end() > m.start():
+            if m.end() > m.start() and free(start + m.start(), start + m.end()):
                 found.append(_Tok(rule.kind, start + m.start(), start + m.end(), rule.value))
     found.sort(key=lambda t: (t.start, -(t.end - t.start), _PRIORITY.get(t.kind, -1)))
     tokens: list[_Tok] = []
@@ -375,7 +432,30 @@ def _lex(text: str, start: int, end: int) -> list[_Tok]:
         pos = tok.end
     if pos < end:
         tokens.append(_Tok("text", pos, end))
+    if named:
+        tokens = _trim_particles(text, tokens)
     return [t for t in tokens if t.kind != "text" or text[t.start : t.end].strip()]
+
+
+def _trim_particles(text: str, tokens: list[_Tok]) -> list[_Tok]:
+    """Free text next to a known name loses the little words that only join it to the name."""
+    out: list[_Tok] = []
+    for i, tok in enumerate(tokens):
+        if tok.kind != "text":
+            out.append(tok)
+            continue
+        s, e = tok.start, tok.end
+        if i > 0 and tokens[i - 1].kind.endswith("_name"):
+            m = _AFTER_NAME.match(text, s, e)
+            if m:
+                s = m.end()
+        if i + 1 < len(tokens) and tokens[i + 1].kind.endswith("_name") and s < e:
+            m = _BEFORE_NAME.search(text[s:e])
+            if m:
+                e = s + m.start()
+        if s < e:
+            out.append(_Tok("text", s, e))
+    return out
 
 
 @dataclass
@@ -390,12 +470,16 @@ class _State:
     run_end: int = -1
     contact_end: int = -1  # end of the last contact (a role in parentheses may follow)
     pending_account: bool = False
+    after_account: bool = False  # the last token was the known account's name
 
 
 class _Builder:
     """Assembles tokens into a ParsedVisit, clause by clause."""
 
-    def __init__(self, original: str, norm: str, local_now: datetime, lang: Lang) -> None:
+    def __init__(
+        self, original: str, norm: str, local_now: datetime, lang: Lang, names: tuple[Known, ...] = ()
+    ) -> None:
+        self.names = names
         self.original = original
         self.norm = norm
         self.local_now = local_now
@@ -438,7 +522,7 @@ class _Builder:
         self.result.due_text = clean_phrase(self.src(expr.start, expr.end))
 
     def main(self, start: int, end: int, first: bool) -> None:
-        tokens = _lex(self.norm, start, end)
+        tokens = _lex(self.norm, start, end, self.names)
         st = _State(slot="main" if first else "notes")
         i = 0
         while i < len(tokens):
@@ -488,8 +572,28 @@ class _Builder:
         kind = tok.kind
         text = self.src(tok.start, tok.end)
         in_text = st.slot in ("purpose", "notes")
+        after_account, st.after_account = st.after_account, kind == "account_name"
         if kind == "text":
             self.extend(st, tok)
+        elif kind == "account_name":
+            inner = tok.value if isinstance(tok.value, tuple) else (tok.start, tok.end)
+            if self.result.account_known:
+                self.extend(st, tok)  # a second account named: part of the text
+            else:
+                self.flush(st)
+                st.mode, st.pending_account = None, False
+                self.result.main_phrases.insert(0, clean_phrase(self.src(*inner)))
+                self.result.account_explicit = self.result.account_known = True
+        elif kind == "contact_name":
+            inner = tok.value if isinstance(tok.value, tuple) else (tok.start, tok.end)
+            if st.slot == "notes":
+                self.extend(st, tok)
+            else:
+                self.flush(st)
+                self.result.contacts.append(ParsedContact(clean_phrase(self.src(*inner)), known=True))
+                st.contact_end = tok.end
+                if st.mode == "with":
+                    st.expect_name = True  # "with Olivia Hart and Jack": the list goes on
         elif kind == "comma":
             if st.slot == "main" or st.mode == "with":
                 self.flush(st)
@@ -552,6 +656,8 @@ class _Builder:
                 st.mode = None
                 self.result.channel = str(tok.value)
             else:
+                if st.mode == "with" and st.run is None:
+                    st.mode = None  # "with Dan, coffee tasting": a keyword starts a phrase, not a name
                 self.extend(st, tok)
         elif kind == "level":
             self.flush(st)
@@ -564,7 +670,7 @@ class _Builder:
         elif kind == "colon":
             self.flush(st)
             st.mode = None
-            if st.slot == "main":
+            if st.slot == "main" and not after_account:  # "Contoso: phone Lena" names, then says
                 st.slot = "purpose"
         elif kind == "purpose":
             if st.slot == "notes":
@@ -624,6 +730,11 @@ class _Builder:
             while j < len(tokens) and tokens[j].kind != "comma":
                 j += 1
             tail = self.src(expr.end, tokens[j - 1].end) if j - 1 > i else ""
+            channel = next((t for t in tokens[i + 1 : j] if t.kind == "channel"), None)
+            if channel is not None and self.result.channel is None:
+                # "next week phone: check": the typed channel is the visit's, not step text
+                self.result.channel = str(channel.value)
+                tail = self.src(expr.end, channel.start) + " " + self.src(channel.end, tokens[j - 1].end)
             if clean_phrase(tail):
                 self.result.next_step = clean_phrase(_strip_connectors(tail))
                 return j - 1
@@ -645,6 +756,15 @@ class _Builder:
             if symbols.strip():
                 self.ignored(symbols)
             name = clean_phrase("".join(ch for ch in raw if not _is_symbol(ch)))
+            name = re.sub(
+                r"^(?:(?:an?|the)\s+)?(?:new\s+(?:contact|guy|person|buyer|manager)\s+)?", "", name, flags=re.I
+            )
+            role = None
+            if name and not name.isascii():
+                for word in sorted((w for ws in _ROLE_WORDS.values() for w in ws if not w.isascii()), key=len)[::-1]:
+                    if name.startswith(word) and len(name) - len(word) >= 2:
+                        role, name = _role_of(word), name[len(word) :]  # "采购吴昊": a purchaser, 吴昊
+                        break
             if not name:
                 continue
             if not is_meaningful(name):
@@ -653,7 +773,7 @@ class _Builder:
                 self.result.issues.append(Issue("contact_unclear", name))
                 self.result.main_phrases.append(name)
             else:
-                self.result.contacts.append(ParsedContact(name))
+                self.result.contacts.append(ParsedContact(name, role))
 
     def attach_role(self, inner: str) -> None:
         if not self.result.contacts:
@@ -674,6 +794,12 @@ class _Builder:
         result = self.result
         tz = self.local_now.tzinfo
         expr = self.visit_expr
+        for bad in (e for e in (expr, self.next_expr) if e is not None and impossible(e)):
+            # "32/13", "2月30日": refused with the reason, never wrapped round to another date
+            text = clean_phrase(self.src(bad.start, bad.end))
+            result.blocking.append(Issue(f"date_no_{impossible(bad)}", text))
+        if result.blocking:
+            return result
         if expr is not None:
             day, tod = expr.resolve(self.local_now, "past")
             if day is None:
@@ -743,8 +869,20 @@ def _clauses(norm: str) -> list[tuple[int, int]]:
     return spans
 
 
-def parse_visit(text: str, tz: str | None, now: datetime, lang: Lang = "en") -> ParsedVisit:
-    """Understand a one-line visit. Pure and total: any string gives a ParsedVisit."""
+def keyword_spans(text: str) -> list[tuple[int, int]]:
+    """Where channel words are in `text` ("腾讯会议"): a known name inside one is a weaker
+    reading of that name than the same name standing alone elsewhere in the line."""
+    norm = text.translate(_FOLD)
+    return [m.span() for rule in _RULES if rule.kind == "channel" for m in rule.pattern.finditer(norm)]
+
+
+def parse_visit(
+    text: str, tz: str | None, now: datetime, lang: Lang = "en", names: tuple[Known, ...] = ()
+) -> ParsedVisit:
+    """Understand a one-line visit. Pure and total: any string gives a ParsedVisit.
+
+    `names` are the spans of names the workspace knows (found by `bot.visits.names`): they
+    are read as the account and contacts wherever they are, and never as keywords."""
     original = text if isinstance(text, str) else str(text)
     if len(original) > MAX_TEXT:
         return ParsedVisit(original=original, blocking=[Issue("too_long", str(MAX_TEXT))])
@@ -752,7 +890,7 @@ def parse_visit(text: str, tz: str | None, now: datetime, lang: Lang = "en") -> 
         return ParsedVisit(original=original, blocking=[Issue("empty")])
     norm = original.translate(_FOLD)
     local_now = now.astimezone(zone(tz))
-    builder = _Builder(original, norm, local_now, lang)
+    builder = _Builder(original, norm, local_now, lang, tuple(names))
     for index, (start, end) in enumerate(_clauses(norm)):
         builder.clause(start, end, first=index == 0)
     return builder.finish(now)

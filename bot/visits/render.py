@@ -142,6 +142,8 @@ def render_logged(lang: Lang, tz: str | None, logged: Logged, *, updated: bool =
     blocks: list[bk.Block] = [bk.section(f"✅ {title}")]
     if logged.duplicate:
         blocks.append(bk.context(t(lang, "visit.logged.duplicate")))
+    if logged.owner_name:
+        blocks.append(bk.context(t(lang, "visit.logged.shared", account=account, owner=bk.escape(logged.owner_name))))
     blocks.extend(visit_fields(lang, visit, tz, channel_assumed=logged.channel_assumed))
     if visit.lead_closed:
         blocks.append(bk.context(t(lang, "visit.lead_closed")))
