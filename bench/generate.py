@@ -350,6 +350,8 @@ class _Plan:
                 name = self._person_name(bool(zh_name[i]), "pinyin" if pinyin[i] else None)
                 if normalize(name) not in used:
                     break
+            else:  # contact names are unique per account (a database constraint): number the 21st
+                name = f"{name} {len(used) + 1}"
             used.add(normalize(name))
             names.append(name)
         self.contact_names = names

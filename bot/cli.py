@@ -208,6 +208,12 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
                 f"{job['name']:<20} every {job['interval_seconds'] // 60:>3} min  {state:<9}"
                 f" last success: {job['last_success_at'] or 'never'}"
                 f"  failures in a row: {job['consecutive_failures']}"
+                + (
+                    f"  UNDELIVERED: {job['undelivered']} message(s) left unsent by the last run"
+                    f" ({job['undelivered_runs']} run(s) in a row)"
+                    if job["undelivered"]
+                    else ""
+                )
             )
         return 0
     if args.name not in jobs:

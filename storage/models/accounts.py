@@ -97,6 +97,9 @@ class Contact(TenantMixin, CreatedAtMixin, Base):
             "account_id",
         ),
         Index("ix_contacts_team_name_norm", "team_id", "name_norm"),
+        # One contact per name per account: two visits naming the same new person at the same
+        # moment create it once (the loser of the insert reads the winner's row).
+        UniqueConstraint("account_id", "name_norm"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
