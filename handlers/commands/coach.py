@@ -13,6 +13,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot import admin
+from bot import blocks as bk
 from bot.actor import Actor
 from bot.i18n import t
 from bot.reply import Reply
@@ -40,7 +41,7 @@ def handle_coach(ack: Ack, body: dict[str, Any], client: WebClient, context: dic
     with user_errors(client, body, actor, text, respond):
         handler = SUBCOMMANDS.get(word.lower() or "help")
         if handler is None:
-            send_ephemeral(client, body, Reply(t(actor.lang, "coach.unknown", word=word[:40])), respond)
+            send_ephemeral(client, body, Reply(t(actor.lang, "coach.unknown", word=bk.escape(word[:40]))), respond)
             return
         handler(context, client, body, actor, rest.strip(), respond)
 
