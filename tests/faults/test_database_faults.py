@@ -79,7 +79,8 @@ def test_a_terminated_backend_is_a_connection_error(db: Database, postgres_url: 
 
 def test_statement_errors_are_not_connection_errors(db: Database) -> None:
     """A bad statement or a constraint is a bug or a conflict: retrying later would not help."""
-    with pytest.raises((ProgrammingError, OperationalError)) as bad  # sqlite3 calls it operational, db.transaction() as session:
+    # sqlite3 calls a bad column an OperationalError: the class alone must not mean "connection"
+    with pytest.raises((ProgrammingError, OperationalError)) as bad, db.transaction() as session:
         session.execute(text("SELECT no_such_column FROM people"))
     assert not is_connection_error(bad.value)
     with pytest.raises(IntegrityError) as dup, db.transaction() as session:
