@@ -109,7 +109,7 @@ def test_a_sweep_whose_lock_connection_is_terminated_stops_and_a_second_sweep_se
     assert {u: n for u, n in per_user.items() if n != 1} == {}
     with db.transaction() as session:
         counted = select(Delivery.status, func.count()).where(Delivery.job == JOB).group_by(Delivery.status)
-        statuses = dict(session.execute(counted).tuples().all())
+        statuses = {status: n for status, n in session.execute(counted)}
     assert statuses == {"sent": 300}
 
 
