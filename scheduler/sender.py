@@ -128,6 +128,7 @@ class Pacer:
         self._lock = threading.Lock()
         self._team_next: dict[str, float] = {}
         self._channel_next: OrderedDict[str, float] = OrderedDict()
+        self._paused: dict[str, float] = {}  # team -> monotonic time its Retry-After ends
 
     @classmethod
     def shared(cls, rate: float, channel_interval: float = 1.0) -> Pacer:
@@ -154,14 +155,21 @@ class Pacer:
             return slot
 
     def wait(self, team_id: str, channel: str) -> None:
-        delay = self.reserve(team_id, channel) - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
+        slot = self.reserve(team_id, channel)
+        while True:
+            with self._lock:
+                until = max(slot, self._paused.get(team_id, 0.0))
+            delay = until - time.monotonic()
+            if delay <= 0:
+                return
+            time.sleep(delay)  # then look again: a 429 meanwhile may have paused the workspace
 
     def back_off(self, team_id: str, seconds: float) -> None:
-        """Slack said Retry-After: no post to this workspace leaves before then."""
+        """Slack said Retry-After: no post to this workspace leaves before then, including
+        posts that already hold a slot."""
         with self._lock:
             until = time.monotonic() + seconds
+            self._paused[team_id] = max(self._paused.get(team_id, 0.0), until)
             self._team_next[team_id] = max(self._team_next.get(team_id, 0.0), until)
 
 
