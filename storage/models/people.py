@@ -26,7 +26,7 @@ class Person(TenantMixin, CreatedAtMixin, Base):
     __table_args__ = (
         UniqueConstraint("team_id", "slack_user_id"),
         Index("ix_people_team_role", "team_id", "role"),
-        UniqueConstraint("team_id", "founder"),
+        Index("uq_people_team_founder", "team_id", "founder", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,10 +1,10 @@
 """race constraints and send fencing
 
-- contacts: unique (account_id, name_norm). Existing duplicates are MERGED into the oldest
+- contacts: a unique index on (account_id, name_norm). Existing duplicates are MERGED into the oldest
   row (lowest id) of each (account, name): their visit links and follow-ups are moved to it
   (a visit linked to two of the duplicates keeps one link), the oldest row takes the highest
   relationship level and the latest meeting/touch times, then the duplicates are deleted.
-- people: `founder` (True on one person per workspace, NULL elsewhere) with unique
+- people: `founder` (True on one person per workspace, NULL elsewhere) with a unique index on
   (team_id, founder); the oldest admin of each existing workspace is marked founder.
 - deliveries: `fence`, `taken_at` (the fencing token of the sweep that took the row to send it).
 - job_runs: `fence` (the job's current fencing token), `undelivered` (left unsent by the last
@@ -75,8 +75,9 @@ def _merge_duplicate_contacts() -> None:
 
 def upgrade() -> None:
     _merge_duplicate_contacts()
-    with op.batch_alter_table("contacts", schema=None) as batch_op:
-        batch_op.create_unique_constraint(op.f("uq_contacts_account_id_name_norm"), ["account_id", "name_norm"])
+    # Unique indexes, not constraints: on SQLite a constraint means rebuilding the table, and
+    # dropping the old `contacts` (or `people`) would cascade into every table referencing it.
+    op.create_index("uq_contacts_account_name_norm", "contacts", ["account_id", "name_norm"], unique=True)
 
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.add_column(sa.Column("founder", sa.Boolean(), nullable=True))
@@ -84,8 +85,7 @@ def upgrade() -> None:
         "UPDATE people SET founder = TRUE WHERE id IN "
         "(SELECT MIN(id) FROM people WHERE role = 'admin' GROUP BY team_id)"
     )
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.create_unique_constraint(op.f("uq_people_team_id_founder"), ["team_id", "founder"])
+    op.create_index("uq_people_team_founder", "people", ["team_id", "founder"], unique=True)
 
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.add_column(sa.Column("fence", sa.Integer(), nullable=True))
@@ -105,8 +105,7 @@ def downgrade() -> None:
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_column("taken_at")
         batch_op.drop_column("fence")
+    op.drop_index("uq_people_team_founder", table_name="people")
     with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("uq_people_team_id_founder"), type_="unique")
         batch_op.drop_column("founder")
-    with op.batch_alter_table("contacts", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("uq_contacts_account_id_name_norm"), type_="unique")
+    op.drop_index("uq_contacts_account_name_norm", table_name="contacts")
