@@ -112,3 +112,24 @@ def test_upgrade_merges_duplicate_contacts_and_marks_each_workspace_founder(old_
     ]
     assert _rows(old_engine, "SELECT contact_id FROM follow_ups") == [(20,)]
     assert _rows(old_engine, "SELECT slack_user_id FROM people WHERE founder ORDER BY id") == [("U1",)]
+
+
+def test_downgrade_keeps_every_row(old_engine: Engine) -> None:
+    from alembic import command
+
+    from storage.migrate import alembic_config
+
+    upgrade(old_engine)
+    with old_engine.begin() as conn:
+        conn.execute(text("INSERT INTO workspaces (team_id, name, config) VALUES ('T1', 'Acme', '{}')"))
+        conn.execute(
+            text(
+                "INSERT INTO people (id, team_id, slack_user_id, name, role, tz, is_active, founder) "
+                "VALUES (1, 'T1', 'U1', 'Ann', 'admin', 'UTC', TRUE, TRUE)"
+            )
+        )
+    config = alembic_config(old_engine.url.render_as_string(hide_password=False))
+    with old_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0001")
+    assert _rows(old_engine, "SELECT slack_user_id, role FROM people") == [("U1", "admin")]

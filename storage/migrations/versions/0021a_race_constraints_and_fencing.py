@@ -98,14 +98,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("job_runs", schema=None) as batch_op:
-        batch_op.drop_column("undelivered_runs")
-        batch_op.drop_column("undelivered")
-        batch_op.drop_column("fence")
-    with op.batch_alter_table("deliveries", schema=None) as batch_op:
-        batch_op.drop_column("taken_at")
-        batch_op.drop_column("fence")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+), not batch mode: rebuilding `people` on
+    # SQLite would cascade-delete every row that references it.
+    for table, column in (
+        ("job_runs", "undelivered_runs"),
+        ("job_runs", "undelivered"),
+        ("job_runs", "fence"),
+        ("deliveries", "taken_at"),
+        ("deliveries", "fence"),
+    ):
+        op.drop_column(table, column)
     op.drop_index("uq_people_team_founder", table_name="people")
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.drop_column("founder")
+    op.drop_column("people", "founder")
     op.drop_index("uq_contacts_account_name_norm", table_name="contacts")
