@@ -152,7 +152,7 @@ def generate(
     """Create (or migrate) the schema and load one synthetic workspace of `sizes` into it."""
     started = time.perf_counter()
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    db = Database(db_url)
+    db = Database(db_url, statement_timeout=0)  # bulk loading and index builds run long
     try:
         if reset:
             reset_database(db)

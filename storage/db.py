@@ -52,11 +52,12 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(url: str, *, statement_timeout: float = STATEMENT_TIMEOUT, **kwargs: Any) -> Engine:
     """Create an engine for `url` with the settings this product relies on.
 
     `hide_parameters`: a database error's message would otherwise carry the statement's values
-    (what users typed) into the logs.
+    (what users typed) into the logs. `statement_timeout` (PostgreSQL, seconds; 0: none) is
+    for bulk work that legitimately runs long (benchmark data loading).
     """
     kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
@@ -70,7 +71,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("pool_timeout", 10)
     if url.startswith("postgresql"):
         connect_args = dict(kwargs.pop("connect_args", {}) or {})
-        for key, value in postgres_timeouts().items():
+        for key, value in postgres_timeouts(statement=statement_timeout).items():
             connect_args.setdefault(key, value)
         kwargs["connect_args"] = connect_args
     return create_engine(url, **kwargs)
@@ -98,6 +99,7 @@ class Database:
     """An engine plus a session factory. Cheap to pass around; one per process."""
 
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        """`engine_kwargs`: `make_engine`'s (`statement_timeout`, pool sizes, connect_args…)."""
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

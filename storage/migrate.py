@@ -22,6 +22,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to `revision` on `engine`'s database."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # A migration may rebuild an index over a big table: no per-statement limit here.
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
