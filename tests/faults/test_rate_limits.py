@@ -19,7 +19,7 @@ from scheduler.health import job_health
 from scheduler.service import ALERT_AFTER, run_job
 from storage.db import Database
 from storage.models import Delivery
-from tests.faults.test_send_fencing import AT, JOB, _people_with_overdue_follow_ups
+from tests.faults.world import AT, JOB, people_with_overdue_follow_ups
 
 
 def _client(fake: FakeSlack) -> WebClient:
@@ -38,7 +38,7 @@ def _rows(db: Database) -> list[tuple[str, int]]:
 def test_a_storm_on_half_the_posts_is_waited_out_and_each_message_goes_once(
     db: Database, settings: Settings, clock: ManualClock, fake_slack: FakeSlack
 ) -> None:
-    users = _people_with_overdue_follow_ups(db, 24)
+    users = people_with_overdue_follow_ups(db, 24)
     clock.set(AT)
     services = Services(settings=settings.model_copy(update={"workspace_send_rate": 200.0}), db=db, clock=clock)
     fake_slack.rate_limit(0.5, retry_after=1, method="chat.postMessage", calls=30)
@@ -59,7 +59,7 @@ def test_a_storm_on_half_the_posts_is_waited_out_and_each_message_goes_once(
 def test_messages_rate_limited_for_many_sweeps_are_never_abandoned_and_go_out_once_slack_recovers(
     db: Database, settings: Settings, clock: ManualClock, fake_slack: FakeSlack
 ) -> None:
-    users = _people_with_overdue_follow_ups(db, 10)  # U0000, the first, is the workspace's admin
+    users = people_with_overdue_follow_ups(db, 10)  # U0000, the first, is the workspace's admin
     clock.set(AT)
     services = Services(settings=settings, db=db, clock=clock)
     client = _client(fake_slack)

@@ -4,7 +4,7 @@ same delivery, even when the lock's connection dies mid-sweep and another sweep 
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from slack_sdk import WebClient
@@ -19,34 +19,9 @@ from scheduler import ledger
 from scheduler.sender import Fence, Message, Send, Sender
 from scheduler.service import run_job
 from storage.db import Database
-from storage.models import Delivery, FollowUp, JobRun
+from storage.models import Delivery, JobRun
 from tests.conftest import TEAM
-from tests.scheduler_world import local
-
-TZ = "Asia/Shanghai"
-AT = local(date(2026, 11, 23), "09:30", TZ)
-JOB = "followup-nudges"
-
-
-def _people_with_overdue_follow_ups(db: Database, n: int) -> list[str]:
-    users = [f"U{i:04d}" for i in range(n)]
-    with db.transaction() as session:
-        for user in users:
-            person = ensure_person(session, TEAM, user, AT)
-            person.tz = TZ
-            session.flush()
-            session.add(
-                FollowUp(
-                    team_id=TEAM,
-                    owner_id=person.id,
-                    kind="manual",
-                    text=f"Call the buyer at {user}",
-                    due_at=AT - timedelta(hours=2),
-                    status="open",
-                    created_at=AT,
-                )
-            )
-    return users
+from tests.faults.world import AT, JOB, people_with_overdue_follow_ups
 
 
 def _client(fake: FakeSlack) -> WebClient:
@@ -66,7 +41,7 @@ def _lock_holder_pid(db: Database) -> int | None:
 def test_a_sweep_whose_lock_connection_is_terminated_stops_and_a_second_sweep_sends_each_dm_once(
     db: Database, postgres_url: str, settings: Settings, clock: ManualClock, fake_slack: FakeSlack
 ) -> None:
-    users = _people_with_overdue_follow_ups(db, 300)
+    users = people_with_overdue_follow_ups(db, 300)
     fast = settings.model_copy(update={"workspace_send_rate": 400.0})
     clock.set(AT)
     first = Services(settings=fast, db=db, clock=clock)
