@@ -369,7 +369,8 @@ class Sender:
         self.stopped = threading.Event()
         # An unfenced sender stamps rows with a token of its own (negative: never a job's fence).
         self._own_token = -secrets.randbelow(2**31 - 1) - 1
-        self._lock_checked_at = 0.0
+        self._lock_check = threading.Lock()
+        self._lock_ok_until = 0.0
         self.job = job
         self.at = at
         self.holds_lock = holds_lock
@@ -586,17 +587,16 @@ class Sender:
             raise _NotOurs("skipped")
 
     def _lock_alive(self) -> bool:
+        """The lock is still held; a positive answer is trusted for `LOCK_CHECK_EVERY` seconds.
+        Checks are serialized, so no thread takes "alive" while another is finding it dead."""
         assert self.fence is not None
-        with self._lock:
+        with self._lock_check:
             now = time.monotonic()
-            if now - self._lock_checked_at < LOCK_CHECK_EVERY:
+            if now < self._lock_ok_until:
                 return True
-            self._lock_checked_at = now
-        alive = self.fence.alive()
-        if not alive:
-            with self._lock:
-                self._lock_checked_at = 0.0
-        return alive
+            alive = self.fence.alive()
+            self._lock_ok_until = now + LOCK_CHECK_EVERY if alive else 0.0
+            return alive
 
     def _stop(self, why: str) -> None:
         if not self.stopped.is_set():

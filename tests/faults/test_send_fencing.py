@@ -119,11 +119,12 @@ def test_a_sweep_whose_lock_check_fails_sends_nothing_more(
     services: Services, fake_slack: FakeSlack, clock: ManualClock
 ) -> None:
     sender = Sender(services, _client(fake_slack), job="test-job", at=clock.now(), fence=Fence(1, lambda: False))
-    assert [r.status for r in sender.deliver_all([_send("U1"), _send("U2")])] == ["stopped", "stopped"]
+    assert sender.deliver(_send("U1")).status == "stopped"
+    assert sender.deliver(_send("U2")).status == "stopped"  # stopped: not even claimed
     assert fake_slack.calls_to("chat.postMessage") == []
-    with services.db.transaction() as session:  # claimed, never taken: the next holder sends them
+    with services.db.transaction() as session:  # claimed, never taken: the next holder sends it
         rows = session.scalars(select(Delivery)).all()
-        assert [(r.status, r.taken_at) for r in rows] == [("claimed", None)] * 2
+        assert [(r.recipient, r.status, r.taken_at) for r in rows] == [("U1", "claimed", None)]
 
 
 def test_a_row_taken_by_another_sweep_is_left_alone_until_its_lease_ends(
