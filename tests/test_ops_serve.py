@@ -18,6 +18,7 @@ import pytest
 
 from bot.devtools import slack_requests as sr
 from bot.devtools.fake_slack import FakeSlack
+from storage.db import Database
 
 pytestmark = pytest.mark.slow
 SECRET = "serve-secret"
@@ -88,7 +89,8 @@ def coach_help(fake: FakeSlack, base: str, user: str, team: str = "T0000SRV") ->
     return sr.post_signed(f"{base}/slack/events", body, sr.FORM, SECRET).status
 
 
-def test_sigterm_finishes_acknowledged_work_then_exits_cleanly_with_json_logs(database_url: str) -> None:
+def test_sigterm_finishes_acknowledged_work_then_exits_cleanly_with_json_logs(database_url: str, db: Database) -> None:
+    # `db`: every table empty first (job rows an earlier test left would make /healthz 503).
     with FakeSlack(team_id="T0000SRV") as fake:
         fake.add_user("U1", "Ann")
         env = serve_env(fake, database_url, LOG_FORMAT="json", LOG_LEVEL="INFO")
@@ -110,7 +112,8 @@ def test_sigterm_finishes_acknowledged_work_then_exits_cleanly_with_json_logs(da
     assert "xoxb-serve-token" not in stderr and SECRET not in stderr
 
 
-def test_migrate_runs_while_the_old_version_serves(database_url: str) -> None:
+def test_migrate_runs_while_the_old_version_serves(database_url: str, db: Database) -> None:
+    # `db`: every table empty first (job rows an earlier test left would make /healthz 503).
     with FakeSlack(team_id="T0000SRV") as fake:
         fake.add_user("U1", "Ann")
         env = serve_env(fake, database_url)
