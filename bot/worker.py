@@ -348,6 +348,7 @@ class WorkerProcesses:
         self.argv = argv or [sys.executable, "-m", "bot.cli", "worker"]
         self._procs: list[subprocess.Popen[bytes]] = []
         self._stopping = threading.Event()
+        self._replacing = threading.Lock()
         self._watcher: threading.Thread | None = None
 
     def start(self) -> None:
@@ -357,6 +358,11 @@ class WorkerProcesses:
 
     def _watch(self) -> None:
         while not self._stopping.wait(1.0):
+            self.replace_dead()
+
+    def replace_dead(self) -> None:
+        """Log each worker that has ended (how: exit status or signal) and start another."""
+        with self._replacing:
             for i, proc in enumerate(self._procs):
                 if proc.poll() is not None and not self._stopping.is_set():
                     log.error("worker process %d %s; starting another", proc.pid, exit_description(proc.returncode))
