@@ -18,7 +18,7 @@ from bot.app import services_of
 HealthCheck = Callable[[], dict[str, Any]]
 log = logging.getLogger("bot.web")
 
-HEALTH_DEADLINE = 1.5  # seconds: load balancers give up at 2 s and would see no reason at all
+HEALTH_DEADLINE = 1.0  # seconds: load balancers give up at 2 s; leaves room for a loaded machine
 
 
 class BoundedCheck:
