@@ -48,9 +48,9 @@ from sqlalchemy import text
 
 from bench import vocab
 from bench.bulk import NULL_TS, BulkWriter, table_max_id
-from bot.config import STAGE_PRESETS
-from bot.people import ensure_workspace
-from bot.text import normalize
+from bot.core.config import STAGE_PRESETS
+from bot.core.text import normalize
+from bot.people.members import ensure_workspace
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Base, Workspace

@@ -19,10 +19,10 @@ import sys
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bot.settings import Settings, SettingsError, fail, load_settings
+from bot.core.settings import Settings, SettingsError, fail, load_settings
 from storage.db import Database
 
-IN_PROCESS_SWITCH_INTERVAL = 0.001  # seconds; see bot.server.run_server
+IN_PROCESS_SWITCH_INTERVAL = 0.001  # seconds; see runtime.server.run_server
 
 
 def prepare_database(settings: Settings, *, migrate: bool | None = None) -> Database:
@@ -54,11 +54,11 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     settings.require("SLACK_SIGNING_SECRET")
     settings.require_bot_token()
-    from bot.app import build_app
-    from bot.server import run_server
-    from bot.spool import Spool
-    from bot.web import WebApp
-    from bot.worker import WorkerProcesses
+    from runtime.app import build_app
+    from runtime.server import run_server
+    from runtime.spool import Spool
+    from runtime.web import WebApp
+    from runtime.worker import WorkerProcesses
 
     prepare_database(settings)  # migrate SQLite once, before workers start
     spool = Spool(settings.spool_dir) if settings.worker_processes else None
@@ -99,9 +99,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     settings.require_bot_token()
-    from bot.app import build_app, services_of
-    from bot.spool import Spool
-    from bot.worker import run_worker
+    from runtime.app import build_app, services_of
+    from runtime.spool import Spool
+    from runtime.worker import run_worker
 
     spool = Spool(settings.spool_dir)
     app = build_app(settings, db=prepare_database(settings), mode="worker", spool=spool)
@@ -145,9 +145,9 @@ def _drain(app: object, scheduler: object | None, timeout: float = 10.0) -> None
     scheduler stops and releases its leader lock, then the database pool closes."""
     import logging
 
-    from bot.app import executor_of, services_of
+    from runtime.app import executor_of, services_of
 
-    log = logging.getLogger("bot.cli")
+    log = logging.getLogger("runtime.cli")
     executor = executor_of(app)  # type: ignore[arg-type]
     if not executor.wait_idle(timeout):
         log.warning("shutdown: listeners still running after %.0fs", timeout)
@@ -164,7 +164,7 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
 
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import build_app
+    from runtime.app import build_app
 
     prepare_database(settings)
     app = build_app(settings)
@@ -188,7 +188,7 @@ def cmd_socket(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.shell.main import run_shell
+    from dev.shell.main import run_shell
 
     return run_shell(args, settings)
 
@@ -237,7 +237,7 @@ def cmd_scheduler(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_workspace(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.install import do_delete_workspace, workspace_summaries
+    from bot.people.install import do_delete_workspace, workspace_summaries
 
     db = prepare_database(settings)
     summaries = {w.team_id: w for w in workspace_summaries(db)}
@@ -363,7 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
-        from bot.logs import setup_logging
+        from runtime.logs import setup_logging
 
         setup_logging(
             settings.log_format,

@@ -15,8 +15,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot.actor import Actor
-from bot.config import STAGE_PRESETS, WorkspaceConfig
+from bot.core.actor import Actor
+from bot.core.config import STAGE_PRESETS, WorkspaceConfig
 from storage.db import Database
 from storage.models import Person, Stage, Workspace
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import blocks as bk
-from bot.i18n import Lang, t
+from bot.core.i18n import Lang, t
+from bot.ui import blocks as bk
 
 
 @dataclass

@@ -13,10 +13,10 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-from bot.app import services_of
+from runtime.app import services_of
 
 HealthCheck = Callable[[], dict[str, Any]]
-log = logging.getLogger("bot.web")
+log = logging.getLogger("runtime.web")
 
 HEALTH_DEADLINE = 1.0  # seconds: load balancers give up at 2 s; leaves room for a loaded machine
 

@@ -6,8 +6,8 @@ once the ack function has run and hands each lazy function to the app's lazy lis
 
 - `GatedLazyRunner` (the shell, the tests, Socket Mode, and `serve` with
   `WORKER_PROCESSES=0`): the work runs on this process's listener pool, behind the same work
-  slots as the work after any other listener's ack (bot/executor.py).
-- `SpoolLazyRunner` (`serve`): the verified request is written to the spool (bot/spool.py)
+  slots as the work after any other listener's ack (runtime/executor.py).
+- `SpoolLazyRunner` (`serve`): the verified request is written to the spool (runtime/spool.py)
   before the answer goes out, and a worker process does the work. If the spool cannot be
   written (disk full), the work runs here instead: nothing acknowledged is dropped.
 
@@ -46,8 +46,8 @@ from slack_bolt.listener import Listener
 from slack_bolt.listener.thread_runner import ThreadListenerRunner
 from slack_bolt.util.utils import get_name_for_callable
 
-from bot.executor import TrackingExecutor
-from bot.spool import Claimed, Spool, SpoolEntry
+from runtime.executor import TrackingExecutor
+from runtime.spool import Claimed, Spool, SpoolEntry
 
 log = logging.getLogger(__name__)
 
@@ -345,7 +345,7 @@ class WorkerProcesses:
 
     def __init__(self, count: int, argv: list[str] | None = None) -> None:
         self.count = count
-        self.argv = argv or [sys.executable, "-m", "bot.cli", "worker"]
+        self.argv = argv or [sys.executable, "-m", "runtime.cli", "worker"]
         self._procs: list[subprocess.Popen[bytes]] = []
         self._stopping = threading.Event()
         self._replacing = threading.Lock()

@@ -17,13 +17,13 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.access import AccessError
-from bot.actor import Actor
-from bot.i18n import lang_for
-from bot.people import do_update_profile, load_actor
-from bot.reply import Reply, echo_reply
-from bot.services import Services
-from bot.worker import RECEIVED_AT
+from bot.core.access import AccessError
+from bot.core.actor import Actor
+from bot.core.i18n import lang_for
+from bot.core.services import Services
+from bot.people.members import do_update_profile, load_actor
+from bot.ui.reply import Reply, echo_reply
+from runtime.worker import RECEIVED_AT
 from storage.db import DatabaseUnavailable
 
 log = logging.getLogger("handlers")

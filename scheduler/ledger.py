@@ -18,7 +18,7 @@ message whose send returned is never sent again, and a crash loses nothing.
 
 This module is plain SQL (no Slack); `scheduler.sender.Sender` is the only caller that talks to
 Slack. Other jobs (digests, recaps) use the sender, not these functions directly, except
-`after_sent` to register an effect. (`/coach why` reads the same table from bot/notify.py.)
+`after_sent` to register an effect. (`/coach why` reads the same table from bot/people/notify.py.)
 
 Statuses: `claimed` (owned, Slack not yet known to have it), `sent`, `held` (deliberately not
 sent, `reason` says why: time off, holiday, weekend), `failed` (Slack refused it; `attempts`

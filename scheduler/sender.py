@@ -75,8 +75,8 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.install import token_for_team
-from bot.services import Services
+from bot.core.services import Services
+from bot.people.install import token_for_team
 from scheduler import ledger
 
 log = logging.getLogger("scheduler.sender")

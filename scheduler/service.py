@@ -34,13 +34,13 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from bot import blocks as bk
-from bot.clock import Clock
-from bot.i18n import t
-from bot.install import active_workspaces
-from bot.people import actor_for
-from bot.services import Services
-from bot.settings import Settings
+from bot.core.clock import Clock
+from bot.core.i18n import t
+from bot.core.services import Services
+from bot.core.settings import Settings
+from bot.people.install import active_workspaces
+from bot.people.members import actor_for
+from bot.ui import blocks as bk
 from scheduler import ledger
 from scheduler.locks import LEADER, Lock
 from scheduler.registry import Job, JobContext, load_jobs
@@ -300,7 +300,7 @@ class SchedulerService:
 
 def start_background_scheduler(app: Any) -> SchedulerService:
     """Run the scheduler inside `serve`/`socket` (each worker may; one leads)."""
-    from bot.app import services_of
+    from runtime.app import services_of
 
     services = services_of(app)
     return SchedulerService(services, web_client(services.settings)).start()

@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.devtools.driver import Driver
-from bot.devtools.fake_slack import FakeSlack
-from bot.people import ensure_workspace
+from bot.people.members import ensure_workspace
+from dev.driver import Driver
+from dev.fake_slack import FakeSlack
 from storage.db import Database
 from storage.models import Person, SalesTeam
 from tests.conftest import START, TEAM

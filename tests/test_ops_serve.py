@@ -16,8 +16,8 @@ from contextlib import contextmanager
 
 import pytest
 
-from bot.devtools import slack_requests as sr
-from bot.devtools.fake_slack import FakeSlack
+from dev import slack_requests as sr
+from dev.fake_slack import FakeSlack
 from storage.db import Database
 
 pytestmark = pytest.mark.slow
@@ -62,7 +62,7 @@ def wait_healthy(base: str, proc: subprocess.Popen[bytes], timeout: float = 30) 
 def serving(env: dict[str, str], *args: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+        [sys.executable, "-m", "runtime.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -119,7 +119,7 @@ def test_migrate_runs_while_the_old_version_serves(database_url: str, db: Databa
         env = serve_env(fake, database_url)
         with serving(env) as (base, _proc):
             migrate = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "migrate"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+                [sys.executable, "-m", "runtime.cli", "migrate"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
             )
             statuses = []
             while migrate.poll() is None:

@@ -1,6 +1,6 @@
 """What reps see of their deals: the deal card, the list by stage, questions, and the modals.
 
-Everything is built with `bot.blocks` (clipped to Slack's limits) and every string comes from
+Everything is built with `bot.ui.blocks` (clipped to Slack's limits) and every string comes from
 `bot/locales/deals.py`. Buttons carry only small JSON (`{"a": op, "d": deal id, …}`): the
 handler sends it back to `bot.deals.commands.run_op`, which re-checks access on every click.
 """
@@ -11,13 +11,13 @@ import json
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from bot import blocks as bk
-from bot.clock import local_date
-from bot.config import BANTCC, LossReason
+from bot.core.clock import local_date
+from bot.core.config import BANTCC, LossReason
+from bot.core.i18n import Lang, format_amount, format_day, t
 from bot.deals.ops import DealView, MoveResult, NeedsConfirm
 from bot.deals.stages import Funnel
-from bot.i18n import Lang, format_amount, format_day, t
-from bot.reply import Reply
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply
 
 QUALITY_MARK = {True: "✅", False: "❌", None: "❔"}
 

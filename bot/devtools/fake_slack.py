@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
-from bot.blockkit import message_problems, view_problems
+from bot.ui.blockkit import message_problems, view_problems
 
 
 @dataclass

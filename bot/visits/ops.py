@@ -9,7 +9,7 @@ and the account's contact count follows. What `_apply` changes on contacts is re
 
 A line is resolved against the database here, never silently: one clear account is used;
 several are asked about; none is offered for creation. The caller passes the rep's answers
-back in `Choices` (ids that go through `bot.access`).
+back in `Choices` (ids that go through `bot.core.access`).
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.access import AccessError, NotAllowed, access_account, access_contact, access_visit
-from bot.accounts import create_account
-from bot.actor import Actor
-from bot.i18n import t
-from bot.matching import EXACT, PREFIX, Candidate, find_accounts, find_contacts
-from bot.people import workspace_config
-from bot.text import normalize
+from bot.accounts.create import create_account
+from bot.accounts.matching import EXACT, PREFIX, Candidate, find_accounts, find_contacts
+from bot.core.access import AccessError, NotAllowed, access_account, access_contact, access_visit
+from bot.core.actor import Actor
+from bot.core.i18n import t
+from bot.core.text import normalize
+from bot.people.members import workspace_config
 from bot.visits.parse import ParsedContact, ParsedVisit, clean_phrase, is_meaningful, join_phrases, parse_visit
 from storage.db import Database
 from storage.models import Account, AccountAlias, Contact, Deal, FollowUp, Visit, VisitContact
@@ -78,7 +78,7 @@ class VisitInput:
 
 @dataclass(frozen=True)
 class Choices:
-    """The rep's answers to our questions about a line (ids are checked through bot.access)."""
+    """The rep's answers to our questions about a line (ids are checked through bot.core.access)."""
 
     account_id: int | None = None
     create_account: bool = False

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot import blocks as bk
-from bot.clock import zone
-from bot.i18n import Lang, format_day, format_when, t
-from bot.reply import Reply, quoted_sections
+from bot.core.clock import zone
+from bot.core.i18n import Lang, format_day, format_when, t
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply, quoted_sections
 from bot.visits.ops import (
     AskAccount,
     AskContact,

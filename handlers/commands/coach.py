@@ -12,12 +12,12 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import admin
-from bot import blocks as bk
-from bot.actor import Actor
-from bot.i18n import t
-from bot.reply import Reply
-from bot.text import mentioned_users
+from bot.core.actor import Actor
+from bot.core.i18n import t
+from bot.core.text import mentioned_users
+from bot.people import admin
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply
 from handlers._support import current_actor, send_ephemeral, services, user_errors
 
 Subcommand = Callable[[dict[str, Any], WebClient, dict[str, Any], Actor, str, Respond], None]

@@ -15,11 +15,11 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import blocks as bk
-from bot.access import AccessError
-from bot.actor import Actor
-from bot.i18n import t
-from bot.reply import Reply, echo_reply
+from bot.core.access import AccessError
+from bot.core.actor import Actor
+from bot.core.i18n import t
+from bot.ui import blocks as bk
+from bot.ui.reply import Reply, echo_reply
 from bot.visits import ops, render
 from bot.visits.modal import (
     CALLBACK,

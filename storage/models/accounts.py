@@ -23,7 +23,7 @@ from storage.types import UTCDateTime
 
 
 class Account(TenantMixin, CreatedAtMixin, Base):
-    """A customer account. `name_norm` is the matching key (see bot.text.normalize).
+    """A customer account. `name_norm` is the matching key (see bot.core.text.normalize).
 
     `business_status` is 'has_business' or 'no_business' (有生意 / 无生意); `tier` is the 5+5+5
     slot ('big', 'some', 'none') or empty. A lead is an account whose first contact is due
@@ -80,13 +80,13 @@ class Contact(TenantMixin, CreatedAtMixin, Base):
     largest decay threshold already reported for the current gap, so each crossing is
     reported once. `decay_gap_start` is the `last_face_to_face_at` that gap started from: when a
     new face-to-face meeting moves `last_face_to_face_at`, the two differ and the ladder starts
-    again from the bottom, whoever recorded the meeting (bot/cadence.py).
+    again from the bottom, whoever recorded the meeting (bot/accounts/cadence.py).
     """
 
     __tablename__ = "contacts"
     __table_args__ = (
         Index("ix_contacts_account", "account_id"),
-        # Covers the decay sweep (bot/cadence.py): a range on the last meeting, read from the index alone.
+        # Covers the decay sweep (bot/accounts/cadence.py): a range on the last meeting, read from the index alone.
         Index(
             "ix_contacts_team_last_f2f",
             "team_id",

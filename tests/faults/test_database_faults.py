@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
-from bot.app import build_app
-from bot.clock import ManualClock
-from bot.settings import Settings
-from bot.web import WebApp
+from bot.core.clock import ManualClock
+from bot.core.settings import Settings
+from runtime.app import build_app
+from runtime.web import WebApp
 from storage.db import Database, DatabaseUnavailable, is_connection_error, postgres_timeouts
 from storage.models import Person
 from tests.conftest import TEAM

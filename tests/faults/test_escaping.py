@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.devtools.driver import Driver
+from dev.driver import Driver
 from storage.db import Database
 from tests.visit_world import account, rep
 

@@ -9,10 +9,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.clock import ManualClock
-from bot.devtools.driver import Driver
-from bot.people import load_actor
+from bot.core.clock import ManualClock
+from bot.people.members import load_actor
 from bot.visits.ops import Logged, do_log_line
+from dev.driver import Driver
 from storage.db import Database
 from storage.models import Contact, Person, Visit, VisitContact
 from tests.conftest import START, TEAM

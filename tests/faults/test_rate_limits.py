@@ -9,12 +9,12 @@ from datetime import timedelta
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.app import build_app
-from bot.clock import ManualClock
-from bot.devtools.fake_slack import FakeSlack
-from bot.services import Services
-from bot.settings import Settings
-from bot.web import default_health
+from bot.core.clock import ManualClock
+from bot.core.services import Services
+from bot.core.settings import Settings
+from dev.fake_slack import FakeSlack
+from runtime.app import build_app
+from runtime.web import default_health
 from scheduler.health import job_health
 from scheduler.service import ALERT_AFTER, run_job
 from storage.db import Database

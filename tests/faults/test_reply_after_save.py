@@ -3,7 +3,7 @@ was saved (after waiting as Slack asks), never "nothing was saved"."""
 
 from __future__ import annotations
 
-from bot.devtools.driver import Driver
+from dev.driver import Driver
 from storage.db import Database
 from tests.visit_world import account, form_values, rep
 from tests.visit_world import visits as stored_visits

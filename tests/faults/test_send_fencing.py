@@ -10,11 +10,11 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import func, select, text, update
 
-from bot.clock import ManualClock
-from bot.devtools.fake_slack import FakeSlack
-from bot.people import ensure_person
-from bot.services import Services
-from bot.settings import Settings
+from bot.core.clock import ManualClock
+from bot.core.services import Services
+from bot.core.settings import Settings
+from bot.people.members import ensure_person
+from dev.fake_slack import FakeSlack
 from scheduler import ledger
 from scheduler.sender import Fence, Message, Send, Sender
 from scheduler.service import run_job

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from bot.worker import WorkerProcesses, exit_description
+from runtime.worker import WorkerProcesses, exit_description
 
 
 def test_exit_descriptions_tell_a_signal_death_from_an_exit_status() -> None:
@@ -21,7 +21,7 @@ def test_exit_descriptions_tell_a_signal_death_from_an_exit_status() -> None:
 
 def test_a_worker_killed_with_sigkill_is_logged_as_killed_and_replaced(caplog: pytest.LogCaptureFixture) -> None:
     workers = WorkerProcesses(1, argv=[sys.executable, "-c", "import time; time.sleep(60)"])
-    caplog.set_level(logging.ERROR, logger="bot.worker")
+    caplog.set_level(logging.ERROR, logger="runtime.worker")
     workers.start()
     try:
         victim = workers._procs[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.people import ensure_person
+from bot.people.members import ensure_person
 from storage.db import Database
 from storage.models import FollowUp
 from tests.conftest import TEAM
