@@ -153,7 +153,7 @@ def generate(
     """Create (or migrate) the schema and load one synthetic workspace of `sizes` into it."""
     started = time.perf_counter()
     now = (now or Clock().now()).astimezone(UTC).replace(microsecond=0)
-    db = Database(db_url)
+    db = Database(db_url, statement_timeout=0)  # bulk loading and index builds run long
     try:
         if reset:
             reset_database(db)
@@ -351,6 +351,8 @@ class _Plan:
                 name = self._person_name(bool(zh_name[i]), "pinyin" if pinyin[i] else None)
                 if normalize(name) not in used:
                     break
+            else:  # contact names are unique per account (a database constraint): number the 21st
+                name = f"{name} {len(used) + 1}"
             used.add(normalize(name))
             names.append(name)
         self.contact_names = names

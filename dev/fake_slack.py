@@ -3,9 +3,10 @@
 It answers the Web API methods the app calls over real HTTP on 127.0.0.1, records every call,
 keeps the messages it was sent (per conversation, with threads and metadata) and rejects what
 real Slack rejects that is cheap to check: invalid Block Kit (counts and lengths), modal
-titles over 24 characters, unknown methods. It can answer 429 with Retry-After on demand, and
-can enforce Slack's pacing (about one message per second per channel, a workspace-wide rate)
-the way real Slack's rate limiter does. The app reaches it only through `SLACK_API_URL`.
+titles over 24 characters, unknown methods. It can answer 429 with Retry-After on demand (one
+call, every n-th, or a chosen share of calls for a while: `rate_limit`), hold calls unanswered
+until released (`hold`), and can enforce Slack's pacing (about one message per second per
+channel, a workspace-wide rate) the way real Slack's rate limiter does. The app reaches it only through `SLACK_API_URL`.
 
 No Slack SDK import here: this is the other side of the wire.
 """
@@ -96,6 +97,14 @@ class FakeSlack:
         self._faults: deque[tuple[str | None, int, dict[str, str], dict[str, Any]]] = deque()
         self._rate_limit_every = 0
         self._call_counter = 0
+        # rate_limit(): (share, Retry-After, method or None, calls left or None), calls seen
+        self._storm: tuple[float, int, str | None, int | None] | None = None
+        self._storm_seen = 0
+        # hold(): calls of a method after the first n wait (not acted on) until release()
+        self._gate: tuple[str, int] | None = None
+        self._gate_open = threading.Event()
+        self._gate_open.set()
+        self.holding = threading.Event()
         self._stall: tuple[str, int] | None = None
         self._stalled = threading.Event()
         self.channel_interval: float | None = None
@@ -193,6 +202,31 @@ class FakeSlack:
         with self._lock:
             self._rate_limit_every = n
             self._call_counter = 0
+
+    def rate_limit(
+        self, share: float, *, retry_after: int = 1, method: str | None = None, calls: int | None = None
+    ) -> None:
+        """A 429 storm: answer 429 with `Retry-After: retry_after` to `share` (0–1) of the calls
+        (of `method`, or any), evenly spread (deterministic, not random), for the next `calls`
+        such calls or until `rate_limit(0)`."""
+        with self._lock:
+            self._storm = (share, retry_after, method, calls) if share > 0 else None
+            self._storm_seen = 0
+
+    def hold(self, method: str = "chat.postMessage", *, after: int = 0) -> None:
+        """Carry out the next `after` calls of `method`; hold every one after that unanswered
+        and not yet acted on (`holding` is set) until `release()`: a Slack that stops
+        answering for a while, during which the test does something to the caller."""
+        with self._lock:
+            self._gate = (method, after)
+            self._gate_open.clear()
+            self.holding.clear()
+
+    def release(self) -> None:
+        """Let the held calls (and every later one) through."""
+        with self._lock:
+            self._gate = None
+            self._gate_open.set()
 
     def stall_after(self, n: int, method: str = "chat.postMessage") -> None:
         """Carry out the next `n` calls of `method` normally; carry out the one after that too,
@@ -293,6 +327,7 @@ class FakeSlack:
         token = auth.removeprefix("Bearer ") if auth else params.get("token")
         if self.delays.get(method):
             time.sleep(self.delays[method])  # outside the lock: other calls go on meanwhile
+        self._wait_at_gate(method)
         status, headers, body = self._dispatch(method, params, token)
         self._send(request, status, body, headers=headers)
 
@@ -351,11 +386,40 @@ class FakeSlack:
                 time.sleep(0.05)
         return 200, {}, call.response
 
+    def _wait_at_gate(self, method: str) -> None:
+        with self._lock:
+            gate = self._gate
+            if gate is None or gate[0] != method:
+                return
+            if gate[1] > 0:
+                self._gate = (method, gate[1] - 1)
+                return
+            self.holding.set()
+        while not self._gate_open.wait(0.05) and self._server is not None:
+            pass
+
+    def _storm_fault(self, method: str) -> tuple[int, dict[str, str], dict[str, Any]] | None:
+        if self._storm is None:
+            return None
+        share, retry_after, target, left = self._storm
+        if target is not None and target != method:
+            return None
+        self._storm_seen += 1
+        if left is not None:
+            self._storm = (share, retry_after, target, left - 1) if left > 1 else None
+        k = self._storm_seen
+        if int(k * share) > int((k - 1) * share):
+            return 429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"}
+        return None
+
     def _take_fault(self, method: str) -> tuple[int, dict[str, str], dict[str, Any]] | None:
         for i, (target, status, headers, body) in enumerate(self._faults):
             if target is None or target == method:
                 del self._faults[i]
                 return status, headers, body
+        storm = self._storm_fault(method)
+        if storm is not None:
+            return storm
         if self._rate_limit_every:
             self._call_counter += 1
             if self._call_counter % self._rate_limit_every == 0:

@@ -8,6 +8,7 @@ any failure into an ephemeral in the user's language with their text echoed back
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -112,6 +113,37 @@ def send_ephemeral(
     else:
         dm = client.conversations_open(users=user_id)["channel"]["id"]
         client.chat_postMessage(channel=dm, **reply.as_kwargs())
+
+
+SAVED_REPLY_TRIES = 3
+SAVED_REPLY_MAX_WAIT = 10.0  # seconds: listener work runs after the ack, so waiting is allowed
+
+
+def tell_after_saved(send: Callable[[], None]) -> bool:
+    """Send the answer to something already stored; whether it went out.
+
+    Called outside `user_errors`: once the work is saved, a Slack failure must never produce
+    "nothing was saved" (which invites a second submission). A 429 is waited out as Slack asks
+    (Retry-After, up to `SAVED_REPLY_MAX_WAIT`), a few times; any other failure is logged.
+    """
+    for attempt in range(SAVED_REPLY_TRIES):
+        try:
+            send()
+            return True
+        except SlackApiError as exc:
+            if exc.response.status_code != 429 or attempt == SAVED_REPLY_TRIES - 1:
+                log.warning("reply after a save not delivered: %s", exc.response.get("error"))
+                return False
+            headers = {str(k).lower(): v for k, v in (exc.response.headers or {}).items()}
+            try:
+                wait = float(headers.get("retry-after") or 1)
+            except (TypeError, ValueError):
+                wait = 1.0
+            time.sleep(min(max(wait, 0.5), SAVED_REPLY_MAX_WAIT))
+        except Exception:
+            log.exception("reply after a save not delivered")
+            return False
+    return False
 
 
 @contextmanager

@@ -248,6 +248,12 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
                 f"{job['name']:<20} every {job['interval_seconds'] // 60:>3} min  {state:<9}"
                 f" last success: {job['last_success_at'] or 'never'}"
                 f"  failures in a row: {job['consecutive_failures']}"
+                + (
+                    f"  UNDELIVERED: {job['undelivered']} message(s) left unsent by the last run"
+                    f" ({job['undelivered_runs']} run(s) in a row)"
+                    if job["undelivered"]
+                    else ""
+                )
             )
         return 0
     from scheduler.service import run_job_once
@@ -326,7 +332,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         fail(f"--since must be a date such as 2026-01-01, not {args.since!r}")
     out = Path(args.out) if args.out else None
     return run_export(
-        prepare_database(settings), args.team, args.kind, out_path=out, since=since, tz=args.tz, now=datetime.now(UTC)
+        prepare_database(settings), args.team, args.kind, out_path=out, since=since, tz=args.tz, now=Clock().now()
     )
 
 

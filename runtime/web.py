@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from typing import Any
 
 from slack_bolt import App
@@ -16,6 +18,44 @@ from runtime.app import services_of
 HealthCheck = Callable[[], dict[str, Any]]
 log = logging.getLogger("runtime.web")
 
+HEALTH_DEADLINE = 1.0  # seconds: load balancers give up at 2 s; leaves room for a loaded machine
+
+
+class BoundedCheck:
+    """Runs a health check in a thread of its own and answers within `deadline` seconds.
+
+    Why: a database host that black-holes packets makes a connection attempt hang until its
+    connect timeout (storage.db.CONNECT_TIMEOUT); /healthz must still answer at once, saying
+    why. At most one check runs at a time: callers arriving meanwhile wait on the same one,
+    so a hung database does not pile up threads.
+    """
+
+    def __init__(self, check: HealthCheck, deadline: float) -> None:
+        self.check = check
+        self.deadline = deadline
+        self._guard = threading.Lock()
+        self._running: Future[dict[str, Any]] | None = None
+
+    def __call__(self) -> dict[str, Any]:
+        with self._guard:
+            future = self._running
+            if future is None or future.done():
+                future = Future()
+                self._running = future
+                threading.Thread(target=self._run, args=(future,), name="healthz", daemon=True).start()
+        try:
+            return future.result(timeout=self.deadline)
+        except TimeoutError:
+            return {"ok": False, "database": "timeout", "reason": f"no answer within {self.deadline:g} s"}
+        except Exception as exc:
+            return {"ok": False, "reason": f"health check failed: {type(exc).__name__}"}
+
+    def _run(self, future: Future[dict[str, Any]]) -> None:
+        try:
+            future.set_result(self.check())
+        except Exception as exc:
+            future.set_exception(exc)
+
 
 class WebApp:
     """Routes a request to Bolt or to the health check; anything else is a 404."""
@@ -23,7 +63,7 @@ class WebApp:
     def __init__(self, app: App, health: HealthCheck | None = None) -> None:
         self.bolt = SlackRequestHandler(app, path="/slack/events")
         self.app = app
-        self.health = health or (lambda: default_health(app))
+        self.health = BoundedCheck(health or (lambda: default_health(app)), HEALTH_DEADLINE)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """Serve one request and log it: method, path, status and duration (never the body)."""
@@ -79,9 +119,10 @@ class WebApp:
 def default_health(app: App) -> dict[str, Any]:
     """Database reachable and every scheduler job succeeding on time; 503 otherwise."""
     services = services_of(app)
-    db_ok = services.db.ping()
-    report: dict[str, Any] = {"ok": db_ok, "database": "ok" if db_ok else "unreachable"}
-    if not db_ok:
+    problem = services.db.check()
+    report: dict[str, Any] = {"ok": problem is None, "database": "ok" if problem is None else "unreachable"}
+    if problem is not None:
+        report["reason"] = problem
         return report  # job health lives in the database too
     try:
         from scheduler.health import job_health
@@ -94,6 +135,7 @@ def default_health(app: App) -> dict[str, Any]:
         report.update(ok=False, jobs="unknown")
         return report
     report["jobs"] = jobs
+    report["undelivered"] = sum(job["undelivered"] for job in jobs)
     if any(not job["healthy"] for job in jobs):
         report["ok"] = False
     return report

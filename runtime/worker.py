@@ -330,6 +330,18 @@ def run_worker(
     worker.stop()
 
 
+def exit_description(returncode: int) -> str:
+    """How a child ended, as an operator reads it: Popen reports a death by signal N as -N,
+    which must not read as a normal exit ("exited with 0" for a SIGKILL misled an on-call)."""
+    if returncode < 0:
+        try:
+            name = signal.Signals(-returncode).name
+        except ValueError:
+            name = f"signal {-returncode}"
+        return f"was killed by {name}"
+    return f"exited with status {returncode}"
+
+
 class WorkerProcesses:
     """`serve`'s worker processes: started with the server, restarted if one dies, stopped with it."""
 
@@ -338,6 +350,7 @@ class WorkerProcesses:
         self.argv = argv or [sys.executable, "-m", "runtime.cli", "worker"]
         self._procs: list[subprocess.Popen[bytes]] = []
         self._stopping = threading.Event()
+        self._replacing = threading.Lock()
         self._watcher: threading.Thread | None = None
 
     def start(self) -> None:
@@ -347,9 +360,14 @@ class WorkerProcesses:
 
     def _watch(self) -> None:
         while not self._stopping.wait(1.0):
+            self.replace_dead()
+
+    def replace_dead(self) -> None:
+        """Log each worker that has ended (how: exit status or signal) and start another."""
+        with self._replacing:
             for i, proc in enumerate(self._procs):
                 if proc.poll() is not None and not self._stopping.is_set():
-                    log.error("worker process %d exited with %s; starting another", proc.pid, proc.returncode)
+                    log.error("worker process %d %s; starting another", proc.pid, exit_description(proc.returncode))
                     self._procs[i] = subprocess.Popen(self.argv)
 
     def stop(self, timeout: float = 25.0) -> None:

@@ -30,6 +30,10 @@ def job_health(db: Database, now: datetime) -> list[dict[str, Any]]:
                 "last_success_at": last_ok.isoformat() if last_ok else None,
                 "last_failure_at": run.last_failure_at.isoformat() if run and run.last_failure_at else None,
                 "consecutive_failures": run.consecutive_failures if run else 0,
+                # Messages the last run left unsent (Slack rate limiting or refusing them); the
+                # next runs retry them. Reported, not counted as unhealthy: the job itself works.
+                "undelivered": run.undelivered if run else 0,
+                "undelivered_runs": run.undelivered_runs if run else 0,
                 "healthy": healthy,
             }
         )

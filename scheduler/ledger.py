@@ -22,26 +22,38 @@ Slack. Other jobs (digests, recaps) use the sender, not these functions directly
 
 Statuses: `claimed` (owned, Slack not yet known to have it), `sent`, `held` (deliberately not
 sent, `reason` says why: time off, holiday, weekend), `failed` (Slack refused it; `attempts`
-and `last_error` say how often and why; retried by a later sweep until `MAX_ATTEMPTS`).
+and `last_error` say how often and why; retried by a later sweep until `MAX_ATTEMPTS`). A
+message Slack rate limited (HTTP 429) is `failed` without counting an attempt (`defer`): a
+rate limit says nothing about the message, so the next sweep sends it.
+
+Fencing: the job lock (scheduler.locks) can be lost without the holder noticing at once (its
+connection terminated, a network split), and another sweep may then take the lock. Each sweep
+therefore sends under a fencing token (`JobRun.fence`, raised by one by every sweep that takes
+the lock), and `take` stamps the row with that token just before the Slack call, only if the
+token is still the job's current one and no other sweep took the row within `LEASE` (it may be
+mid-call). A sweep whose `take` fails because its token is stale stops sending.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from storage.models import Delivery, Person
+from storage.models import Delivery, JobRun, Person
 
 EVENT_TYPE = "pipeline_coach_delivery"
 MAX_ATTEMPTS = 5
 MAX_ITEMS = 500  # what `items` keeps: enough to say what a message held, bounded in size
+# How long a row taken for sending is presumed mid-call to Slack: longer than one post can
+# take (the client's 30 s timeout, connection retries only when nothing reached Slack).
+LEASE = timedelta(minutes=5)
 
 Effect = Callable[[Session, Delivery], None]
 EFFECTS: dict[str, Effect] = {}
@@ -229,6 +241,31 @@ def mark_sent(session: Session, delivery_id: int, *, channel_id: str, ts: str, s
         )
 
 
+def take(session: Session, delivery_id: int, *, token: int, job: str | None, now: datetime) -> bool:
+    """Stamp the row as being sent under `token`, right before the Slack call; False when this
+    sender must not send it (see "Fencing" above). With `job`, `token` must also still be that
+    job's fencing token; without (an unfenced sender, which only sends rows it claimed itself,
+    under a token of its own) only the stamp of another sender within `LEASE` stops it.
+
+    One UPDATE, so two sweeps racing for a row are ordered by the row lock (PostgreSQL) or the
+    write lock (SQLite): the second sees the first's stamp and backs off.
+    """
+    conditions = [
+        Delivery.id == delivery_id,
+        Delivery.status.in_(("claimed", "failed")),
+        or_(Delivery.taken_at.is_(None), Delivery.taken_at < now - LEASE, Delivery.fence == token),
+    ]
+    if job is not None:
+        conditions.append(exists().where(JobRun.name == job, JobRun.fence == token))
+    stmt = update(Delivery).where(*conditions).values(fence=token, taken_at=now)
+    return bool(session.execute(stmt.execution_options(synchronize_session=False)).rowcount)
+
+
+def fence_is_current(session: Session, job: str, fence: int) -> bool:
+    """Whether `fence` is still job `job`'s token (no later sweep has taken the lock)."""
+    return session.scalar(select(JobRun.fence).where(JobRun.name == job)) == fence
+
+
 def mark_failed(session: Session, delivery_id: int, error: str, *, permanent: bool = False) -> int:
     """Slack refused the message (or could not be reached): count the attempt; the attempts so far."""
     row = session.get(Delivery, delivery_id)
@@ -237,9 +274,30 @@ def mark_failed(session: Session, delivery_id: int, error: str, *, permanent: bo
     row.attempts += 1
     row.last_error = error[:1000]
     row.status = "failed"
+    row.taken_at = None
     if permanent:
         row.attempts = max(row.attempts, MAX_ATTEMPTS)
     return row.attempts
+
+
+def defer(session: Session, delivery_id: int, error: str) -> None:
+    """Slack asked us to slow down (429): not sent, not an attempt; the next sweep sends it."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status != "sent")
+        .values(status="failed", last_error=error[:1000], taken_at=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def release(session: Session, delivery_id: int) -> None:
+    """A row taken but not sent (the sweep stopped): free it for whoever sends next."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery_id, Delivery.status != "sent")
+        .values(taken_at=None)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def count_attempt(session: Session, delivery_id: int) -> None:

@@ -73,6 +73,7 @@ class Lock:
         self._conn: Any = None
         self._fd: int | None = None
         self._mine = False
+        self._conn_guard = threading.Lock()  # `held` may be asked from several sending threads
 
     def acquire(self, *, wait: bool, timeout: float | None = None) -> bool:
         if not self._thread.acquire(blocking=wait, timeout=-1 if timeout is None else timeout):
@@ -127,16 +128,19 @@ class Lock:
     def held(self) -> bool:
         if not self._mine:
             return False
-        if self._conn is None:
-            return True
-        try:
-            self._conn.execute(text("SELECT 1"))
-            self._conn.commit()
-            return True
-        except Exception:
-            log.warning("lost the connection holding lock %s", self.name)
-            self._drop()
-            return False
+        with self._conn_guard:
+            if not self._mine:
+                return False
+            if self._conn is None:
+                return True
+            try:
+                self._conn.execute(text("SELECT 1"))
+                self._conn.commit()
+                return True
+            except Exception:
+                log.warning("lost the connection holding lock %s", self.name)
+                self._drop()
+                return False
 
     def release(self) -> None:
         if not self._mine:

@@ -35,17 +35,28 @@ How a job sends (see also `scheduler.ledger` for the guarantee):
   conversation stay in order), `ctx.sender.hold(Hold(...), …)` records messages deliberately
   not sent (shown by `/coach why`).
 
-Delivery: the Web API client retries HTTP 429 after Retry-After and connection errors with
+Delivery: the Web API client retries connection errors (and HTTP 429 on reading calls) with
 slack_sdk's retry handlers, in the sending thread (never on a request's ack path). A post is
 only retried blindly when the connection never reached Slack; otherwise the row is left for
 the history check, so a retry cannot post twice. The `Pacer` keeps posts under Slack's limits
 (about one per second per conversation, `Settings.workspace_send_rate` per workspace) rather
 than leaning on 429s.
+
+Rate limits are not failures: a post answered 429 is retried by the sender itself after the
+Retry-After Slack gave (the whole workspace's pacing waits with it), up to `RATE_LIMIT_ROUNDS`
+times; a message still rate limited then is deferred (`ledger.defer`: no attempt counted) and
+the next sweep sends it. `Sender.undelivered` counts what a sweep left unsent.
+
+Fencing: a sender given a `Fence` (the job's lock and its fencing token, see scheduler.ledger)
+checks before every post that the lock is still held and stamps the row with its token
+(`ledger.take`); when either check fails it stops sending for the rest of the sweep
+(`Sender.stopped`), so a sweep that lost its lock never sends what the new holder sends.
 """
 
 from __future__ import annotations
 
 import logging
+import secrets
 import socket
 import threading
 import time
@@ -93,6 +104,9 @@ PERMANENT_ERRORS = frozenset(
 )
 WORKERS = 8
 STALE_SINCE = timedelta(days=3)
+RATE_LIMIT_ROUNDS = 5  # 429s one message may wait out within a sweep before it is deferred
+MAX_RATE_WAIT = 120.0  # seconds: a longer Retry-After defers the message to the next sweep
+LOCK_CHECK_EVERY = 1.0  # seconds between checks of the lock's connection (the token is checked every post)
 
 
 # ----- pacing -----------------------------------------------------------------------------
@@ -114,6 +128,7 @@ class Pacer:
         self._lock = threading.Lock()
         self._team_next: dict[str, float] = {}
         self._channel_next: OrderedDict[str, float] = OrderedDict()
+        self._paused: dict[str, float] = {}  # team -> monotonic time its Retry-After ends
 
     @classmethod
     def shared(cls, rate: float, channel_interval: float = 1.0) -> Pacer:
@@ -140,9 +155,22 @@ class Pacer:
             return slot
 
     def wait(self, team_id: str, channel: str) -> None:
-        delay = self.reserve(team_id, channel) - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
+        slot = self.reserve(team_id, channel)
+        while True:
+            with self._lock:
+                until = max(slot, self._paused.get(team_id, 0.0))
+            delay = until - time.monotonic()
+            if delay <= 0:
+                return
+            time.sleep(delay)  # then look again: a 429 meanwhile may have paused the workspace
+
+    def back_off(self, team_id: str, seconds: float) -> None:
+        """Slack said Retry-After: no post to this workspace leaves before then, including
+        posts that already hold a slot."""
+        with self._lock:
+            until = time.monotonic() + seconds
+            self._paused[team_id] = max(self._paused.get(team_id, 0.0), until)
+            self._team_next[team_id] = max(self._team_next.get(team_id, 0.0), until)
 
 
 _local = threading.local()
@@ -153,7 +181,22 @@ def _method(request: HttpRequest) -> str:
 
 
 class PacedRateLimitRetryHandler(RateLimitErrorRetryHandler):
-    """Waits Retry-After (slack_sdk's handler), then takes a fresh pacing slot for the retry."""
+    """Waits Retry-After (slack_sdk's handler), then takes a fresh pacing slot for the retry.
+
+    Not for posts: a rate-limited post goes back to the sender, which waits, checks its fence
+    again and retries without counting an attempt (see the module docstring)."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if _method(request) in CREATING_METHODS:
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
 
     def prepare_for_next_attempt(
         self,
@@ -270,13 +313,43 @@ class _Ambiguous(Exception):
     """The post may or may not have reached Slack."""
 
 
+class _NotOurs(Exception):
+    """This sweep may not send the row (its status for the Result: `skipped` or `stopped`)."""
+
+
+@dataclass(frozen=True)
+class Fence:
+    """What a sweep sends under: the job's fencing token (`JobRun.fence`) and a check that its
+    lock is still held (`scheduler.locks.Lock.held`)."""
+
+    token: int
+    alive: Callable[[], bool]
+
+
+def _retry_after(error: SlackApiError) -> float:
+    headers = {str(k).lower(): v for k, v in (error.response.headers or {}).items()}
+    value = headers.get("retry-after")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return max(1.0, float(value)) if value is not None else 1.0
+    except ValueError:
+        return 1.0
+
+
+def _rate_limited(error: SlackApiError) -> bool:
+    return error.response.status_code == 429 or error.response.get("error") == "ratelimited"
+
+
 # ----- the sender -----------------------------------------------------------------------------
 class Sender:
     """Claims, sends and records scheduled messages for one job run.
 
     `holds_lock` says the caller holds the job's lock (`scheduler.locks`), so a claim that is
     still `claimed` cannot belong to a live sender and may be resolved here. Without the lock
-    such claims are skipped: the unique key alone then guarantees no duplicate.
+    such claims are skipped: the unique key alone then guarantees no duplicate. `fence`: the
+    lock's fencing token and liveness check; without it (tests, one-off senders) rows are
+    still stamped before each post, so two senders never post the same row at once.
     """
 
     def __init__(
@@ -289,8 +362,15 @@ class Sender:
         holds_lock: bool = True,
         workers: int = WORKERS,
         pacer: Pacer | None = None,
+        fence: Fence | None = None,
     ) -> None:
         self.services = services
+        self.fence = fence
+        self.stopped = threading.Event()
+        # An unfenced sender stamps rows with a token of its own (negative: never a job's fence).
+        self._own_token = -secrets.randbelow(2**31 - 1) - 1
+        self._lock_check = threading.Lock()
+        self._lock_ok_until = 0.0
         self.job = job
         self.at = at
         self.holds_lock = holds_lock
@@ -303,6 +383,12 @@ class Sender:
         self.sent = 0
         self.recovered = 0
         self.failed = 0
+        self.deferred = 0
+
+    @property
+    def undelivered(self) -> int:
+        """Messages this sweep meant to send and did not (failed or rate limited)."""
+        return self.failed + self.deferred
 
     # ----- clients ------------------------------------------------------------------------
     def client_for(self, team_id: str) -> WebClient:
@@ -321,6 +407,8 @@ class Sender:
     # ----- public API -----------------------------------------------------------------------
     def deliver(self, send: Send) -> Result:
         job = send.job or self.job
+        if self.stopped.is_set():
+            return Result("stopped")
         with self.services.db.transaction() as session:
             claim = ledger.claim(
                 session,
@@ -343,10 +431,14 @@ class Sender:
             if not claim.fresh:
                 with self.services.db.transaction() as session:
                     ledger.refresh(session, claim.id, summary=send.summary, items=send.items)
-            channel, ts = self._post(claim, send, message)
+            channel, ts = self._post_waiting_out_rate_limits(claim, send, message)
+        except _NotOurs as exc:
+            return Result(str(exc), claim.id)
         except _Ambiguous as exc:
             return self._after_ambiguous(claim, send, str(exc))
         except SlackApiError as exc:
+            if _rate_limited(exc):
+                return self._defer(claim, f"ratelimited (Retry-After {_retry_after(exc):g} s)")
             error = str(exc.response.get("error") or exc.response.status_code)
             return self._fail(claim, error, permanent=error in PERMANENT_ERRORS)
         except Exception as exc:  # a bug rendering or sending this one: the others still go
@@ -456,12 +548,68 @@ class Sender:
             target = client.conversations_open(users=claim.recipient)["channel"]["id"]
         return target
 
+    def _post_waiting_out_rate_limits(self, claim: ledger.Claim, send: Send, message: Message) -> tuple[str, str]:
+        """Post; on 429 wait as Slack asks (the workspace's pacing with it) and post again, up
+        to `RATE_LIMIT_ROUNDS` times. The fence is checked again before every try."""
+        rounds = 0
+        while True:
+            try:
+                return self._post(claim, send, message)
+            except SlackApiError as exc:
+                if not _rate_limited(exc):
+                    raise
+                wait = _retry_after(exc)
+                rounds += 1
+                if rounds > RATE_LIMIT_ROUNDS or wait > MAX_RATE_WAIT or self.stopped.is_set():
+                    raise
+                log.info("delivery %s rate limited; retrying after %g s", claim.id, wait)
+                self.pacer.back_off(claim.team_id, wait)
+
+    def _take(self, claim: ledger.Claim) -> None:
+        """Check the fence and stamp the row, right before the Slack call (raises _NotOurs)."""
+        if self.stopped.is_set():
+            raise _NotOurs("stopped")
+        if self.fence is not None and not self._lock_alive():
+            self._stop("its lock is gone")
+            raise _NotOurs("stopped")
+        fenced = self.fence is not None
+        token = self.fence.token if self.fence is not None else self._own_token
+        lost = False
+        with self.services.db.transaction() as session:
+            now = self.services.clock.now()
+            taken = ledger.take(session, claim.id, token=token, job=self.job if fenced else None, now=now)
+            if not taken and fenced:
+                lost = not ledger.fence_is_current(session, self.job, token)
+        if lost:
+            self._stop("another sweep took the lock")
+            raise _NotOurs("stopped")
+        if not taken:
+            raise _NotOurs("skipped")
+
+    def _lock_alive(self) -> bool:
+        """The lock is still held; a positive answer is trusted for `LOCK_CHECK_EVERY` seconds.
+        Checks are serialized, so no thread takes "alive" while another is finding it dead."""
+        assert self.fence is not None
+        with self._lock_check:
+            now = time.monotonic()
+            if now < self._lock_ok_until:
+                return True
+            alive = self.fence.alive()
+            self._lock_ok_until = now + LOCK_CHECK_EVERY if alive else 0.0
+            return alive
+
+    def _stop(self, why: str) -> None:
+        if not self.stopped.is_set():
+            self.stopped.set()
+            log.warning("sweep of %s stops sending: %s (fence %s)", self.job, why, self.fence and self.fence.token)
+
     def _post(self, claim: ledger.Claim, send: Send, message: Message) -> tuple[str, str]:
         client = self.client_for(claim.team_id)
         target = self._target(client, claim, send, need_conversation=bool(message.files))
         _local.slot = (self.pacer, claim.team_id, target)
         try:
             self.pacer.wait(claim.team_id, target)
+            self._take(claim)
             if message.files:
                 response = client.files_upload_v2(
                     channel=target,
@@ -524,6 +672,16 @@ class Sender:
                 self.sent += 1
             return Result("sent", claim.id, hit[0], hit[1])
         return self._fail(claim, error, permanent=False)
+
+    def _defer(self, claim: ledger.Claim, error: str) -> Result:
+        log.warning(
+            "delivery %s (%s to %s) deferred to the next sweep: %s", claim.id, claim.job, claim.recipient, error
+        )
+        with self.services.db.transaction() as session:
+            ledger.defer(session, claim.id, error)
+        with self._lock:
+            self.deferred += 1
+        return Result("deferred", claim.id, error=error)
 
     def _fail(self, claim: ledger.Claim, error: str, *, permanent: bool) -> Result:
         log.warning("delivery %s (%s to %s) failed: %s", claim.id, claim.job, claim.recipient, error)

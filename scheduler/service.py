@@ -9,8 +9,12 @@
   one interval trigger per job. Every process may run one; only the leader (an advisory lock
   on PostgreSQL, a file lock on SQLite) sweeps, and another takes over if the leader dies.
 
-A job that keeps failing (`ALERT_AFTER` runs in a row) is reported to each workspace's admins
-by DM, at most once per job per day; `/healthz` and `pipeline-coach jobs list` show it too.
+A job that keeps failing (`ALERT_AFTER` runs in a row), or whose runs keep leaving messages
+undelivered (Slack rate limiting or refusing them), is reported to each workspace's admins by
+DM, at most once per job per day; `/healthz` and `pipeline-coach jobs list` show it too.
+
+Each run takes the job's lock and raises the job's fencing token (`JobRun.fence`); its sender
+checks both before every post and stops if another run has taken over (scheduler.ledger).
 """
 
 from __future__ import annotations
@@ -38,11 +42,11 @@ from bot.people.install import active_workspaces
 from bot.people.members import actor_for
 from bot.ui import blocks as bk
 from scheduler import ledger
-from scheduler.locks import LEADER, Lock, job_lock
+from scheduler.locks import LEADER, Lock
 from scheduler.registry import Job, JobContext, load_jobs
-from scheduler.sender import Message, Send, Sender
+from scheduler.sender import STALE_SINCE, Fence, Message, Send, Sender
 from storage.db import Database
-from storage.models import JobRun, Person
+from storage.models import Delivery, JobRun, Person
 
 log = logging.getLogger("scheduler")
 
@@ -74,10 +78,17 @@ def last_started(db: Database) -> dict[str, datetime | None]:
 # ----- running ------------------------------------------------------------------------------
 def sweep(services: Services, client: WebClient, job: Job, at: datetime, *, holds_lock: bool = True) -> int:
     """One sweep of `job` without locking or recording (callers do both): messages sent."""
-    sender = Sender(services, client, job=job.name, at=at, holds_lock=holds_lock)
+    return fenced_sweep(services, client, job, at, fence=None, holds_lock=holds_lock).sent
+
+
+def fenced_sweep(
+    services: Services, client: WebClient, job: Job, at: datetime, *, fence: Fence | None, holds_lock: bool = True
+) -> Sender:
+    """One sweep of `job` sending under `fence`; the sender, with what it sent and left unsent."""
+    sender = Sender(services, client, job=job.name, at=at, holds_lock=holds_lock, fence=fence)
     sender.resolve_stale()
     job.sweep(JobContext(services=services, sender=sender, at=at))
-    return sender.sent
+    return sender
 
 
 def run_job(services: Services, client: WebClient, name: str, at: datetime, *, wait: bool = True) -> int:
@@ -86,12 +97,13 @@ def run_job(services: Services, client: WebClient, name: str, at: datetime, *, w
     A failure is recorded (and alerted after `ALERT_AFTER` in a row) and raised again.
     """
     job = load_jobs()[name]
-    with job_lock(services.db, name, wait=wait) as got:
-        if not got:
-            return 0
-        _record(services.db, name, last_started_at=services.clock.now())
+    lock = Lock(services.db, f"job:{name}")
+    if not lock.acquire(wait=wait):
+        return 0
+    try:
+        started = _record(services.db, name, last_started_at=services.clock.now(), fence=JobRun.fence + 1)
         try:
-            sent = sweep(services, client, job, at)
+            sender = fenced_sweep(services, client, job, at, fence=Fence(started.fence, lambda: lock.held))
         except Exception as exc:
             run = _record(
                 services.db,
@@ -104,11 +116,37 @@ def run_job(services: Services, client: WebClient, name: str, at: datetime, *, w
             if run.consecutive_failures >= ALERT_AFTER:
                 _alert_admins(services, client, name, run, at)
             raise
-        _record(services.db, name, last_success_at=services.clock.now(), consecutive_failures=0, last_error=None)
-        log.info(
-            "job %s as of %s: %s sent", name, at.isoformat(), plural("en", sent, one="# message", other="# messages")
+        if sender.stopped.is_set():
+            # Lost the lock mid-sweep: whoever holds it now records its own run.
+            log.warning(
+                "job %s as of %s stopped after %s: lost its lock",
+                name,
+                at.isoformat(),
+                plural("en", sender.sent, one="# message", other="# messages"),
+            )
+            return sender.sent
+        undelivered = sender.undelivered
+        run = _record(
+            services.db,
+            name,
+            last_success_at=services.clock.now(),
+            consecutive_failures=0,
+            last_error=None,
+            undelivered=undelivered,
+            undelivered_runs=JobRun.undelivered_runs + 1 if undelivered else 0,
         )
-        return sent
+        log.info(
+            "job %s as of %s: %s sent, %d undelivered",
+            name,
+            at.isoformat(),
+            plural("en", sender.sent, one="# message", other="# messages"),
+            undelivered,
+        )
+        if run.undelivered_runs >= ALERT_AFTER:
+            _alert_admins(services, client, name, run, at, undelivered=True)
+        return sender.sent
+    finally:
+        lock.release()
 
 
 def due_jobs(services: Services, at: datetime) -> list[str]:
@@ -146,8 +184,11 @@ def run_job_once(settings: Settings, db: Database, name: str, at: datetime) -> i
 
 
 # ----- alerts -------------------------------------------------------------------------------
-def _alert_admins(services: Services, client: WebClient, name: str, run: JobRun, at: datetime) -> None:
-    """DM every admin: the job `name` keeps failing. Once per job per (UTC) day per admin."""
+def _alert_admins(
+    services: Services, client: WebClient, name: str, run: JobRun, at: datetime, *, undelivered: bool = False
+) -> None:
+    """DM every admin: the job `name` keeps failing (or, `undelivered`, keeps leaving messages
+    unsent). Once per job per (UTC) day per admin."""
     try:
         with services.db.transaction() as session:
             admins = list(
@@ -160,26 +201,50 @@ def _alert_admins(services: Services, client: WebClient, name: str, run: JobRun,
             actors = [actor_for(p) for p in admins]
         sender = Sender(services, client, job=ALERT_JOB, at=at, holds_lock=False)  # no lock of its own
         sends = []
+        last_error = _last_delivery_error(services, name) if undelivered else run.last_error
         for actor in actors:
-            text = t(
-                actor.lang,
-                "sched.alert",
-                job=name,
-                failures=run.consecutive_failures,
-                error=bk.escape((run.last_error or "")[:300]),
-            )
+            if undelivered:
+                text = t(
+                    actor.lang,
+                    "sched.alert.undelivered",
+                    job=name,
+                    count=run.undelivered,
+                    runs=run.undelivered_runs,
+                    error=bk.escape((last_error or "")[:300]),
+                    days=STALE_SINCE.days,
+                )
+                summary = t(actor.lang, "sched.alert.undelivered.summary", job=name)
+            else:
+                text = t(
+                    actor.lang,
+                    "sched.alert",
+                    job=name,
+                    failures=run.consecutive_failures,
+                    error=bk.escape((last_error or "")[:300]),
+                )
+                summary = t(actor.lang, "sched.alert.summary", job=name)
             sends.append(
                 Send(
                     team_id=actor.team_id,
                     recipient=actor.user_id,
-                    dedupe_key=f"{name}:{at.astimezone(UTC).date().isoformat()}",
+                    dedupe_key=f"{name}{':undelivered' if undelivered else ''}:{at.astimezone(UTC).date().isoformat()}",
                     message=Message(text=text, blocks=[bk.section(text)]),
-                    summary=t(actor.lang, "sched.alert.summary", job=name),
+                    summary=summary,
                 )
             )
         sender.deliver_all(sends)
     except Exception:
         log.exception("could not alert admins about job %s", name)
+
+
+def _last_delivery_error(services: Services, job: str) -> str | None:
+    with services.db.transaction() as session:
+        return session.scalar(
+            select(Delivery.last_error)
+            .where(Delivery.job == job, Delivery.status == "failed")
+            .order_by(Delivery.claimed_at.desc(), Delivery.id.desc())
+            .limit(1)
+        )
 
 
 # ----- the background scheduler -------------------------------------------------------------

@@ -44,6 +44,9 @@ def upgrade(engine: Engine, revision: str = "head") -> list[AppliedRevision]:
             applied.append(AppliedRevision(step.up_revision_id, title))
 
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # A migration may rebuild an index over a big table: no per-statement limit here.
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
         config.attributes["connection"] = connection
         config.attributes["on_version_apply"] = record
         command.upgrade(config, revision)

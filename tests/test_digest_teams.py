@@ -116,7 +116,8 @@ def test_an_unknown_user_group_changes_nothing(driver: Driver, db: Database, org
     before = _managers(db)
     driver.command("UADMIN", "/coach", "team <@UMGR> <!subteam^S0NOPE|@nope>")
     reply = driver.last_ephemeral("UADMIN")["text"]
-    assert "no_such_subteam" in reply and "<!subteam^S0NOPE|@nope>" in reply  # the text is echoed
+    # The text is echoed, escaped: echoing the group mention live would notify the whole group.
+    assert "no_such_subteam" in reply and "&lt;!subteam^S0NOPE|@nope&gt;" in reply
     assert _managers(db) == before
 
 

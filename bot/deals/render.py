@@ -88,7 +88,7 @@ def card(
         blocks.append(bk.context("\n".join(lines)))
     if view.status == "open":
         blocks.append(card_actions(view, funnel, lang))
-    text = f"{view.account_name} — {view.title}: {funnel.label(view.stage_key, lang)}"
+    text = f"{bk.escape(view.account_name)} — {bk.escape(view.title)}: {funnel.label(view.stage_key, lang)}"
     return Reply(text=(note + "\n" + text) if note else text, blocks=blocks)
 
 

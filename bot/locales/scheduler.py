@@ -9,6 +9,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         ":warning: 定时任务 `{job}` 已连续失败 {failures} 次,部分打卡或提醒可能没有发出。最近的错误:{error}",
     ),
     "sched.alert.summary": ("Job {job} keeps failing", "任务 {job} 连续失败"),
+    "sched.alert.undelivered": (
+        ":warning: The scheduled job `{job}` could not deliver {count} message(s) in its last {runs} runs "
+        "(Slack: {error}). They are tried again on every run for {days} days.",
+        ":warning: 定时任务 `{job}` 最近 {runs} 次运行中有 {count} 条消息未能送达(Slack:{error})。"
+        "之后每次运行都会重试,最多 {days} 天。",
+    ),
+    "sched.alert.undelivered.summary": ("Job {job} could not deliver", "任务 {job} 有消息未送达"),
     # ----- check-in prompts -------------------------------------------------------------------
     "checkin.morning.header": ("Plan your day · {day}", "今日计划 · {day}"),
     "checkin.morning.text": ("Good morning! Time to plan {day}.", "早上好!来制定 {day} 的计划吧。"),

@@ -2,7 +2,8 @@
 
 A workspace is created the first time anyone in it uses the app, with the default
 configuration and the default S-P-A-D-C-O stages. The first person in a workspace becomes its
-admin (usually whoever installed the app); everyone after starts as a rep.
+admin (usually whoever installed the app); everyone after starts as a rep. "First" is decided
+by the database (a unique key on the founder flag), not by which request looked first.
 """
 
 from __future__ import annotations
@@ -86,21 +87,28 @@ def ensure_person(session: Session, team_id: str, user_id: str, now: datetime) -
     person = session.scalar(select(Person).where(Person.team_id == team_id, Person.slack_user_id == user_id))
     if person is not None:
         return person
-    first = session.scalar(select(Person.id).where(Person.team_id == team_id).limit(1)) is None
+    values = {
+        "team_id": team_id,
+        "slack_user_id": user_id,
+        "tz": "UTC",
+        "created_at": now,
+        "is_active": True,
+        "name": "",
+    }
+    if session.scalar(select(Person.id).where(Person.team_id == team_id).limit(1)) is None:
+        # Maybe the first person here: try to be the founder (admin). The unique key on
+        # (team, founder) lets exactly one concurrent first request win; a loser's insert does
+        # nothing (any conflict, this user's row too) and it joins as a rep below.
+        session.execute(_insert(session)(Person).values(**values, role="admin", founder=True).on_conflict_do_nothing())
     session.execute(
         _insert(session)(Person)
-        .values(
-            team_id=team_id,
-            slack_user_id=user_id,
-            role="admin" if first else "rep",
-            tz="UTC",
-            created_at=now,
-            is_active=True,
-            name="",
-        )
+        .values(**values, role="rep")
         .on_conflict_do_nothing(index_elements=["team_id", "slack_user_id"])
     )
-    person = session.scalar(select(Person).where(Person.team_id == team_id, Person.slack_user_id == user_id))
+    person = session.scalar(
+        select(Person).where(Person.team_id == team_id, Person.slack_user_id == user_id),
+        execution_options={"populate_existing": True},
+    )
     assert person is not None
     return person
 

@@ -37,10 +37,13 @@ def quoted_sections(original: str, chunk: int = 2800) -> list[dict[str, Any]]:
 
 
 def echo_reply(lang: Lang, message_key: str, original: str | None, **values: object) -> Reply:
-    """A friendly message that gives the user back what they typed, so nothing is lost."""
-    message = t(lang, message_key, **values)
+    """A friendly message that gives the user back what they typed, so nothing is lost.
+
+    `values` are what the user typed or named (a deal reference, an account, a bad amount):
+    escaped here, like `original`, so typed `<!here>` never notifies anyone."""
+    message = t(lang, message_key, **{k: bk.escape(v) if isinstance(v, str) else v for k, v in values.items()})
     blocks = [bk.section(message)]
     if original:
         blocks.extend(quoted_sections(original))
-        message = f"{message}\n{original}"
+        message = f"{message}\n{bk.escape(original)}"  # the fallback text is mrkdwn too
     return Reply(text=message, blocks=blocks)

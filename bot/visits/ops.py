@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -652,9 +654,8 @@ def _apply(
             name = clean_phrase(ci.name or "")[:200]
             if not normalize(name):
                 continue
-            existing = _same_name_contact(session, account, name)
-            contact = existing or _create_contact(session, actor, account, name, now)
-            created = existing is None or existing.id in created_ids
+            contact, created = _contact_named(session, actor, account, name, now)
+            created = created or contact.id in created_ids
         if contact.id in seen:
             continue
         seen.add(contact.id)
@@ -731,24 +732,37 @@ def _contact_to_log(session: Session, actor: Actor, contact_id: int, account: Ac
     return contact
 
 
-def _same_name_contact(session: Session, account: Account, name: str) -> Contact | None:
-    return session.scalar(
-        select(Contact).where(Contact.account_id == account.id, Contact.name_norm == normalize(name)).limit(1)
-    )
+def _contact_named(session: Session, actor: Actor, account: Account, name: str, now: datetime) -> tuple[Contact, bool]:
+    """The account's contact called `name`, created if there is none; whether this call created it.
 
-
-def _create_contact(session: Session, actor: Actor, account: Account, name: str, now: datetime) -> Contact:
-    contact = Contact(
-        team_id=actor.team_id,
-        account_id=account.id,
-        name=name,
-        name_norm=normalize(name),
-        relationship_level=0,
-        created_at=now,
-    )
-    session.add(contact)
-    session.flush()
-    return contact
+    The unique key (account, name_norm) settles a race: of two visits naming the same new
+    person at the same moment, one inserts the row; the other's insert does nothing (on
+    PostgreSQL it waits for the winner to commit) and it re-reads the winner's row.
+    """
+    norm = normalize(name)
+    existing = session.scalar(select(Contact).where(Contact.account_id == account.id, Contact.name_norm == norm))
+    if existing is not None:
+        return existing, False
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    new_id = session.execute(
+        insert(Contact)
+        .values(
+            team_id=actor.team_id,
+            account_id=account.id,
+            name=name,
+            name_norm=norm,
+            relationship_level=0,
+            decay_notified_days=0,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=["account_id", "name_norm"])
+        .returning(Contact.id)
+    ).scalar()
+    contact = session.scalars(
+        select(Contact).where(Contact.account_id == account.id, Contact.name_norm == norm),
+        execution_options={"populate_existing": True},
+    ).one()
+    return contact, new_id is not None
 
 
 def _revert(session: Session, actor: Actor, visit: Visit, *, keep_manual: bool) -> set[int]:

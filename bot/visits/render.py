@@ -217,7 +217,7 @@ def render_blocked(lang: Lang, parsed: ParsedVisit, tz: str | None) -> Reply:
         blocks.append(bk.actions(button, block_id="visit_blocked_actions"))
     if parsed.original.strip():
         blocks.extend(echo_blocks(lang, parsed.original))
-    return Reply(text=f"{title} {' '.join(reasons)}\n{parsed.original}", blocks=blocks[:50])
+    return Reply(text=f"{title} {' '.join(reasons)}\n{bk.escape(parsed.original)}", blocks=blocks[:50])
 
 
 # ----- questions -------------------------------------------------------------------------------
@@ -232,7 +232,7 @@ def _question(
     blocks.append(_understood_block(lang, parsed, tz))
     blocks.extend(issues_block(lang, parsed.issues))
     blocks.extend(echo_blocks(lang, parsed.original))
-    return Reply(text=f"{question}\n{parsed.original}", blocks=blocks[:50])
+    return Reply(text=f"{question}\n{bk.escape(parsed.original)}", blocks=blocks[:50])
 
 
 def render_ask_account(lang: Lang, ask: AskAccount, request_key: str | None, tz: str | None) -> Reply:

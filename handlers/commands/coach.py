@@ -16,6 +16,7 @@ from bot.core.actor import Actor
 from bot.core.i18n import t
 from bot.core.text import mentioned_users
 from bot.people import admin
+from bot.ui import blocks as bk
 from bot.ui.reply import Reply
 from handlers._support import current_actor, send_ephemeral, services, user_errors
 
@@ -40,7 +41,7 @@ def handle_coach(ack: Ack, body: dict[str, Any], client: WebClient, context: dic
     with user_errors(client, body, actor, text, respond):
         handler = SUBCOMMANDS.get(word.lower() or "help")
         if handler is None:
-            send_ephemeral(client, body, Reply(t(actor.lang, "coach.unknown", word=word[:40])), respond)
+            send_ephemeral(client, body, Reply(t(actor.lang, "coach.unknown", word=bk.escape(word[:40]))), respond)
             return
         handler(context, client, body, actor, rest.strip(), respond)
 

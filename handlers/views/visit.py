@@ -32,7 +32,15 @@ from bot.visits.modal import (
     read_visit_form,
     visit_form,
 )
-from handlers._support import actor_or_apology, current_actor, ids_of, send_ephemeral, services, user_errors
+from handlers._support import (
+    actor_or_apology,
+    current_actor,
+    ids_of,
+    send_ephemeral,
+    services,
+    tell_after_saved,
+    user_errors,
+)
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +84,8 @@ def notify(client: WebClient, user_id: str, channel_id: str | None, reply: Reply
             client.chat_postEphemeral(channel=channel_id, user=user_id, **reply.as_kwargs())
             return
         except SlackApiError as exc:
+            if exc.response.status_code == 429:
+                raise  # Slack asks us to wait: the caller does, then tries the ephemeral again
             log.info("ephemeral to %s failed (%s); sending a DM", channel_id, exc.response.get("error"))
     send_ephemeral(client, {"user_id": user_id}, reply)  # no channel: a DM
 
@@ -94,6 +104,7 @@ def handle_visit_submission(ack: Ack, body: dict[str, Any], client: WebClient, c
     if actor is None:
         return
     svc = services(context)
+    reply = None
     with user_errors(client, where, actor, summary):
         visit = form.visit
         if meta.message_channel and meta.message_ts:
@@ -111,7 +122,8 @@ def handle_visit_submission(ack: Ack, body: dict[str, Any], client: WebClient, c
                     calendar_ops.do_mark_logged(svc.db, actor, meta.meeting_id, logged.visit.id)
         except ops.ContactElsewhere as exc:
             reply = echo_reply(actor.lang, exc.message_key, summary)  # the form is gone: give its text back
-        notify(client, user_id, meta.channel_id, reply)
+    if reply is not None:  # stored (or refused with the text given back): Slack trouble now is not "not saved"
+        tell_after_saved(lambda: notify(client, user_id, meta.channel_id, reply))
 
 
 def _where(body: dict[str, Any], meta: FormMeta) -> tuple[dict[str, Any], str]:

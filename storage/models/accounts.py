@@ -99,6 +99,10 @@ class Contact(TenantMixin, CreatedAtMixin, Base):
         ),
         Index("ix_contacts_team_name_norm", "team_id", "name_norm"),
         Index("ix_contacts_team_email", "team_id", "email"),
+        # One contact per name per account: two visits naming the same new person at the same
+        # moment create it once (the loser of the insert reads the winner's row). A unique
+        # index, not a constraint, so that SQLite can add it without rebuilding the table.
+        Index("uq_contacts_account_name_norm", "account_id", "name_norm", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

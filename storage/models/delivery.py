@@ -23,6 +23,11 @@ class Delivery(TenantMixin, Base):
     else filled in from Slack's answer); `thread_ts` makes it a thread reply. `items` lists what
     the message reported (follow-up ids, contact rungs…), so a claim resolved after a crash
     records exactly what was sent, and `/coach why` can say what was held back.
+
+    `fence` is the fencing token (`JobRun.fence`) of the sweep that last took the row for
+    sending and `taken_at` when it did (scheduler.ledger.take): a sweep whose token is no longer
+    the job's current one may not send, and a row taken moments ago by another sweep is left
+    alone (that sweep may be mid-call to Slack).
     """
 
     __tablename__ = "deliveries"
@@ -47,10 +52,18 @@ class Delivery(TenantMixin, Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    fence: Mapped[int | None] = mapped_column(Integer)
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class JobRun(Base):
-    """Last run of each scheduler job (not per workspace: a sweep covers them all)."""
+    """Last run of each scheduler job (not per workspace: a sweep covers them all).
+
+    `fence` goes up by one each time a sweep of the job takes the job's lock: the fencing token
+    that sweep sends under. `undelivered` counts messages the last sweep left unsent because
+    Slack was rate limiting or failing (shown by `jobs list` and /healthz), `undelivered_runs`
+    how many sweeps in a row left some (admins are told after `ALERT_AFTER`).
+    """
 
     __tablename__ = "job_runs"
 
@@ -60,3 +73,6 @@ class JobRun(Base):
     last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     consecutive_failures: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    fence: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    undelivered: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    undelivered_runs: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")

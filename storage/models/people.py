@@ -17,13 +17,16 @@ class Person(TenantMixin, CreatedAtMixin, Base):
     `tz` and `locale` come from Slack's users.info and are cached here (`profile_fetched_at`);
     `manager_id` says who manages whom; a manager's team is the people whose manager they are.
     `lang` is the user's own override (`/visit lang zh`). Quiet hours and check-in times left
-    empty fall back to the workspace configuration.
+    empty fall back to the workspace configuration. `founder` is True on the first person the
+    workspace saw (made its admin) and NULL on everyone else: the unique key on (team, founder)
+    lets only one request win that race, whatever the database's isolation.
     """
 
     __tablename__ = "people"
     __table_args__ = (
         UniqueConstraint("team_id", "slack_user_id"),
         Index("ix_people_team_role", "team_id", "role"),
+        Index("uq_people_team_founder", "team_id", "founder", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -41,6 +44,7 @@ class Person(TenantMixin, CreatedAtMixin, Base):
     checkin_evening: Mapped[str | None] = mapped_column(String(5))
     dm_channel_id: Mapped[str | None] = mapped_column(String(32))
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    founder: Mapped[bool | None] = mapped_column(Boolean)
 
 
 class TimeOff(TenantMixin, CreatedAtMixin, Base):
