@@ -70,22 +70,24 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session in a transaction: commit on success, roll back on any error."""
-        from sqlalchemy.exc import OperationalError
-
-        try:
-            session = self._sessions()
-        except OperationalError as exc:  # pragma: no cover - connection refused at checkout
-            raise DatabaseUnavailable(str(exc)) from exc
+        """A session in a transaction: commit on success, roll back on any error. A failure
+        that means the database cannot be reached is raised as `DatabaseUnavailable`."""
+        session = self._sessions()
         try:
             with session.begin():
                 yield session
-        except OperationalError as exc:
-            if _is_connection_error(exc):
-                raise DatabaseUnavailable(str(exc.orig)) from exc
+        except DatabaseUnavailable:
+            raise
+        except Exception as exc:
+            if is_connection_error(exc):
+                raise DatabaseUnavailable(_reason(exc)) from exc
             raise
         finally:
-            session.close()
+            try:
+                session.close()
+            except Exception as exc:  # closing a session whose connection died: reported above
+                if not is_connection_error(exc):
+                    raise
 
     def ping(self) -> bool:
         """True when a trivial query succeeds (health checks)."""
@@ -102,17 +104,55 @@ class Database:
         self.engine.dispose()
 
 
-def _is_connection_error(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return any(
-        marker in text
-        for marker in (
-            "connection refused",
-            "could not connect",
-            "server closed the connection",
-            "unable to open database",
-            "connection is closed",
-            "terminating connection",
-            "disk i/o error",
-        )
-    )
+# SQLSTATEs that mean "no connection can be had or it was lost", as opposed to "this statement
+# is wrong": class 08 (connection exception), 57P01 admin_shutdown (pg_terminate_backend),
+# 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up, or ALLOW_CONNECTIONS false),
+# 53300 too_many_connections, 53000 insufficient_resources.
+# NOTE for the merge: branch i21 has the full version of this (same name and meaning); keep one.
+_CONNECTION_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300", "53000"})
+
+
+def is_connection_error(exc: BaseException) -> bool:
+    """Whether `exc` (or an error it wraps) means the database is unreachable or the connection
+    was lost, so the work must be kept and retried, rather than a statement the database refused.
+    Decided by class and SQLSTATE (SQLAlchemy's disconnect detection, psycopg's error classes),
+    never by message text, which changes with the server's version and language."""
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, DatabaseUnavailable | PoolTimeout | ConnectionError):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if _driver_connection_error(getattr(current, "orig", None) or current):
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+def _driver_connection_error(exc: BaseException) -> bool:
+    sqlstate = getattr(exc, "sqlstate", None)
+    if isinstance(sqlstate, str) and (sqlstate.startswith("08") or sqlstate in _CONNECTION_SQLSTATES):
+        return True
+    import sqlite3
+
+    if isinstance(exc, sqlite3.OperationalError):  # the file cannot be opened or read
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in (sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_IOERR)
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - an install without PostgreSQL
+        return False
+    # No SQLSTATE: it failed before the server said anything (refused, reset, closed).
+    return isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError) and sqlstate is None
+
+
+def _reason(exc: BaseException) -> str:
+    """One line saying what failed, without statement parameters."""
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [""])[0]
+    return f"{type(orig).__name__}: {first}"[:300]
