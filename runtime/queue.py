@@ -26,7 +26,7 @@ import logging
 from sqlalchemy import text
 
 from runtime.spool import MAX_ATTEMPTS, Claimed, SpoolEntry
-from storage.db import Database, DatabaseUnavailable, is_connection_error
+from storage.db import Database, DatabaseUnavailable, is_connection_error, make_engine
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,10 @@ class DbQueue:
     def __init__(self, db: Database, *, lease: float = DEFAULT_LEASE_SECONDS) -> None:
         if db.dialect != "postgresql":
             raise ValueError("the database work queue needs PostgreSQL; SQLite uses the local spool")
-        self.db = db
+        # A pool of its own, without the app's ping before each use: on the ack path that ping
+        # doubled the round trips, and a dead connection here just fails over to the spool (the
+        # pool drops its connections on a disconnect, and the next use connects afresh).
+        self.engine = make_engine(db.url, pool_pre_ping=False, pool_size=5, max_overflow=15)
         self.lease = lease
         self.path = "postgresql:work_queue"  # what the worker's start-up log line names
 
@@ -64,7 +67,7 @@ class DbQueue:
         """Run one statement in its own transaction; an unreachable database is `DatabaseUnavailable`."""
         query = text(statement) if isinstance(statement, str) else statement
         try:
-            with self.db.engine.begin() as conn:
+            with self.engine.begin() as conn:
                 result = conn.execute(query, params)  # type: ignore[call-overload]
                 return [tuple(row) for row in result] if result.returns_rows else []
         except DatabaseUnavailable:
@@ -127,7 +130,8 @@ class DbQueue:
         return 0
 
     def close(self) -> None:
-        """Nothing held: a claimed row's lease keeps it from other workers until it ends."""
+        """Nothing held but the pool: a claimed row's lease keeps it from other workers until it ends."""
+        self.engine.dispose()
 
     # ----- looking ----------------------------------------------------------------------------
 
