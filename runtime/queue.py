@@ -53,6 +53,8 @@ class DbQueue:
     """The `work_queue` table, with the spool's interface (`put`, `claim`, `done`, `release`)
     so that `SpoolWorker` drains either."""
 
+    idle_poll_max = 0.1  # an idle worker's look is a query: at most ten a second per thread
+
     def __init__(self, db: Database, *, lease: float = DEFAULT_LEASE_SECONDS) -> None:
         if db.dialect != "postgresql":
             raise ValueError("the database work queue needs PostgreSQL; SQLite uses the local spool")

@@ -199,6 +199,8 @@ class Spool:
     """One spool directory; safe to share between processes of one machine. A handle writes
     its own segment (`put`) and consumes the segments it owns (`claim`, `done`)."""
 
+    idle_poll_max = 0.01  # seconds between an idle worker's looks (runtime/worker.py): a cheap scan
+
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         (self.path / "failed").mkdir(parents=True, exist_ok=True)

@@ -72,6 +72,7 @@ class WorkQueue(Protocol):
     (runtime/queue.py)."""
 
     path: object
+    idle_poll_max: float  # seconds: how long an idle worker may wait between looks
 
     def put(self, entry: SpoolEntry) -> None: ...
     def claim(self) -> Claimed | None: ...
@@ -214,6 +215,7 @@ class SpoolWorker:
 
     def _loop(self) -> None:
         unreachable = RETRY_FIRST_SECONDS
+        idle = IDLE_POLL_SECONDS
         while not self._stopping.is_set():
             try:
                 claimed = self.spool.claim()
@@ -227,8 +229,12 @@ class SpoolWorker:
                 continue
             unreachable = RETRY_FIRST_SECONDS
             if claimed is None:
-                self._stopping.wait(IDLE_POLL_SECONDS)
+                # A look at the spool is a directory scan; at the database's queue it is a
+                # query, so an idle worker looks less and less often, up to `idle_poll_max`.
+                self._stopping.wait(idle)
+                idle = min(idle * 2, self.spool.idle_poll_max)
                 continue
+            idle = IDLE_POLL_SECONDS
             self._hold_during_burst(claimed.entry)
             self._run(claimed)
 
