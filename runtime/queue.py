@@ -22,6 +22,7 @@ that machine moves those entries here once it is back (`SpoolMover` in runtime/w
 from __future__ import annotations
 
 import logging
+import time
 
 from sqlalchemy import text
 
@@ -31,6 +32,7 @@ from storage.db import Database, DatabaseUnavailable, is_connection_error, make_
 log = logging.getLogger(__name__)
 
 DEFAULT_LEASE_SECONDS = 120.0  # a visit's work takes well under a second; a dead worker's rows wait this long
+GAUGE_QUERY_SECONDS = 0.04  # see `segment_sizes`
 SEGMENT = "work_queue"  # `Claimed.segment` of a row claimed here; its `offset` is the row id
 
 _CLAIM = text(
@@ -63,13 +65,17 @@ class DbQueue:
         # pool drops its connections on a disconnect, and the next use connects afresh).
         self.engine = make_engine(db.url, pool_pre_ping=False, pool_size=5, max_overflow=15)
         self.lease = lease
+        self._last_count: tuple[float, int] | None = None  # (when read, the id sequence's value)
         self.path = "postgresql:work_queue"  # what the worker's start-up log line names
 
-    def _execute(self, statement: str | object, **params: object) -> list[tuple[object, ...]]:
-        """Run one statement in its own transaction; an unreachable database is `DatabaseUnavailable`."""
+    def _execute(self, statement: str | object, *, prelude: str = "", **params: object) -> list[tuple[object, ...]]:
+        """Run one statement in its own transaction (after `prelude`, a settings statement); an
+        unreachable database is `DatabaseUnavailable`."""
         query = text(statement) if isinstance(statement, str) else statement
         try:
             with self.engine.begin() as conn:
+                if prelude:
+                    conn.execute(text(prelude))
                 result = conn.execute(query, params)  # type: ignore[call-overload]
                 return [tuple(row) for row in result] if result.returns_rows else []
         except DatabaseUnavailable:
@@ -82,9 +88,18 @@ class DbQueue:
     # ----- writing (the process that answers Slack) -------------------------------------------
 
     def put(self, entry: SpoolEntry) -> None:
-        """Store `entry` (committed) before the request is answered."""
+        """Store `entry` (committed) before the request is answered.
+
+        The commit does not wait for PostgreSQL to flush its log to disk (`synchronous_commit`
+        off for this transaction only): the row is in the server's memory and visible to every
+        worker at once, so it survives the loss of any machine that runs `serve` or a worker;
+        what it does not survive is a crash of the database server itself within a fraction of
+        a second (`wal_writer_delay`, 200 ms by default, up to three times that) — the same
+        promise as the local spool, which is not fsync'ed either. Waiting for the flush put a
+        disk write on every ack's path."""
         self._execute(
             "INSERT INTO work_queue (function, payload, attempts) VALUES (:function, :payload, 0)",
+            prelude="SET LOCAL synchronous_commit TO OFF",
             function=entry.function[:100],
             payload=entry.to_json(),
         )
@@ -150,11 +165,16 @@ class DbQueue:
 
     def segment_sizes(self) -> dict[str, int]:
         """How many requests have been queued so far (the id sequence's last value), in the shape
-        the worker's `ArrivalGauge` reads from a spool: its growth is the arrival rate."""
-        rows = self._execute("SELECT coalesce(pg_sequence_last_value('work_queue_id_seq'), 0)")
-        last = rows[0][0]
-        assert isinstance(last, int)
-        return {SEGMENT: last}
+        the worker's `ArrivalGauge` reads from a spool: its growth is the arrival rate. Read at
+        most every `GAUGE_QUERY_SECONDS` (a query, where a spool's is a directory scan): the
+        gauge's window spans several readings either way."""
+        now = time.monotonic()
+        if self._last_count is None or now - self._last_count[0] >= GAUGE_QUERY_SECONDS:
+            rows = self._execute("SELECT coalesce(pg_sequence_last_value('work_queue_id_seq'), 0)")
+            last = rows[0][0]
+            assert isinstance(last, int)
+            self._last_count = (now, last)
+        return {SEGMENT: self._last_count[1]}
 
     def mean_record_bytes(self) -> float:
         """`segment_sizes` counts requests, not bytes: one unit per request."""
