@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 
 from sqlalchemy import text
 
@@ -57,7 +58,9 @@ class DbQueue:
 
     idle_poll_max = 0.1  # an idle worker's look is a query: at most ten a second per thread
 
-    def __init__(self, db: Database, *, lease: float = DEFAULT_LEASE_SECONDS) -> None:
+    def __init__(
+        self, db: Database, *, lease: float = DEFAULT_LEASE_SECONDS, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
         if db.dialect != "postgresql":
             raise ValueError("the database work queue needs PostgreSQL; SQLite uses the local spool")
         # A pool of its own, without the app's ping before each use: on the ack path that ping
@@ -66,6 +69,7 @@ class DbQueue:
         self.engine = make_engine(db.url, pool_pre_ping=False, pool_size=5, max_overflow=15)
         self.lease = lease
         self._last_count: tuple[float, int] | None = None  # (when read, the id sequence's value)
+        self._monotonic = monotonic
         self.path = "postgresql:work_queue"  # what the worker's start-up log line names
 
     def _execute(self, statement: str | object, *, prelude: str = "", **params: object) -> list[tuple[object, ...]]:
@@ -168,7 +172,7 @@ class DbQueue:
         the worker's `ArrivalGauge` reads from a spool: its growth is the arrival rate. Read at
         most every `GAUGE_QUERY_SECONDS` (a query, where a spool's is a directory scan): the
         gauge's window spans several readings either way."""
-        now = time.monotonic()
+        now = self._monotonic()
         if self._last_count is None or now - self._last_count[0] >= GAUGE_QUERY_SECONDS:
             rows = self._execute("SELECT coalesce(pg_sequence_last_value('work_queue_id_seq'), 0)")
             last = rows[0][0]

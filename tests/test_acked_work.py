@@ -27,12 +27,13 @@ from runtime.executor import TrackingExecutor
 from runtime.queue import DbQueue
 from runtime.spool import MAX_ATTEMPTS, Spool, SpoolEntry
 from runtime.web import WebApp
-from runtime.worker import SpoolWorker
+from runtime.worker import ArrivalGauge, SpoolWorker
 from storage.db import Database
 from tests.conftest import SECRET, TEAM
 from tests.pg_outage import needs_postgresql, refusing_connections, terminate_backends
 from tests.test_ops_serve import serve_env, serving
 from tests.test_serve_cli import _children
+from tests.test_worker import _Ticks
 from tests.visit_world import account, rep, reply_text
 from tests.visit_world import visits as stored_visits
 
@@ -126,6 +127,27 @@ def test_a_row_given_back_untried_is_not_counted_as_an_attempt(queue: DbQueue) -
     queue.release(claimed)
     again = queue.claim()
     assert again is not None and again.entry.attempt == 1
+
+
+def test_the_arrival_gauge_reads_the_database_queue_as_requests_per_second(queue: DbQueue, db: Database) -> None:
+    """A worker holds its work while `serve`s queue requests fast (runtime/worker.py): on
+    PostgreSQL the gauge reads the queue's id sequence, at most every 40 ms."""
+    ticks = _Ticks()
+    reader = DbQueue(db, monotonic=ticks)
+    gauge = ArrivalGauge(reader, clock=ticks)
+    queue.put(_entry(0))  # before the first sample: not part of any rate
+    assert gauge.rate() is None
+    for n in range(10):  # 8 requests every 40 ms: 200 per second
+        ticks.now += 0.04
+        for _ in range(8):
+            queue.put(_entry(n))
+        rate = gauge.rate()
+        assert rate is None or rate == pytest.approx(200, rel=0.01)
+    assert gauge.rate() == pytest.approx(200, rel=0.01)
+    ticks.now += 0.3  # a quiet spell longer than the window
+    assert gauge.rate() is None
+    ticks.now += 0.1
+    assert gauge.rate() == 0
 
 
 def test_the_work_queue_refuses_sqlite(database_url: str, db: Database) -> None:
