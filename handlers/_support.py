@@ -11,15 +11,18 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from slack_bolt import BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.access import AccessError
 from bot.core.actor import Actor
-from bot.core.i18n import lang_for
+from bot.core.i18n import Lang, lang_for
 from bot.core.services import Services
 from bot.people.members import do_update_profile, load_actor
 from bot.ui.reply import Reply, echo_reply
@@ -28,6 +31,52 @@ from storage.db import DatabaseUnavailable
 log = logging.getLogger("handlers")
 
 RECEIVED_AT = "received_at"  # context key: when the front answered (the time the user acted)
+QUEUED_RUN = "queued_run"  # context key: a `QueuedRun`, when a worker runs work acked earlier
+HANDOFF = "handoff"  # context key: a `Handoff`, when the app hands work after its ack to workers
+
+# What the runtime puts in a request's context as HANDOFF: stores an acknowledged request
+# (under the listener's name) for a worker; False when it could not be stored.
+Handoff = Callable[[BoltRequest, str], bool]
+
+
+@dataclass
+class QueuedRun:
+    """A worker's run of work that `serve` acknowledged earlier (runtime/worker.py).
+
+    When the database cannot be reached, the listener does not apologise and drop the work: it
+    marks the run `postponed` (the worker keeps the request and tries again with backoff), and
+    tells the user once (`notified`) that what they sent is saved for later. The reply the work
+    sends when it succeeds confirms it."""
+
+    attempt: int = 1
+    notified: bool = False
+    postponed: bool = False
+
+
+class AckAndQueue(Middleware):
+    """Listener middleware: ack at once and leave the listener's work to a worker process.
+
+    Bolt runs listener middleware in the request's own thread once the listener matched. When
+    the app hands work to workers (`serve`: HANDOFF in the context), this stores the request
+    and answers Slack itself (an empty 200, Bolt's own ack), without calling `next()`, so the
+    listener does not run here. Without a hand-over (the shell, the tests, Socket Mode), or if
+    the request could not be stored, or when a worker runs the stored request (QUEUED_RUN),
+    the listener runs: it acks (a no-op for a worker) and does its work.
+    """
+
+    def __init__(self, work: str) -> None:
+        self.work = work  # the name the queued request is stored under (logs, operators)
+
+    def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
+        handoff = req.context.get(HANDOFF)
+        if req.context.get(QUEUED_RUN) is None and handoff is not None and handoff(req, self.work):
+            return BoltResponse(status=200, body="")
+        return next()
+
+
+def queued_run(context: dict[str, Any]) -> QueuedRun | None:
+    run = context.get(QUEUED_RUN)
+    return run if isinstance(run, QueuedRun) else None
 
 
 def services(context: dict[str, Any]) -> Services:
@@ -80,19 +129,41 @@ def actor_or_apology(
     respond: Callable[..., Any] | None = None,
 ) -> Actor | None:
     """`current_actor`, or None once the user has been told (in their Slack locale, as the
-    database cannot say) that the database is unreachable, with their text given back."""
+    database cannot say) that the database is unreachable, with their text given back — or,
+    for queued work (`QueuedRun`), that it is saved for later."""
     try:
         return current_actor(context, client, body)
-    except DatabaseUnavailable:
-        log.exception("database unavailable while loading the actor")
+    except DatabaseUnavailable as exc:
+        log.warning("database unavailable while loading the actor: %s", exc)
         _, user_id = ids_of(body)
         locale = None
-        try:
-            locale = (client.users_info(user=user_id, include_locale=True).get("user") or {}).get("locale")
-        except SlackApiError as exc:
-            log.warning("users.info failed: %s", exc.response.get("error"))
-        send_ephemeral(client, body, echo_reply(lang_for(locale), "common.db_unavailable", original_text), respond)
+        run = queued_run(context)
+        if run is None or not run.notified:
+            try:
+                locale = (client.users_info(user=user_id, include_locale=True).get("user") or {}).get("locale")
+            except SlackApiError as slack_exc:
+                log.warning("users.info failed: %s", slack_exc.response.get("error"))
+        tell_database_unavailable(client, body, lang_for(locale), original_text, respond, run)
         return None
+
+
+def tell_database_unavailable(
+    client: WebClient,
+    body: dict[str, Any],
+    lang: Lang,
+    original_text: str | None,
+    respond: Callable[..., Any] | None,
+    run: QueuedRun | None,
+) -> None:
+    """Work that was answered and queued (`run`) is kept for a retry: the user hears once that
+    it is saved for later. Anything else cannot be kept: an apology with the user's text."""
+    if run is None:
+        send_ephemeral(client, body, echo_reply(lang, "common.db_unavailable", original_text), respond)
+        return
+    run.postponed = True
+    if not run.notified:
+        send_ephemeral(client, body, echo_reply(lang, "common.saved_for_later", original_text), respond)
+        run.notified = True
 
 
 def send_ephemeral(
@@ -153,16 +224,18 @@ def user_errors(
     actor: Actor | None,
     original_text: str | None = None,
     respond: Callable[..., Any] | None = None,
+    run: QueuedRun | None = None,
 ) -> Iterator[None]:
-    """Turn a failure into a friendly ephemeral that echoes what the user typed."""
+    """Turn a failure into a friendly ephemeral that echoes what the user typed (queued work
+    that meets an unreachable database is kept for later instead: `tell_database_unavailable`)."""
     lang = actor.lang if actor else "en"
     try:
         yield
     except AccessError as exc:
         send_ephemeral(client, body, echo_reply(lang, exc.message_key, None), respond)
-    except DatabaseUnavailable:
-        log.exception("database unavailable")
-        send_ephemeral(client, body, echo_reply(lang, "common.db_unavailable", original_text), respond)
+    except DatabaseUnavailable as exc:
+        log.warning("database unavailable: %s", exc)
+        tell_database_unavailable(client, body, lang, original_text, respond, run)
     except Exception:
         log.exception("listener failed")
         send_ephemeral(client, body, echo_reply(lang, "common.error", original_text), respond)

@@ -116,7 +116,7 @@ class DropEventRetries(Middleware):
 
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
         body = req.body
-        if req.lazy_only or body.get("type") != "event_callback" or not body.get("event_id"):
+        if body.get("type") != "event_callback" or not body.get("event_id"):
             return next()
         services = self.services
         team_id = str(body.get("team_id") or "")

@@ -34,9 +34,10 @@ from bot.core.clock import Clock
 from bot.core.services import Services
 from bot.core.settings import DEFAULT_SLACK_API_URL, Settings, fail
 from bot.people.install import do_record_installation
+from handlers._support import HANDOFF, QUEUED_RUN
 from runtime.executor import TrackingExecutor
 from runtime.spool import Spool
-from runtime.worker import GatedLazyRunner, SpoolingListenerRunner, SpoolLazyRunner
+from runtime.worker import Handoff, WorkQueue
 from storage.db import Database
 from storage.models import Base, SlackBot, SlackInstallation, SlackOAuthState
 
@@ -212,23 +213,22 @@ class GatedAck(Ack):
         self._executor.enter_work()
         return response
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Ack:
-        """A lazy listener's copy of the request gets a plain ack: its request is answered
-        already, and its work waits for a slot in `GatedLazyRunner` instead."""
-        return Ack()
-
 
 class InjectServices(Middleware):
-    """Puts `Services` and the gated ack in each request's context (class-based: Bolt calls
-    it without the per-call argument injection a function middleware costs)."""
+    """Puts `Services`, the gated ack and (under `serve`) the hand-over of work to worker
+    processes in each request's context (class-based: Bolt calls it without the per-call
+    argument injection a function middleware costs)."""
 
-    def __init__(self, services: Services, executor: TrackingExecutor) -> None:
+    def __init__(self, services: Services, executor: TrackingExecutor, handoff: Handoff | None = None) -> None:
         self.services = services
         self.executor = executor
+        self.handoff = handoff
 
     def process(self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]) -> BoltResponse:
         req.context["services"] = self.services
         req.context["ack"] = GatedAck(self.executor)
+        if self.handoff is not None:
+            req.context[HANDOFF] = self.handoff
         return next()
 
 
@@ -251,21 +251,18 @@ class PipelineCoachApp(App):
         # Socket Mode needs no signing secret (nothing comes over HTTP): no verifier then.
         self._verifier = SignatureVerifier(secret) if secret else None
 
-    def use_spool(self, lazy: SpoolLazyRunner) -> None:
-        """Lazy listener work goes to worker processes through the spool (runtime/worker.py)."""
-        self._listener_runner = SpoolingListenerRunner.replacing(self._listener_runner, lazy)
-
     def dispatch(self, req: BoltRequest) -> BoltResponse:
         from handlers.middleware import reject_malformed
 
         if self._spooled_only:
-            # A worker's app: requests come from the spool, written after the front checked
-            # their signatures (and possibly older than Slack's five-minute window).
-            if not req.lazy_only:
-                return BoltResponse(status=400, body='{"error": "not a spooled request"}')
+            # A worker's app: requests come from the queue, written after the front checked
+            # their signatures (and possibly older than Slack's five-minute window); only the
+            # worker puts a `QueuedRun` in a request's context, nothing from the network can.
+            if req.context.get(QUEUED_RUN) is None:
+                return BoltResponse(status=400, body='{"error": "not a queued request"}')
         else:
-            # "Run only this lazy function" is for the worker's spool, never for a request
-            # from the network, even a signed one.
+            # This app has no lazy listeners: Bolt's "run only a lazy function" is never asked
+            # of it, even by a signed request carrying Bolt's headers for that.
             req.lazy_only = False
             req.lazy_function_name = None
             if req.mode != "socket_mode" and not self._signed(req):
@@ -300,12 +297,15 @@ def build_app(
     token_verification: bool = True,
     mode: Literal["inline", "front", "worker"] = "inline",
     spool: Spool | None = None,
+    queue: WorkQueue | None = None,
 ) -> App:
     """The Bolt app with every listener registered and `Services` in each request's context.
 
-    `mode` says where lazy listener work runs (runtime/worker.py): "inline" on this process's
-    listener pool; "front" (`serve`) in worker processes, through `spool`; "worker" is the
-    worker processes' own app, which runs spooled requests only.
+    `mode` says where the work of queued listeners (`handlers._support.AckAndQueue`) runs
+    (runtime/worker.py): "inline" on this process's listener pool; "front" (`serve`) in worker
+    processes, through `queue` (PostgreSQL's work queue) with `spool` behind it, or through
+    `spool` alone; "worker" is the worker processes' own app, which runs queued requests only,
+    each to its end in the calling thread (`process_before_response`).
     """
     if mode != "inline" and spool is None:
         raise ValueError(f"mode {mode!r} needs a spool")
@@ -327,7 +327,7 @@ def build_app(
             oauth_settings=oauth,
             authorize=authorize,
             listener_executor=executor,
-            process_before_response=False,
+            process_before_response=mode == "worker",
             spooled_only=mode == "worker",
             **common,
         )
@@ -338,17 +338,17 @@ def build_app(
             client=client,
             listener_executor=executor,
             token_verification_enabled=token_verification,
-            process_before_response=False,
+            process_before_response=mode == "worker",
             spooled_only=mode == "worker",
             **common,
         )
-    in_process = GatedLazyRunner(log, executor)
+    handoff = None
     if mode == "front" and spool is not None:
-        app.use_spool(SpoolLazyRunner(log, spool, in_process, services.clock.now))
-    else:
-        app.listener_runner.lazy_listener_runner = in_process
-
-    app.middleware(InjectServices(services, executor))
+        if queue is not None:
+            handoff = Handoff(queue, services.clock.now, fallback=spool)
+        else:
+            handoff = Handoff(spool, services.clock.now)
+    app.middleware(InjectServices(services, executor, handoff))
 
     middleware.register(app, services)
     handlers.register(app)

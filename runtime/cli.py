@@ -35,6 +35,8 @@ from storage.db import Database, DatabaseUnavailable
 if TYPE_CHECKING:
     from slack_bolt import App
 
+    from runtime.queue import DbQueue
+
 COMMANDS_GROUP = "pipeline_coach.commands"
 IN_PROCESS_SWITCH_INTERVAL = 0.001  # seconds; see runtime.server.run_server
 
@@ -109,7 +111,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     state: dict[str, object] = {}
 
     def factory() -> WebApp:
-        app = build_app(settings, mode="front", spool=spool) if spool is not None else build_app(settings)
+        db = Database(settings.database_url)  # after gunicorn's fork: a pool of this process's own
+        if spool is not None:
+            app = build_app(settings, db=db, mode="front", spool=spool, queue=work_queue(db))
+        else:
+            app = build_app(settings, db=db)
         state["app"] = app
         state["scheduler"] = _start_scheduler(app, settings, args)
         web = WebApp(app)
@@ -146,11 +152,13 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     from runtime.worker import run_worker
 
     spool = Spool(settings.spool_dir)
-    app = build_app(settings, db=prepare_database(settings), mode="worker", spool=spool)
+    db = prepare_database(settings)
+    app = build_app(settings, db=db, mode="worker", spool=spool)
     freeze_startup_heap()
     run_worker(
         app,
         spool,
+        queue=work_queue(db),
         threads=settings.worker_threads,
         nice=settings.worker_nice,
         idle=settings.worker_idle,
@@ -160,6 +168,16 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     )
     _drain(app, None)
     return 0
+
+
+def work_queue(db: Database) -> DbQueue | None:
+    """With PostgreSQL, acknowledged work lives in the database, where a worker on any machine
+    finishes it (runtime/queue.py); with SQLite (one machine) the local spool carries it alone."""
+    if db.dialect != "postgresql":
+        return None
+    from runtime.queue import DbQueue
+
+    return DbQueue(db)
 
 
 def freeze_startup_heap() -> None:

@@ -19,10 +19,11 @@ The layout:
   (length, CRC-32) and the entry as JSON. The writer starts a new segment after
   `SEGMENT_BYTES`; a segment's lock is free once its writer moved on or died.
 - `<name>.journal`: the consuming process's notes on that segment: `S <offset>` when a record
-  is claimed, `D <offset>` when it is done. The consumer holds an exclusive `flock` on it: one
-  process at a time owns a segment; if it dies, its lock goes with it and another process
-  takes the segment over, redoing what was started but not done (idempotent where that
-  matters: a visit is keyed on its command's trigger id), with one more attempt counted.
+  is claimed, `D <offset>` when it is done, `R <offset>` when it was given back untried. The
+  consumer holds an exclusive `flock` on it: one process at a time owns a segment; if it dies,
+  its lock goes with it and another process takes the segment over, redoing what was started
+  but not done (idempotent where that matters: a visit is keyed on its command's trigger id),
+  with one more attempt counted.
 - A record started `MAX_ATTEMPTS` times without being done, or unreadable, is copied to
   `failed/` and noted done. A segment whose writer is gone and whose records are all done is
   deleted with its journal.
@@ -174,6 +175,8 @@ def _read_journal(fd: int) -> tuple[set[int], collections.Counter[int]]:
                 done.add(int(offset))
             elif mark == "S":
                 started[int(offset)] += 1
+            elif mark == "R":  # given back untried: that start was not an attempt
+                started[int(offset)] -= 1
     return done, started
 
 
@@ -195,6 +198,8 @@ def _writer_gone(segment: Path) -> bool:
 class Spool:
     """One spool directory; safe to share between processes of one machine. A handle writes
     its own segment (`put`) and consumes the segments it owns (`claim`, `done`)."""
+
+    idle_poll_max = 0.01  # seconds between an idle worker's looks (runtime/worker.py): a cheap scan
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
@@ -314,6 +319,20 @@ class Spool:
             owned.in_flight.discard(claimed.offset)
             owned.done.add(claimed.offset)
             self._finish_if_complete(owned)
+
+    def release(self, claimed: Claimed) -> None:
+        """Give a claimed entry back untried (its worker stops while the work waits for the
+        database to come back): noted in the journal, so it is not counted as an attempt, and
+        queued again first."""
+        with self._lock:
+            owned = self._owned.get(claimed.segment)
+            if owned is None:
+                return
+            os.write(owned.journal, f"R {claimed.offset}\n".encode())
+            owned.in_flight.discard(claimed.offset)
+            owned.started[claimed.offset] -= 1
+            self._ready.appendleft(claimed)
+            owned.queued += 1
 
     def recover(self) -> int:
         """Take over every segment no live process owns; returns how many of their records

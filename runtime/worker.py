@@ -1,24 +1,32 @@
 """Where a listener's work runs after its ack: in this process, or in worker processes.
 
-Listeners whose ack needs nothing but `ack()` (the one-line `/visit`) are registered with
-Bolt's documented ack/lazy split: `app.command(...)(ack=..., lazy=[work])`. Bolt answers Slack
-once the ack function has run and hands each lazy function to the app's lazy listener runner:
+Listeners whose ack needs nothing but `ack()` (the one-line `/visit`) carry the listener
+middleware `handlers._support.AckAndQueue`. Bolt runs listener middleware in the request's own
+thread; under `serve` that middleware hands the verified request to a `Handoff` (below) and
+answers Slack itself, so the listener does not run in the serving process at all. A worker
+process (`pipeline-coach worker`, started by `serve`) later dispatches the stored request
+through the same Bolt app (`app.dispatch`, with a `QueuedRun` in its context), where the
+middleware lets the listener run. Everything here is Bolt's public API: listener middleware,
+`App.dispatch`, `BoltRequest(context=…)`, `process_before_response` for the worker's app.
 
-- `GatedLazyRunner` (the shell, the tests, Socket Mode, and `serve` with
-  `WORKER_PROCESSES=0`): the work runs on this process's listener pool, behind the same work
-  slots as the work after any other listener's ack (runtime/executor.py).
-- `SpoolLazyRunner` (`serve`): the verified request is written to the spool (runtime/spool.py)
-  before the answer goes out, and a worker process does the work. If the spool cannot be
-  written (disk full), the work runs here instead: nothing acknowledged is dropped.
+Where the hand-over is kept (`Handoff`):
+- PostgreSQL: the `work_queue` table (runtime/queue.py), so a worker on any machine finishes
+  what a lost machine's `serve` acknowledged; if the database cannot be reached, the local
+  spool, which the workers of this machine drain (their work then waits for the database).
+- SQLite (one machine): the local file spool (runtime/spool.py).
+If neither can be written, the listener runs in the serving process: nothing acknowledged is
+dropped.
 
-The worker (`pipeline-coach worker`, started by `serve`) lowers its own CPU priority
-(`WORKER_NICE`, `WORKER_IDLE`), so on a busy machine the process answering Slack gets the CPU
-first, and runs each spooled request through the same Bolt app in "lazy only" mode (Bolt's
-mechanism for running one lazy function of a request, as its AWS Lambda adapter does).
+When the work meets an unreachable database, the listener marks its run postponed (and tells
+the user once that their text is saved); the worker keeps the request and dispatches it again
+with backoff until the database is back, and the work's own reply confirms it.
+
+The worker lowers its own CPU priority (`WORKER_NICE`, `WORKER_IDLE`), so on a busy machine
+the process answering Slack gets the CPU first.
 
 A low priority was not enough during a burst: on a two-core machine the acks' tail latency
 was clearly longer while the worker ran than while it was stopped, even at `SCHED_IDLE`
-(bench/RESULTS.md, fourth session). So while requests are spooled faster than
+(bench/RESULTS.md, fourth session). So while requests are queued faster than
 `WORKER_YIELD_RATE` per second, a worker holds each entry it took until the burst is over, or
 until `WORKER_MAX_HOLD` seconds after its request: the replies of a burst come a little later,
 its acks stay fast, and a backlog older than that is worked off at once. The worker's app does
@@ -38,148 +46,109 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Protocol
 
-from slack_bolt import App, BoltRequest, BoltResponse
-from slack_bolt.lazy_listener import LazyListenerRunner
-from slack_bolt.lazy_listener.internals import build_runnable_function
-from slack_bolt.listener import Listener
-from slack_bolt.listener.thread_runner import ThreadListenerRunner
-from slack_bolt.util.utils import get_name_for_callable
+from slack_bolt import App, BoltRequest
 
-from handlers._support import RECEIVED_AT
-from runtime.executor import TrackingExecutor
+from handlers._support import QUEUED_RUN, RECEIVED_AT, QueuedRun
 from runtime.spool import Claimed, Spool, SpoolEntry
+from storage.db import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
-LAZY_ONLY = "x-slack-bolt-lazy-only"
-LAZY_FUNCTION = "x-slack-bolt-lazy-function-name"
 IDLE_POLL_SECONDS = 0.01
 PARENT_CHECK_SECONDS = 1.0
 HOLD_POLL_SECONDS = 0.02  # how often a held entry looks whether the burst is over
 RATE_SAMPLE_SECONDS = 0.01
 RATE_WINDOW_SECONDS = 0.25
 RATE_MIN_SPAN_SECONDS = 0.05
+RETRY_FIRST_SECONDS = 0.5  # work postponed for an unreachable database: first wait, doubling…
+RETRY_MAX_SECONDS = 30.0  # …up to this
+PRIMARY_RETRY_SECONDS = 2.0  # after the work queue could not be written, the spool for this long
 
 
-class GatedLazyRunner(LazyListenerRunner):
-    """Lazy functions on this process's listener pool, each waiting for a work slot first."""
+class WorkQueue(Protocol):
+    """What a worker drains: the local spool (runtime/spool.py) or the database's work queue
+    (runtime/queue.py)."""
 
-    def __init__(self, logger: logging.Logger, executor: TrackingExecutor) -> None:
-        self.logger = logger
-        self.executor = executor
+    path: object
+    idle_poll_max: float  # seconds: how long an idle worker may wait between looks
 
-    def start(self, function: Callable[..., None], request: BoltRequest) -> None:
-        runnable = build_runnable_function(func=function, logger=self.logger, request=request)
+    def put(self, entry: SpoolEntry) -> None: ...
+    def claim(self) -> Claimed | None: ...
+    def done(self, claimed: Claimed) -> None: ...
+    def release(self, claimed: Claimed) -> None: ...
+    def recover(self) -> int: ...
+    def close(self) -> None: ...
+    def segment_sizes(self) -> dict[str, int]: ...
+    def mean_record_bytes(self) -> float: ...
 
-        def gated() -> None:
-            self.executor.enter_work()
-            runnable()
 
-        self.executor.submit(gated)
-
-
-class SpoolLazyRunner(LazyListenerRunner):
-    """Lazy functions go to the spool for a worker process (`put`); `start`, used when the
-    spool cannot be written (disk full), runs them in this process instead."""
+class Handoff:
+    """The front's side (`handlers._support.Handoff`): store an acknowledged request for a
+    worker. `queue` first; if it cannot be written (the database unreachable, the disk full),
+    `fallback` (the local spool, when `queue` is the database), and for `PRIMARY_RETRY_SECONDS`
+    after a failure the fallback directly, so an outage costs the acks one failed attempt per
+    interval instead of one per request. False when nothing could store it: the caller then
+    does the work itself."""
 
     def __init__(
-        self, logger: logging.Logger, spool: Spool, fallback: LazyListenerRunner, now: Callable[[], datetime]
+        self,
+        queue: WorkQueue,
+        now: Callable[[], datetime],
+        *,
+        fallback: Spool | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.logger = logger
-        self.spool = spool
+        self.queue = queue
         self.fallback = fallback
         self.now = now
+        self.monotonic = monotonic
+        self._queue_down_until = 0.0
 
-    def put(self, function: Callable[..., None], request: BoltRequest) -> bool:
-        """Spool `request` for `function`; False if it could not be written."""
+    def __call__(self, request: BoltRequest, name: str) -> bool:
         entry = SpoolEntry(
             body=request.raw_body,
-            headers={k: list(v) for k, v in request.headers.items() if k not in (LAZY_ONLY, LAZY_FUNCTION)},
-            function=get_name_for_callable(function),
+            headers={k: list(v) for k, v in request.headers.items()},
+            function=name,
             received_at=self.now().timestamp(),
         )
-        try:
-            self.spool.put(entry)
-        except OSError:
-            self.logger.exception("spool not writable: running %s in this process", entry.function)
-            return False
-        return True
-
-    def start(self, function: Callable[..., None], request: BoltRequest) -> None:
-        self.fallback.start(function, request)
-
-
-class SpoolingListenerRunner(ThreadListenerRunner):
-    """Bolt's listener runner, with two shortcuts for a listener whose work is all lazy and
-    spooled (its ack function only acks):
-
-    - its ack function runs in the request's own thread, as Bolt does for every listener
-      with `process_before_response` (an `inline` twin of this runner), instead of on the
-      listener pool while the request thread polls for the ack every 10 ms;
-    - its lazy functions are spooled from the request itself: the spool keeps only the body
-      and headers, so Bolt's deep copy of the request (made for a lazy function run on
-      another thread) is skipped.
-
-    Any other listener runs Bolt's way, on the pool. What the change did to `/visit`'s acks
-    under load is in bench/RESULTS.md.
-    """
-
-    inline: ThreadListenerRunner | None = None
-
-    @classmethod
-    def replacing(cls, runner: ThreadListenerRunner, lazy: SpoolLazyRunner) -> SpoolingListenerRunner:
-        def make(process_before_response: bool) -> SpoolingListenerRunner:
-            return cls(
-                logger=runner.logger,
-                process_before_response=process_before_response,
-                listener_error_handler=runner.listener_error_handler,
-                listener_start_handler=runner.listener_start_handler,
-                listener_completion_handler=runner.listener_completion_handler,
-                listener_executor=runner.listener_executor,
-                lazy_listener_runner=lazy,
-            )
-
-        spooling = make(runner.process_before_response)
-        spooling.inline = make(True)
-        return spooling
-
-    def run(  # type: ignore[override]
-        self,
-        request: BoltRequest,
-        response: BoltResponse,
-        listener_name: str,
-        listener: Listener,
-        starting_time: float | None = None,
-    ) -> BoltResponse | None:
-        if self.inline is not None and listener.lazy_functions and not request.lazy_only:
-            return self.inline.run(request, response, listener_name, listener, starting_time)
-        return super().run(request, response, listener_name, listener, starting_time)
-
-    def _start_lazy_function(self, lazy_func: Callable[..., None], request: BoltRequest) -> None:
-        runner = self.lazy_listener_runner
-        if isinstance(runner, SpoolLazyRunner) and runner.put(lazy_func, request):
-            return
-        super()._start_lazy_function(lazy_func, request)
+        if self.fallback is None or self.monotonic() >= self._queue_down_until:
+            try:
+                self.queue.put(entry)
+                return True
+            except (OSError, DatabaseUnavailable) as exc:
+                log.warning("work queue not writable (%s): %s", type(exc).__name__, exc)
+                self._queue_down_until = self.monotonic() + PRIMARY_RETRY_SECONDS
+        if self.fallback is not None:
+            try:
+                self.fallback.put(entry)
+                return True
+            except OSError:
+                log.exception("spool not writable either")
+        log.error("%s: nowhere to queue it; running it in this process", name)
+        return False
 
 
-def dispatch_entry(app: App, entry: SpoolEntry) -> None:
-    """Run one spooled request's lazy function through the (worker's) Bolt app."""
-    headers: dict[str, str | list[str]] = dict(entry.headers)
-    headers[LAZY_ONLY] = "1"
-    headers[LAZY_FUNCTION] = entry.function
+def dispatch_entry(app: App, entry: SpoolEntry, run: QueuedRun | None = None) -> None:
+    """Run one stored request's listener through the (worker's) Bolt app."""
     received = datetime.fromtimestamp(entry.received_at, UTC)
-    response = app.dispatch(BoltRequest(body=entry.body, headers=headers, context={RECEIVED_AT: received}))
+    context = {RECEIVED_AT: received, QUEUED_RUN: run or QueuedRun(attempt=entry.attempt)}
+    request = BoltRequest(body=entry.body, headers=dict(entry.headers), context=context)
+    request.lazy_only = False  # whatever headers were stored, the listener itself runs
+    request.lazy_function_name = None
+    response = app.dispatch(request)
     if response.status >= 400:
-        log.error("spooled %s answered %s: %s", entry.function, response.status, response.body[:200])
+        log.error("queued %s answered %s: %s", entry.function, response.status, response.body[:200])
 
 
 class ArrivalGauge:
     """How many requests per second the serving processes are spooling: the growth of the
     spool's segments over the last `RATE_WINDOW_SECONDS`, sampled at most every
-    `RATE_SAMPLE_SECONDS` (a directory scan), in records of the mean size read so far."""
+    `RATE_SAMPLE_SECONDS` (a directory scan), in records of the mean size read so far. (The
+    database's work queue reports its id sequence as one "segment" of one-unit records.)"""
 
-    def __init__(self, spool: Spool, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, spool: WorkQueue, clock: Callable[[], float] = time.monotonic) -> None:
         self.spool = spool
         self.clock = clock
         self._lock = threading.Lock()
@@ -210,7 +179,8 @@ class ArrivalGauge:
 
 
 class SpoolWorker:
-    """`threads` threads taking entries from the spool until `stop()`; in-flight ones finish.
+    """`threads` threads taking entries from a spool or the database's work queue until `stop()`;
+    in-flight ones finish.
 
     With `yield_rate`, an entry taken while requests arrive faster than that waits until they
     slow down, but never past `max_hold` seconds after its request (as `now` tells: the
@@ -221,7 +191,7 @@ class SpoolWorker:
     def __init__(
         self,
         app: App,
-        spool: Spool,
+        spool: WorkQueue,
         threads: int,
         *,
         yield_rate: float = 0.0,
@@ -247,15 +217,27 @@ class SpoolWorker:
             self._workers.append(thread)
 
     def _loop(self) -> None:
+        unreachable = RETRY_FIRST_SECONDS
+        idle = IDLE_POLL_SECONDS
         while not self._stopping.is_set():
             try:
                 claimed = self.spool.claim()
             except OSError:
                 log.exception("spool unreadable")
                 claimed = None
-            if claimed is None:
-                self._stopping.wait(IDLE_POLL_SECONDS)
+            except DatabaseUnavailable as exc:
+                log.warning("work queue unreachable, trying again in %.1fs: %s", unreachable, exc)
+                self._stopping.wait(unreachable)
+                unreachable = min(unreachable * 2, RETRY_MAX_SECONDS)
                 continue
+            unreachable = RETRY_FIRST_SECONDS
+            if claimed is None:
+                # A look at the spool is a directory scan; at the database's queue it is a
+                # query, so an idle worker looks less and less often, up to `idle_poll_max`.
+                self._stopping.wait(idle)
+                idle = min(idle * 2, self.spool.idle_poll_max)
+                continue
+            idle = IDLE_POLL_SECONDS
             self._hold_during_burst(claimed.entry)
             self._run(claimed)
 
@@ -270,12 +252,41 @@ class SpoolWorker:
             self._stopping.wait(HOLD_POLL_SECONDS)
 
     def _run(self, claimed: Claimed) -> None:
+        """Dispatch the entry; while its work is postponed (the database unreachable), again
+        with backoff. Done when it ran (or failed for another reason: that is answered to the
+        user); given back untried if the worker stops while it still waits."""
+        run = QueuedRun(attempt=claimed.entry.attempt)
+        wait = RETRY_FIRST_SECONDS
         try:
-            dispatch_entry(self.app, claimed.entry)
+            while True:
+                run.postponed = False
+                dispatch_entry(self.app, claimed.entry, run)
+                if not run.postponed or self._stopping.wait(wait):
+                    break
+                log.info("queued %s waits for the database; trying again", claimed.entry.function)
+                wait = min(wait * 2, RETRY_MAX_SECONDS)
         except Exception:
-            log.exception("spooled %s failed", claimed.entry.function)
-        finally:
-            self.spool.done(claimed)
+            log.exception("queued %s failed", claimed.entry.function)
+        self._settle(claimed, done=not run.postponed)
+
+    def _settle(self, claimed: Claimed, *, done: bool) -> None:
+        """Mark the entry done (or give it back); if the queue itself is unreachable (the
+        database), keep trying: a done entry not marked would be done twice."""
+        wait = RETRY_FIRST_SECONDS
+        while True:
+            try:
+                if done:
+                    self.spool.done(claimed)
+                else:
+                    self.spool.release(claimed)
+                return
+            except DatabaseUnavailable as exc:
+                if not done:
+                    return  # its lease ends it
+                log.warning("could not mark %s done, trying again: %s", claimed.entry.function, exc)
+                if self._stopping.wait(wait) and wait >= RETRY_MAX_SECONDS:
+                    return  # the lease ends it; its work is idempotent
+                wait = min(wait * 2, RETRY_MAX_SECONDS)
 
     def stop(self, timeout: float = 20.0) -> None:
         self._stopping.set()
@@ -309,10 +320,16 @@ def run_worker(
     yield_rate: float,
     max_hold: float,
     now: Callable[[], datetime],
+    queue: WorkQueue | None = None,
 ) -> None:
-    """`pipeline-coach worker`: drain the spool until SIGTERM/SIGINT, then finish what is claimed."""
+    """`pipeline-coach worker`: drain the spool (and with PostgreSQL, the database's work
+    `queue`, the spool then holding only what was queued while the database was unreachable)
+    until SIGTERM/SIGINT, then finish what is claimed."""
     lower_priority(nice, idle)
-    worker = SpoolWorker(app, spool, threads, yield_rate=yield_rate, max_hold=max_hold, now=now)
+    hold = {"yield_rate": yield_rate, "max_hold": max_hold, "now": now}
+    workers = [SpoolWorker(app, spool, threads if queue is None else 1, **hold)]
+    if queue is not None:
+        workers.append(SpoolWorker(app, queue, threads, **hold))
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: object) -> None:
@@ -321,13 +338,15 @@ def run_worker(
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     parent = os.getppid()
-    worker.start()
-    log.info("worker: %d threads on %s (nice %d, idle priority %s)", threads, spool.path, nice, idle)
+    for worker in workers:
+        worker.start()
+        log.info("worker: %d threads on %s (nice %d, idle priority %s)", worker.threads, worker.spool.path, nice, idle)
     while not stop.wait(PARENT_CHECK_SECONDS):
         if os.getppid() != parent:  # `serve` was killed without a chance to stop us
             log.warning("worker: parent process %d is gone; stopping", parent)
             break
-    worker.stop()
+    for worker in workers:
+        worker.stop()
 
 
 def exit_description(returncode: int) -> str:

@@ -110,11 +110,14 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session in a transaction: commit on success, roll back on any error."""
+        """A session in a transaction: commit on success, roll back on any error. A failure
+        that means the database cannot be reached is raised as `DatabaseUnavailable`."""
         session = self._sessions()
         try:
             with session.begin():
                 yield session
+        except DatabaseUnavailable:
+            raise
         except Exception as exc:
             if is_connection_error(exc):
                 raise DatabaseUnavailable(_reason(exc)) from exc

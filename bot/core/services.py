@@ -18,5 +18,5 @@ class Services:
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Services:
         """Shared, never copied: these are the process's handles (a pool, a clock), not data.
-        Bolt deep-copies a request's context for each of its lazy listeners."""
+        Bolt deep-copies a request's context whenever it copies a request (its lazy listeners)."""
         return self

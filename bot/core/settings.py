@@ -50,8 +50,9 @@ class Settings(BaseSettings):
     workspace_send_rate: float = Field(default=50.0, gt=0)
     # How many listeners may work after their ack at once per process (runtime/executor.py).
     listener_work_slots: int = Field(default=2, ge=1, le=64)
-    # `serve` hands the work after a lazy listener's ack to worker processes (runtime/worker.py)
-    # through this directory; 0 processes: the work runs in the serving process.
+    # `serve` hands the work after a queued listener's ack to worker processes (runtime/worker.py)
+    # through this directory (with PostgreSQL: its work_queue table, this directory while it is
+    # unreachable); 0 processes: the work runs in the serving process.
     spool_dir: Path = Field(default_factory=default_spool_dir)
     worker_processes: int = Field(default=1, ge=0, le=64)
     worker_threads: int = Field(default=4, ge=1, le=64)

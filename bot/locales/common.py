@@ -6,6 +6,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Here is what you typed, so you can send it again in a moment:",
         "抱歉,数据库暂时无法连接,这次没有保存。这是你输入的内容,稍后可以再发一次:",
     ),
+    "common.saved_for_later": (
+        "I can't reach the database right now, but what you sent is saved: I'll store it as soon "
+        "as the database is back and let you know here. You typed:",
+        "数据库暂时无法连接,但你发的内容已经保存:数据库恢复后我会马上记录,并在这里告诉你。你输入的是:",
+    ),
     "common.error": (
         "Sorry, something went wrong and nothing was saved. Here is what you typed:",
         "抱歉,出了点问题,这次没有保存。这是你输入的内容:",

@@ -18,7 +18,7 @@ from bot.core.i18n import format_day, t
 from bot.people.members import workspace_config
 from bot.people.notify import CHECKIN_EVENING, hhmm, window_for
 from bot.ui.reply import Reply
-from handlers._support import current_actor, send_ephemeral, services, user_errors
+from handlers._support import actor_or_apology, send_ephemeral, services, user_errors
 from handlers.commands.deal import with_response_url
 
 PLAN_WORDS = {"plan", "morning", "计划", "早"}
@@ -58,7 +58,9 @@ def handle_checkin(
 ) -> None:
     ack()
     text = (body.get("text") or "").strip()
-    actor = current_actor(context, client, body)
+    actor = actor_or_apology(context, client, body, text, respond)
+    if actor is None:  # the database is unreachable: the user got an apology with their text
+        return
     svc = services(context)
     with user_errors(client, body, actor, text, respond):
         word = text.split(maxsplit=1)[0].lower() if text else ""

@@ -18,7 +18,7 @@ from bot.core.text import mentioned_users
 from bot.people import admin
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
-from handlers._support import current_actor, send_ephemeral, services, user_errors
+from handlers._support import actor_or_apology, send_ephemeral, services, user_errors
 
 Subcommand = Callable[[dict[str, Any], WebClient, dict[str, Any], Actor, str, Respond], None]
 SUBCOMMANDS: dict[str, Subcommand] = {}
@@ -36,7 +36,9 @@ def subcommand(*words: str) -> Callable[[Subcommand], Subcommand]:
 def handle_coach(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
     ack()
     text = (body.get("text") or "").strip()
-    actor = current_actor(context, client, body)
+    actor = actor_or_apology(context, client, body, text, respond)
+    if actor is None:  # the database is unreachable: the user got an apology with their text
+        return
     word, _, rest = text.partition(" ")
     with user_errors(client, body, actor, text, respond):
         handler = SUBCOMMANDS.get(word.lower() or "help")

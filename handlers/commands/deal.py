@@ -14,7 +14,7 @@ from slack_sdk.webhook import WebhookClient
 
 from bot.deals.commands import Outcome, handle_text
 from bot.ui.reply import Reply
-from handlers._support import current_actor, send_ephemeral, services, user_errors
+from handlers._support import actor_or_apology, send_ephemeral, services, user_errors
 
 log = logging.getLogger("handlers.deal")
 
@@ -77,7 +77,9 @@ def parse_json(raw: Any) -> dict[str, Any]:
 def handle_deal(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
     ack()
     text = (body.get("text") or "").strip()
-    actor = current_actor(context, client, body)
+    actor = actor_or_apology(context, client, body, text, respond)
+    if actor is None:  # the database is unreachable: the user got an apology with their text
+        return
     svc = services(context)
     with user_errors(client, body, actor, text, respond):
         outcome = handle_text(svc.db, actor, text, svc.clock.now(), channel=body.get("channel_id"))

@@ -8,7 +8,7 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.analytics.pipeline_view import pipeline_reply
-from handlers._support import current_actor, send_ephemeral, services, user_errors
+from handlers._support import actor_or_apology, send_ephemeral, services, user_errors
 
 
 def handle_pipeline(
@@ -16,7 +16,9 @@ def handle_pipeline(
 ) -> None:
     ack()
     text = (body.get("text") or "").strip()
-    actor = current_actor(context, client, body)
+    actor = actor_or_apology(context, client, body, text, respond)
+    if actor is None:  # the database is unreachable: the user got an apology with their text
+        return
     with user_errors(client, body, actor, text, respond):
         svc = services(context)
         send_ephemeral(client, body, pipeline_reply(svc.db, actor, text, svc.clock.now()), respond)

@@ -1,8 +1,9 @@
 """`/visit`: log a visit in one line, open the visit form, list visits, help, language.
 
-This is the command reps use most and it must feel instant. `/visit` with text is acked by
-an ack-only function and its work is a Bolt lazy function (`visit_from_text`), which `serve`
-hands to a worker process (runtime/worker.py), so the ack never waits behind other requests' work.
+This is the command reps use most and it must feel instant. `/visit` with text is acked and
+queued by its listener middleware (`AckAndQueue`), which under `serve` hands the request to a
+worker process (runtime/worker.py), so the ack never waits behind other requests' work; the
+listener `visit_from_text` then runs in the worker (or here, when nothing takes the hand-over).
 `/visit` alone opens the form: `views.open` needs the trigger within 3 seconds of the user's
 action, so that listener does its work in this process, right after its ack.
 """
@@ -20,7 +21,15 @@ from bot.core.i18n import t
 from bot.people.members import do_set_language
 from bot.ui.reply import Reply
 from bot.visits import ops, render
-from handlers._support import actor_or_apology, request_time, send_ephemeral, services, user_errors
+from handlers._support import (
+    AckAndQueue,
+    actor_or_apology,
+    queued_run,
+    request_time,
+    send_ephemeral,
+    services,
+    user_errors,
+)
 from handlers.views.visit import open_visit_form
 
 HELP_WORDS = ("help", "帮助", "?", "？")
@@ -33,10 +42,6 @@ def has_text(body: dict[str, Any]) -> bool:
     return bool(unescape(body.get("text") or "").strip())
 
 
-def ack_only(ack: Ack) -> None:
-    ack()
-
-
 def open_form(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
     """`/visit` with no text: the visit form."""
     ack()
@@ -47,13 +52,17 @@ def open_form(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[s
         open_visit_form(context, client, body["trigger_id"], actor, channel_id=body.get("channel_id"))
 
 
-def visit_from_text(body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    """`/visit <text>` after its ack: help, list, today, lang, or a visit line to log."""
+def visit_from_text(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond
+) -> None:
+    """`/visit <text>`: help, list, today, lang, or a visit line to log. Its ack was sent by
+    `AckAndQueue` when the request was queued; `ack()` here answers only when it was not."""
+    ack()
     text = unescape(body.get("text") or "").strip()
     actor = actor_or_apology(context, client, body, text, respond)
     if actor is None:
         return
-    with user_errors(client, body, actor, text, respond):
+    with user_errors(client, body, actor, text, respond, run=queued_run(context)):
         word, _, rest = text.partition(" ")
         low = word.lower()
         if low in HELP_WORDS and not rest:
@@ -102,5 +111,5 @@ def _set_language(context: dict[str, Any], actor: Actor, rest: str) -> Reply:
 
 
 def register(app: App) -> None:
-    app.command("/visit", matchers=[has_text])(ack=ack_only, lazy=[visit_from_text])
+    app.command("/visit", matchers=[has_text], middleware=[AckAndQueue("visit_from_text")])(visit_from_text)
     app.command("/visit")(open_form)

@@ -11,6 +11,7 @@ from storage.models.handovers import Handover
 from storage.models.installations import EventReceipt, SlackBot, SlackInstallation, SlackOAuthState
 from storage.models.people import Person, TimeOff
 from storage.models.visits import Visit, VisitContact
+from storage.models.work_queue import WorkItem
 from storage.models.workspace import Holiday, SalesTeam, Stage, Target, Workspace
 
 __all__ = [
@@ -41,5 +42,6 @@ __all__ = [
     "TimeOff",
     "Visit",
     "VisitContact",
+    "WorkItem",
     "Workspace",
 ]
