@@ -10,21 +10,16 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.core.actor import Actor
 from bot.core.config import STAGE_PRESETS, WorkspaceConfig
 from storage.db import Database
 from storage.models import Person, Stage, Workspace
+from storage.queries.sql import insert_ignoring_conflict
 
 PROFILE_MAX_AGE = timedelta(days=7)
 ROLES = ("rep", "manager", "admin")
-
-
-def _insert(session: Session):
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def ensure_workspace(session: Session, team_id: str, now: datetime, name: str = "") -> Workspace:
@@ -32,30 +27,23 @@ def ensure_workspace(session: Session, team_id: str, now: datetime, name: str = 
     workspace = session.get(Workspace, team_id)
     if workspace is not None:
         return workspace
-    insert = _insert(session)
     config = WorkspaceConfig()
-    session.execute(
-        insert(Workspace)
-        .values(team_id=team_id, name=name, config=config.dump(), installed_at=now, created_at=now)
-        .on_conflict_do_nothing(index_elements=["team_id"])
-    )
+    values = {"team_id": team_id, "name": name, "config": config.dump(), "installed_at": now, "created_at": now}
+    session.execute(insert_ignoring_conflict(session, Workspace, values, key=["team_id"]))
     if not session.scalar(select(Stage.id).where(Stage.team_id == team_id).limit(1)):
         for position, spec in enumerate(STAGE_PRESETS[config.stage_preset]):
-            session.execute(
-                insert(Stage)
-                .values(
-                    team_id=team_id,
-                    key=spec.key,
-                    position=position,
-                    name_en=spec.en,
-                    name_zh=spec.zh,
-                    probability=spec.probability,
-                    exit_criteria=spec.exit_criteria,
-                    max_days=spec.max_days,
-                    is_active=True,
-                )
-                .on_conflict_do_nothing(index_elements=["team_id", "key"])
-            )
+            stage = {
+                "team_id": team_id,
+                "key": spec.key,
+                "position": position,
+                "name_en": spec.en,
+                "name_zh": spec.zh,
+                "probability": spec.probability,
+                "exit_criteria": spec.exit_criteria,
+                "max_days": spec.max_days,
+                "is_active": True,
+            }
+            session.execute(insert_ignoring_conflict(session, Stage, stage, key=["team_id", "key"]))
     session.flush()
     workspace = session.get(Workspace, team_id)
     assert workspace is not None
@@ -87,19 +75,16 @@ def ensure_person(session: Session, team_id: str, user_id: str, now: datetime) -
     if person is not None:
         return person
     first = session.scalar(select(Person.id).where(Person.team_id == team_id).limit(1)) is None
-    session.execute(
-        _insert(session)(Person)
-        .values(
-            team_id=team_id,
-            slack_user_id=user_id,
-            role="admin" if first else "rep",
-            tz="UTC",
-            created_at=now,
-            is_active=True,
-            name="",
-        )
-        .on_conflict_do_nothing(index_elements=["team_id", "slack_user_id"])
-    )
+    values = {
+        "team_id": team_id,
+        "slack_user_id": user_id,
+        "role": "admin" if first else "rep",
+        "tz": "UTC",
+        "created_at": now,
+        "is_active": True,
+        "name": "",
+    }
+    session.execute(insert_ignoring_conflict(session, Person, values, key=["team_id", "slack_user_id"]))
     person = session.scalar(select(Person).where(Person.team_id == team_id, Person.slack_user_id == user_id))
     assert person is not None
     return person
