@@ -7,7 +7,9 @@ admin (usually whoever installed the app); everyone after starts as a rep.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -125,6 +127,13 @@ def do_update_profile(
             person.locale = locale[:16]
         person.profile_fetched_at = now
         return actor_for(person)
+
+
+def do_refresh_profile(db: Database, actor: Actor, user: Mapping[str, Any], now: datetime) -> Actor:
+    """Cache a users.info `user` object: the one reading of which of Slack's names to show."""
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or user.get("real_name") or user.get("name")
+    return do_update_profile(db, actor, name=name, tz=user.get("tz"), locale=user.get("locale"), now=now)
 
 
 def do_set_language(db: Database, actor: Actor, lang: str | None) -> Actor:

@@ -14,6 +14,7 @@ back in `Choices` (ids that go through `bot.core.access`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -443,8 +444,17 @@ def _remainder_after_name(session: Session, account: Account, phrase: str) -> st
 
 
 # ----- storing ---------------------------------------------------------------------------------
-def do_log_visit(db: Database, actor: Actor, visit: VisitInput, *, now: datetime, request_key: str | None) -> Logged:
-    """Store a visit from the modal (its input already validated)."""
+def do_log_visit(
+    db: Database,
+    actor: Actor,
+    visit: VisitInput,
+    *,
+    now: datetime,
+    request_key: str | None,
+    also: Callable[[Session, int], None] | None = None,
+) -> Logged:
+    """Store a visit from the modal (its input already validated); `also(session, visit_id)`
+    records what else the new visit settles (a calendar meeting) in the same transaction."""
     request_key = scoped_key(actor, request_key)
     try:
         with db.transaction() as session:
@@ -452,6 +462,8 @@ def do_log_visit(db: Database, actor: Actor, visit: VisitInput, *, now: datetime
             if existing is not None:
                 return Logged(load_view(session, existing), duplicate=True)
             stored, lead_closed = _store(session, actor, visit, now, request_key, visit.source)
+            if also is not None:
+                also(session, stored.id)
             return Logged(load_view(session, stored, lead_closed=lead_closed))
     except IntegrityError:
         return _after_race(db, actor, request_key, None)
