@@ -79,11 +79,21 @@ def coach_team(req: Request, rest: str) -> None:
             error = str(exc.response.get("error") or "error")
             req.reply(echo_reply(lang, "teams.usergroup_failed", rest, error=error))
             return
-        info = teams.do_sync_usergroup(svc.db, actor, manager_user, groups[0], [*group_users, *member_users], now)
-    elif member_users:
-        info = teams.do_assign_members(svc.db, actor, manager_user, member_users, now)
-    if channels:
-        info = teams.do_set_channel(svc.db, actor, channels[0], now, manager_user_id=manager_user)
+        info = teams.do_set_up_team(
+            svc.db,
+            actor,
+            manager_user,
+            [*group_users, *member_users],
+            now,
+            usergroup_id=groups[0],
+            channel_id=channels[0] if channels else None,
+        )
+    elif member_users or channels:
+        channel = channels[0] if channels else None
+        if member_users or manager_user != actor.user_id:
+            info = teams.do_set_up_team(svc.db, actor, manager_user, member_users, now, channel_id=channel)
+        else:  # a manager setting their own team's channel
+            info = teams.do_set_channel(svc.db, actor, channels[0], now)
     if info is None:  # just a manager named: show their team
         info = teams.show_team(svc.db, actor, manager_user, now)
     info = _cache_names(req, info)
