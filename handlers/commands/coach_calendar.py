@@ -12,8 +12,7 @@ OFF_WORDS = ("off", "disconnect", "remove", "关闭", "断开", "取消")
 
 @subcommand("calendar", "cal", "日历", secret=True)
 def coach_calendar(req: Request, rest: str) -> None:
-    actor, svc = req.actor, req.svc
-    now = req.now
+    actor, svc, now = req.actor, req.svc, req.now
     word = rest.strip()
     if not word:
         reply = render.status_reply(actor.lang, ops.calendar_status(svc.db, actor, now), actor.tz)

@@ -10,5 +10,4 @@ from handlers.listener import Request
 
 @subcommand("handover", "交接", "转交")
 def coach_handover(req: Request, rest: str) -> None:
-    actor, svc = req.actor, req.svc
-    show_outcome(req, handover_command(svc.db, actor, rest, req.now))
+    show_outcome(req, handover_command(req.svc.db, req.actor, rest, req.now))

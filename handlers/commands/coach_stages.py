@@ -10,5 +10,4 @@ from handlers.listener import Request
 
 @subcommand("stages", "阶段")
 def coach_stages(req: Request, rest: str) -> None:
-    actor, svc = req.actor, req.svc
-    show_outcome(req, stages_command(svc.db, actor, rest))
+    show_outcome(req, stages_command(req.svc.db, req.actor, rest))

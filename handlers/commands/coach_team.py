@@ -35,8 +35,7 @@ def _cache_names(req: Request, info: teams.TeamInfo) -> teams.TeamInfo:
 
 @subcommand("team", "团队")
 def coach_team(req: Request, rest: str) -> None:
-    actor, svc = req.actor, req.svc
-    now = req.now
+    actor, svc, now = req.actor, req.svc, req.now
     lang = actor.lang
     first = rest.split()[0].lower() if rest.split() else ""
     users, channels, groups = mentioned_users(rest), mentioned_channels(rest), mentioned_usergroups(rest)

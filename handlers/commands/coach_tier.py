@@ -12,8 +12,7 @@ from handlers.listener import Request
 
 @subcommand("tier", "分层")
 def coach_tier(req: Request, rest: str) -> None:
-    actor, svc = req.actor, req.svc
-    now = req.now
+    actor, svc, now = req.actor, req.svc, req.now
     users = mentioned_users(rest)
     words = strip_mentions(rest).split()
     if not words:
