@@ -173,19 +173,20 @@ def listener(
         def run(
             ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond | None
         ) -> None:
-            errors = form_errors(body, request_time(context)) if form_errors is not None else None
+            errors = _safely(form_errors, body, request_time(context)) if form_errors is not None else None
             if errors:
                 ack(response_action="errors", errors=errors)
                 return
             if acks:
                 ack()
             actor: Actor | None = None
-            address = where(body) if where is not None else body
+            address = (_safely(where, body) if where is not None else None) or body
             try:
                 actor = current_actor(context, client, body)
                 work(Request(body, client, context, respond, actor, address))
             except Exception as exc:  # every failure gets an answer; none is swallowed silently
-                _answer_failure(exc, actor, client, address, echo(body) if echo else None, respond)
+                typed = _safely(echo, body) if echo is not None else None
+                _answer_failure(exc, actor, client, address, typed, respond)
 
         run.__name__ = work.__name__  # Bolt names lazy functions (and the worker finds them) by name
         run.__qualname__ = work.__qualname__
@@ -194,6 +195,16 @@ def listener(
         return run
 
     return decorate
+
+
+def _safely(read: Callable[..., Any], *args: Any) -> Any:
+    """A reading of the body that must not stop the answer: None if the body is too odd for it
+    (the work that needs it then fails inside the guard, and is answered)."""
+    try:
+        return read(*args)
+    except Exception:
+        log.warning("could not read %s from the request", getattr(read, "__name__", "a value"), exc_info=True)
+        return None
 
 
 def _answer_failure(
