@@ -1,16 +1,15 @@
-"""Shared plumbing for listeners: services, the acting user, and friendly failure replies.
+"""Shared plumbing for listeners: services, the request's time, the acting person (with their
+Slack profile refreshed from users.info), and answering the user ephemerally.
 
-Every listener acks first, then calls `current_actor` (which may call users.info: Slack I/O
-after the ack, never before), then runs a `bot` operation inside `user_errors`, which turns
-any failure into an ephemeral in the user's language with their text echoed back.
+Listeners use these through `handlers.listener` (`@listener`), which acks first, resolves the
+person after the ack (users.info is Slack I/O) and turns failures into friendly replies.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,13 +19,11 @@ from slack_bolt.middleware import Middleware
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.access import AccessError
 from bot.core.actor import Actor
-from bot.core.i18n import Lang, lang_for
+from bot.core.i18n import Lang
 from bot.core.services import Services
-from bot.people.members import do_update_profile, load_actor
+from bot.people.members import do_refresh_profile, load_actor
 from bot.ui.reply import Reply, echo_reply
-from storage.db import DatabaseUnavailable
 
 log = logging.getLogger("handlers")
 
@@ -99,52 +96,28 @@ def ids_of(body: dict[str, Any]) -> tuple[str, str]:
     return str(team_id), str(user or "")
 
 
+def slack_user(client: WebClient, user_id: str) -> dict[str, Any] | None:
+    """users.info's `user` object (with locale), or None when Slack refuses (logged)."""
+    try:
+        return client.users_info(user=user_id, include_locale=True).get("user") or {}
+    except SlackApiError as exc:
+        log.warning("users.info failed for %s: %s", user_id, exc.response.get("error"))
+        return None
+
+
+def refresh_person(svc: Services, client: WebClient, actor: Actor) -> Actor:
+    """`actor` with their Slack name, time zone and locale fetched and cached (unchanged when
+    Slack refuses: they are asked again next time)."""
+    user = slack_user(client, actor.user_id)
+    return actor if user is None else do_refresh_profile(svc.db, actor, user, svc.clock.now())
+
+
 def current_actor(context: dict[str, Any], client: WebClient, body: dict[str, Any]) -> Actor:
-    """The acting person, with their Slack name, time zone and locale cached on first sight."""
+    """The acting person, with their Slack profile cached on first sight and when stale."""
     svc = services(context)
     team_id, user_id = ids_of(body)
-    now = svc.clock.now()
-    actor, stale = load_actor(svc.db, team_id, user_id, now)
-    if stale:
-        try:
-            info = client.users_info(user=user_id, include_locale=True).get("user") or {}
-            actor = do_update_profile(
-                svc.db,
-                actor,
-                name=(info.get("profile") or {}).get("display_name") or info.get("real_name") or info.get("name"),
-                tz=info.get("tz"),
-                locale=info.get("locale"),
-                now=now,
-            )
-        except SlackApiError as exc:
-            log.warning("users.info failed: %s", exc.response.get("error"))
-    return actor
-
-
-def actor_or_apology(
-    context: dict[str, Any],
-    client: WebClient,
-    body: dict[str, Any],
-    original_text: str | None = None,
-    respond: Callable[..., Any] | None = None,
-) -> Actor | None:
-    """`current_actor`, or None once the user has been told (in their Slack locale, as the
-    database cannot say) that the database is unreachable, with their text given back — or,
-    for queued work (`QueuedRun`), that it is saved for later."""
-    try:
-        return current_actor(context, client, body)
-    except DatabaseUnavailable as exc:
-        log.warning("database unavailable while loading the actor: %s", exc)
-        _, user_id = ids_of(body)
-        locale = None
-        run = queued_run(context)
-        if run is None or not run.notified:
-            try:
-                locale = (client.users_info(user=user_id, include_locale=True).get("user") or {}).get("locale")
-            except SlackApiError as slack_exc:
-                log.warning("users.info failed: %s", slack_exc.response.get("error"))
-        tell_database_unavailable(client, body, lang_for(locale), original_text, respond, run)
-        return None
+    actor, stale = load_actor(svc.db, team_id, user_id, svc.clock.now())
+    return refresh_person(svc, client, actor) if stale else actor
 
 
 def tell_database_unavailable(
@@ -193,7 +166,7 @@ SAVED_REPLY_MAX_WAIT = 10.0  # seconds: listener work runs after the ack, so wai
 def tell_after_saved(send: Callable[[], None]) -> bool:
     """Send the answer to something already stored; whether it went out.
 
-    Called outside `user_errors`: once the work is saved, a Slack failure must never produce
+    Called after the work is stored: once it is saved, a Slack failure must never produce
     "nothing was saved" (which invites a second submission). A 429 is waited out as Slack asks
     (Retry-After, up to `SAVED_REPLY_MAX_WAIT`), a few times; any other failure is logged.
     """
@@ -215,27 +188,3 @@ def tell_after_saved(send: Callable[[], None]) -> bool:
             log.exception("reply after a save not delivered")
             return False
     return False
-
-
-@contextmanager
-def user_errors(
-    client: WebClient,
-    body: dict[str, Any],
-    actor: Actor | None,
-    original_text: str | None = None,
-    respond: Callable[..., Any] | None = None,
-    run: QueuedRun | None = None,
-) -> Iterator[None]:
-    """Turn a failure into a friendly ephemeral that echoes what the user typed (queued work
-    that meets an unreachable database is kept for later instead: `tell_database_unavailable`)."""
-    lang = actor.lang if actor else "en"
-    try:
-        yield
-    except AccessError as exc:
-        send_ephemeral(client, body, echo_reply(lang, exc.message_key, None), respond)
-    except DatabaseUnavailable as exc:
-        log.warning("database unavailable: %s", exc)
-        tell_database_unavailable(client, body, lang, original_text, respond, run)
-    except Exception:
-        log.exception("listener failed")
-        send_ephemeral(client, body, echo_reply(lang, "common.error", original_text), respond)

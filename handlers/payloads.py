@@ -35,6 +35,9 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="allow", strict=True)
 
 
+SlackModel = _Model  # what `handlers.listener.Request.payload` is: one of the models below
+
+
 class Team(_Model):
     id: SlackId
     domain: ShortText | None = None

@@ -42,11 +42,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, exists, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from storage.models import Delivery, JobRun, Person
+from storage.queries.sql import insert_ignoring_conflict
 
 EVENT_TYPE = "pipeline_coach_delivery"
 MAX_ATTEMPTS = 5
@@ -110,10 +109,6 @@ class Claim:
         )
 
 
-def _insert(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def _key(team_id: str, job: str, recipient: str, dedupe_key: str) -> tuple[Any, ...]:
     return (
         Delivery.team_id == team_id,
@@ -168,12 +163,8 @@ def claim(
         "attempts": 0,
         "claimed_at": at,
     }
-    stmt = (
-        _insert(session)(Delivery)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["team_id", "job", "recipient", "dedupe_key"])
-        .returning(Delivery.id)
-    )
+    key = ["team_id", "job", "recipient", "dedupe_key"]
+    stmt = insert_ignoring_conflict(session, Delivery, values, key=key).returning(Delivery.id)
     new_id = session.execute(stmt).scalar()
     row = session.scalars(select(Delivery).where(*_key(team_id, job, recipient, dedupe_key))).one()
     return Claim.of(row, fresh=new_id is not None)

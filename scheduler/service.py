@@ -31,8 +31,6 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.core.clock import Clock
 from bot.core.i18n import plural, t
@@ -47,6 +45,7 @@ from scheduler.registry import Job, JobContext, load_jobs
 from scheduler.sender import STALE_SINCE, Fence, Message, Send, Sender
 from storage.db import Database
 from storage.models import Delivery, JobRun, Person
+from storage.queries.sql import insert_ignoring_conflict
 
 log = logging.getLogger("scheduler")
 
@@ -57,11 +56,9 @@ LEDGER_KEEP = timedelta(days=120)
 
 # ----- job_runs ---------------------------------------------------------------------------------
 def _record(db: Database, name: str, **values: Any) -> JobRun:
-    insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
     with db.transaction() as session:
-        session.execute(
-            insert(JobRun).values(name=name, consecutive_failures=0).on_conflict_do_nothing(index_elements=["name"])
-        )
+        first = {"name": name, "consecutive_failures": 0}
+        session.execute(insert_ignoring_conflict(session, JobRun, first, key=["name"]))
         if values.pop("failed", False):
             values["consecutive_failures"] = JobRun.consecutive_failures + 1
         session.execute(update(JobRun).where(JobRun.name == name).values(**values))

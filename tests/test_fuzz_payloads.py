@@ -45,7 +45,7 @@ FUZZ = settings(
 
 
 class FuzzFinding(UserWarning):
-    """A hostile value made a listener fail inside `user_errors` (generic apology, nothing saved)."""
+    """A hostile value made a listener fail inside `@listener` (generic apology, nothing saved)."""
 
 
 class Failures(logging.Handler):
@@ -428,7 +428,7 @@ def test_hostile_values_never_crash_and_an_apology_means_nothing_was_written(
         new = [m.text for m in world.fake.messages[messages:]] + [response.body or ""]
     apologies = [text for text in new if any(text.startswith(e) for e in error_texts())]
     if failed:
-        # Caught by `user_errors`: the user got the generic apology with their text back. That is
+        # Caught by `@listener`: the user got the generic apology with their text back. That is
         # an answer, but a vague one: listed in the warnings summary for the area's owner.
         assert apologies, failed
         warnings.warn(FuzzFinding(f"{listener.label}: {failed[0]}"), stacklevel=1)

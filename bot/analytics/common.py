@@ -5,13 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from bot.core.i18n import Lang
-from storage.models import Stage
+# Re-exported for the analytics modules: `bot.core.stages` holds the one definition.
+from bot.core.stages import StageInfo as StageInfo
+from bot.core.stages import load_stages as load_stages
 
 WON = "won"
 LOST = "lost"
@@ -36,42 +33,6 @@ class Period:
     def last_days(cls, now: datetime, days: int) -> Period:
         """The `days` days up to `now` (e.g. 365 for "over the last year")."""
         return cls(now - timedelta(days=days), now)
-
-
-@dataclass(frozen=True, slots=True)
-class StageInfo:
-    """One stage of the workspace's funnel as analytics needs it."""
-
-    key: str
-    name_en: str
-    name_zh: str
-    position: int
-    probability: Decimal
-    max_days: int | None
-    is_active: bool = True
-
-    def name(self, lang: Lang) -> str:
-        return self.name_zh if lang == "zh" else self.name_en
-
-
-def load_stages(session: Session, team_id: str, *, include_retired: bool = False) -> list[StageInfo]:
-    """The workspace's stages in funnel order (retired ones only when asked: they still weigh
-    the open deals left in them and name old history)."""
-    query = select(Stage).where(Stage.team_id == team_id).order_by(Stage.position, Stage.id)
-    if not include_retired:
-        query = query.where(Stage.is_active.is_(True))
-    return [
-        StageInfo(
-            key=s.key,
-            name_en=s.name_en,
-            name_zh=s.name_zh,
-            position=s.position,
-            probability=Decimal(str(s.probability)),
-            max_days=s.max_days,
-            is_active=s.is_active,
-        )
-        for s in session.scalars(query)
-    ]
 
 
 def positions(stages: Iterable[StageInfo]) -> dict[str, int]:

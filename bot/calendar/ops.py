@@ -27,6 +27,7 @@ from bot.core.actor import Actor
 from bot.core.settings import Settings
 from bot.core.text import normalize
 from bot.people.members import actor_for
+from bot.visits.ops import Logged, VisitInput, do_log_visit
 from storage.db import Database
 from storage.models import CalendarConnection, CalendarMeeting, Contact, Person, VisitContact
 
@@ -268,28 +269,40 @@ def do_answer(db: Database, actor: Actor, meeting_id: object, answer: str) -> Ca
         return meeting
 
 
-def do_mark_logged(db: Database, actor: Actor, meeting_id: object, visit_id: int) -> None:
+def do_log_meeting_visit(
+    db: Database, actor: Actor, meeting_id: object, visit: VisitInput, *, now: datetime, request_key: str | None
+) -> Logged:
+    """The visit form opened from a meeting prompt: the visit stored and the meeting marked
+    logged, in one transaction (neither without the other)."""
+
+    def settle(session: Session, visit_id: int) -> None:
+        mark_logged(session, actor, meeting_id, visit_id)
+
+    return do_log_visit(db, actor, visit, now=now, request_key=request_key, also=settle)
+
+
+def mark_logged(session: Session, actor: Actor, meeting_id: object, visit_id: int) -> None:
     """The visit logged from a prompt's form: the meeting is logged (evening review, digest).
+    Runs in the transaction that stores the visit (`bot.visits.ops.do_log_visit`).
 
     Attendees the form created as new contacts keep their email, so the next meeting with them
     is recognised by it.
     """
-    with db.transaction() as session:
-        meeting = access_meeting(session, actor, meeting_id)
-        meeting.status, meeting.visit_id = "logged", visit_id
-        emails = {
-            normalize(str(a.get("name") or "")): str(a["email"])
-            for a in meeting.attendees or []
-            if not a.get("contact_id") and a.get("email")
-        }
-        if not emails:
-            return
-        created = session.scalars(
-            select(Contact)
-            .join(VisitContact, VisitContact.contact_id == Contact.id)
-            .where(VisitContact.visit_id == visit_id, VisitContact.created_contact.is_(True), Contact.email.is_(None))
-        )
-        for contact in created:
-            email = emails.get(contact.name_norm)
-            if email:
-                contact.email = email
+    meeting = access_meeting(session, actor, meeting_id)
+    meeting.status, meeting.visit_id = "logged", visit_id
+    emails = {
+        normalize(str(a.get("name") or "")): str(a["email"])
+        for a in meeting.attendees or []
+        if not a.get("contact_id") and a.get("email")
+    }
+    if not emails:
+        return
+    created = session.scalars(
+        select(Contact)
+        .join(VisitContact, VisitContact.contact_id == Contact.id)
+        .where(VisitContact.visit_id == visit_id, VisitContact.created_contact.is_(True), Contact.email.is_(None))
+    )
+    for contact in created:
+        email = emails.get(contact.name_norm)
+        if email:
+            contact.email = email

@@ -16,8 +16,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.accounts.cadence import cooling_contacts
@@ -33,6 +31,7 @@ from bot.people.members import workspace_config
 from bot.ui import blocks as bk
 from storage.db import Database
 from storage.models import Account, CheckIn, Visit
+from storage.queries.sql import insert_ignoring_conflict
 
 MAX_ITEMS = 7
 MAX_ITEM_LENGTH = 300
@@ -229,23 +228,16 @@ def parse_submission(lang: Lang, values: dict[str, dict[str, Any]]) -> tuple[Pla
     return plan, errors
 
 
-def _insert(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-
-
 def ensure_checkin(session: Session, actor: Actor, day: date, now: datetime) -> CheckIn:
-    session.execute(
-        _insert(session)(CheckIn)
-        .values(
-            team_id=actor.team_id,
-            person_id=actor.person_id,
-            local_date=day,
-            plan_items=[],
-            planned_visits=[],
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["person_id", "local_date"])
-    )
+    values = {
+        "team_id": actor.team_id,
+        "person_id": actor.person_id,
+        "local_date": day,
+        "plan_items": [],
+        "planned_visits": [],
+        "created_at": now,
+    }
+    session.execute(insert_ignoring_conflict(session, CheckIn, values, key=["person_id", "local_date"]))
     row = existing(session, actor, day)
     assert row is not None
     return row

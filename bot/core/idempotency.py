@@ -14,11 +14,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from storage.db import Database
 from storage.models import EventReceipt
+from storage.queries.sql import insert_ignoring_conflict
 
 # Slack retries three times within about an hour; a day is a wide margin.
 RECEIPT_TTL = timedelta(days=1)
@@ -26,13 +25,12 @@ RECEIPT_TTL = timedelta(days=1)
 
 def claim_event(db: Database, team_id: str, event_id: str, now: datetime) -> bool:
     """True for the first delivery of `event_id` in `team_id`, False for any repeat."""
-    insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
+    values = {"team_id": team_id[:32], "event_id": event_id[:64], "received_at": now}
     with db.transaction() as session:
         inserted = session.execute(
-            insert(EventReceipt)
-            .values(team_id=team_id[:32], event_id=event_id[:64], received_at=now)
-            .on_conflict_do_nothing(index_elements=["team_id", "event_id"])
-            .returning(EventReceipt.event_id)
+            insert_ignoring_conflict(session, EventReceipt, values, key=["team_id", "event_id"]).returning(
+                EventReceipt.event_id
+            )
         ).scalar()
         return inserted is not None  # (rowcount is not reliable for ORM inserts on every driver)
 

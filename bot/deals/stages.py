@@ -19,6 +19,7 @@ from bot.core.access import require_admin
 from bot.core.actor import Actor
 from bot.core.config import BANTCC, STAGE_PRESETS, StageSpec
 from bot.core.i18n import Lang
+from bot.core.stages import StageInfo, load_stages
 from bot.core.text import normalize
 from storage.db import Database
 from storage.models import Stage, Workspace
@@ -58,21 +59,6 @@ BANTCC_WORDS: dict[str, str] = {
     "教练": "champion",
     "内线": "champion",
 }
-
-
-@dataclass(frozen=True)
-class StageInfo:
-    key: str
-    position: int
-    name_en: str
-    name_zh: str
-    probability: Decimal
-    exit_criteria: tuple[str, ...]
-    max_days: int | None
-    is_active: bool
-
-    def name(self, lang: Lang) -> str:
-        return self.name_zh if lang == "zh" else self.name_en
 
 
 @dataclass
@@ -155,23 +141,9 @@ class Funnel:
         return []
 
 
-def _info(row: Stage) -> StageInfo:
-    return StageInfo(
-        key=row.key,
-        position=row.position,
-        name_en=row.name_en,
-        name_zh=row.name_zh,
-        probability=Decimal(row.probability),
-        exit_criteria=tuple(row.exit_criteria or ()),
-        max_days=row.max_days,
-        is_active=row.is_active,
-    )
-
-
 def load_funnel(session: Session, team_id: str) -> Funnel:
-    rows = session.scalars(select(Stage).where(Stage.team_id == team_id)).all()
-    ordered = sorted(rows, key=lambda r: (not r.is_active, r.position, r.id))
-    return Funnel([_info(r) for r in ordered])
+    stages = load_stages(session, team_id, include_retired=True)  # by position, then id
+    return Funnel(sorted(stages, key=lambda s: not s.is_active))
 
 
 class StageError(ValueError):

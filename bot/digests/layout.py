@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.ui import blockkit as limits
 from bot.ui import blocks as bk
+from bot.ui.split import split_lines
 
 SECTION_ROOM = limits.MAX_SECTION_TEXT - 100  # leave room for escaping done later
 
@@ -50,39 +51,11 @@ class Rendered:
         return [self.parent, *self.replies]
 
 
-def _split_long(line: str) -> list[str]:
-    """A line too long for one section, cut after list separators (", ", " · ") into pieces
-    that fit; a piece with no separator at all is cut hard. Nothing is dropped."""
-    if len(line) <= SECTION_ROOM:
-        return [line]
-    pieces: list[str] = []
-    rest = line
-    while len(rest) > SECTION_ROOM:
-        window = rest[:SECTION_ROOM]
-        cut = max(window.rfind(", "), window.rfind(" · "), window.rfind("、"))
-        cut = cut + 1 if cut > SECTION_ROOM // 2 else SECTION_ROOM
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        pieces.append(rest)
-    return pieces
-
-
 def line_sections(lines: list[str], heading: str | None = None) -> list[bk.Block]:
     """Lines packed into sections of at most `SECTION_ROOM` characters; a line too long for
-    one section is continued in the next (`_split_long`), never cut."""
-    blocks: list[bk.Block] = []
-    current = heading or ""
-    for line in (piece for raw in lines for piece in _split_long(raw)):
-        candidate = f"{current}\n{line}" if current else line
-        if current and len(candidate) > SECTION_ROOM:
-            blocks.append(bk.section(current))
-            current = line
-        else:
-            current = candidate
-    if current:
-        blocks.append(bk.section(current))
-    return blocks
+    one section is continued in the next (`split_lines`: between words), never cut short."""
+    text = "\n".join([heading, *lines] if heading else lines)
+    return [bk.section(piece) for piece in split_lines(text, SECTION_ROOM)]
 
 
 def split_message(blocks: list[bk.Block], note: bk.Block, text: str) -> tuple[Post, list[Post]]:

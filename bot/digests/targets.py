@@ -20,9 +20,11 @@ from bot.core.access import NotAllowed, access_person_by_slack_id, require_manag
 from bot.core.actor import Actor
 from bot.core.clock import local_date
 from bot.core.i18n import Lang, format_amount, format_day, t
+from bot.digests.layout import SECTION_ROOM
 from bot.people.members import workspace_config
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
+from bot.ui.split import split_lines
 from storage.db import Database
 from storage.models import Person, Target
 
@@ -32,6 +34,8 @@ _MONTHS = {
     for number in range(1, 13)
     for name in (calendar.month_name[number], calendar.month_abbr[number])
 } | {"sept": 9}
+
+MAX_SECTIONS = 40  # a target table longer than this is not worth a message
 
 
 class BadTarget(ValueError):
@@ -241,19 +245,4 @@ def render_targets(lang: Lang, rows: list[TargetRow]) -> Reply:
         for r in rows
     ]
     text = "\n".join([t(lang, "digests.target.header"), *lines])
-    return Reply(text, [bk.section(chunk) for chunk in _chunks(text)])
-
-
-def _chunks(text: str, size: int = 2900) -> list[str]:
-    """Text cut at line ends into pieces a section can hold (at most 40 sections)."""
-    out: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        if current and len(current) + len(line) + 1 > size:
-            out.append(current)
-            current = line
-        else:
-            current = f"{current}\n{line}" if current else line
-    if current:
-        out.append(current)
-    return out[:40]
+    return Reply(text, [bk.section(chunk) for chunk in split_lines(text, SECTION_ROOM)[:MAX_SECTIONS]])

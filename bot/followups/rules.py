@@ -20,11 +20,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import and_, exists, func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.core.access import NotFound, access_contact, access_deal, access_follow_up
@@ -36,6 +33,7 @@ from bot.people.members import workspace_config
 from bot.people.notify import next_working_day
 from storage.db import Database
 from storage.models import Account, Contact, Deal, FollowUp, Person
+from storage.queries.sql import insert_ignoring_conflict
 
 SNOOZE_OPTIONS = ("1d", "3d", "week")
 PROSPECT_WINDOW = timedelta(days=180)  # a prospect is an account taken on in the last six months
@@ -65,10 +63,6 @@ class FollowUpItem:
         if self.kind == "plan_visit":
             return t(lang, "nudge.kind.plan_visit", contact=self.contact_name or self.text, account=account)
         return f"{account}: {self.text}" if account and account not in self.text else self.text
-
-
-def _insert(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 # ----- the rules ------------------------------------------------------------------------------
@@ -143,13 +137,9 @@ def apply_rules(
         )
     for row in rows:
         row.update(status="open", snooze_count=0, created_at=at)
-    insert = _insert(session)
     for start in range(0, len(rows), INSERT_CHUNK):  # within SQLite's limit of bound variables
-        session.execute(
-            insert(FollowUp)
-            .values(rows[start : start + INSERT_CHUNK])
-            .on_conflict_do_nothing(index_elements=["team_id", "request_key"])
-        )
+        chunk = rows[start : start + INSERT_CHUNK]
+        session.execute(insert_ignoring_conflict(session, FollowUp, chunk, key=["team_id", "request_key"]))
     return len(rows)
 
 
@@ -275,9 +265,7 @@ def _create(session: Session, actor: Actor, now: datetime, due: datetime, **valu
     """The actor's new open follow-up; its `request_key` makes a double click create one."""
     values.update(team_id=actor.team_id, owner_id=actor.person_id, due_at=due, status="open", snooze_count=0)
     values.update(created_at=now)
-    session.execute(
-        _insert(session)(FollowUp).values(**values).on_conflict_do_nothing(index_elements=["team_id", "request_key"])
-    )
+    session.execute(insert_ignoring_conflict(session, FollowUp, values, key=["team_id", "request_key"]))
     follow_up = session.scalar(
         select(FollowUp).where(FollowUp.team_id == actor.team_id, FollowUp.request_key == values["request_key"])
     )

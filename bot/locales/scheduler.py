@@ -10,8 +10,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "sched.alert.summary": ("Job {job} keeps failing", "任务 {job} 连续失败"),
     "sched.alert.undelivered": (
-        ":warning: The scheduled job `{job}` could not deliver {count} message(s) in its last {runs} runs "
-        "(Slack: {error}). They are tried again on every run for {days} days.",
+        ":warning: The scheduled job `{job}` could not deliver {count:plural:# message|# messages} in its "
+        "last {runs:plural:# run|# runs} (Slack: {error}). They are tried again on every run for "
+        "{days:plural:# day|# days}.",
         ":warning: 定时任务 `{job}` 最近 {runs} 次运行中有 {count} 条消息未能送达(Slack:{error})。"
         "之后每次运行都会重试,最多 {days} 天。",
     ),

@@ -8,24 +8,21 @@ by the database (a unique key on the founder flag), not by which request looked 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from bot.core.actor import Actor
 from bot.core.config import STAGE_PRESETS, WorkspaceConfig
 from storage.db import Database
 from storage.models import Person, Stage, Workspace
+from storage.queries.sql import insert_ignoring_conflict
 
 PROFILE_MAX_AGE = timedelta(days=7)
 ROLES = ("rep", "manager", "admin")
-
-
-def _insert(session: Session):
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def ensure_workspace(session: Session, team_id: str, now: datetime, name: str = "") -> Workspace:
@@ -33,30 +30,23 @@ def ensure_workspace(session: Session, team_id: str, now: datetime, name: str = 
     workspace = session.get(Workspace, team_id)
     if workspace is not None:
         return workspace
-    insert = _insert(session)
     config = WorkspaceConfig()
-    session.execute(
-        insert(Workspace)
-        .values(team_id=team_id, name=name, config=config.dump(), installed_at=now, created_at=now)
-        .on_conflict_do_nothing(index_elements=["team_id"])
-    )
+    values = {"team_id": team_id, "name": name, "config": config.dump(), "installed_at": now, "created_at": now}
+    session.execute(insert_ignoring_conflict(session, Workspace, values, key=["team_id"]))
     if not session.scalar(select(Stage.id).where(Stage.team_id == team_id).limit(1)):
         for position, spec in enumerate(STAGE_PRESETS[config.stage_preset]):
-            session.execute(
-                insert(Stage)
-                .values(
-                    team_id=team_id,
-                    key=spec.key,
-                    position=position,
-                    name_en=spec.en,
-                    name_zh=spec.zh,
-                    probability=spec.probability,
-                    exit_criteria=spec.exit_criteria,
-                    max_days=spec.max_days,
-                    is_active=True,
-                )
-                .on_conflict_do_nothing(index_elements=["team_id", "key"])
-            )
+            stage = {
+                "team_id": team_id,
+                "key": spec.key,
+                "position": position,
+                "name_en": spec.en,
+                "name_zh": spec.zh,
+                "probability": spec.probability,
+                "exit_criteria": spec.exit_criteria,
+                "max_days": spec.max_days,
+                "is_active": True,
+            }
+            session.execute(insert_ignoring_conflict(session, Stage, stage, key=["team_id", "key"]))
     session.flush()
     workspace = session.get(Workspace, team_id)
     assert workspace is not None
@@ -99,11 +89,9 @@ def ensure_person(session: Session, team_id: str, user_id: str, now: datetime) -
         # Maybe the first person here: try to be the founder (admin). The unique key on
         # (team, founder) lets exactly one concurrent first request win; a loser's insert does
         # nothing (any conflict, this user's row too) and it joins as a rep below.
-        session.execute(_insert(session)(Person).values(**values, role="admin", founder=True).on_conflict_do_nothing())
+        session.execute(insert_ignoring_conflict(session, Person, {**values, "role": "admin", "founder": True}))
     session.execute(
-        _insert(session)(Person)
-        .values(**values, role="rep")
-        .on_conflict_do_nothing(index_elements=["team_id", "slack_user_id"])
+        insert_ignoring_conflict(session, Person, {**values, "role": "rep"}, key=["team_id", "slack_user_id"])
     )
     person = session.scalar(
         select(Person).where(Person.team_id == team_id, Person.slack_user_id == user_id),
@@ -148,6 +136,13 @@ def do_update_profile(
             person.locale = locale[:16]
         person.profile_fetched_at = now
         return actor_for(person)
+
+
+def do_refresh_profile(db: Database, actor: Actor, user: Mapping[str, Any], now: datetime) -> Actor:
+    """Cache a users.info `user` object: the one reading of which of Slack's names to show."""
+    profile = user.get("profile") or {}
+    name = profile.get("display_name") or user.get("real_name") or user.get("name")
+    return do_update_profile(db, actor, name=name, tz=user.get("tz"), locale=user.get("locale"), now=now)
 
 
 def do_set_language(db: Database, actor: Actor, lang: str | None) -> Actor:

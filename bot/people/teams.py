@@ -151,14 +151,12 @@ def do_assign_members(
     db: Database, actor: Actor, manager_user_id: str, member_user_ids: list[str], now: datetime
 ) -> TeamInfo:
     """`/coach team @manager @rep…`: these people now report to `manager` (admins only)."""
-    require_admin(actor)
-    with db.transaction() as session:
-        manager = _manager_person(session, actor, manager_user_id, now)
-        members = [ensure_person(session, actor.team_id, uid, now) for uid in dict.fromkeys(member_user_ids)]
-        _assign(session, manager, members)
-        team = ensure_team(session, manager, now)
-        session.flush()
-        return team_info(session, team)
+    return do_set_up_team(db, actor, manager_user_id, member_user_ids, now)
+
+
+def _assign_members(session: Session, actor: Actor, manager: Person, member_user_ids: list[str], now: datetime) -> None:
+    members = [ensure_person(session, actor.team_id, uid, now) for uid in dict.fromkeys(member_user_ids)]
+    _assign(session, manager, members)
 
 
 def do_remove_members(db: Database, actor: Actor, member_user_ids: list[str]) -> list[str]:
@@ -182,23 +180,48 @@ def do_sync_usergroup(
     group_user_ids: list[str],
     now: datetime,
 ) -> TeamInfo:
-    """`/coach team @manager @usergroup`: the team is exactly the user group (admins only).
+    """`/coach team @manager @usergroup`: the team is exactly the user group (admins only)."""
+    return do_set_up_team(db, actor, manager_user_id, group_user_ids, now, usergroup_id=usergroup_id)
 
-    Members of the group report to the manager; people who reported to the manager but are no
-    longer in the group stop doing so. The group is remembered so it can be synced again.
-    """
+
+def _sync_usergroup(
+    session: Session, actor: Actor, manager: Person, usergroup_id: str, group_user_ids: list[str], now: datetime
+) -> None:
+    """Members of the group report to the manager; people who reported to the manager but are
+    no longer in the group stop doing so. The group is remembered so it can be synced again."""
+    wanted = [uid for uid in dict.fromkeys(group_user_ids) if uid != manager.slack_user_id]
+    members = [ensure_person(session, actor.team_id, uid, now) for uid in wanted]
+    _assign(session, manager, members)
+    keep = {m.id for m in members}
+    for person in team_members(session, actor.team_id, manager.id):
+        if person.id not in keep:
+            person.manager_id = None
+    ensure_team(session, manager, now).usergroup_id = usergroup_id[:32]
+
+
+def do_set_up_team(
+    db: Database,
+    actor: Actor,
+    manager_user_id: str,
+    member_user_ids: list[str],
+    now: datetime,
+    *,
+    usergroup_id: str | None = None,
+    channel_id: str | None = None,
+) -> TeamInfo:
+    """`/coach team @manager [@rep… | @usergroup] [#channel]` (admins only): members (or the
+    group, exactly) and the digest channel set in one transaction, so a refused part (someone
+    who would manage themselves) leaves the team as it was."""
     require_admin(actor)
     with db.transaction() as session:
         manager = _manager_person(session, actor, manager_user_id, now)
-        wanted = [uid for uid in dict.fromkeys(group_user_ids) if uid != manager_user_id]
-        members = [ensure_person(session, actor.team_id, uid, now) for uid in wanted]
-        _assign(session, manager, members)
-        keep = {m.id for m in members}
-        for person in team_members(session, actor.team_id, manager.id):
-            if person.id not in keep:
-                person.manager_id = None
+        if usergroup_id is not None:
+            _sync_usergroup(session, actor, manager, usergroup_id, member_user_ids, now)
+        elif member_user_ids:
+            _assign_members(session, actor, manager, member_user_ids, now)
         team = ensure_team(session, manager, now)
-        team.usergroup_id = usergroup_id[:32]
+        if channel_id:
+            team.digest_channel_id = channel_id[:32]
         session.flush()
         return team_info(session, team)
 
@@ -208,13 +231,11 @@ def do_set_channel(
 ) -> TeamInfo:
     """Where a team's digests are posted. Admins set it for any team; a manager for their own."""
     require_manager(actor)
+    if manager_user_id and manager_user_id != actor.user_id:
+        return do_set_up_team(db, actor, manager_user_id, [], now, channel_id=channel_id)
     with db.transaction() as session:
-        if manager_user_id and manager_user_id != actor.user_id:
-            require_admin(actor)
-            manager = _manager_person(session, actor, manager_user_id, now)
-        else:
-            manager = session.get(Person, actor.person_id)
-            assert manager is not None
+        manager = session.get(Person, actor.person_id)
+        assert manager is not None
         team = ensure_team(session, manager, now)
         team.digest_channel_id = channel_id[:32]
         session.flush()

@@ -11,14 +11,21 @@ import json
 from typing import Any
 
 from bot.ui import blockkit as limits
+from bot.ui.split import split_text
 
 Block = dict[str, Any]
 
 
 def clip(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, marked with an ellipsis when cut."""
+    """`text` cut to at most `limit` characters at a word boundary (`bot.ui.split`), marked
+    with an ellipsis when cut: a safety net for text that has nowhere else to go."""
     text = str(text)
-    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+    if len(text) <= limit:
+        return text
+    if limit <= 1:
+        return "…"[:limit]
+    head = split_text(text[:limit], limit - 1)[0].rstrip()
+    return (head or text[: limit - 1]) + "…"
 
 
 def plain(text: str, limit: int = limits.MAX_SECTION_TEXT) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.core.i18n import Lang, t
 from bot.ui import blocks as bk
+from bot.ui.split import split_text
 
 
 @dataclass
@@ -22,18 +23,10 @@ class Reply:
 
 
 def quoted_sections(original: str, chunk: int = 2800) -> list[dict[str, Any]]:
-    """`original` escaped and quoted in as many sections as it needs: never clipped."""
-    sections: list[dict[str, Any]] = []
-    piece = ""
-    for ch in original:
-        escaped = bk.escape(ch)
-        if len(piece) + len(escaped) > chunk:
-            sections.append(bk.section(f"```{piece}```"))
-            piece = ""
-        piece += escaped
-    if piece:
-        sections.append(bk.section(f"```{piece}```"))
-    return sections
+    """`original` escaped and quoted in as many sections as it needs: never clipped, cut only
+    between words (`split_text`, measuring each character as escaped)."""
+    pieces = split_text(original, chunk, size=lambda ch: len(bk.escape(ch)))
+    return [bk.section(f"```{bk.escape(piece)}```") for piece in pieces]
 
 
 def echo_reply(lang: Lang, message_key: str, original: str | None, **values: object) -> Reply:

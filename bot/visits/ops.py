@@ -14,12 +14,11 @@ back in `Choices` (ids that go through `bot.core.access`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,6 +36,7 @@ from bot.visits.names import name_index
 from bot.visits.parse import ParsedContact, ParsedVisit, clean_phrase, is_meaningful, join_phrases, parse_visit
 from storage.db import Database
 from storage.models import Account, AccountAlias, Contact, Deal, FollowUp, Person, Visit, VisitContact
+from storage.queries.sql import insert_ignoring_conflict
 
 UNDO_WINDOW = timedelta(minutes=10)
 IMPLIED_LEVEL = {"phone": 1, "im": 1, "email": 1, "video": 1, "in_person": 2, "informal": 3}
@@ -579,8 +579,17 @@ def _remainder_after_name(session: Session, account: Account, phrase: str) -> st
 
 
 # ----- storing ---------------------------------------------------------------------------------
-def do_log_visit(db: Database, actor: Actor, visit: VisitInput, *, now: datetime, request_key: str | None) -> Logged:
-    """Store a visit from the modal (its input already validated)."""
+def do_log_visit(
+    db: Database,
+    actor: Actor,
+    visit: VisitInput,
+    *,
+    now: datetime,
+    request_key: str | None,
+    also: Callable[[Session, int], None] | None = None,
+) -> Logged:
+    """Store a visit from the modal (its input already validated); `also(session, visit_id)`
+    records what else the new visit settles (a calendar meeting) in the same transaction."""
     request_key = scoped_key(actor, request_key)
     try:
         with db.transaction() as session:
@@ -588,6 +597,8 @@ def do_log_visit(db: Database, actor: Actor, visit: VisitInput, *, now: datetime
             if existing is not None:
                 return Logged(load_view(session, existing), duplicate=True)
             stored, lead_closed = _store(session, actor, visit, now, request_key, visit.source)
+            if also is not None:
+                also(session, stored.id)
             return Logged(load_view(session, stored, lead_closed=lead_closed))
     except IntegrityError:
         return _after_race(db, actor, request_key, None)
@@ -743,20 +754,17 @@ def _contact_named(session: Session, actor: Actor, account: Account, name: str, 
     existing = session.scalar(select(Contact).where(Contact.account_id == account.id, Contact.name_norm == norm))
     if existing is not None:
         return existing, False
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    values = {
+        "team_id": actor.team_id,
+        "account_id": account.id,
+        "name": name,
+        "name_norm": norm,
+        "relationship_level": 0,
+        "decay_notified_days": 0,
+        "created_at": now,
+    }
     new_id = session.execute(
-        insert(Contact)
-        .values(
-            team_id=actor.team_id,
-            account_id=account.id,
-            name=name,
-            name_norm=norm,
-            relationship_level=0,
-            decay_notified_days=0,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["account_id", "name_norm"])
-        .returning(Contact.id)
+        insert_ignoring_conflict(session, Contact, values, key=["account_id", "name_norm"]).returning(Contact.id)
     ).scalar()
     contact = session.scalars(
         select(Contact).where(Contact.account_id == account.id, Contact.name_norm == norm),

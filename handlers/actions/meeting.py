@@ -5,63 +5,56 @@ message in place (Later keeps the Log visit button)."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.calendar import ops, render
 from bot.calendar.prefill import meeting_form
 from bot.core.i18n import t
-from handlers._support import current_actor, services, user_errors
+from handlers.listener import Request, listener
+from handlers.payloads import BlockActionsPayload
 from handlers.views.visit import open_visit_form
 
 log = logging.getLogger("handlers.meeting")
 
 
-def _value(body: dict[str, Any]) -> str | None:
-    return ((body.get("actions") or [{}])[0]).get("value")
+@listener()
+def on_log_visit(req: Request) -> None:
+    meeting_id, state, start = meeting_form(req.svc.db, req.actor, req.action.value)
+    open_visit_form(req, req.trigger_id, state, meeting=(meeting_id, start))
 
 
-def on_log_visit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    ack()
-    actor = current_actor(context, client, body)
-    with user_errors(client, body, actor, None, respond):
-        meeting_id, state, start = meeting_form(services(context).db, actor, _value(body))
-        open_visit_form(context, client, body["trigger_id"], actor, state, meeting=(meeting_id, start))
+def _answer(req: Request, answer: str) -> None:
+    actor = req.actor
+    meeting = ops.do_answer(req.svc.db, actor, req.action.value, answer)
+    note_key = "calendar.prompt.later_note" if answer == "later" else "calendar.prompt.dismissed"
+    message = req.body.get("message") or {}
+    blocks = render.answered(
+        list(message.get("blocks") or []),
+        meeting.id,
+        t(actor.lang, note_key),
+        keep_log=answer == "later",
+        lang=actor.lang,
+    )
+    payload = req.payload
+    assert isinstance(payload, BlockActionsPayload)
+    ts = (payload.container.message_ts if payload.container else None) or message.get("ts")
+    if req.channel_id and ts:
+        try:
+            req.client.chat_update(channel=req.channel_id, ts=ts, text=str(message.get("text") or ""), blocks=blocks)
+        except SlackApiError as exc:
+            log.warning("could not redraw the prompt: %s", exc.response.get("error"))
 
 
-def _answer(body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond, answer: str) -> None:
-    actor = current_actor(context, client, body)
-    with user_errors(client, body, actor, None, respond):
-        meeting = ops.do_answer(services(context).db, actor, _value(body), answer)
-        note_key = "calendar.prompt.later_note" if answer == "later" else "calendar.prompt.dismissed"
-        message = body.get("message") or {}
-        blocks = render.answered(
-            list(message.get("blocks") or []),
-            meeting.id,
-            t(actor.lang, note_key),
-            keep_log=answer == "later",
-            lang=actor.lang,
-        )
-        channel = (body.get("container") or {}).get("channel_id") or (body.get("channel") or {}).get("id")
-        ts = (body.get("container") or {}).get("message_ts") or message.get("ts")
-        if channel and ts:
-            try:
-                client.chat_update(channel=channel, ts=ts, text=str(message.get("text") or ""), blocks=blocks)
-            except SlackApiError as exc:
-                log.warning("could not redraw the prompt: %s", exc.response.get("error"))
+@listener()
+def on_dismiss(req: Request) -> None:
+    _answer(req, "dismissed")
 
 
-def on_dismiss(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    ack()
-    _answer(body, client, context, respond, "dismissed")
-
-
-def on_later(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    ack()
-    _answer(body, client, context, respond, "later")
+@listener()
+def on_later(req: Request) -> None:
+    _answer(req, "later")
 
 
 def register(app: App) -> None:

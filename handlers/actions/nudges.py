@@ -10,121 +10,81 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
-from bot.core.access import access_follow_up
-from bot.core.actor import Actor
 from bot.core.clock import zone
 from bot.core.i18n import format_day, t
-from bot.followups.nudges import follow_up_blocks, nudge_ids
-from bot.followups.rules import do_complete, do_plan_next_step, do_plan_visit, do_snooze, items_by_id
+from bot.followups.buttons import redrawn_follow_ups, visit_form_for
+from bot.followups.rules import do_complete, do_plan_next_step, do_plan_visit, do_snooze
 from bot.ui import blocks as bk
-from bot.visits.modal import FormState
-from handlers._support import current_actor, services, user_errors
 from handlers.commands.checkin import open_form
+from handlers.listener import Request, listener
+from handlers.payloads import BlockActionsPayload
 from handlers.views.visit import open_visit_form
-from storage.models import Account, Contact, FollowUp
 
 log = logging.getLogger("handlers.nudges")
 
 
-def _action(body: dict[str, Any]) -> dict[str, Any]:
-    return (body.get("actions") or [{}])[0]
+def _where(req: Request) -> tuple[str | None, str | None]:
+    """The channel and ts of the message whose button was pressed."""
+    payload = req.payload
+    assert isinstance(payload, BlockActionsPayload)
+    ts = (payload.container.message_ts if payload.container else None) or (
+        payload.message.ts if payload.message else None
+    )
+    return req.channel_id, ts
 
 
-def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    ts = container.get("message_ts") or (body.get("message") or {}).get("ts")
-    return channel, ts
-
-
-def _update(client: WebClient, body: dict[str, Any], text: str, blocks: list[dict[str, Any]]) -> None:
-    channel, ts = _where(body)
+def _update(req: Request, text: str, blocks: list[dict[str, Any]]) -> None:
+    channel, ts = _where(req)
     if not (channel and ts):
         return
     try:
-        client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
+        req.client.chat_update(channel=channel, ts=ts, text=text, blocks=blocks)
     except SlackApiError as exc:
         log.warning("could not redraw the message: %s", exc.response.get("error"))
 
 
-def _redraw_follow_ups(client: WebClient, body: dict[str, Any], actor: Actor, svc: Any) -> None:
-    message = body.get("message") or {}
-    original = list(message.get("blocks") or [])
-    ids = nudge_ids(original)
-    with svc.db.transaction() as session:
-        items = items_by_id(session, actor, ids)
-    fresh = follow_up_blocks(actor.lang, items, actor.tz, svc.clock.now())
-    blocks: list[dict[str, Any]] = []
-    placed = False
-    for block in original:
-        block_id = str(block.get("block_id") or "")
-        if block_id.startswith(("fu_", "fudone_")):
-            if not placed:
-                blocks += fresh
-                placed = True
-            continue
-        blocks.append(block)
-    _update(client, body, str(message.get("text") or ""), blocks[:50])
+def _redraw_follow_ups(req: Request) -> None:
+    message = req.body.get("message") or {}
+    blocks = redrawn_follow_ups(req.svc.db, req.actor, list(message.get("blocks") or []), req.now)
+    _update(req, str(message.get("text") or ""), blocks)
 
 
-def on_open_plan(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    ack()
-    actor = current_actor(context, client, body)
-    with user_errors(client, body, actor, None, respond):
-        channel, ts = _where(body)
-        open_form(client, body, actor, services(context), "plan", {"c": channel or "", "ts": ts or ""})
+def _origin(req: Request) -> dict[str, str]:
+    channel, ts = _where(req)
+    return {"c": channel or "", "ts": ts or ""}
 
 
-def on_open_review(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond
-) -> None:
-    ack()
-    actor = current_actor(context, client, body)
-    with user_errors(client, body, actor, None, respond):
-        channel, ts = _where(body)
-        open_form(client, body, actor, services(context), "review", {"c": channel or "", "ts": ts or ""})
+@listener()
+def on_open_plan(req: Request) -> None:
+    open_form(req, "plan", _origin(req))
 
 
-def on_done(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    ack()
-    actor = current_actor(context, client, body)
-    svc = services(context)
-    with user_errors(client, body, actor, None, respond):
-        do_complete(svc.db, actor, _action(body).get("value"), svc.clock.now())
-        _redraw_follow_ups(client, body, actor, svc)
+@listener()
+def on_open_review(req: Request) -> None:
+    open_form(req, "review", _origin(req))
 
 
-def on_snooze(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    ack()
-    actor = current_actor(context, client, body)
-    svc = services(context)
-    with user_errors(client, body, actor, None, respond):
-        value = str((_action(body).get("selected_option") or {}).get("value") or "")
-        follow_up_id, _, option = value.partition(":")
-        do_snooze(svc.db, actor, follow_up_id, option, svc.clock.now())
-        _redraw_follow_ups(client, body, actor, svc)
+@listener()
+def on_done(req: Request) -> None:
+    do_complete(req.svc.db, req.actor, req.action.value, req.now)
+    _redraw_follow_ups(req)
 
 
-def on_log_visit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+@listener()
+def on_snooze(req: Request) -> None:
+    option = req.action.selected_option
+    follow_up_id, _, choice = (option.value if option else "").partition(":")
+    do_snooze(req.svc.db, req.actor, follow_up_id, choice, req.now)
+    _redraw_follow_ups(req)
+
+
+@listener()
+def on_log_visit(req: Request) -> None:
     """The visit form, prefilled with the follow-up's account, contact and what is owed."""
-    ack()
-    actor = current_actor(context, client, body)
-    svc = services(context)
-    with user_errors(client, body, actor, None, respond):
-        with svc.db.transaction() as session:
-            follow_up = access_follow_up(session, actor, _action(body).get("value"))
-            account = session.get(Account, follow_up.account_id) if follow_up.account_id else None
-            contact = session.get(Contact, follow_up.contact_id) if follow_up.contact_id else None
-            state = FormState(
-                account=(f"a:{account.id}", account.name) if account else None,
-                contacts=[(contact.id, contact.name)] if contact else [],
-                purpose=follow_up.text if follow_up.kind in ("next_step", "manual") else "",
-            )
-        open_visit_form(context, client, body["trigger_id"], actor, state)
+    open_visit_form(req, req.trigger_id, visit_form_for(req.svc.db, req.actor, req.action.value))
 
 
 def _mark_block(body: dict[str, Any], block_id: str, note: str) -> tuple[str, list[dict[str, Any]]]:
@@ -139,37 +99,23 @@ def _mark_block(body: dict[str, Any], block_id: str, note: str) -> tuple[str, li
     return str(message.get("text") or note), blocks
 
 
-def _plan_follow_up(
-    client: WebClient,
-    body: dict[str, Any],
-    context: dict[str, Any],
-    respond: Respond,
-    *,
-    make: Callable[..., FollowUp],
-    block_prefix: str,
-    note_key: str,
-) -> None:
+def _plan_follow_up(req: Request, *, make: Callable[..., Any], block_prefix: str, note_key: str) -> None:
     """A warning's button that turns its item into a follow-up, then marks the item in the message."""
-    actor = current_actor(context, client, body)
-    svc = services(context)
-    with user_errors(client, body, actor, None, respond):
-        object_id = _action(body).get("value")
-        follow_up = make(svc.db, actor, object_id, svc.clock.now())
-        day = format_day(actor.lang, follow_up.due_at.astimezone(zone(actor.tz)).date())
-        note = t(actor.lang, note_key, what=bk.escape(follow_up.text), day=day)
-        _update(client, body, *_mark_block(body, f"{block_prefix}_{object_id}", note))
+    actor, object_id = req.actor, req.action.value
+    follow_up = make(req.svc.db, actor, object_id, req.now)
+    day = format_day(actor.lang, follow_up.due_at.astimezone(zone(actor.tz)).date())
+    note = t(actor.lang, note_key, what=bk.escape(follow_up.text), day=day)
+    _update(req, *_mark_block(req.body, f"{block_prefix}_{object_id}", note))
 
 
-def on_plan_visit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    ack()
-    _plan_follow_up(client, body, context, respond, make=do_plan_visit, block_prefix="decay", note_key="decay.planned")
+@listener()
+def on_plan_visit(req: Request) -> None:
+    _plan_follow_up(req, make=do_plan_visit, block_prefix="decay", note_key="decay.planned")
 
 
-def on_next_step(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    ack()
-    _plan_follow_up(
-        client, body, context, respond, make=do_plan_next_step, block_prefix="stale", note_key="stale.planned"
-    )
+@listener()
+def on_next_step(req: Request) -> None:
+    _plan_follow_up(req, make=do_plan_next_step, block_prefix="stale", note_key="stale.planned")
 
 
 def register(app: App) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.core.i18n import t
@@ -20,107 +20,58 @@ from bot.ui.reply import Reply
 from bot.visits import ops, render, state
 from bot.visits.modal import FormMeta, follow_up_form, local_today, with_contact_levels
 from bot.visits.prefill import form_from_text, form_from_visit
-from handlers._support import actor_or_apology, send_ephemeral, services, user_errors
+from handlers.listener import Request, listener
 from handlers.views.visit import open_visit_form
 
 
-def _replace(client: WebClient, body: dict[str, Any], reply: Reply, respond: Respond) -> None:
-    """Answer in place of the message the button was on (an ephemeral from /visit)."""
-    if body.get("response_url"):
-        respond(response_type="ephemeral", replace_original=True, **reply.as_kwargs())
-    else:
-        send_ephemeral(client, body, reply, respond)
+def _pending_text(body: dict[str, Any]) -> str | None:
+    """The line the user typed, carried in the button (given back if it cannot be logged)."""
+    pending = state.decode(str(((body.get("actions") or [{}])[0]).get("value") or ""))
+    return pending.text if pending else None
 
 
-def _value(body: dict[str, Any]) -> str:
-    return str(((body.get("actions") or [{}])[0]).get("value") or "")
-
-
-def _channel(body: dict[str, Any]) -> str | None:
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    return str(channel) if channel else None
-
-
-def handle_continue(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond
-) -> None:
+@listener(_pending_text)
+def handle_continue(req: Request) -> None:
     """An answer to "which account / contact?" or "create it?": log the pending line."""
-    ack()
-    pending = state.decode(_value(body))
-    text = pending.text if pending else None
-    actor = actor_or_apology(context, client, body, text, respond)
-    if actor is None:
+    actor, pending = req.actor, state.decode(req.action.value or "")
+    if pending is None:
+        req.reply(Reply(t(actor.lang, "visit.ask.stale")))
         return
-    with user_errors(client, body, actor, text, respond):
-        if pending is None:
-            send_ephemeral(client, body, Reply(t(actor.lang, "visit.ask.stale")), respond)
-            return
-        svc = services(context)
-        outcome = ops.do_log_line(
-            svc.db, actor, pending.text, now=svc.clock.now(), request_key=pending.request_key, choices=pending.choices
-        )
-        _replace(client, body, render.render_outcome(actor.lang, actor.tz, outcome, pending.request_key), respond)
+    outcome = ops.do_log_line(
+        req.svc.db, actor, pending.text, now=req.now, request_key=pending.request_key, choices=pending.choices
+    )
+    req.replace(render.render_outcome(actor.lang, actor.tz, outcome, pending.request_key))
 
 
-def handle_open_form(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond
-) -> None:
+@listener(_pending_text)
+def handle_open_form(req: Request) -> None:
     """ "Open the form" under a line that could not be logged: the form, prefilled from it."""
-    ack()
-    pending = state.decode(_value(body))
-    text = pending.text if pending else ""
-    actor = actor_or_apology(context, client, body, text, respond)
-    if actor is None:
-        return
-    with user_errors(client, body, actor, text, respond):
-        svc = services(context)
-        prefill = form_from_text(svc.db, actor, text, svc.clock.now(), as_notes=False)
-        open_visit_form(context, client, body["trigger_id"], actor, prefill, channel_id=_channel(body))
+    text = _pending_text(req.body) or ""
+    prefill = form_from_text(req.svc.db, req.actor, text, req.now, as_notes=False)
+    open_visit_form(req, req.trigger_id, prefill, channel_id=req.channel_id)
 
 
-def handle_undo(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    ack()
-    actor = actor_or_apology(context, client, body, None, respond)
-    if actor is None:
-        return
-    with user_errors(client, body, actor, None, respond):
-        svc = services(context)
-        name = ops.do_undo_visit(svc.db, actor, _value(body), now=svc.clock.now())
-        message = t(actor.lang, "visit.undo.done", account=bk.escape(name))
-        _replace(client, body, Reply(message, [bk.section(message)]), respond)
+@listener()
+def handle_undo(req: Request) -> None:
+    name = ops.do_undo_visit(req.svc.db, req.actor, req.action.value or "", now=req.now)
+    message = t(req.lang, "visit.undo.done", account=bk.escape(name))
+    req.replace(Reply(message, [bk.section(message)]))
 
 
-def handle_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    ack()
-    actor = actor_or_apology(context, client, body, None, respond)
-    if actor is None:
-        return
-    with user_errors(client, body, actor, None, respond):
-        visit = ops.visit_view(services(context).db, actor, _value(body))
-        open_visit_form(
-            context,
-            client,
-            body["trigger_id"],
-            actor,
-            form_from_visit(visit, actor),
-            channel_id=_channel(body),
-            visit_id=visit.id,
-        )
+@listener()
+def handle_edit(req: Request) -> None:
+    visit = ops.visit_view(req.svc.db, req.actor, req.action.value or "")
+    prefill = form_from_visit(visit, req.actor)
+    open_visit_form(req, req.trigger_id, prefill, channel_id=req.channel_id, visit_id=visit.id)
 
 
-def handle_add_follow_up(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond
-) -> None:
-    ack()
-    actor = actor_or_apology(context, client, body, None, respond)
-    if actor is None:
-        return
-    with user_errors(client, body, actor, None, respond):
-        svc = services(context)
-        visit = ops.visit_view(svc.db, actor, _value(body))  # checks the visit is the rep's own
-        meta = FormMeta(lang=actor.lang, tz=actor.tz, visit_id=visit.id, channel_id=_channel(body))
-        view = follow_up_form(actor.lang, meta, today=local_today(svc.clock.now(), actor.tz))
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+@listener()
+def handle_add_follow_up(req: Request) -> None:
+    actor = req.actor
+    visit = ops.visit_view(req.svc.db, actor, req.action.value or "")  # checks the visit is the rep's own
+    meta = FormMeta(lang=actor.lang, tz=actor.tz, visit_id=visit.id, channel_id=req.channel_id)
+    view = follow_up_form(actor.lang, meta, today=local_today(req.now, actor.tz))
+    req.client.views_open(trigger_id=req.trigger_id, view=view)
 
 
 def handle_contacts_changed(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:

@@ -6,20 +6,18 @@ import re
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.checkins.days import do_end_time_off, do_set_time_off, do_set_times, local_today, parse_until
+from bot.checkins.due import form_due
 from bot.checkins.plan import plan_view
 from bot.checkins.review import review_view
 from bot.core.actor import Actor
-from bot.core.clock import zone
 from bot.core.i18n import format_day, t
-from bot.people.members import workspace_config
-from bot.people.notify import CHECKIN_EVENING, hhmm, window_for
+from bot.people.notify import hhmm
 from bot.ui.reply import Reply
-from handlers._support import actor_or_apology, send_ephemeral, services, user_errors
 from handlers.commands.deal import with_response_url
+from handlers.listener import Request, command_text, listener
 
 PLAN_WORDS = {"plan", "morning", "计划", "早"}
 REVIEW_WORDS = {"review", "evening", "复盘", "总结", "晚"}
@@ -31,57 +29,36 @@ HELP_WORDS = {"help", "帮助", "?"}
 _HHMM = re.compile(r"\b(\d{1,2}[:：]\d{2})\b")
 
 
-def _which_form(svc: Any, actor: Actor, now: datetime) -> str:
-    """Today's form: the review once the evening check-in time has come, else the plan."""
-    with svc.db.transaction() as session:
-        from storage.models import Person
-
-        person = session.get(Person, actor.person_id)
-        assert person is not None
-        evening = window_for(CHECKIN_EVENING, workspace_config(session, actor.team_id).schedule).start_for(person)
-    local = now.astimezone(zone(actor.tz)).strftime("%H:%M")
-    return "review" if local >= evening else "plan"
-
-
-def open_form(
-    client: WebClient, body: dict[str, Any], actor: Actor, svc: Any, kind: str, origin: dict[str, str] | None
-) -> None:
-    now = svc.clock.now()
+def open_form(req: Request, kind: str, origin: dict[str, str] | None) -> None:
+    """Today's plan or review form (`kind` "now": whichever the time of day calls for)."""
+    svc, actor, now = req.svc, req.actor, req.now
+    if kind == "now":
+        kind = form_due(svc.db, actor, now)
     day = local_today(actor, now)
     builder = plan_view if kind == "plan" else review_view
     view = builder(svc.db, actor, day, now, origin=origin)
-    client.views_open(trigger_id=body["trigger_id"], view=with_response_url(view, body.get("response_url")))
+    req.client.views_open(trigger_id=req.trigger_id, view=with_response_url(view, req.body.get("response_url")))
 
 
-def handle_checkin(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond
-) -> None:
-    ack()
-    text = (body.get("text") or "").strip()
-    actor = actor_or_apology(context, client, body, text, respond)
-    if actor is None:  # the database is unreachable: the user got an apology with their text
-        return
-    svc = services(context)
-    with user_errors(client, body, actor, text, respond):
-        word = text.split(maxsplit=1)[0].lower() if text else ""
-        now = svc.clock.now()
-        if not word:
-            open_form(client, body, actor, svc, _which_form(svc, actor, now), None)
-        elif word in PLAN_WORDS:
-            open_form(client, body, actor, svc, "plan", None)
-        elif word in REVIEW_WORDS:
-            open_form(client, body, actor, svc, "review", None)
-        elif OFF.match(text.lower()):
-            send_ephemeral(client, body, _time_off(svc, actor, text, now), respond)
-        elif word in BACK_WORDS:
-            ended = do_end_time_off(svc.db, actor, now)
-            send_ephemeral(
-                client, body, Reply(t(actor.lang, "checkin.on.done" if ended else "checkin.on.none")), respond
-            )
-        elif word in TIMES_WORDS or word in QUIET_WORDS:
-            send_ephemeral(client, body, _times(svc, actor, word in QUIET_WORDS, text), respond)
-        else:
-            send_ephemeral(client, body, Reply(t(actor.lang, "checkin.help")), respond)
+@listener(command_text)
+def handle_checkin(req: Request) -> None:
+    svc, actor, text, now = req.svc, req.actor, req.text, req.now
+    word = text.split(maxsplit=1)[0].lower() if text else ""
+    if not word:
+        open_form(req, "now", None)
+    elif word in PLAN_WORDS:
+        open_form(req, "plan", None)
+    elif word in REVIEW_WORDS:
+        open_form(req, "review", None)
+    elif OFF.match(text.lower()):
+        req.reply(_time_off(svc, actor, text, now))
+    elif word in BACK_WORDS:
+        ended = do_end_time_off(svc.db, actor, now)
+        req.reply(Reply(t(actor.lang, "checkin.on.done" if ended else "checkin.on.none")))
+    elif word in TIMES_WORDS or word in QUIET_WORDS:
+        req.reply(_times(svc, actor, word in QUIET_WORDS, text))
+    else:
+        req.reply(Reply(t(actor.lang, "checkin.help")))
 
 
 def _time_off(svc: Any, actor: Actor, text: str, now: datetime) -> Reply:

@@ -6,9 +6,6 @@ weekly digest cannot ride on an ephemeral, so they go to the manager's own DM.
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -17,8 +14,9 @@ from bot.core.i18n import t
 from bot.core.text import mentioned_users, strip_mentions
 from bot.digests import render, service
 from bot.ui.reply import echo_reply
-from handlers._support import log, send_ephemeral, services
+from handlers._support import log
 from handlers.commands.coach import subcommand
+from handlers.listener import Request
 
 
 def _send_charts(client: WebClient, actor: Actor, preview: service.Preview) -> int:
@@ -40,17 +38,15 @@ def _send_charts(client: WebClient, actor: Actor, preview: service.Preview) -> i
 
 
 @subcommand("digest", "简报")
-def coach_digest(
-    context: dict[str, Any], client: WebClient, body: dict[str, Any], actor: Actor, rest: str, respond: Respond
-) -> None:
-    svc = services(context)
+def coach_digest(req: Request, rest: str) -> None:
+    actor, svc = req.actor, req.svc
     words = strip_mentions(rest).lower().split()
     kind = service.KIND_WORDS.get(words[0]) if words else None
     if kind is None:
-        send_ephemeral(client, body, echo_reply(actor.lang, "digests.preview.usage", rest), respond)
+        req.reply(echo_reply(actor.lang, "digests.preview.usage", rest))
         return
     users = mentioned_users(rest)
-    preview = service.do_preview(svc.db, actor, kind, users[0] if users else None, svc.clock.now())
-    sent = _send_charts(client, actor, preview)
+    preview = service.do_preview(svc.db, actor, kind, users[0] if users else None, req.now)
+    sent = _send_charts(req.client, actor, preview)
     for reply in render.preview_replies(actor.lang, preview.rendered, preview.team.channel_id, sent):
-        send_ephemeral(client, body, reply, respond)
+        req.reply(reply)

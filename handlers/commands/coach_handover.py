@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Respond
-from slack_sdk import WebClient
-
-from bot.core.actor import Actor
 from bot.deals.coach import handover_command
-from handlers._support import services
 from handlers.commands.coach import subcommand
 from handlers.commands.deal import show_outcome
+from handlers.listener import Request
 
 
 @subcommand("handover", "交接", "转交")
-def coach_handover(
-    context: dict[str, Any], client: WebClient, body: dict[str, Any], actor: Actor, rest: str, respond: Respond
-) -> None:
-    svc = services(context)
-    show_outcome(client, body, handover_command(svc.db, actor, rest, svc.clock.now()), respond)
+def coach_handover(req: Request, rest: str) -> None:
+    show_outcome(req, handover_command(req.svc.db, req.actor, rest, req.now))

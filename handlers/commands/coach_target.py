@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Respond
-from slack_sdk import WebClient
-
-from bot.core.actor import Actor
 from bot.core.clock import local_date
 from bot.core.text import mentioned_users, strip_mentions
 from bot.deals.amounts import parse_amount
 from bot.digests import targets
 from bot.ui.reply import echo_reply
-from handlers._support import send_ephemeral, services
 from handlers.commands.coach import subcommand
+from handlers.listener import Request
 
 
 @subcommand("target", "目标")
-def coach_target(
-    context: dict[str, Any], client: WebClient, body: dict[str, Any], actor: Actor, rest: str, respond: Respond
-) -> None:
-    svc = services(context)
-    now = svc.clock.now()
+def coach_target(req: Request, rest: str) -> None:
+    actor, svc, now = req.actor, req.svc, req.now
     users = mentioned_users(rest)
     words = strip_mentions(rest).split()
     if not words:
         rows = targets.list_targets(svc.db, actor, users[0] if users else None, now)
-        send_ephemeral(client, body, targets.render_targets(actor.lang, rows), respond)
+        req.reply(targets.render_targets(actor.lang, rows))
         return
     amount = next((a for w in words if (a := parse_amount(w))), None)
     period_words = [w for w in words if not parse_amount(w)]
@@ -37,7 +28,7 @@ def coach_target(
         else targets.quarter_of(local_date(now, actor.tz))
     )
     if len(users) != 1 or amount is None or period is None:
-        send_ephemeral(client, body, echo_reply(actor.lang, "digests.target.usage", rest), respond)
+        req.reply(echo_reply(actor.lang, "digests.target.usage", rest))
         return
     row = targets.do_set_target(svc.db, actor, users[0], amount[0], period, now)
-    send_ephemeral(client, body, targets.render_target_saved(actor.lang, row), respond)
+    req.reply(targets.render_target_saved(actor.lang, row))

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Respond
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.access import require_admin
@@ -13,10 +9,10 @@ from bot.core.actor import Actor
 from bot.core.i18n import join_list, t
 from bot.core.text import mentioned_channels, mentioned_usergroups, mentioned_users
 from bot.people import teams
-from bot.people.members import do_update_profile
 from bot.ui.reply import Reply, echo_reply
-from handlers._support import log, send_ephemeral, services
+from handlers._support import refresh_person
 from handlers.commands.coach import subcommand
+from handlers.listener import Request
 
 _REMOVE = ("remove", "移除", "删除")
 _CHANNEL = ("channel", "频道")
@@ -25,41 +21,27 @@ _SHOW = ("", "show", "list", "查看", "列表")
 _MAX_PROFILE_LOOKUPS = 60
 
 
-def _cache_names(client: WebClient, context: dict[str, Any], info: teams.TeamInfo) -> teams.TeamInfo:
+def _cache_names(req: Request, info: teams.TeamInfo) -> teams.TeamInfo:
     """Fetch the Slack names of members we have never met, so digests can name them."""
-    svc = services(context)
     unnamed = [m for m in info.members if m.name == m.user_id][:_MAX_PROFILE_LOOKUPS]
     if info.manager_name == info.manager_user_id:
         unnamed.append(teams.Member(info.manager_id, info.manager_user_id, info.manager_name, info.manager_role))
     for member in unnamed:
-        try:
-            user = client.users_info(user=member.user_id, include_locale=True).get("user") or {}
-        except SlackApiError as exc:
-            log.warning("users.info failed for %s: %s", member.user_id, exc.response.get("error"))
-            continue
-        do_update_profile(
-            svc.db,
-            Actor(team_id=info.team_id, user_id=member.user_id, person_id=member.person_id),
-            name=(user.get("profile") or {}).get("display_name") or user.get("real_name") or user.get("name"),
-            tz=user.get("tz"),
-            locale=user.get("locale"),
-            now=svc.clock.now(),
+        refresh_person(
+            req.svc, req.client, Actor(team_id=info.team_id, user_id=member.user_id, person_id=member.person_id)
         )
-    return teams.reload_team(svc.db, info.team_id, info.id) if unnamed else info
+    return teams.reload_team(req.svc.db, info.team_id, info.id) if unnamed else info
 
 
 @subcommand("team", "团队")
-def coach_team(
-    context: dict[str, Any], client: WebClient, body: dict[str, Any], actor: Actor, rest: str, respond: Respond
-) -> None:
-    svc = services(context)
-    now = svc.clock.now()
+def coach_team(req: Request, rest: str) -> None:
+    actor, svc, now = req.actor, req.svc, req.now
     lang = actor.lang
     first = rest.split()[0].lower() if rest.split() else ""
     users, channels, groups = mentioned_users(rest), mentioned_channels(rest), mentioned_usergroups(rest)
 
     if first in _SHOW and not (users or channels or groups):
-        send_ephemeral(client, body, teams.render_teams(lang, teams.list_teams(svc.db, actor)), respond)
+        req.reply(teams.render_teams(lang, teams.list_teams(svc.db, actor)))
         return
     if first in _REMOVE and users:
         removed = teams.do_remove_members(svc.db, actor, users)
@@ -68,22 +50,22 @@ def coach_team(
             if removed
             else t(lang, "teams.removed_none")
         )
-        send_ephemeral(client, body, Reply(text), respond)
+        req.reply(Reply(text))
         return
     if first in _NAME:
         name = rest.split(None, 1)[1] if len(rest.split(None, 1)) > 1 else ""
         if not name.strip():
-            send_ephemeral(client, body, echo_reply(lang, "teams.usage", rest), respond)
+            req.reply(echo_reply(lang, "teams.usage", rest))
             return
         info = teams.do_rename_team(svc.db, actor, name, now)
-        send_ephemeral(client, body, teams.render_teams(lang, [info]), respond)
+        req.reply(teams.render_teams(lang, [info]))
         return
     if first in _CHANNEL and channels and not users:
         info = teams.do_set_channel(svc.db, actor, channels[0], now)
-        send_ephemeral(client, body, teams.render_teams(lang, [info]), respond)
+        req.reply(teams.render_teams(lang, [info]))
         return
     if not users:
-        send_ephemeral(client, body, echo_reply(lang, "teams.usage", rest), respond)
+        req.reply(echo_reply(lang, "teams.usage", rest))
         return
 
     manager_user, member_users = users[0], users[1:]
@@ -91,17 +73,27 @@ def coach_team(
     if groups:
         require_admin(actor)  # before asking Slack for the group
         try:
-            group_users = client.usergroups_users_list(usergroup=groups[0]).get("users") or []
+            group_users = req.client.usergroups_users_list(usergroup=groups[0]).get("users") or []
         except SlackApiError as exc:
             error = str(exc.response.get("error") or "error")
-            send_ephemeral(client, body, echo_reply(lang, "teams.usergroup_failed", rest, error=error), respond)
+            req.reply(echo_reply(lang, "teams.usergroup_failed", rest, error=error))
             return
-        info = teams.do_sync_usergroup(svc.db, actor, manager_user, groups[0], [*group_users, *member_users], now)
-    elif member_users:
-        info = teams.do_assign_members(svc.db, actor, manager_user, member_users, now)
-    if channels:
-        info = teams.do_set_channel(svc.db, actor, channels[0], now, manager_user_id=manager_user)
+        info = teams.do_set_up_team(
+            svc.db,
+            actor,
+            manager_user,
+            [*group_users, *member_users],
+            now,
+            usergroup_id=groups[0],
+            channel_id=channels[0] if channels else None,
+        )
+    elif member_users or channels:
+        channel = channels[0] if channels else None
+        if member_users or manager_user != actor.user_id:
+            info = teams.do_set_up_team(svc.db, actor, manager_user, member_users, now, channel_id=channel)
+        else:  # a manager setting their own team's channel
+            info = teams.do_set_channel(svc.db, actor, channels[0], now)
     if info is None:  # just a manager named: show their team
         info = teams.show_team(svc.db, actor, manager_user, now)
-    info = _cache_names(client, context, info)
-    send_ephemeral(client, body, teams.render_teams(lang, [info]), respond)
+    info = _cache_names(req, info)
+    req.reply(teams.render_teams(lang, [info]))

@@ -1,35 +1,12 @@
-"""`/coach why`: what the scheduler sent you, what it held back, and why (bot/people/notify.py)."""
+"""`/coach why`: what the scheduler sent you, what it held back, and why (bot/people/why.py)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Respond
-from slack_sdk import WebClient
-
-from bot.core.actor import Actor
-from bot.people.notify import explain, render_why
-from bot.ui import blocks as bk
-from bot.ui.reply import Reply
-from handlers._support import send_ephemeral, services
+from bot.people.why import why_reply
 from handlers.commands.coach import subcommand
+from handlers.listener import Request
 
 
 @subcommand("why", "为什么")
-def coach_why(
-    context: dict[str, Any], client: WebClient, body: dict[str, Any], actor: Actor, rest: str, respond: Respond
-) -> None:
-    svc = services(context)
-    with svc.db.transaction() as session:
-        headline, lines = render_why(actor.lang, explain(session, actor, svc.clock.now()))
-    text = "\n".join(lines)
-    blocks = [bk.header(headline)]
-    chunk: list[str] = []
-    for line in lines:  # sections hold 3,000 characters: split between lines, never inside one
-        if sum(len(c) + 1 for c in chunk) + len(line) > 2900:
-            blocks.append(bk.section("\n".join(chunk)))
-            chunk = []
-        chunk.append(line)
-    if chunk:
-        blocks.append(bk.section("\n".join(chunk)))
-    send_ephemeral(client, body, Reply(f"{headline}\n{text}", blocks[:50]), respond)
+def coach_why(req: Request, rest: str) -> None:
+    req.reply(why_reply(req.svc.db, req.actor, req.now))

@@ -4,54 +4,44 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot.deals.commands import Outcome, handle_text
 from bot.ui.reply import Reply
-from handlers._support import actor_or_apology, send_ephemeral, services, user_errors
+from handlers.listener import Request, command_text, listener, parse_json
 
 log = logging.getLogger("handlers.deal")
 
 
-def show_outcome(
-    client: WebClient,
-    body: dict[str, Any],
-    outcome: Outcome,
-    respond: Callable[..., Any] | None,
-    *,
-    replace: bool = False,
-) -> None:
-    """Open the outcome's modal (with this request's trigger) or show its reply to the user;
-    `replace` puts the reply in place of the message whose button was pressed."""
+def show_outcome(req: Request, outcome: Outcome, *, replace: bool = False) -> None:
+    """Open the outcome's modal (with this request's trigger; its result is answered where the
+    request came from) or show its reply to the user; `replace` puts the reply in place of the
+    message whose button was pressed."""
     if outcome.modal is not None:
-        client.views_open(trigger_id=body["trigger_id"], view=outcome.modal)
+        req.client.views_open(
+            trigger_id=req.trigger_id, view=with_response_url(outcome.modal, req.body.get("response_url"))
+        )
     if outcome.reply is not None:
-        if replace and respond is not None and body.get("response_url"):
-            respond(replace_original=True, response_type="ephemeral", **outcome.reply.as_kwargs())
-        else:
-            send_ephemeral(client, body, outcome.reply, respond)
+        (req.replace if replace else req.reply)(outcome.reply)
 
 
-def reply_after_modal(client: WebClient, body: dict[str, Any], meta: dict[str, Any], reply: Reply) -> None:
+def reply_after_modal(req: Request, reply: Reply) -> None:
     """After a modal closes there is no response_url: answer where the modal was opened (its
     response_url if it had one), else by DM."""
-    url = meta.get("ru")
+    url = req.meta.get("ru")
     if isinstance(url, str) and url.startswith(("https://", "http://")):
         try:
             WebhookClient(url).send(response_type="ephemeral", replace_original=False, **reply.as_kwargs())
             return
         except Exception:  # an expired response_url: fall back to a DM
             log.info("response_url expired; answering by DM")
-    user_id = (body.get("user") or {}).get("id", "")
     try:
-        channel = client.conversations_open(users=user_id)["channel"]["id"]
-        client.chat_postMessage(channel=channel, **reply.as_kwargs())
+        channel = req.client.conversations_open(users=req.actor.user_id)["channel"]["id"]
+        req.client.chat_postMessage(channel=channel, **reply.as_kwargs())
     except SlackApiError as exc:
         log.warning("could not send the result: %s", exc.response.get("error"))
 
@@ -65,27 +55,9 @@ def with_response_url(modal: dict[str, Any], url: Any) -> dict[str, Any]:
     return modal
 
 
-def parse_json(raw: Any) -> dict[str, Any]:
-    """A button value or private_metadata as a dict (anything else: empty)."""
-    try:
-        data = json.loads(raw) if isinstance(raw, str) else None
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def handle_deal(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
-    ack()
-    text = (body.get("text") or "").strip()
-    actor = actor_or_apology(context, client, body, text, respond)
-    if actor is None:  # the database is unreachable: the user got an apology with their text
-        return
-    svc = services(context)
-    with user_errors(client, body, actor, text, respond):
-        outcome = handle_text(svc.db, actor, text, svc.clock.now(), channel=body.get("channel_id"))
-        if outcome.modal is not None:
-            with_response_url(outcome.modal, body.get("response_url"))
-        show_outcome(client, body, outcome, respond)
+@listener(command_text)
+def handle_deal(req: Request) -> None:
+    show_outcome(req, handle_text(req.svc.db, req.actor, req.text, req.now, channel=req.channel_id))
 
 
 def register(app: App) -> None:

@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.analytics.pipeline_view import pipeline_reply
-from handlers._support import actor_or_apology, send_ephemeral, services, user_errors
+from handlers.listener import Request, command_text, listener
 
 
-def handle_pipeline(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond
-) -> None:
-    ack()
-    text = (body.get("text") or "").strip()
-    actor = actor_or_apology(context, client, body, text, respond)
-    if actor is None:  # the database is unreachable: the user got an apology with their text
-        return
-    with user_errors(client, body, actor, text, respond):
-        svc = services(context)
-        send_ephemeral(client, body, pipeline_reply(svc.db, actor, text, svc.clock.now()), respond)
+@listener(command_text)
+def handle_pipeline(req: Request) -> None:
+    req.reply(pipeline_reply(req.svc.db, req.actor, req.text, req.now))
 
 
 def register(app: App) -> None:

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
-from bot.core.actor import Actor
 from bot.core.clock import local_now, start_of_local_day
 from bot.core.i18n import t
 from bot.people.members import do_set_language
@@ -23,13 +21,8 @@ from bot.ui.reply import Reply
 from bot.visits import ops, render
 from handlers._support import (
     AckAndQueue,
-    actor_or_apology,
-    queued_run,
-    request_time,
-    send_ephemeral,
-    services,
-    user_errors,
 )
+from handlers.listener import Request, command_text, listener
 from handlers.views.visit import open_visit_form
 
 HELP_WORDS = ("help", "帮助", "?", "？")
@@ -42,40 +35,34 @@ def has_text(body: dict[str, Any]) -> bool:
     return bool(unescape(body.get("text") or "").strip())
 
 
-def open_form(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+@listener()
+def open_form(req: Request) -> None:
     """`/visit` with no text: the visit form."""
-    ack()
-    actor = actor_or_apology(context, client, body, "", respond)
-    if actor is None:
-        return
-    with user_errors(client, body, actor, "", respond):
-        open_visit_form(context, client, body["trigger_id"], actor, channel_id=body.get("channel_id"))
+    open_visit_form(req, req.trigger_id, channel_id=req.channel_id)
 
 
-def visit_from_text(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond
-) -> None:
-    """`/visit <text>`: help, list, today, lang, or a visit line to log. Its ack was sent by
-    `AckAndQueue` when the request was queued; `ack()` here answers only when it was not."""
-    ack()
-    text = unescape(body.get("text") or "").strip()
-    actor = actor_or_apology(context, client, body, text, respond)
-    if actor is None:
-        return
-    with user_errors(client, body, actor, text, respond, run=queued_run(context)):
-        word, _, rest = text.partition(" ")
-        low = word.lower()
-        if low in HELP_WORDS and not rest:
-            send_ephemeral(client, body, render.render_help(actor.lang), respond)
-        elif low in LIST_WORDS and not rest:
-            visits = ops.list_visits(services(context).db, actor)
-            send_ephemeral(client, body, render.render_list(actor.lang, actor.tz, visits), respond)
-        elif low in TODAY_WORDS and not rest:
-            send_ephemeral(client, body, _today(context, actor), respond)
-        elif low in LANG_WORDS:
-            send_ephemeral(client, body, _set_language(context, actor, rest), respond)
-        else:
-            log_line(context, client, body, actor, text, respond)
+def _typed(body: dict[str, Any]) -> str:
+    return unescape(command_text(body))
+
+
+@listener(_typed)
+def visit_from_text(req: Request) -> None:
+    """`/visit <text>`: help, list, today, lang, or a visit line to log. Under `serve` its ack
+    was sent by `AckAndQueue` when the request was queued (a worker runs this later); the
+    listener's ack answers only when it was not."""
+    actor, text = req.actor, unescape(req.text).strip()
+    word, _, rest = text.partition(" ")
+    low = word.lower()
+    if low in HELP_WORDS and not rest:
+        req.reply(render.render_help(actor.lang))
+    elif low in LIST_WORDS and not rest:
+        req.reply(render.render_list(actor.lang, actor.tz, ops.list_visits(req.svc.db, actor)))
+    elif low in TODAY_WORDS and not rest:
+        req.reply(_today(req))
+    elif low in LANG_WORDS:
+        req.reply(_set_language(req, rest))
+    else:
+        log_line(req, text)
 
 
 def unescape(text: str) -> str:
@@ -83,30 +70,28 @@ def unescape(text: str) -> str:
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def log_line(
-    context: dict[str, Any], client: WebClient, body: dict[str, Any], actor: Actor, text: str, respond: Respond
-) -> None:
-    svc = services(context)
-    request_key = f"cmd:{body.get('trigger_id') or ''}" if body.get("trigger_id") else None
-    outcome = ops.do_log_line(svc.db, actor, text, now=request_time(context), request_key=request_key)
-    send_ephemeral(client, body, render.render_outcome(actor.lang, actor.tz, outcome, request_key), respond)
+def log_line(req: Request, text: str) -> None:
+    actor = req.actor
+    request_key = f"cmd:{req.trigger_id}" if req.trigger_id else None
+    outcome = ops.do_log_line(req.svc.db, actor, text, now=req.now, request_key=request_key)
+    req.reply(render.render_outcome(actor.lang, actor.tz, outcome, request_key))
 
 
-def _today(context: dict[str, Any], actor: Actor) -> Reply:
-    svc = services(context)
-    day = local_now(svc.clock, actor.tz).date()
+def _today(req: Request) -> Reply:
+    actor = req.actor
+    day = local_now(req.svc.clock, actor.tz).date()
     start = start_of_local_day(day, actor.tz)
     end = start_of_local_day(day.fromordinal(day.toordinal() + 1), actor.tz)
-    visits = ops.visits_on_day(svc.db, actor, start, end)
+    visits = ops.visits_on_day(req.svc.db, actor, start, end)
     return render.render_list(actor.lang, actor.tz, visits, today=True)
 
 
-def _set_language(context: dict[str, Any], actor: Actor, rest: str) -> Reply:
+def _set_language(req: Request, rest: str) -> Reply:
     choice = rest.strip().lower()
     lang = "zh" if choice in ("zh", "cn", "中文", "chinese") else "en" if choice in ("en", "英文", "english") else None
     if lang is None:
-        return Reply(t(actor.lang, "visit.lang.usage"))
-    updated = do_set_language(services(context).db, actor, lang)
+        return Reply(t(req.lang, "visit.lang.usage"))
+    updated = do_set_language(req.svc.db, req.actor, lang)
     return Reply(t(updated.lang, "visit.lang.done"))
 
 

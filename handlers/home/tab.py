@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.analytics.home import SWITCH_ACTION, Mode
 from handlers._support import current_actor, services
 from handlers.home.publish import publish_home
+from handlers.listener import Request, listener
 
 
 def handle_home_opened(
@@ -27,12 +28,9 @@ def handle_home_opened(
     publish_home(client, services(context), actor, mode)
 
 
-def handle_switch(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: dict[str, Any]
-) -> None:
-    ack()
-    actor = current_actor(context, client, body)
-    publish_home(client, services(context), actor, "team" if action.get("value") == "team" else "me")
+@listener()
+def handle_switch(req: Request) -> None:
+    publish_home(req.client, req.svc, req.actor, "team" if req.action.value == "team" else "me")
 
 
 def register(app: App) -> None:

@@ -5,32 +5,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.deals.commands import update_modal
 from bot.deals.ops import DealError
 from bot.ui.reply import echo_reply
-from handlers._support import current_actor, send_ephemeral, services, user_errors
 from handlers.commands.deal import with_response_url
+from handlers.listener import Request, listener
 
 
-def on_update_deal(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond
-) -> None:
-    ack()
-    actor = current_actor(context, client, body)
-    svc = services(context)
-    text = ((body.get("message") or {}).get("text") or "")[:3000]
-    channel = (body.get("channel") or {}).get("id")
-    with user_errors(client, body, actor, text, respond):
-        try:
-            modal = update_modal(svc.db, actor, message_text=text, channel=channel, now=svc.clock.now())
-        except DealError as exc:
-            send_ephemeral(client, body, echo_reply(actor.lang, exc.key, text, **exc.values), respond)
-            return
-        with_response_url(modal, body.get("response_url"))
-        client.views_open(trigger_id=body["trigger_id"], view=modal)
+def _message_text(body: dict[str, Any]) -> str:
+    return str((body.get("message") or {}).get("text") or "")[:3000]
+
+
+@listener(_message_text)
+def on_update_deal(req: Request) -> None:
+    actor, text = req.actor, _message_text(req.body)
+    try:
+        modal = update_modal(req.svc.db, actor, message_text=text, channel=req.channel_id, now=req.now)
+    except DealError as exc:
+        req.reply(echo_reply(actor.lang, exc.key, text, **exc.values))
+        return
+    req.client.views_open(trigger_id=req.trigger_id, view=with_response_url(modal, req.body.get("response_url")))
 
 
 def register(app: App) -> None:

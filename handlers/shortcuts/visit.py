@@ -5,47 +5,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.visits.prefill import form_from_text
-from handlers._support import actor_or_apology, services, user_errors
+from handlers.listener import Request, listener
+from handlers.payloads import ShortcutPayload
 from handlers.views.visit import open_visit_form
 
 GLOBAL = "log_visit"
 MESSAGE = "log_visit_message"
 
 
-def handle_global(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-    ack()
-    actor = actor_or_apology(context, client, body)
-    if actor is None:
-        return
-    with user_errors(client, body, actor):
-        open_visit_form(context, client, body["trigger_id"], actor)
+@listener()
+def handle_global(req: Request) -> None:
+    open_visit_form(req, req.trigger_id)
 
 
-def handle_message(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-    ack()
-    message = body.get("message") or {}
-    text = str(message.get("text") or "")
-    actor = actor_or_apology(context, client, body, text)
-    if actor is None:
-        return
-    with user_errors(client, body, actor, text):
-        svc = services(context)
-        channel = str((body.get("channel") or {}).get("id") or "")
-        ts = str(body.get("message_ts") or message.get("ts") or "")
-        prefill = form_from_text(svc.db, actor, text, svc.clock.now(), as_notes=True)
-        open_visit_form(
-            context,
-            client,
-            body["trigger_id"],
-            actor,
-            prefill,
-            channel_id=channel or None,
-            message=(channel, ts) if channel and ts else None,
-        )
+def _message_text(body: dict[str, Any]) -> str:
+    return str((body.get("message") or {}).get("text") or "")
+
+
+@listener(_message_text)
+def handle_message(req: Request) -> None:
+    payload = req.payload
+    assert isinstance(payload, ShortcutPayload)
+    text = _message_text(req.body)
+    channel = payload.channel.id if payload.channel else ""
+    ts = payload.message_ts or (payload.message.ts if payload.message else None) or ""
+    prefill = form_from_text(req.svc.db, req.actor, text, req.now, as_notes=True)
+    message = (channel, ts) if channel and ts else None
+    open_visit_form(req, req.trigger_id, prefill, channel_id=channel or None, message=message)
 
 
 def register(app: App) -> None:

@@ -4,16 +4,16 @@ everything else is acknowledged first and answered where the modal was opened.""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App
-from slack_sdk import WebClient
+from slack_bolt import App
 
 from bot.core.i18n import lang_for, t
 from bot.deals.coach import check_stage_lines, submit_stages
 from bot.deals.commands import read_update_form, submit_close, submit_update
-from handlers._support import current_actor, services, user_errors
-from handlers.commands.deal import parse_json, reply_after_modal
+from handlers.commands.deal import reply_after_modal
+from handlers.listener import Request, listener, parse_json
 
 
 def _values(body: dict[str, Any]) -> dict[str, Any]:
@@ -24,47 +24,47 @@ def _meta(body: dict[str, Any]) -> dict[str, Any]:
     return parse_json((body.get("view") or {}).get("private_metadata"))
 
 
-def on_close(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-    ack()
-    actor = current_actor(context, client, body)
-    svc = services(context)
-    meta = _meta(body)
-    values = _values(body)
-    picked = ((values.get("reasons") or {}).get("pick") or {}).get("selected_options") or []
+def _lesson(body: dict[str, Any]) -> str | None:
+    return ((_values(body).get("lesson") or {}).get("text") or {}).get("value")
+
+
+@listener(_lesson)
+def on_close(req: Request) -> None:
+    picked = ((_values(req.body).get("reasons") or {}).get("pick") or {}).get("selected_options") or []
     reasons = [str(option.get("value")) for option in picked if isinstance(option, dict)]
-    lesson = ((values.get("lesson") or {}).get("text") or {}).get("value")
-    with user_errors(client, body, actor, lesson):
-        reply = submit_close(svc.db, actor, meta, reasons, lesson, svc.clock.now())
-        reply_after_modal(client, body, meta, reply)
+    reply_after_modal(req, submit_close(req.svc.db, req.actor, req.meta, reasons, _lesson(req.body), req.now))
 
 
-def on_update(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-    meta = _meta(body)
-    form, errors = read_update_form(_values(body))
-    if errors:
-        lang = lang_for(meta.get("l"))
-        ack(response_action="errors", errors={block: t(lang, key) for block, key in errors.items()})
-        return
-    ack()
-    actor = current_actor(context, client, body)
-    svc = services(context)
-    with user_errors(client, body, actor, form.note):
-        reply = submit_update(svc.db, actor, meta, form, svc.clock.now())
-        reply_after_modal(client, body, meta, reply)
+def _update_errors(body: dict[str, Any], now: datetime) -> dict[str, str] | None:
+    _, errors = read_update_form(_values(body))
+    if not errors:
+        return None
+    lang = lang_for(_meta(body).get("l"))
+    return {block: t(lang, key) for block, key in errors.items()}
 
 
-def on_stages(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-    meta = _meta(body)
-    text = ((_values(body).get("lines") or {}).get("text") or {}).get("value") or ""
-    problem = check_stage_lines(text, lang_for(meta.get("l")))
-    if problem:
-        ack(response_action="errors", errors={"lines": problem})
-        return
-    ack()
-    actor = current_actor(context, client, body)
-    svc = services(context)
-    with user_errors(client, body, actor, text):
-        reply_after_modal(client, body, meta, submit_stages(svc.db, actor, text))
+def _note(body: dict[str, Any]) -> str | None:
+    return read_update_form(_values(body))[0].note
+
+
+@listener(_note, form_errors=_update_errors)
+def on_update(req: Request) -> None:
+    form, _ = read_update_form(_values(req.body))
+    reply_after_modal(req, submit_update(req.svc.db, req.actor, req.meta, form, req.now))
+
+
+def _lines(body: dict[str, Any]) -> str:
+    return ((_values(body).get("lines") or {}).get("text") or {}).get("value") or ""
+
+
+def _stage_errors(body: dict[str, Any], now: datetime) -> dict[str, str] | None:
+    problem = check_stage_lines(_lines(body), lang_for(_meta(body).get("l")))
+    return {"lines": problem} if problem else None
+
+
+@listener(_lines, form_errors=_stage_errors)
+def on_stages(req: Request) -> None:
+    reply_after_modal(req, submit_stages(req.svc.db, req.actor, _lines(req.body)))
 
 
 def register(app: App) -> None:

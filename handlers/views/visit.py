@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -17,7 +18,6 @@ from slack_sdk.errors import SlackApiError
 
 from bot.calendar import ops as calendar_ops
 from bot.core.access import AccessError
-from bot.core.actor import Actor
 from bot.core.i18n import t
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply, echo_reply
@@ -33,23 +33,20 @@ from bot.visits.modal import (
     visit_form,
 )
 from handlers._support import (
-    actor_or_apology,
     current_actor,
     ids_of,
     send_ephemeral,
     services,
     tell_after_saved,
-    user_errors,
 )
+from handlers.listener import Request, form_text, listener
 
 log = logging.getLogger(__name__)
 
 
 def open_visit_form(
-    context: dict[str, Any],
-    client: WebClient,
+    req: Request,
     trigger_id: str,
-    actor: Actor,
     state: FormState | None = None,
     *,
     channel_id: str | None = None,
@@ -57,8 +54,8 @@ def open_visit_form(
     message: tuple[str, str] | None = None,
     meeting: tuple[int, str] | None = None,
 ) -> None:
-    """Open the visit form for `actor` (prefilled with `state`)."""
-    now = services(context).clock.now()
+    """Open the visit form for the acting person (prefilled with `state`)."""
+    actor = req.actor
     state = state or FormState()
     meta = FormMeta(
         lang=actor.lang,
@@ -72,8 +69,8 @@ def open_visit_form(
         meeting_id=meeting[0] if meeting else None,
         at=meeting[1] if meeting else None,
     )
-    view = visit_form(actor.lang, state, meta, today=local_today(now, actor.tz))
-    client.views_open(trigger_id=trigger_id, view=view)
+    view = visit_form(actor.lang, state, meta, today=local_today(req.svc.clock.now(), actor.tz))
+    req.client.views_open(trigger_id=trigger_id, view=view)
 
 
 def notify(client: WebClient, user_id: str, channel_id: str | None, reply: Reply) -> None:
@@ -90,46 +87,49 @@ def notify(client: WebClient, user_id: str, channel_id: str | None, reply: Reply
     send_ephemeral(client, {"user_id": user_id}, reply)  # no channel: a DM
 
 
-def handle_visit_submission(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-    view = body.get("view") or {}
-    meta = FormMeta.decode(view.get("private_metadata"))
-    form = read_visit_form((view.get("state") or {}).get("values") or {}, meta, services(context).clock.now())
-    if form.errors:
-        ack(response_action="errors", errors=form.errors)
-        return
-    ack()
-    where, user_id = _where(body, meta)
-    summary = "\n".join(x for x in (form.visit.purpose, form.visit.notes, form.visit.next_step) if x)
-    actor = actor_or_apology(context, client, where, summary)
-    if actor is None:
-        return
-    svc = services(context)
-    reply = None
-    with user_errors(client, where, actor, summary):
-        visit = form.visit
-        if meta.message_channel and meta.message_ts:
-            visit = _with_permalink(client, visit, meta.message_channel, meta.message_ts)
-        now = svc.clock.now()
-        try:
-            if meta.visit_id is not None:
-                logged = ops.do_update_visit(svc.db, actor, meta.visit_id, visit, now=now)
-                reply = render.render_logged(actor.lang, actor.tz, logged, updated=True)
-            else:
-                key = f"view:{view.get('id')}" if view.get("id") else None
-                logged = ops.do_log_visit(svc.db, actor, visit, now=now, request_key=key)
-                reply = render.render_logged(actor.lang, actor.tz, logged)
-                if meta.meeting_id is not None:
-                    calendar_ops.do_mark_logged(svc.db, actor, meta.meeting_id, logged.visit.id)
-        except ops.ContactElsewhere as exc:
-            reply = echo_reply(actor.lang, exc.message_key, summary)  # the form is gone: give its text back
-    if reply is not None:  # stored (or refused with the text given back): Slack trouble now is not "not saved"
-        tell_after_saved(lambda: notify(client, user_id, meta.channel_id, reply))
+def _meta(body: dict[str, Any]) -> FormMeta:
+    return FormMeta.decode((body.get("view") or {}).get("private_metadata"))
 
 
-def _where(body: dict[str, Any], meta: FormMeta) -> tuple[dict[str, Any], str]:
+def _values(body: dict[str, Any]) -> dict[str, Any]:
+    return ((body.get("view") or {}).get("state") or {}).get("values") or {}
+
+
+def _visit_errors(body: dict[str, Any], now: datetime) -> dict[str, str] | None:
+    return read_visit_form(_values(body), _meta(body), now).errors or None
+
+
+def _where(body: dict[str, Any]) -> dict[str, Any]:
     """A request-like body for the rep who submitted, answering where the form was opened."""
     team_id, user_id = ids_of(body)
-    return {"team_id": team_id, "user_id": user_id, "channel_id": meta.channel_id}, user_id
+    return {"team_id": team_id, "user_id": user_id, "channel_id": _meta(body).channel_id}
+
+
+@listener(form_text, form_errors=_visit_errors, where=_where)
+def handle_visit_submission(req: Request) -> None:
+    svc, actor, now = req.svc, req.actor, req.now
+    meta = _meta(req.body)
+    visit = read_visit_form(_values(req.body), meta, now).visit
+    summary = "\n".join(x for x in (visit.purpose, visit.notes, visit.next_step) if x)
+    if meta.message_channel and meta.message_ts:
+        visit = _with_permalink(req.client, visit, meta.message_channel, meta.message_ts)
+    try:
+        if meta.visit_id is not None:
+            logged = ops.do_update_visit(svc.db, actor, meta.visit_id, visit, now=now)
+            reply = render.render_logged(actor.lang, actor.tz, logged, updated=True)
+        else:
+            key = f"view:{req.view.id}"
+            if meta.meeting_id is not None:
+                logged = calendar_ops.do_log_meeting_visit(
+                    svc.db, actor, meta.meeting_id, visit, now=now, request_key=key
+                )
+            else:
+                logged = ops.do_log_visit(svc.db, actor, visit, now=now, request_key=key)
+            reply = render.render_logged(actor.lang, actor.tz, logged)
+    except ops.ContactElsewhere as exc:
+        reply = echo_reply(actor.lang, exc.message_key, summary)  # the form is gone: give its text back
+    # stored (or refused with the text given back): Slack trouble now must not say "not saved"
+    tell_after_saved(lambda: notify(req.client, actor.user_id, meta.channel_id, reply))
 
 
 def _with_permalink(client: WebClient, visit: ops.VisitInput, channel: str, ts: str) -> ops.VisitInput:
@@ -141,31 +141,30 @@ def _with_permalink(client: WebClient, visit: ops.VisitInput, channel: str, ts: 
     return replace(visit, permalink=str(link)[:500] if link else None)
 
 
-def handle_follow_up_submission(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-    view = body.get("view") or {}
-    meta = FormMeta.decode(view.get("private_metadata"))
-    svc = services(context)
-    text, due, errors = read_follow_up_form((view.get("state") or {}).get("values") or {}, meta, svc.clock.now())
+def _follow_up_errors(body: dict[str, Any], now: datetime) -> dict[str, str] | None:
+    meta = _meta(body)
+    _, due, errors = read_follow_up_form(_values(body), meta, now)
     if errors or due is None:
-        ack(response_action="errors", errors=errors or {"fu_date": t(meta.lang, "visit.modal.error.due_needed")})
-        return
-    ack()
-    where, user_id = _where(body, meta)
-    actor = actor_or_apology(context, client, where, text)
-    if actor is None:
-        return
-    with user_errors(client, where, actor, text):
-        account, step = ops.do_add_follow_up(
-            svc.db, actor, meta.visit_id, text, due, now=svc.clock.now(), request_key=f"view:{view.get('id')}"
-        )
-        message = t(
-            actor.lang,
-            "visit.follow_up.done",
-            account=bk.escape(account),
-            step=bk.escape(step),
-            due=render.when(actor.lang, due, actor.tz),
-        )
-        notify(client, user_id, meta.channel_id, Reply(message, [bk.section(message)]))
+        return errors or {"fu_date": t(meta.lang, "visit.modal.error.due_needed")}
+    return None
+
+
+@listener(form_text, form_errors=_follow_up_errors, where=_where)
+def handle_follow_up_submission(req: Request) -> None:
+    actor, meta = req.actor, _meta(req.body)
+    text, due, _ = read_follow_up_form(_values(req.body), meta, req.now)
+    assert due is not None  # checked in the ack (`_follow_up_errors`)
+    account, step = ops.do_add_follow_up(
+        req.svc.db, actor, meta.visit_id, text, due, now=req.now, request_key=f"view:{req.view.id}"
+    )
+    message = t(
+        actor.lang,
+        "visit.follow_up.done",
+        account=bk.escape(account),
+        step=bk.escape(step),
+        due=render.when(actor.lang, due, actor.tz),
+    )
+    notify(req.client, actor.user_id, meta.channel_id, Reply(message, [bk.section(message)]))
 
 
 # ----- type-ahead ------------------------------------------------------------------------------

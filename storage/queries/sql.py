@@ -1,14 +1,18 @@
-"""SQL building blocks shared by the analytics queries, identical in meaning on both databases."""
+"""SQL building blocks shared by the queries and operations, identical in meaning on both databases."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, case, literal
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.functions import FunctionElement
 
 from storage.types import UTCDateTime
@@ -55,3 +59,18 @@ def owned_by(column: ColumnElement[Any], person_ids: Collection[int] | None) -> 
     if person_ids is None:
         return None
     return column.in_(sorted(person_ids))
+
+
+def insert_ignoring_conflict(
+    session: Session,
+    model: Any,
+    values: Mapping[str, Any] | Sequence[Mapping[str, Any]],
+    *,
+    key: Sequence[str] | None = None,
+) -> Insert:
+    """`INSERT … ON CONFLICT (key) DO NOTHING` for `values` (one row or several), spelled for the
+    session's database: the one way to create a row that a concurrent request or a retry may
+    have created first. Add `.returning(…)` to learn whether this call inserted it. Without
+    `key`, a conflict on any unique index is ignored."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(model).values(values).on_conflict_do_nothing(index_elements=list(key) if key else None)

@@ -69,7 +69,7 @@ def test_messages_rate_limited_for_many_sweeps_are_never_abandoned_and_go_out_on
         assert run_job(services, client, JOB, clock.advance(timedelta(minutes=15))) == 0
     # After ALERT_AFTER such sweeps the storm has passed for the alert: the admin hears of it.
     alerts = [m for m in fake_slack.dms_to("U0000") if "could not deliver" in m.text]
-    assert len(alerts) == 1 and "10 message(s)" in alerts[0].text and "ratelimited" in alerts[0].text
+    assert len(alerts) == 1 and "10 messages" in alerts[0].text and "ratelimited" in alerts[0].text
     fake_slack.rate_limit(1.0, retry_after=600, method="chat.postMessage")  # and it comes back
     for _ in range(4):  # 7 rate-limited sweeps in all: more than MAX_ATTEMPTS (5)
         assert run_job(services, client, JOB, clock.advance(timedelta(minutes=15))) == 0
