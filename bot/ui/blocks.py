@@ -15,10 +15,37 @@ from bot.ui import blockkit as limits
 Block = dict[str, Any]
 
 
+_WORD_LOOKBACK = 40  # how far back a cut may move to land between words
+
+
+def _cut_at(text: str, limit: int) -> int:
+    """Where to cut `text` to at most `limit` characters: after the last space within the
+    last few characters, so no word is cut in half (text without spaces, like Chinese, is cut
+    between characters, which are words of their own)."""
+    if len(text) <= limit:
+        return len(text)
+    space = max(text.rfind(" ", 0, limit + 1), text.rfind("\n", 0, limit + 1))
+    return space + 1 if space >= max(limit - _WORD_LOOKBACK, 1) else limit
+
+
 def clip(text: str, limit: int) -> str:
-    """`text` cut to at most `limit` characters, marked with an ellipsis when cut."""
+    """`text` cut to at most `limit` characters, marked with an ellipsis when cut, never in
+    the middle of a word (for display only: stored text is never clipped)."""
     text = str(text)
-    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
+    if len(text) <= limit:
+        return text
+    return text[: _cut_at(text, max(limit - 1, 0))].rstrip() + "…"
+
+
+def split_text(text: str, size: int) -> list[str]:
+    """`text` in consecutive parts of at most `size` characters, cut between words where it
+    can; "".join(parts) == text, every character kept."""
+    parts: list[str] = []
+    while len(text) > size:
+        at = _cut_at(text, size)
+        parts.append(text[:at])
+        text = text[at:]
+    return [*parts, text] if text or not parts else parts
 
 
 def plain(text: str, limit: int = limits.MAX_SECTION_TEXT) -> dict[str, Any]:

@@ -16,9 +16,9 @@ from slack_sdk import WebClient
 
 from bot.core.i18n import t
 from bot.ui import blocks as bk
-from bot.ui.reply import Reply
+from bot.ui.reply import Reply, echo_reply
 from bot.visits import ops, render, state
-from bot.visits.modal import FormMeta, follow_up_form, local_today, with_contact_levels
+from bot.visits.modal import FormMeta, TooLongToEdit, follow_up_form, local_today, with_contact_levels
 from bot.visits.prefill import form_from_text, form_from_visit
 from handlers._support import actor_or_apology, send_ephemeral, services, user_errors
 from handlers.views.visit import open_visit_form
@@ -97,15 +97,19 @@ def handle_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict
         return
     with user_errors(client, body, actor, None, respond):
         visit = ops.visit_view(services(context).db, actor, _value(body))
-        open_visit_form(
-            context,
-            client,
-            body["trigger_id"],
-            actor,
-            form_from_visit(visit, actor),
-            channel_id=_channel(body),
-            visit_id=visit.id,
-        )
+        try:
+            open_visit_form(
+                context,
+                client,
+                body["trigger_id"],
+                actor,
+                form_from_visit(visit, actor),
+                channel_id=_channel(body),
+                visit_id=visit.id,
+            )
+        except TooLongToEdit:  # never open a form that would cut the text: show it whole
+            full = "\n\n".join(x for x in (visit.purpose, visit.notes, visit.next_step) if x)
+            send_ephemeral(client, body, echo_reply(actor.lang, TooLongToEdit.message_key, full), respond)
 
 
 def handle_add_follow_up(
