@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -99,7 +100,7 @@ def test_texts_longer_than_a_field_open_in_parts_and_save_whole(driver: Driver, 
             texts[block["block_id"]] = initial
     parts = [texts["notes"], texts["notes__2"], texts["notes__3"]]
     assert "".join(parts) == notes
-    for before, after in zip(parts, parts[1:]):  # no English word cut in half between parts
+    for before, after in pairwise(parts):  # no English word cut in half between parts
         assert not (before[-1].isascii() and before[-1].isalnum() and after[0].isascii() and after[0].isalnum())
     part = next(b for b in view["blocks"] if b.get("block_id") == "notes__2")
     assert ("part 2 of 3" if locale == "en-US" else "第 2/3 部分") in part["label"]["text"]

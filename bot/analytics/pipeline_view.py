@@ -31,7 +31,6 @@ from storage.models import Person
 CONVERSION_DAYS = 365  # the window conversion figures look back over in /pipeline and App Home
 DEALS_PER_STAGE = 5
 FORECAST_MONTHS = 8
-SECTION_ROOM = 2_900  # a section holds 3,000 characters; keep room for the "…and N more" line
 TEAM_WORDS = ("team", "团队")
 HELP_WORDS = ("help", "帮助", "?")
 
@@ -57,24 +56,8 @@ def step_label(lang: Lang, step: an.StepRate, stages: list[an.StepRate]) -> str:
 
 
 def pack_lines(lang: Lang, lines: list[str], *, max_blocks: int, title: str | None = None) -> list[bk.Block]:
-    """`lines` as few sections as they need (each under Slack's 3,000 characters), never more
-    than `max_blocks`: what does not fit is counted in a closing "…and N more" line."""
-    blocks: list[bk.Block] = []
-    current: list[str] = [title] if title else []
-    size = len(title or "")
-    for i, line in enumerate(lines):
-        line = bk.clip(line, 500)
-        if size + len(line) + 1 > SECTION_ROOM and current:
-            if len(blocks) + 1 == max_blocks:
-                current.append(t(lang, "pipeline.more", count=len(lines) - i))
-                break
-            blocks.append(bk.section("\n".join(current)))
-            current, size = [], 0
-        current.append(line)
-        size += len(line) + 1
-    if current:
-        blocks.append(bk.section("\n".join(current)))
-    return blocks
+    """`lines` packed into sections by the shared `bk.pack_lines` ("…and N more" when cut)."""
+    return bk.pack_lines(lines, max_blocks=max_blocks, title=title, more=lambda n: t(lang, "pipeline.more", count=n))
 
 
 def stage_lines(lang: Lang, pipeline: an.Pipeline) -> list[str]:

@@ -8,6 +8,7 @@ never make a message invalid; `bot.ui.blockkit` checks whole payloads.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from bot.ui import blockkit as limits
@@ -46,6 +47,41 @@ def split_text(text: str, size: int) -> list[str]:
         parts.append(text[:at])
         text = text[at:]
     return [*parts, text] if text or not parts else parts
+
+
+PACK_ROOM = 2_900  # a packed section holds 3,000 characters; keep room for the "…and N more" line
+
+
+def pack_lines(
+    lines: list[str],
+    *,
+    max_blocks: int,
+    more: Callable[[int], str],
+    title: str | None = None,
+    sep: str = "\n",
+    line_limit: int = 500,
+) -> list[Block]:
+    """`lines` in as few sections as they need (each within Slack's 3,000 characters), never
+    more than `max_blocks`: what does not fit is counted by `more(n)` ("…and N more") in the
+    last one. Lines are joined with `sep` and never cut mid-word. The one way to show a list
+    that can grow (team members, pipelines, histories)."""
+    blocks: list[Block] = []
+    current = title + "\n" if title else ""
+    started = False
+    for i, line in enumerate(lines):
+        line = clip(line, line_limit)
+        piece = (sep if started else "") + line
+        if len(current) + len(piece) > PACK_ROOM and started:
+            if len(blocks) + 1 >= max_blocks:
+                current += "\n" + more(len(lines) - i)
+                break
+            blocks.append(section(current))
+            current, piece = "", line
+        current += piece
+        started = True
+    if current:
+        blocks.append(section(current.removesuffix("\n")))
+    return blocks
 
 
 def plain(text: str, limit: int = limits.MAX_SECTION_TEXT) -> dict[str, Any]:
