@@ -14,6 +14,8 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.checkins.days import local_today
+from bot.checkins.prompts import prompt_day
 from bot.core.access import access_follow_up
 from bot.core.actor import Actor
 from bot.core.clock import zone
@@ -76,7 +78,9 @@ def on_open_plan(ack: Ack, body: dict[str, Any], client: WebClient, context: dic
     actor = current_actor(context, client, body)
     with user_errors(client, body, actor, None, respond):
         channel, ts = _where(body)
-        open_form(client, body, actor, services(context), "plan", {"c": channel or "", "ts": ts or ""})
+        svc = services(context)
+        day = prompt_day(_action(body).get("value"), local_today(actor, svc.clock.now()))
+        open_form(client, body, actor, svc, "plan", {"c": channel or "", "ts": ts or ""}, day=day)
 
 
 def on_open_review(
@@ -86,7 +90,9 @@ def on_open_review(
     actor = current_actor(context, client, body)
     with user_errors(client, body, actor, None, respond):
         channel, ts = _where(body)
-        open_form(client, body, actor, services(context), "review", {"c": channel or "", "ts": ts or ""})
+        svc = services(context)
+        day = prompt_day(_action(body).get("value"), local_today(actor, svc.clock.now()))
+        open_form(client, body, actor, svc, "review", {"c": channel or "", "ts": ts or ""}, day=day)
 
 
 def on_done(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -44,10 +44,18 @@ def _which_form(svc: Any, actor: Actor, now: datetime) -> str:
 
 
 def open_form(
-    client: WebClient, body: dict[str, Any], actor: Actor, svc: Any, kind: str, origin: dict[str, str] | None
+    client: WebClient,
+    body: dict[str, Any],
+    actor: Actor,
+    svc: Any,
+    kind: str,
+    origin: dict[str, str] | None,
+    *,
+    day: date | None = None,
 ) -> None:
+    """The plan or review form for `day` (the prompt's day; today when opened by command)."""
     now = svc.clock.now()
-    day = local_today(actor, now)
+    day = day or local_today(actor, now)
     builder = plan_view if kind == "plan" else review_view
     view = builder(svc.db, actor, day, now, origin=origin)
     client.views_open(trigger_id=body["trigger_id"], view=with_response_url(view, body.get("response_url")))
