@@ -121,7 +121,7 @@ def handle_add_follow_up(
         return
     with user_errors(client, body, actor, None, respond):
         svc = services(context)
-        visit = ops.visit_view(svc.db, actor, _value(body))  # checks the visit is the rep's own
+        visit = ops.own_visit_view(svc.db, actor, _value(body))
         meta = FormMeta(lang=actor.lang, tz=actor.tz, visit_id=visit.id, channel_id=_channel(body))
         view = follow_up_form(actor.lang, meta, today=local_today(svc.clock.now(), actor.tz))
         client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -2,6 +2,7 @@
 
 from storage.base import Base
 from storage.models.accounts import Account, AccountAlias, Contact
+from storage.models.audit import VisitChange
 from storage.models.checkins import CheckIn
 from storage.models.deals import Deal, DealReason, StageChange
 from storage.models.delivery import Delivery, JobRun
@@ -36,6 +37,7 @@ __all__ = [
     "Target",
     "TimeOff",
     "Visit",
+    "VisitChange",
     "VisitContact",
     "Workspace",
 ]

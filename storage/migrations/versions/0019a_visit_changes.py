@@ -1,0 +1,52 @@
+"""visit_changes: the audit trail of visit corrections (edits and deletes).
+
+Revision ID: 0019a
+Revises: 0001
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy import Text
+from sqlalchemy.dialects import postgresql
+
+import storage.types
+
+revision: str = "0019a"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), "postgresql")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "visit_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("visit_id", sa.Integer(), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("before", _JSON, nullable=False),
+        sa.Column("after", _JSON, nullable=True),
+        sa.Column("changed_at", storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("team_id", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["actor_id"], ["people.id"], name=op.f("fk_visit_changes_actor_id_people"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["workspaces.team_id"], name=op.f("fk_visit_changes_team_id_workspaces"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_visit_changes")),
+    )
+    with op.batch_alter_table("visit_changes", schema=None) as batch_op:
+        batch_op.create_index("ix_visit_changes_team_visit", ["team_id", "visit_id"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("visit_changes", schema=None) as batch_op:
+        batch_op.drop_index("ix_visit_changes_team_visit")
+    op.drop_table("visit_changes")
