@@ -31,6 +31,12 @@ class NotAllowed(AccessError):
     message_key = "common.not_allowed"
 
 
+class NotYourRecord(NotAllowed):
+    """Seen but not yours to change (a teammate's visit, for a rep)."""
+
+    message_key = "visit.change.not_allowed"
+
+
 T = TypeVar("T", Account, Deal, FollowUp, Visit)
 
 
@@ -117,7 +123,7 @@ def access_visit_to_change(session: Session, actor: Actor, visit_id: object) -> 
     manages_owner = actor.is_manager and owner_id is not None and owner_id != actor.person_id
     if manages_owner and can_see_person(session, actor, owner_id):
         return visit
-    raise NotAllowed()
+    raise NotYourRecord()
 
 
 def access_follow_up(session: Session, actor: Actor, follow_up_id: object) -> FollowUp:

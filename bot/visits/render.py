@@ -282,7 +282,7 @@ def render_ask_contact(lang: Lang, ask: AskContact, request_key: str | None, tz:
 
 
 # ----- list, today, help -----------------------------------------------------------------------
-def _list_line(lang: Lang, visit: VisitView, tz: str | None) -> str:
+def list_line(lang: Lang, visit: VisitView, tz: str | None) -> str:
     contacts = ""
     if visit.contacts:
         contacts = " · " + ", ".join(bk.escape(c.name) for c in visit.contacts[:5])
@@ -310,7 +310,7 @@ def render_list(lang: Lang, tz: str | None, visits: VisitList, *, today: bool = 
         empty = t(lang, "visit.today.empty" if today else "visit.list.empty")
         return Reply(text=f"{title}\n{empty}", blocks=[bk.section(f"*{title}*"), bk.section(empty)])
     blocks: list[bk.Block] = [bk.section(f"*{title}*")]
-    blocks.extend(bk.section(_list_line(lang, v, tz)) for v in visits.visits[:40])
+    blocks.extend(bk.section(list_line(lang, v, tz)) for v in visits.visits[:40])
     return Reply(text=title, blocks=blocks[:50])
 
 

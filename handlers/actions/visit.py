@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from bot.core.i18n import t
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply, echo_reply
-from bot.visits import ops, render, state
+from bot.visits import history, ops, render, state
 from bot.visits.modal import FormMeta, TooLongToEdit, follow_up_form, local_today, with_contact_levels
 from bot.visits.prefill import form_from_text, form_from_visit
 from handlers._support import actor_or_apology, send_ephemeral, services, user_errors
@@ -112,6 +112,38 @@ def handle_edit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict
             send_ephemeral(client, body, echo_reply(actor.lang, TooLongToEdit.message_key, full), respond)
 
 
+def handle_delete(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+    """Delete (the button asked for confirmation first): the author, or the account owner's
+    manager, at any time; the visit stays in the audit trail."""
+    ack()
+    actor = actor_or_apology(context, client, body, None, respond)
+    if actor is None:
+        return
+    with user_errors(client, body, actor, None, respond):
+        svc = services(context)
+        name = ops.do_delete_visit(svc.db, actor, _value(body), now=svc.clock.now())
+        message = t(actor.lang, "visit.delete.done", account=bk.escape(name))
+        send_ephemeral(client, body, Reply(message, [bk.section(message)]), respond)
+
+
+def handle_list_more(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond
+) -> None:
+    """The next page of a `/visit list` (the button carries the query)."""
+    ack()
+    actor = actor_or_apology(context, client, body, None, respond)
+    if actor is None:
+        return
+    with user_errors(client, body, actor, None, respond):
+        query = history.HistoryQuery.decode(_value(body))
+        try:
+            page = history.list_history(services(context).db, actor, query)
+        except history.HistoryError as exc:
+            send_ephemeral(client, body, echo_reply(actor.lang, exc.message_key, None, **exc.values), respond)
+            return
+        send_ephemeral(client, body, history.render_history(actor.lang, actor.tz, page), respond)
+
+
 def handle_add_follow_up(
     ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond
 ) -> None:
@@ -151,5 +183,7 @@ def register(app: App) -> None:
     app.action("visit_open_form")(handle_open_form)
     app.action("visit_undo")(handle_undo)
     app.action("visit_edit")(handle_edit)
+    app.action(history.DELETE_ACTION)(handle_delete)
+    app.action(history.MORE_ACTION)(handle_list_more)
     app.action("visit_add_follow_up")(handle_add_follow_up)
     app.action("visit_contacts")(handle_contacts_changed)

@@ -18,8 +18,8 @@ from bot.core.actor import Actor
 from bot.core.clock import local_now, start_of_local_day
 from bot.core.i18n import t
 from bot.people.members import do_set_language
-from bot.ui.reply import Reply
-from bot.visits import ops, render
+from bot.ui.reply import Reply, echo_reply
+from bot.visits import history, ops, render
 from handlers._support import actor_or_apology, request_time, send_ephemeral, services, user_errors
 from handlers.views.visit import open_visit_form
 
@@ -58,15 +58,25 @@ def visit_from_text(body: dict[str, Any], client: WebClient, context: dict[str, 
         low = word.lower()
         if low in HELP_WORDS and not rest:
             send_ephemeral(client, body, render.render_help(actor.lang), respond)
-        elif low in LIST_WORDS and not rest:
-            visits = ops.list_visits(services(context).db, actor)
-            send_ephemeral(client, body, render.render_list(actor.lang, actor.tz, visits), respond)
+        elif low in LIST_WORDS:
+            send_ephemeral(client, body, history_reply(context, actor, rest), respond)
         elif low in TODAY_WORDS and not rest:
             send_ephemeral(client, body, _today(context, actor), respond)
         elif low in LANG_WORDS:
             send_ephemeral(client, body, _set_language(context, actor, rest), respond)
         else:
             log_line(context, client, body, actor, text, respond)
+
+
+def history_reply(context: dict[str, Any], actor: Actor, rest: str) -> Reply:
+    """`/visit list …`: a page of the visits asked for, or why the query cannot be answered."""
+    svc = services(context)
+    query = history.parse_query(unescape(rest), svc.clock.now(), actor.tz)
+    try:
+        page = history.list_history(svc.db, actor, query)
+    except history.HistoryError as exc:
+        return echo_reply(actor.lang, exc.message_key, f"/visit list {rest}".strip(), **exc.values)
+    return history.render_history(actor.lang, actor.tz, page)
 
 
 def unescape(text: str) -> str:
