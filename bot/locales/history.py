@@ -32,4 +32,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Only the rep who logged a visit, or the account owner's manager, can change it.",
         "只有记录这次拜访的人或客户负责人的经理可以修改它。",
     ),
+    "deal.rename.done": ("Renamed *{old}* to *{title}*.", "已将 *{old}* 改名为 *{title}*。"),
+    "deal.rename.empty": (
+        'Give the new name in quotes: `/deal Ricoh copiers rename "A3 copiers"`',
+        '请用引号写新名称:`/deal 理光 复印机 改名 "A3 复印机"`',
+    ),
+    "deal.owner.done": ("*{title}* now belongs to {name}.", "*{title}* 现在由 {name} 负责。"),
 }
