@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.core.clock import ManualClock
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import Contact, FollowUp, Person, Visit, VisitChange
+from storage.models import Contact, FollowUp, Person, RecordChange, Visit
 from tests.conftest import START, TEAM
 from tests.visit_world import account, all_ok, buttons, contact, count, form_values, get, rep, reply_text
 from tests.visit_world import visits as stored_visits
@@ -29,9 +29,9 @@ def _listed(message: dict) -> list[int]:
     return [int(b["value"]) for b in buttons(message) if b["action_id"] == "visit_edit"]
 
 
-def _changes(db: Database) -> list[VisitChange]:
+def _changes(db: Database) -> list[RecordChange]:
     with db.transaction() as session:
-        return list(session.scalars(select(VisitChange).order_by(VisitChange.id)))
+        return list(session.scalars(select(RecordChange).order_by(RecordChange.id)))
 
 
 def test_list_filters_by_account_contact_date_and_channel_without_logging_anything(
@@ -160,7 +160,7 @@ def test_the_author_corrects_an_old_visit_and_the_change_is_audited(
     (follow_up,) = [f for f in _follow_ups(db) if f.kind == "next_step"]
     assert follow_up.due_at == datetime(2026, 12, 1, 2, 0, tzinfo=UTC) and follow_up.status == "open"
     (change,) = _changes(db)
-    assert (change.action, change.actor_id, change.visit_id) == ("edit", me, visit.id)
+    assert (change.action, change.actor_id, change.object_id) == ("edit", me, visit.id)
     assert change.before["channel"] == "in_person" and change.after["channel"] == "phone"
     assert change.before["purpose"] == "demo" and change.after["purpose"] == "demo by phone"
     assert "notes" not in change.before  # only what changed

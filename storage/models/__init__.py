@@ -2,7 +2,7 @@
 
 from storage.base import Base
 from storage.models.accounts import Account, AccountAlias, Contact
-from storage.models.audit import VisitChange
+from storage.models.audit import RecordChange
 from storage.models.checkins import CheckIn
 from storage.models.deals import Deal, DealReason, StageChange
 from storage.models.delivery import Delivery, JobRun
@@ -28,6 +28,7 @@ __all__ = [
     "Holiday",
     "JobRun",
     "Person",
+    "RecordChange",
     "SalesTeam",
     "SlackBot",
     "SlackInstallation",
@@ -37,7 +38,6 @@ __all__ = [
     "Target",
     "TimeOff",
     "Visit",
-    "VisitChange",
     "VisitContact",
     "Workspace",
 ]
