@@ -40,7 +40,15 @@ def test_a_contacts_card_in_english_shows_what_a_rep_needs(driver: Driver, db: D
     driver.command("U1", "/contact", "zhang")
     card = driver.last_ephemeral("U1")
     text = reply_text(card)
-    for expected in ("Zhang Wei", "Ricoh", "decision maker", "2 · met face to face", "Met 0 days ago", "Recent visits", "Ricoh · in person"):
+    wanted = (
+        "Zhang Wei",
+        "decision maker",
+        "2 · met face to face",
+        "Met 0 days ago",
+        "Recent visits",
+        "Ricoh · in person",
+    )
+    for expected in wanted:
         assert expected in text or expected in json.dumps(card), expected
     assert [b["action_id"] for b in buttons(card)] == ["contact_edit"]
     all_ok(driver)

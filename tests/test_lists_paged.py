@@ -55,3 +55,13 @@ def test_clip_cuts_between_words() -> None:
     assert clipped.endswith("…") and len(clipped) <= 50
     assert text.startswith(clipped[:-1]) and text[len(clipped) - 1] in " "
     assert bk.clip("客户对价格很敏感希望下周再谈", 5) == "客户对价…"
+
+
+def test_fit_lines_keeps_whole_lines_and_counts_the_rest() -> None:
+    lines = [f"• 10:{i:02d} Ricoh 理光 (in person) · Zhang Wei" for i in range(100)]
+    text = bk.fit_lines(lines, 1900, lambda n: f"…and {n} more")
+    assert len(text) <= 1900
+    shown = text.split("\n")
+    more = int(re.search(r"…and (\d+) more", shown[-1]).group(1))
+    assert shown[:-1] == lines[: len(shown) - 1] and len(shown) - 1 + more == 100
+    assert bk.fit_lines(lines[:3], 1900, lambda n: "x") == "\n".join(lines[:3])

@@ -27,6 +27,7 @@ from storage.models import Person
 CALLBACK = "checkin_review"
 FIELDS = ("done_text", "not_finished", "not_done_well", "not_done", "went_well", "problems", "countermeasures")
 MAX_FIELD = 2000
+FIELD_ROOM = 1_900  # a section field holds 2,000 characters, its bold heading included
 
 
 @dataclass
@@ -62,10 +63,13 @@ def review_view(
             f"• {t(lang, 'checkin.review.visit_planned', name=bk.escape(str(v.get('name', ''))))}"
             for v in planned_visits
         ]
-        plan_text = "\n".join(plan_lines)
+        plan_text = bk.fit_lines(plan_lines, FIELD_ROOM, lambda n: t(lang, "common.more", count=n))
     else:
         plan_text = t(lang, "checkin.review.no_plan")
-    logged = "\n".join(_visit_line(lang, actor.tz, v) for v in visits.visits) or t(lang, "checkin.review.no_visits")
+    visit_lines = [_visit_line(lang, actor.tz, v) for v in visits.visits]
+    logged = bk.fit_lines(visit_lines, FIELD_ROOM, lambda n: t(lang, "common.more", count=n)) or t(
+        lang, "checkin.review.no_visits"
+    )
     blocks = [
         bk.context(t(lang, "checkin.review.intro", day=format_day(lang, day))),
         bk.section(

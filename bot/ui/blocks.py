@@ -52,6 +52,24 @@ def split_text(text: str, size: int) -> list[str]:
 PACK_ROOM = 2_900  # a packed section holds 3,000 characters; keep room for the "…and N more" line
 
 
+def fit_lines(lines: list[str], limit: int, more: Callable[[int], str], *, sep: str = "\n") -> str:
+    """As many whole `lines` as fit in `limit` characters (one field or section), then
+    `more(n)` for the rest: a list is never cut in the middle of a line."""
+    text = sep.join(lines)
+    if len(text) <= limit:
+        return text
+    room = limit - len(sep) - len(more(len(lines)))
+    shown: list[str] = []
+    size = 0
+    for line in lines:
+        add = len(line) + (len(sep) if shown else 0)
+        if size + add > room:
+            break
+        shown.append(line)
+        size += add
+    return sep.join([*shown, more(len(lines) - len(shown))])
+
+
 def pack_lines(
     lines: list[str],
     *,
