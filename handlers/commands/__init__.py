@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.commands import checkin, coach, contact, deal, pipeline, visit
+from handlers.commands import account, checkin, coach, contact, deal, pipeline, visit
 from handlers.commands import coach_digest as coach_digest  # @subcommand words
 from handlers.commands import coach_export as coach_export  # @subcommand words
 from handlers.commands import coach_handover as coach_handover
@@ -22,3 +22,4 @@ def register(app: App) -> None:
     deal.register(app)
     checkin.register(app)
     contact.register(app)
+    account.register(app)
