@@ -52,3 +52,14 @@ def test_a_manager_gives_one_deal_to_another_rep_of_the_team(
     assert t("en", "common.not_allowed") in driver.last_ephemeral(REP)["text"]
     driver.command(MGR, "/deal", f"#{deal_by_title(db, 'A3 copiers').id} 负责人 <@{ZH}|zhang>")  # not in Mia's team
     assert deal_by_title(db, "A3 copiers").owner_id == team[REP]
+
+
+def test_a_deals_history_is_shown_in_full(driver: Driver, db: Database, team: dict[str, int]) -> None:
+    driver.command(REP, "/deal", 'new Ricoh "A3 copiers"')
+    for _ in range(15):  # back and forth: 31 entries, more than the card used to show
+        driver.command(REP, "/deal", "Ricoh copiers → P")
+        driver.command(REP, "/deal", "Ricoh copiers → S")
+    driver.command(REP, "/deal", "Ricoh copiers")
+    card = driver.last_ephemeral(REP)
+    texts = "\n".join(e.get("text", "") for b in card["blocks"] if b["type"] == "context" for e in b["elements"])
+    assert "created in S" in texts and texts.count("S → P") == 15 and texts.count("P → S") == 15
