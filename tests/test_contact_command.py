@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import Contact, RecordChange
-from tests.visit_world import account, all_ok, buttons, contact, get, rep, reply_text
+from storage.models import Contact, FollowUp, RecordChange, VisitContact
+from tests.visit_world import account, all_ok, buttons, contact, count, get, rep, reply_text
 
 
 def _trail(db: Database) -> list[RecordChange]:
@@ -109,3 +109,40 @@ def test_other_reps_contacts_are_not_found_nor_editable(driver: Driver, db: Data
     view = driver.last_view()
     driver.submit("U2", view, _form(None, "CEO", "", "2", None))  # a forged submission by another rep
     assert get(db, Contact, zhang).title is None and not _trail(db)
+
+
+def test_merge_a_duplicate_contact_keeps_every_visit_and_follow_up(driver: Driver, db: Database) -> None:
+    me = rep(db, driver, "U1", locale="zh-CN")
+    ricoh = account(db, me, "理光")
+    dup = contact(db, ricoh, "张总", level=3, role="decision_maker")
+    main = contact(db, ricoh, "张伟", level=1)
+    driver.command("U1", "/visit", "理光 张总 面谈 三天前; 下一步: 明天 发报价")
+    driver.command("U1", "/visit", "理光 张伟 电话 昨天")
+    driver.command("U1", "/visit", "理光 张总 张伟 电话")  # a visit that "met" both
+    with db.transaction() as session:
+        links = {(v, c) for v, c in session.execute(select(VisitContact.visit_id, VisitContact.contact_id))}
+        follow_up_contacts = list(session.scalars(select(FollowUp.contact_id)))
+    visits_of = lambda cid: {v for v, c in links if c == cid}  # noqa: E731
+    assert dup in follow_up_contacts
+
+    driver.command("U1", "/contact", "张总 合并到 张伟")
+
+    assert "已将 *张总* 合并到 *张伟*" in reply_text(driver.last_ephemeral("U1"))
+    with db.transaction() as session:
+        assert session.get(Contact, dup) is None
+        merged = {v for (v,) in session.execute(select(VisitContact.visit_id).where(VisitContact.contact_id == main))}
+        assert merged == visits_of(dup) | visits_of(main)
+        assert set(session.scalars(select(FollowUp.contact_id))) == {main}
+    after = get(db, Contact, main)
+    assert (after.relationship_level, after.buying_role) == (3, "decision_maker")
+    (change,) = [c for c in _trail(db) if c.action == "merge"]
+    assert change.before["source"]["name"] == "张总" and change.after["visits_met_both"]
+
+
+def test_merge_refuses_contacts_of_different_accounts(driver: Driver, db: Database) -> None:
+    me = rep(db, driver, "U1")
+    contact(db, account(db, me, "Ricoh"), "Zhang")
+    contact(db, account(db, me, "Canon"), "Li")
+    driver.command("U1", "/contact", "Zhang merge into Li")
+    assert "same account" in reply_text(driver.last_ephemeral("U1"))
+    assert count(db, Contact) == 2

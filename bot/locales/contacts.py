@@ -1,7 +1,10 @@
 """Strings of `/contact` (联系人): the contact card and its Edit form."""
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "contact.usage": ("Usage: `/contact NAME` (e.g. `/contact Zhang`)", "用法:`/contact 姓名`(例如 `/contact 张总`)"),
+    "contact.usage": (
+        "Usage: `/contact NAME` (e.g. `/contact Zhang`) · `/contact Zhang W merge into Zhang Wei`",
+        "用法:`/contact 姓名`(例如 `/contact 张总`)· `/contact 张 合并到 张伟`",
+    ),
     "contact.none_found": (
         "I found no contact called “{name}” on your accounts.",
         "在你的客户里没有找到叫“{name}”的联系人。",
@@ -34,4 +37,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "contact.reason_hint": ("Kept in the contact's history.", "会记录在联系人的历史里。"),
     "contact.reason_needed": ("Say why the level changes.", "请写明修改等级的原因。"),
     "contact.saved": ("Saved *{name}*.", "已保存 *{name}*。"),
+    "contact.merge_which": (
+        "Several contacts match “{name}”: {names}. Type the full name.",
+        "有几个联系人符合“{name}”:{names}。请输入全名。",
+    ),
+    "contact.merge_other_account": (
+        "Only two different contacts of the same account can be merged.",
+        "只能合并同一客户下的两个不同联系人。",
+    ),
+    "contact.merged": ("Merged *{source}* into *{target}*.", "已将 *{source}* 合并到 *{target}*。"),
 }

@@ -9,15 +9,16 @@ several is answered with a button per contact.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.accounts.cadence import ladder
-from bot.core.access import access_contact, team_person_ids
+from bot.core.access import AccessError, access_contact, team_person_ids
 from bot.core.actor import Actor
 from bot.core.audit import record_change
 from bot.core.i18n import Lang, t
@@ -28,7 +29,7 @@ from bot.ui.reply import Reply, echo_reply
 from bot.visits.ops import VisitView, load_view
 from bot.visits.render import list_line, when
 from storage.db import Database
-from storage.models import Account, Contact, Deal, Visit, VisitContact
+from storage.models import Account, Contact, Deal, FollowUp, Visit, VisitContact
 
 ROLES = ("decision_maker", "influencer", "user", "purchaser", "coach")
 SHOW_ACTION = "contact_show"
@@ -141,11 +142,75 @@ def render_card(lang: Lang, tz: str | None, card: ContactCard) -> Reply:
     return Reply(text=f"{card.name} · {card.account_name}", blocks=blocks)
 
 
+_MERGE = re.compile(r"^(?P<source>.+?)\s+(?:merge into|merge|合并到|合并)\s+(?P<target>.+)$", re.I)
+
+
+def _one(session: Session, actor: Actor, name: str) -> Contact:
+    found = find_visible(session, actor, name)
+    exact = [c for c in found if c.name_norm == normalize(name)]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0]
+    if not found:
+        raise ContactError("contact.none_found", name=name)
+    raise ContactError("contact.merge_which", name=name, names=", ".join(c.name for c in found[:MAX_FOUND]))
+
+
+class ContactError(AccessError):
+    def __init__(self, message_key: str, **values: object) -> None:
+        super().__init__(message_key)
+        self.message_key = message_key
+        self.values = values
+
+
+def do_merge_contacts(db: Database, actor: Actor, source_name: str, target_name: str, now: datetime) -> ContactCard:
+    """Merge a duplicate into the contact it duplicates (same account): its visits and
+    follow-ups move, the best of its details is kept, and the merge goes in the audit trail."""
+    with db.transaction() as session:
+        source, target = _one(session, actor, source_name), _one(session, actor, target_name)
+        if source.id == target.id or source.account_id != target.account_id:
+            raise ContactError("contact.merge_other_account")
+        before = {"source": {"id": source.id, "name": source.name, **_fields(source)}, "target": _fields(target)}
+        target_visits = set(session.scalars(select(VisitContact.visit_id).where(VisitContact.contact_id == target.id)))
+        both = []
+        for link in session.scalars(select(VisitContact).where(VisitContact.contact_id == source.id)).all():
+            if link.visit_id in target_visits:  # the visit met both "people": it stays linked once
+                both.append(link.visit_id)
+                session.delete(link)
+            else:
+                link.contact_id = target.id
+        session.flush()
+        session.execute(update(FollowUp).where(FollowUp.contact_id == source.id).values(contact_id=target.id))
+        target.title = target.title or source.title
+        target.department = target.department or source.department
+        target.buying_role = target.buying_role or source.buying_role
+        target.relationship_level = max(target.relationship_level, source.relationship_level)
+        for name in ("last_face_to_face_at", "last_touch_at"):
+            values = [v for v in (getattr(target, name), getattr(source, name)) if v is not None]
+            setattr(target, name, max(values) if values else None)
+        session.delete(source)
+        session.flush()
+        after = {"target": _fields(target), "visits_met_both": both}
+        record_change(session, actor, "contact", target.id, "merge", before, after, now)
+        return load_card(session, actor, target, now)
+
+
 def contact_reply(db: Database, actor: Actor, text: str, now: datetime) -> Reply:
-    """`/contact NAME`: the one contact's card, a choice between several, or none found."""
+    """`/contact NAME`: the one contact's card, a choice between several, or none found;
+    `/contact A merge into B`: a duplicate merged."""
     name = " ".join(text.split())
     if not name:
         return echo_reply(actor.lang, "contact.usage", None)
+    merge = _MERGE.match(name)
+    if merge:
+        try:
+            card = do_merge_contacts(db, actor, merge["source"], merge["target"], now)
+        except ContactError as exc:
+            return echo_reply(
+                actor.lang, exc.message_key, text, **{k: bk.escape(str(v)) for k, v in exc.values.items()}
+            )
+        reply = render_card(actor.lang, actor.tz, card)
+        done = t(actor.lang, "contact.merged", source=bk.escape(merge["source"]), target=bk.escape(card.name))
+        return Reply(done, [bk.section(done), *reply.blocks])
     with db.transaction() as session:
         found = find_visible(session, actor, name)
         exact = [c for c in found if c.name_norm == normalize(name)]
