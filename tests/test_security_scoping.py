@@ -54,9 +54,11 @@ pytestmark = pytest.mark.slow
 
 # What an owner's data looks like in a reply (typed names are excluded per request, below).
 FIELDS = ("Account", "Contact", "Deal", "notes", "purpose", "follow-up", "plan", "done", "line")
-# Buttons the harvest must not press as the owner (they would change who owns what, or roles);
-# they are still offered, so the attackers press them. Commands not to run as the owner: ditto.
-DO_NOT_PRESS = re.compile(r"handover|role|stages")
+# Buttons the harvest must not press as the owner (they would change who owns what, or roles,
+# or delete the owner's marked rows at any age: a deleted visit's id is reused by SQLite, so an
+# attacker's new visit would look like a change to the owner's); they are still offered, so the
+# attackers press them. Commands not to run as the owner: ditto.
+DO_NOT_PRESS = re.compile(r"handover|role|stages|visit_delete")
 FINAL = re.compile(r"undo|cancel|lost|won|done|delete")
 DO_NOT_RUN = re.compile(r"\b(role|stages)\b")
 COLLEAGUE = {A_ADMIN: A_LONER, A_MANAGER: A_REP, A_REP: A_MANAGER, A_LONER: A_ADMIN, B_ADMIN: B_REP, B_REP: B_ADMIN}
