@@ -146,3 +146,12 @@ def test_merge_refuses_contacts_of_different_accounts(driver: Driver, db: Databa
     driver.command("U1", "/contact", "Zhang merge into Li")
     assert "same account" in reply_text(driver.last_ephemeral("U1"))
     assert count(db, Contact) == 2
+
+
+def test_help_in_both_languages(driver: Driver, db: Database) -> None:
+    rep(db, driver, "U1")
+    rep(db, driver, "U2", locale="zh-CN")
+    driver.command("U1", "/contact", "help")
+    driver.command("U2", "/contact", "帮助")
+    assert "`/contact Zhang`" in reply_text(driver.last_ephemeral("U1"))
+    assert "`/contact 张总`" in reply_text(driver.last_ephemeral("U2"))

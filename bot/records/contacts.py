@@ -198,7 +198,7 @@ def contact_reply(db: Database, actor: Actor, text: str, now: datetime) -> Reply
     """`/contact NAME`: the one contact's card, a choice between several, or none found;
     `/contact A merge into B`: a duplicate merged."""
     name = " ".join(text.split())
-    if not name:
+    if not name or name.lower() in ("help", "帮助", "?", "？"):
         return echo_reply(actor.lang, "contact.usage", None)
     merge = _MERGE.match(name)
     if merge:
