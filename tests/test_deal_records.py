@@ -4,10 +4,12 @@ one deal at a time), in both languages; other reps are refused and nothing chang
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from bot.core.i18n import t
 from dev.driver import Driver
 from storage.db import Database
+from storage.models import RecordChange
 from tests.deal_world import MGR, REP, ZH, build_team, deal_by_title
 
 
@@ -27,6 +29,12 @@ def test_rename_a_deal_in_english_and_chinese(driver: Driver, db: Database, team
     driver.command(ZH, "/deal", "佳能 复印机 改名 “A3 复印机”")
     assert deal_by_title(db, "A3 复印机").owner_id == team[ZH]
     assert "改名为" in str(driver.last_ephemeral(ZH)["blocks"])
+    with db.transaction() as session:
+        trail = session.scalars(select(RecordChange).where(RecordChange.kind == "deal").order_by(RecordChange.id)).all()
+    assert [(c.before, c.after) for c in trail] == [
+        ({"title": "A3 copiers"}, {"title": "A3 copiers, 40 units"}),
+        ({"title": "复印机"}, {"title": "A3 复印机"}),
+    ]
 
 
 def test_rename_is_refused_for_another_reps_deal(driver: Driver, db: Database, team: dict[str, int]) -> None:

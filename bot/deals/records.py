@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.core.access import access_person_by_slack_id, require_manager
 from bot.core.actor import Actor
+from bot.core.audit import record_change
 from bot.core.text import mentioned_users, normalize
 from bot.deals.ops import DealError, DealView, _open_deal, deal_view
 from storage.db import Database
@@ -62,6 +63,7 @@ def do_rename_deal(db: Database, actor: Actor, deal_id: object, title: str, now:
         old = deal.title
         deal.title, deal.title_norm = title, normalize(title)
         session.flush()
+        record_change(session, actor, "deal", deal.id, "edit", {"title": old}, {"title": title}, now)
         return old, deal_view(session, deal)
 
 
@@ -73,6 +75,8 @@ def do_change_deal_owner(
     with db.transaction() as session:
         deal = _open_deal(session, actor, deal_id)
         person = access_person_by_slack_id(session, actor, user_id)
+        before = {"owner_id": deal.owner_id}
         deal.owner_id = person.id
         session.flush()
+        record_change(session, actor, "deal", deal.id, "edit", before, {"owner_id": person.id}, now)
         return person.name, deal_view(session, deal)
