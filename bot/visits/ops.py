@@ -902,18 +902,6 @@ class VisitList:
     standard: int = 4
 
 
-def list_visits(db: Database, actor: Actor, *, limit: int = 10) -> VisitList:
-    """The actor's last visits, newest first."""
-    with db.transaction() as session:
-        visits = session.scalars(
-            select(Visit)
-            .where(Visit.team_id == actor.team_id, Visit.rep_id == actor.person_id)
-            .order_by(Visit.occurred_at.desc(), Visit.id.desc())
-            .limit(limit)
-        ).all()
-        return VisitList([load_view(session, v) for v in visits])
-
-
 def visits_on_day(db: Database, actor: Actor, start: datetime, end: datetime) -> VisitList:
     """The actor's visits between two instants (their local day), with the daily standard."""
     with db.transaction() as session:
