@@ -54,9 +54,11 @@ pytestmark = pytest.mark.slow
 
 # What an owner's data looks like in a reply (typed names are excluded per request, below).
 FIELDS = ("Account", "Contact", "Deal", "notes", "purpose", "follow-up", "plan", "done", "line")
-# Buttons the harvest must not press as the owner (they would change who owns what, or roles);
-# they are still offered, so the attackers press them. Commands not to run as the owner: ditto.
-DO_NOT_PRESS = re.compile(r"handover|role|stages")
+# Buttons the harvest must not press as the owner (they would change who owns what, or roles,
+# or delete the owner's marked rows at any age: a deleted visit's id is reused by SQLite, so an
+# attacker's new visit would look like a change to the owner's); they are still offered, so the
+# attackers press them. Commands not to run as the owner: ditto.
+DO_NOT_PRESS = re.compile(r"handover|role|stages|visit_delete")
 FINAL = re.compile(r"undo|cancel|lost|won|done|delete")
 DO_NOT_RUN = re.compile(r"\b(role|stages)\b")
 COLLEAGUE = {A_ADMIN: A_LONER, A_MANAGER: A_REP, A_REP: A_MANAGER, A_LONER: A_ADMIN, B_ADMIN: B_REP, B_REP: B_ADMIN}
@@ -339,12 +341,42 @@ OWNED = {
 }
 
 
+# Who owns a row of an owned table (contacts: through their account).
+OWNER_COLUMN = {
+    "accounts": "owner_id",
+    "deals": "owner_id",
+    "visits": "rep_id",
+    "follow_ups": "owner_id",
+    "checkins": "person_id",
+}
+
+
+def _live_ids(session: Any, world: World, owner: str) -> dict[str, list[int]]:
+    """The owner's marked ids that still are the owner's rows. A row deleted by someone allowed
+    to (a manager deleting a rep's visit) can have its id reused by SQLite for another person's
+    new row, which is then not the owner's; taking an owner's row away still shows (it leaves)."""
+    ids, person = world.ids[owner], world.person_of[owner]
+    live: dict[str, list[int]] = {}
+    for name in ("accounts", "deals", "visits", "follow_ups", "checkins"):
+        table = Base.metadata.tables[name]
+        found = session.execute(
+            select(table.c.id).where(table.c.id.in_(ids[OWNED[name]]), table.c[OWNER_COLUMN[name]] == person)
+        )
+        live[OWNED[name]] = [row[0] for row in found]
+    contacts = Base.metadata.tables["contacts"]
+    found = session.execute(
+        select(contacts.c.id).where(contacts.c.id.in_(ids["contact"]), contacts.c.account_id.in_(live["account"]))
+    )
+    live["contact"] = [row[0] for row in found]
+    return live
+
+
 def footprint(world: World, owner: str) -> dict[str, set[str]]:
     """The owner's rows and every row that refers to one of them or to the owner, by table."""
-    ids = world.ids[owner]
     person = world.person_of[owner]
     result: dict[str, set[str]] = {}
     with world.db.transaction() as session:
+        ids = _live_ids(session, world, owner)
         for table in Base.metadata.sorted_tables:
             clauses = []
             if table.name in OWNED:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
-from itertools import accumulate
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,14 +25,12 @@ from bot.core.text import mentioned_users
 from bot.people.members import workspace_config
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
-from bot.ui.split import split_text
 from storage.db import Database
 from storage.models import Person
 
 CONVERSION_DAYS = 365  # the window conversion figures look back over in /pipeline and App Home
 DEALS_PER_STAGE = 5
 FORECAST_MONTHS = 8
-SECTION_ROOM = 2_900  # a section holds 3,000 characters; keep room for the "…and N more" line
 TEAM_WORDS = ("team", "团队")
 HELP_WORDS = ("help", "帮助", "?")
 
@@ -52,19 +49,8 @@ def step_label(lang: Lang, step: an.StepRate, stages: list[an.StepRate]) -> str:
 
 
 def pack_lines(lang: Lang, lines: list[str], *, max_blocks: int, title: str | None = None) -> list[bk.Block]:
-    """`lines` as few sections as they need (each under Slack's 3,000 characters, cut by
-    `bot.ui.split`), never more than `max_blocks`: what does not fit is counted in a closing
-    "…and N more" line."""
-    head = [title] if title else []
-    clipped = [bk.clip(line, 500) for line in lines]
-    pieces = split_text("\n".join([*head, *clipped]), SECTION_ROOM)
-    if len(pieces) > max_blocks:
-        shown = sum(len(piece) for piece in pieces[:max_blocks])
-        starts = accumulate((len(line) + 1 for line in clipped), initial=len(title) + 1 if title else 0)
-        hidden = sum(1 for start, _ in zip(starts, clipped, strict=False) if start >= shown)
-        pieces = pieces[:max_blocks]
-        pieces[-1] = f"{pieces[-1].rstrip()}\n{t(lang, 'pipeline.more', count=hidden)}"
-    return [bk.section(piece.rstrip()) for piece in pieces if piece.strip()]
+    """`lines` packed into sections by the shared `bk.pack_lines` ("…and N more" when cut)."""
+    return bk.pack_lines(lines, max_blocks=max_blocks, title=title, more=lambda n: t(lang, "pipeline.more", count=n))
 
 
 def stage_lines(lang: Lang, pipeline: an.Pipeline) -> list[str]:

@@ -7,7 +7,7 @@ The counts in them come from set-based queries over everyone due at once (the sw
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,6 +19,17 @@ from storage.models import CheckIn, FollowUp, Visit
 
 OPEN_PLAN = "checkin_open_plan"
 OPEN_REVIEW = "checkin_open_review"
+MAX_DAYS_BACK = 31  # an older prompt's button opens today's form (the day is long gone)
+
+
+def prompt_day(value: object, today: date) -> date:
+    """The day a prompt's button was sent for (its value), so yesterday's "Review my day"
+    opens yesterday's review; today for a missing, malformed, future or very old value."""
+    try:
+        day = date.fromisoformat(str(value or ""))
+    except ValueError:
+        return today
+    return day if timedelta(0) <= today - day <= timedelta(days=MAX_DAYS_BACK) else today
 
 
 def morning_counts(session: Session, team_id: str, person_ids: Collection[int], until: datetime) -> dict[int, int]:

@@ -30,6 +30,7 @@ from storage.models import Person
 CALLBACK = "checkin_review"
 FIELDS = ("done_text", "not_finished", "not_done_well", "not_done", "went_well", "problems", "countermeasures")
 MAX_FIELD = 2000
+FIELD_ROOM = 1_900  # a section field holds 2,000 characters, its bold heading included
 
 
 DONE_BLOCK = "review_done_items"
@@ -67,8 +68,12 @@ def review_view(
         entries = plan_entries(session, actor, saved, (v.account_id for v in visits.visits), start, end)
         answers = {f: getattr(saved, f) for f in FIELDS} if saved else {}
     entries = [e for e in entries if e.tag is None or e.tag in TAGS]
-    plan_text = "\n".join(_entry_line(lang, e) for e in entries) or t(lang, "checkin.review.no_plan")
-    logged = "\n".join(_visit_line(lang, actor.tz, v) for v in visits.visits) or t(lang, "checkin.review.no_visits")
+    more = lambda n: t(lang, "common.more", count=n)  # noqa: E731
+    plan_text = bk.fit_lines([_entry_line(lang, e) for e in entries], FIELD_ROOM, more) or t(
+        lang, "checkin.review.no_plan"
+    )
+    visit_lines = [_visit_line(lang, actor.tz, v) for v in visits.visits]
+    logged = bk.fit_lines(visit_lines, FIELD_ROOM, more) or t(lang, "checkin.review.no_visits")
     blocks = [
         bk.context(t(lang, "checkin.review.intro", day=format_day(lang, day))),
         bk.section(

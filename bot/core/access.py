@@ -37,6 +37,12 @@ class NeedsAdmin(NotAllowed):
     message_key = "common.needs_admin"
 
 
+class NotYourRecord(NotAllowed):
+    """Seen but not yours to change (a teammate's visit, for a rep)."""
+
+    message_key = "visit.change.not_allowed"
+
+
 T = TypeVar("T", Account, Deal, FollowUp, Visit)
 
 
@@ -123,6 +129,21 @@ def access_deal(session: Session, actor: Actor, deal_id: object) -> Deal:
 
 def access_visit(session: Session, actor: Actor, visit_id: object) -> Visit:
     return _owned(session, actor, Visit, visit_id, "rep_id")
+
+
+def access_visit_to_change(session: Session, actor: Actor, visit_id: object) -> Visit:
+    """A visit the actor may correct (edit or delete) at any time: its author's, or, for the
+    manager of its account's owner (or an admin), any visit they can see. Someone who cannot
+    see it gets NotFound; someone who can but may not change it, NotAllowed."""
+    visit = access_visit(session, actor, visit_id)
+    if visit.rep_id == actor.person_id or actor.is_admin:
+        return visit
+    account = session.get(Account, visit.account_id)
+    owner_id = account.owner_id if account is not None else None
+    manages_owner = actor.is_manager and owner_id is not None and owner_id != actor.person_id
+    if manages_owner and can_see_person(session, actor, owner_id):
+        return visit
+    raise NotYourRecord()
 
 
 def access_follow_up(session: Session, actor: Actor, follow_up_id: object) -> FollowUp:

@@ -40,6 +40,7 @@ from bot.deals.ops import (
     reasons_for,
 )
 from bot.deals.parser import DealCommand, FieldChanges, parse_deal_command
+from bot.deals.records import do_change_deal_owner, do_rename_deal, parse_record_command
 from bot.deals.stages import StageError, load_funnel
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply, echo_reply
@@ -59,6 +60,13 @@ def _error(actor: Actor, exc: DealError | StageError, original: str | None = Non
 
 def handle_text(db: Database, actor: Actor, text: str, now: datetime, *, channel: str | None = None) -> Outcome:
     """Answer one `/deal` line."""
+    record = parse_record_command(text)
+    if record is not None:  # rename / owner: before the usual grammar reads them as title words
+        ref = DealCommand(op=record.op["a"], ref=record.ref, deal_id=record.deal_id)
+        picked = _resolve(db, actor, ref, record.op, ("open",))
+        if isinstance(picked, Outcome):
+            return picked
+        return run_op(db, actor, {**record.op, "d": picked}, now, channel=channel)
     command = parse_deal_command(text, local_date(now, actor.tz))
     if command.problem:
         return Outcome(reply=echo_reply(actor.lang, command.problem, text, **command.problem_values))
@@ -202,6 +210,14 @@ def _run(db: Database, actor: Actor, op: dict[str, Any], now: datetime, channel:
         with db.transaction() as session:
             names = reason_names(session, actor.team_id, lang)
         return Outcome(reply=render.card(view, funnel, lang, now, tz, reason_names=names))
+    if action == "rename":
+        old, view = do_rename_deal(db, actor, deal_id, str(op.get("t") or ""), now)
+        note = t(lang, "deal.rename.done", old=bk.escape(old), title=bk.escape(view.title))
+        return Outcome(reply=render.card(view, funnel, lang, now, tz, note=note))
+    if action == "owner":
+        name, view = do_change_deal_owner(db, actor, deal_id, str(op.get("u") or ""), now)
+        note = t(lang, "deal.owner.done", title=bk.escape(view.title), name=bk.escape(name))
+        return Outcome(reply=render.card(view, funnel, lang, now, tz, note=note))
     if action in ("won", "lost"):
         if override:
             view = do_show_deal(db, actor, deal_id)

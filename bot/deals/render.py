@@ -84,12 +84,17 @@ def card(
             line += "\n" + t(lang, "deal.card.lesson", lesson=bk.escape(view.lesson))
         blocks.append(bk.section(line))
     if view.history:
-        lines = [history_line(entry, funnel, lang, tz) for entry in view.history[-8:]]
-        blocks.append(bk.context("\n".join(lines)))
+        lines = [history_line(entry, funnel, lang, tz) for entry in view.history]  # in full, oldest first
+        more = lambda n: t(lang, "common.more", count=n)  # noqa: E731
+        packed = bk.pack_lines(lines, max_blocks=HISTORY_BLOCKS, more=more)
+        blocks += [bk.context(block["text"]["text"]) for block in packed]  # small print, as before
     if view.status == "open":
         blocks.append(card_actions(view, funnel, lang))
     text = f"{bk.escape(view.account_name)} — {bk.escape(view.title)}: {funnel.label(view.stage_key, lang)}"
     return Reply(text=(note + "\n" + text) if note else text, blocks=blocks)
+
+
+HISTORY_BLOCKS = 10  # a deal's whole history (hundreds of moves) fits; beyond, "…and N more"
 
 
 def card_actions(view: DealView, funnel: Funnel, lang: Lang) -> dict[str, Any]:

@@ -28,6 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有找到,可能已被删除。",
     ),
     "common.cancel": ("Cancel", "取消"),
+    "common.more": ("…and {count} more", "……还有 {count} 个"),
     "common.save": ("Save", "保存"),
     "common.close": ("Close", "关闭"),
     "common.yes": ("Yes", "是"),

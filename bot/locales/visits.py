@@ -233,6 +233,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visit.modal.date": ("Date of the visit", "拜访日期"),
     "visit.modal.purpose": ("Purpose", "目的"),
     "visit.modal.notes": ("Notes", "备注"),
+    "visit.modal.part": ("{label} (part {part} of {parts})", "{label}（第 {part}/{parts} 部分）"),
+    "visit.modal.too_long": (
+        "This visit's text is too long to edit in a Slack form without cutting it, so the form "
+        "was not opened. Here it is in full:",
+        "这条拜访的文字太长，在 Slack 表单里编辑会被截断，所以没有打开表单。全文如下：",
+    ),
     "visit.modal.next_step": ("Next step", "下一步"),
     "visit.modal.due_date": ("Next step due date", "下一步截止日期"),
     "visit.modal.due_time": ("Due time", "截止时间"),

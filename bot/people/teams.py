@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.access import AccessError, require_admin, require_manager
 from bot.core.actor import Actor
-from bot.core.i18n import Lang, join_list, t
+from bot.core.i18n import Lang, t
 from bot.people.members import ensure_person
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
@@ -300,13 +300,19 @@ def all_teams(session: Session, team_id: str) -> list[TeamInfo]:
     return [info for info in (team_info(session, t) for t in teams) if info.manager_role in ("manager", "admin")]
 
 
+MAX_TEAMS_SHOWN = 45
+MEMBER_BLOCKS_ONE_TEAM = 40  # one team: its members may fill most of a message
+
+
 def render_teams(lang: Lang, teams: list[TeamInfo]) -> Reply:
-    """The teams as an ephemeral: name, manager, channel, user group, members."""
+    """The teams as an ephemeral: name, manager, channel, user group, members. Long member
+    lists go on over more sections, or say "…and N more"; never cut mid-name."""
     if not teams:
         return Reply(t(lang, "teams.none"))
     blocks: list[bk.Block] = []
     lines: list[str] = []
-    for info in teams[:45]:
+    member_blocks = MEMBER_BLOCKS_ONE_TEAM if len(teams) == 1 else 1
+    for info in teams[:MAX_TEAMS_SHOWN]:
         head = t(
             lang, "teams.line", name=bk.escape(info.name), manager=bk.escape(info.manager_name), count=len(info.members)
         )
@@ -314,11 +320,22 @@ def render_teams(lang: Lang, teams: list[TeamInfo]) -> Reply:
         extra = [where]
         if info.usergroup_id:
             extra.append(t(lang, "teams.usergroup", group=info.usergroup_id))
-        names = join_list(lang, (bk.escape(m.name) for m in info.members))
-        members = t(lang, "teams.members", names=names) if names else t(lang, "teams.no_members")
-        entry = f"{head}\n{' · '.join(extra)}\n{members}"
-        blocks.append(bk.section(entry))
-        lines.append(entry)
+        title = f"{head}\n{' · '.join(extra)}"
+        names = [bk.escape(m.name) for m in info.members]
+        if names:
+            title += "\n" + t(lang, "teams.members", names="").rstrip()
+            blocks += bk.pack_lines(
+                names,
+                max_blocks=member_blocks,
+                title=title,
+                sep="、" if lang == "zh" else ", ",
+                more=lambda n: t(lang, "common.more", count=n),
+            )
+        else:
+            blocks.append(bk.section(f"{title}\n{t(lang, 'teams.no_members')}"))
+        lines.append(title)
+    if len(teams) > MAX_TEAMS_SHOWN:
+        blocks.append(bk.context(t(lang, "common.more", count=len(teams) - MAX_TEAMS_SHOWN)))
     return Reply("\n".join(lines), blocks)
 
 

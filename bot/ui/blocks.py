@@ -8,6 +8,7 @@ never make a message invalid; `bot.ui.blockkit` checks whole payloads.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from bot.ui import blockkit as limits
@@ -26,6 +27,59 @@ def clip(text: str, limit: int) -> str:
         return "…"[:limit]
     head = split_text(text[:limit], limit - 1)[0].rstrip()
     return (head or text[: limit - 1]) + "…"
+
+
+PACK_ROOM = 2_900  # a packed section holds 3,000 characters; keep room for the "…and N more" line
+
+
+def fit_lines(lines: list[str], limit: int, more: Callable[[int], str], *, sep: str = "\n") -> str:
+    """As many whole `lines` as fit in `limit` characters (one field or section), then
+    `more(n)` for the rest: a list is never cut in the middle of a line."""
+    text = sep.join(lines)
+    if len(text) <= limit:
+        return text
+    room = limit - len(sep) - len(more(len(lines)))
+    shown: list[str] = []
+    size = 0
+    for line in lines:
+        add = len(line) + (len(sep) if shown else 0)
+        if size + add > room:
+            break
+        shown.append(line)
+        size += add
+    return sep.join([*shown, more(len(lines) - len(shown))])
+
+
+def pack_lines(
+    lines: list[str],
+    *,
+    max_blocks: int,
+    more: Callable[[int], str],
+    title: str | None = None,
+    sep: str = "\n",
+    line_limit: int = 500,
+) -> list[Block]:
+    """`lines` in as few sections as they need (each within Slack's 3,000 characters), never
+    more than `max_blocks`: what does not fit is counted by `more(n)` ("…and N more") in the
+    last one. Lines are joined with `sep` and never cut mid-word. The one way to show a list
+    that can grow (team members, pipelines, histories)."""
+    blocks: list[Block] = []
+    current = title + "\n" if title else ""
+    started = False
+    for i, line in enumerate(lines):
+        line = clip(line, line_limit)
+        piece = (sep if started else "") + line
+        if len(current) + len(piece) > PACK_ROOM and started:
+            if len(blocks) + 1 >= max_blocks:
+                current += "\n" + more(len(lines) - i)
+                break
+            blocks.append(section(current))
+            current, piece = "", line
+        current += piece
+        started = True
+    if current:
+        blocks.append(section(current.removesuffix("\n")))
+    return blocks
 
 
 def plain(text: str, limit: int = limits.MAX_SECTION_TEXT) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from typing import Any
 from bot.core.clock import zone
 from bot.core.i18n import Lang, t
 from bot.ui import blocks as bk
+from bot.ui.split import split_text
 from bot.visits.ops import ContactInput, VisitInput
 from bot.visits.parse import CHANNELS, DEFAULT_DUE_TIME, FAR_FUTURE, FAR_PAST, clean_phrase, parse_names
 
@@ -23,6 +24,16 @@ CALLBACK = "visit_form"
 FOLLOW_UP_CALLBACK = "visit_follow_up"
 MAX_LEVEL_BLOCKS = 20
 MAX_NEW_CONTACTS = 20
+PART_SIZE = 2_800  # a long text's parts leave room to type within Slack's 3,000 per field
+LONG_FIELDS = {"purpose": 500, "notes": 3_000, "next_step": 500}  # field → size for new text
+MAX_PARTS = {"purpose": 3, "notes": 10, "next_step": 3}
+PART_SEP = "__"
+
+
+class TooLongToEdit(Exception):
+    """A stored text needs more parts than the form can show: refuse to open, never cut."""
+
+    message_key = "visit.modal.too_long"
 
 
 @dataclass
@@ -101,8 +112,42 @@ def _level_options(lang: Lang) -> list[dict[str, Any]]:
     return [bk.option(t(lang, f"visit.level.{n}"), str(n)) for n in range(6)]
 
 
-def _text(value: str, limit: int) -> str | None:
-    return value[:limit] if value else None
+def long_text_blocks(lang: Lang, block_id: str, action_id: str, value: str) -> list[bk.Block]:
+    """A text field that shows all of `value`: one field when it fits the usual size, else
+    as many fields as it needs ("Notes (2/3)"), read back joined by `read_long_text`."""
+    size = LONG_FIELDS[block_id]
+    label = t(lang, f"visit.modal.{block_id}")
+    if len(value) <= size:
+        return [
+            bk.input_block(
+                block_id,
+                label,
+                bk.text_input(action_id, initial=value, multiline=block_id == "notes", max_length=size),
+                optional=True,
+            )
+        ]
+    parts = split_text(value, PART_SIZE)
+    if len(parts) > MAX_PARTS[block_id]:
+        raise TooLongToEdit(block_id)
+    return [
+        bk.input_block(
+            block_id if i == 0 else f"{block_id}{PART_SEP}{i + 1}",
+            t(lang, "visit.modal.part", label=label, part=i + 1, parts=len(parts)),
+            bk.text_input(action_id, initial=part, multiline=True),
+            optional=True,
+        )
+        for i, part in enumerate(parts)
+    ]
+
+
+def read_long_text(values: dict[str, Any], block_id: str) -> str | None:
+    """A long text field's parts joined as typed (each part keeps its own spaces)."""
+    parts = [str(_value(values, block_id).get("value") or "")]
+    n = 2
+    while f"{block_id}{PART_SEP}{n}" in values:
+        parts.append(str(_value(values, f"{block_id}{PART_SEP}{n}").get("value") or ""))
+        n += 1
+    return clean_text("".join(parts)) or None
 
 
 def visit_form(lang: Lang, state: FormState, meta: FormMeta, *, today: date) -> dict[str, Any]:
@@ -176,24 +221,11 @@ def visit_form(lang: Lang, state: FormState, meta: FormMeta, *, today: date) -> 
             t(lang, "visit.modal.date"),
             bk.date_picker("visit_date", initial=(state.day or today).isoformat()),
         ),
-        bk.input_block(
-            "purpose",
-            t(lang, "visit.modal.purpose"),
-            bk.text_input("visit_purpose", initial=state.purpose, max_length=500),
-            optional=True,
-        ),
-        bk.input_block(
-            "notes",
-            t(lang, "visit.modal.notes"),
-            bk.text_input("visit_notes", multiline=True, initial=state.notes),
-            optional=True,
-        ),
-        bk.input_block(
-            "next_step",
-            t(lang, "visit.modal.next_step"),
-            bk.text_input("visit_next_step", initial=state.next_step, max_length=500),
-            optional=True,
-        ),
+    ]
+    blocks += long_text_blocks(lang, "purpose", "visit_purpose", state.purpose)
+    blocks += long_text_blocks(lang, "notes", "visit_notes", state.notes)
+    blocks += long_text_blocks(lang, "next_step", "visit_next_step", state.next_step)
+    blocks += [
         bk.input_block(
             "next_due_date",
             t(lang, "visit.modal.due_date"),
@@ -344,7 +376,7 @@ def read_visit_form(values: dict[str, Any], meta: FormMeta, now: datetime) -> Fo
     elif day != today:
         occurred_at = _local(day, time(12, 0), tz)
 
-    next_step = _typed(values, "next_step")
+    next_step = read_long_text(values, "next_step") or ""
     due_text = _value(values, "next_due_date").get("selected_date")
     time_text = _value(values, "next_due_time").get("selected_time")
     due: datetime | None = None
@@ -369,9 +401,9 @@ def read_visit_form(values: dict[str, Any], meta: FormMeta, now: datetime) -> Fo
         channel=channel,
         contacts=tuple(contacts),
         occurred_at=occurred_at,
-        purpose=_text(_typed(values, "purpose"), 500),
-        notes=_text(_typed(values, "notes"), 3000),
-        next_step=_text(next_step, 500),
+        purpose=read_long_text(values, "purpose"),
+        notes=read_long_text(values, "notes"),
+        next_step=next_step or None,
         next_due=due,
         source=meta.source if meta.source in ("modal", "shortcut") else "modal",
     )

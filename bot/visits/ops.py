@@ -24,12 +24,21 @@ from sqlalchemy.orm import Session
 
 from bot.accounts.create import create_account
 from bot.accounts.matching import EXACT, PREFIX, Candidate, find_accounts, find_contacts, rank_contacts
-from bot.core.access import AccessError, NotAllowed, access_account, access_account_to_log, access_contact, access_visit
+from bot.core.access import (
+    AccessError,
+    NotAllowed,
+    access_account,
+    access_account_to_log,
+    access_contact,
+    access_visit,
+    access_visit_to_change,
+)
 from bot.core.actor import Actor
 from bot.core.i18n import t
 from bot.core.text import normalize
 from bot.people.members import workspace_config
 from bot.people.notify import DueMove, working_due
+from bot.visits import audit
 from bot.visits.dates import is_relative
 from bot.visits.known import Recognised, recognise
 from bot.visits.names import name_index
@@ -877,16 +886,74 @@ def _drop_account_if_unused(session: Session, account: Account) -> None:
     session.flush()
 
 
+def _author(session: Session, actor: Actor, visit: Visit) -> Actor:
+    """Who a correction acts as: the visit's author (a manager's correction creates accounts
+    and contacts for the rep, and follow-ups stay the rep's), in the corrector's language."""
+    if visit.rep_id == actor.person_id:
+        return actor
+    rep = session.get(Person, visit.rep_id)
+    if rep is None:
+        return actor
+    return replace(actor, user_id=rep.slack_user_id, person_id=rep.id, role=rep.role)
+
+
+def _contact_ids(session: Session, visit_id: int) -> set[int]:
+    return set(session.scalars(select(VisitContact.contact_id).where(VisitContact.visit_id == visit_id)))
+
+
+def _recompute_contacts(session: Session, contact_ids: set[int], visit_id: int, levels: dict[int, int]) -> None:
+    """After a correction, each contact's level, last face-to-face meeting and last touch follow
+    all its visits: a later visit's level stands (`levels`: before the correction), and the
+    face-to-face clock is the newest in-person or informal visit, whichever was corrected."""
+    for contact_id in contact_ids:
+        contact = session.get(Contact, contact_id)
+        if contact is None:
+            continue
+        latest = session.execute(
+            select(Visit.id)
+            .join(VisitContact, VisitContact.visit_id == Visit.id)
+            .where(VisitContact.contact_id == contact_id)
+            .order_by(Visit.occurred_at.desc(), Visit.id.desc())
+            .limit(1)
+        ).scalar()
+        if latest is not None and latest != visit_id and contact_id in levels:
+            contact.relationship_level = levels[contact_id]  # a later visit set it
+        f2f = session.scalar(
+            select(func.max(Visit.occurred_at))
+            .join(VisitContact, VisitContact.visit_id == Visit.id)
+            .where(VisitContact.contact_id == contact_id, Visit.channel.in_(FACE_TO_FACE))
+        )
+        if f2f is not None and f2f != contact.last_face_to_face_at:
+            contact.last_face_to_face_at, contact.decay_notified_days = f2f, 0
+        touch = session.scalar(
+            select(func.max(Visit.occurred_at))
+            .join(VisitContact, VisitContact.visit_id == Visit.id)
+            .where(VisitContact.contact_id == contact_id)
+        )
+        if touch is not None:
+            contact.last_touch_at = touch
+    session.flush()
+
+
 def do_update_visit(db: Database, actor: Actor, visit_id: object, inp: VisitInput, *, now: datetime) -> Logged:
-    """Edit a visit: undo its effects, change it, apply them again (the follow-up follows)."""
+    """Correct a visit at any time (its author, or the account owner's manager): undo its
+    effects, change it, apply them again, recompute its contacts, and keep the change in the
+    audit trail."""
     with db.transaction() as session:
-        visit = _own_visit(session, actor, visit_id)
-        created = _revert(session, actor, visit, keep_manual=True)
+        visit = access_visit_to_change(session, actor, visit_id)
+        before = audit.snapshot(session, visit)
+        author = _author(session, actor, visit)
+        touched = _contact_ids(session, visit.id)
+        levels = {
+            c.id: c.relationship_level
+            for c in session.scalars(select(Contact).where(Contact.id.in_(touched | _input_ids(inp))))
+        }
+        created = _revert(session, author, visit, keep_manual=True)
         if inp.account_id is not None:
-            account = access_account(session, actor, inp.account_id)
+            account = access_account(session, author, inp.account_id)
         else:
-            account = _existing_by_name(session, actor, inp.new_account_name or "") or _create_account(
-                session, actor, inp.new_account_name or "", now
+            account = _existing_by_name(session, author, inp.new_account_name or "") or _create_account(
+                session, author, inp.new_account_name or "", now
             )
         visit.account_id = account.id
         visit.channel = inp.channel
@@ -897,8 +964,35 @@ def do_update_visit(db: Database, actor: Actor, visit_id: object, inp: VisitInpu
         session.flush()
         kept = {ci.contact_id for ci in inp.contacts if ci.contact_id is not None}
         _drop_orphans(session, created - kept)
-        lead_closed = _apply(session, actor, visit, account, inp, now, created_ids=created & kept)
+        lead_closed = _apply(session, author, visit, account, inp, now, created_ids=created & kept)
+        _recompute_contacts(session, touched | _contact_ids(session, visit.id), visit.id, levels)
+        audit.record(session, actor, visit.id, "edit", before, audit.snapshot(session, visit), now)
         return Logged(load_view(session, visit, lead_closed=lead_closed))
+
+
+def _input_ids(inp: VisitInput) -> set[int]:
+    return {ci.contact_id for ci in inp.contacts if ci.contact_id is not None}
+
+
+def do_delete_visit(db: Database, actor: Actor, visit_id: object, *, now: datetime) -> str:
+    """Delete a visit at any time (after the rep confirmed): what it changed is put back, its
+    follow-ups go, its contacts are recomputed, and the whole visit is kept in the audit
+    trail. Returns the account's name."""
+    with db.transaction() as session:
+        visit = access_visit_to_change(session, actor, visit_id)
+        before = audit.snapshot(session, visit)
+        author = _author(session, actor, visit)
+        touched = _contact_ids(session, visit.id)
+        account = session.get(Account, visit.account_id)
+        name = account.name if account else ""
+        created = _revert(session, author, visit, keep_manual=False)
+        deleted_id = visit.id
+        session.delete(visit)
+        session.flush()
+        _drop_orphans(session, created)
+        _recompute_contacts(session, touched - created, deleted_id, {})
+        audit.record(session, actor, deleted_id, "delete", before, None, now)
+        return name
 
 
 def do_add_follow_up(
@@ -980,7 +1074,13 @@ def load_view(session: Session, visit: Visit, *, lead_closed: bool = False) -> V
 
 
 def visit_view(db: Database, actor: Actor, visit_id: object) -> VisitView:
-    """One visit the actor may edit (the Edit button's prefill)."""
+    """One visit the actor may correct (the Edit button's prefill)."""
+    with db.transaction() as session:
+        return load_view(session, access_visit_to_change(session, actor, visit_id))
+
+
+def own_visit_view(db: Database, actor: Actor, visit_id: object) -> VisitView:
+    """One of the actor's own visits (a further follow-up is the author's to add)."""
     with db.transaction() as session:
         return load_view(session, _own_visit(session, actor, visit_id))
 
@@ -989,18 +1089,6 @@ def visit_view(db: Database, actor: Actor, visit_id: object) -> VisitView:
 class VisitList:
     visits: list[VisitView] = field(default_factory=list)
     standard: int = 4
-
-
-def list_visits(db: Database, actor: Actor, *, limit: int = 10) -> VisitList:
-    """The actor's last visits, newest first."""
-    with db.transaction() as session:
-        visits = session.scalars(
-            select(Visit)
-            .where(Visit.team_id == actor.team_id, Visit.rep_id == actor.person_id)
-            .order_by(Visit.occurred_at.desc(), Visit.id.desc())
-            .limit(limit)
-        ).all()
-        return VisitList([load_view(session, v) for v in visits])
 
 
 def visits_on_day(db: Database, actor: Actor, start: datetime, end: datetime) -> VisitList:

@@ -289,7 +289,7 @@ def render_ask_contact(lang: Lang, ask: AskContact, request_key: str | None, tz:
 
 
 # ----- list, today, help -----------------------------------------------------------------------
-def _list_line(lang: Lang, visit: VisitView, tz: str | None) -> str:
+def list_line(lang: Lang, visit: VisitView, tz: str | None) -> str:
     contacts = ""
     if visit.contacts:
         contacts = " · " + join_list(lang, (bk.escape(c.name) for c in visit.contacts[:5]))
@@ -316,9 +316,9 @@ def render_list(lang: Lang, tz: str | None, visits: VisitList, *, today: bool = 
     if not visits.visits:
         empty = t(lang, "visit.today.empty" if today else "visit.list.empty")
         return Reply(text=f"{title}\n{empty}", blocks=[bk.section(f"*{title}*"), bk.section(empty)])
-    blocks: list[bk.Block] = [bk.section(f"*{title}*")]
-    blocks.extend(bk.section(_list_line(lang, v, tz)) for v in visits.visits[:40])
-    return Reply(text=title, blocks=blocks[:50])
+    lines = [list_line(lang, v, tz) for v in visits.visits]
+    blocks = bk.pack_lines(lines, max_blocks=40, title=f"*{title}*", more=lambda n: t(lang, "common.more", count=n))
+    return Reply(text=title, blocks=blocks)
 
 
 def render_help(lang: Lang) -> Reply:

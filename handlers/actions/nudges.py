@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
+from bot.checkins.days import local_today
+from bot.checkins.prompts import prompt_day
 from bot.core.clock import zone
 from bot.core.i18n import format_day, t
 from bot.followups.buttons import redrawn_follow_ups, visit_form_for
@@ -57,14 +60,19 @@ def _origin(req: Request) -> dict[str, str]:
     return {"c": channel or "", "ts": ts or ""}
 
 
+def _prompt_day(req: Request) -> date:
+    """The day the pressed prompt was sent for (an old button opens its own day)."""
+    return prompt_day(req.action.value, local_today(req.actor, req.now))
+
+
 @listener()
 def on_open_plan(req: Request) -> None:
-    open_form(req, "plan", _origin(req))
+    open_form(req, "plan", _origin(req), day=_prompt_day(req))
 
 
 @listener()
 def on_open_review(req: Request) -> None:
-    open_form(req, "review", _origin(req))
+    open_form(req, "review", _origin(req), day=_prompt_day(req))
 
 
 @listener()

@@ -16,9 +16,9 @@ from slack_sdk import WebClient
 
 from bot.core.i18n import t
 from bot.ui import blocks as bk
-from bot.ui.reply import Reply
-from bot.visits import ops, render, state
-from bot.visits.modal import FormMeta, follow_up_form, local_today, with_contact_levels
+from bot.ui.reply import Reply, echo_reply
+from bot.visits import history, ops, render, state
+from bot.visits.modal import FormMeta, TooLongToEdit, follow_up_form, local_today, with_contact_levels
 from bot.visits.prefill import form_from_text, form_from_visit
 from handlers.listener import Request, listener
 from handlers.views.visit import open_visit_form
@@ -62,13 +62,38 @@ def handle_undo(req: Request) -> None:
 def handle_edit(req: Request) -> None:
     visit = ops.visit_view(req.svc.db, req.actor, req.action.value or "")
     prefill = form_from_visit(visit, req.actor)
-    open_visit_form(req, req.trigger_id, prefill, channel_id=req.channel_id, visit_id=visit.id)
+    try:
+        open_visit_form(req, req.trigger_id, prefill, channel_id=req.channel_id, visit_id=visit.id)
+    except TooLongToEdit:  # never open a form that would cut the text: show it whole
+        full = "\n\n".join(x for x in (visit.purpose, visit.notes, visit.next_step) if x)
+        req.reply(echo_reply(req.lang, TooLongToEdit.message_key, full))
+
+
+@listener()
+def handle_delete(req: Request) -> None:
+    """Delete (the button asked for confirmation first): the author, or the account owner's
+    manager, at any time; the visit stays in the audit trail."""
+    name = ops.do_delete_visit(req.svc.db, req.actor, req.action.value or "", now=req.now)
+    message = t(req.lang, "visit.delete.done", account=bk.escape(name))
+    req.reply(Reply(message, [bk.section(message)]))
+
+
+@listener()
+def handle_list_more(req: Request) -> None:
+    """The next page of a `/visit list` (the button carries the query)."""
+    query = history.HistoryQuery.decode(req.action.value or "")
+    try:
+        page = history.list_history(req.svc.db, req.actor, query)
+    except history.HistoryError as exc:
+        req.reply(echo_reply(req.lang, exc.message_key, None, **exc.values))
+        return
+    req.reply(history.render_history(req.lang, req.actor.tz, page))
 
 
 @listener()
 def handle_add_follow_up(req: Request) -> None:
     actor = req.actor
-    visit = ops.visit_view(req.svc.db, actor, req.action.value or "")  # checks the visit is the rep's own
+    visit = ops.own_visit_view(req.svc.db, actor, req.action.value or "")  # only the rep's own visit
     meta = FormMeta(lang=actor.lang, tz=actor.tz, visit_id=visit.id, channel_id=req.channel_id)
     view = follow_up_form(actor.lang, meta, today=local_today(req.now, actor.tz))
     req.client.views_open(trigger_id=req.trigger_id, view=view)
@@ -98,5 +123,7 @@ def register(app: App) -> None:
     app.action("visit_open_form")(handle_open_form)
     app.action("visit_undo")(handle_undo)
     app.action("visit_edit")(handle_edit)
+    app.action(history.DELETE_ACTION)(handle_delete)
+    app.action(history.MORE_ACTION)(handle_list_more)
     app.action("visit_add_follow_up")(handle_add_follow_up)
     app.action("visit_contacts")(handle_contacts_changed)

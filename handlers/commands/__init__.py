@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.commands import checkin, coach, deal, pipeline, visit
+from handlers.commands import account, checkin, coach, contact, deal, pipeline, visit
 from handlers.commands import coach_calendar as coach_calendar  # @subcommand words
 from handlers.commands import coach_digest as coach_digest  # @subcommand words
 from handlers.commands import coach_export as coach_export  # @subcommand words
@@ -22,3 +22,5 @@ def register(app: App) -> None:
     pipeline.register(app)
     deal.register(app)
     checkin.register(app)
+    contact.register(app)
+    account.register(app)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from slack_bolt import App
@@ -29,12 +29,13 @@ HELP_WORDS = {"help", "帮助", "?"}
 _HHMM = re.compile(r"\b(\d{1,2}[:：]\d{2})\b")
 
 
-def open_form(req: Request, kind: str, origin: dict[str, str] | None) -> None:
-    """Today's plan or review form (`kind` "now": whichever the time of day calls for)."""
+def open_form(req: Request, kind: str, origin: dict[str, str] | None, *, day: date | None = None) -> None:
+    """The plan or review form for `day` (a prompt's day; today when opened by command; `kind`
+    "now": whichever the time of day calls for)."""
     svc, actor, now = req.svc, req.actor, req.now
     if kind == "now":
         kind = form_due(svc.db, actor, now)
-    day = local_today(actor, now)
+    day = day or local_today(actor, now)
     builder = plan_view if kind == "plan" else review_view
     view = builder(svc.db, actor, day, now, origin=origin)
     req.client.views_open(trigger_id=req.trigger_id, view=with_response_url(view, req.body.get("response_url")))

@@ -17,8 +17,8 @@ from slack_bolt import App
 from bot.core.clock import local_now, start_of_local_day
 from bot.core.i18n import t
 from bot.people.members import do_set_language
-from bot.ui.reply import Reply
-from bot.visits import ops, render
+from bot.ui.reply import Reply, echo_reply
+from bot.visits import history, ops, render
 from handlers._support import (
     AckAndQueue,
 )
@@ -55,14 +55,25 @@ def visit_from_text(req: Request) -> None:
     low = word.lower()
     if low in HELP_WORDS and not rest:
         req.reply(render.render_help(actor.lang))
-    elif low in LIST_WORDS and not rest:
-        req.reply(render.render_list(actor.lang, actor.tz, ops.list_visits(req.svc.db, actor)))
+    elif low in LIST_WORDS:
+        req.reply(history_reply(req, rest))
     elif low in TODAY_WORDS and not rest:
         req.reply(_today(req))
     elif low in LANG_WORDS:
         req.reply(_set_language(req, rest))
     else:
         log_line(req, text)
+
+
+def history_reply(req: Request, rest: str) -> Reply:
+    """`/visit list …`: a page of the visits asked for, or why the query cannot be answered."""
+    actor = req.actor
+    query = history.parse_query(unescape(rest), req.now, actor.tz)
+    try:
+        page = history.list_history(req.svc.db, actor, query)
+    except history.HistoryError as exc:
+        return echo_reply(actor.lang, exc.message_key, f"/visit list {rest}".strip(), **exc.values)
+    return history.render_history(actor.lang, actor.tz, page)
 
 
 def unescape(text: str) -> str:

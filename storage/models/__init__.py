@@ -2,6 +2,7 @@
 
 from storage.base import Base
 from storage.models.accounts import Account, AccountAlias, Contact
+from storage.models.audit import RecordChange
 from storage.models.calendar import AccountDomain, CalendarConnection, CalendarMeeting
 from storage.models.checkins import CheckIn
 from storage.models.deals import Deal, DealReason, StageChange
@@ -32,6 +33,7 @@ __all__ = [
     "Holiday",
     "JobRun",
     "Person",
+    "RecordChange",
     "SalesTeam",
     "SlackBot",
     "SlackInstallation",
