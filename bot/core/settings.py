@@ -57,6 +57,8 @@ class Settings(BaseSettings):
     # for up to `worker_max_hold` seconds after its request, so the acks get the CPU (0: never).
     worker_yield_rate: float = Field(default=100.0, ge=0)
     worker_max_hold: float = Field(default=5.0, ge=0, le=60)
+    # `POST /leads`: requests each workspace key may make per minute (429 past it).
+    lead_rate_per_minute: int = Field(default=60, ge=1, le=10000)
 
     @field_validator("slack_api_url")
     @classmethod

@@ -11,6 +11,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach target @rep 500k Q1`: a rep's sales target (managers)\n"
         "• `/coach tier Ricoh grow 200k`: your 5+5+5 accounts\n"
         "• `/coach digest daily|weekly|recap|tier`: preview your team's digest (managers)\n"
+        "• `/coach leads key [revoke]`: a key for web forms to post leads with (admins)\n"
         "• `/coach help`: this list",
         "*Pipeline Coach 管理命令*\n"
         "• `/coach role @用户 rep|manager|admin`:设置角色(管理员)\n"
@@ -21,6 +22,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach target @销售 50万 Q1`:销售目标(经理)\n"
         "• `/coach tier 理光 扩大 20万`:你的 5+5+5 分层客户\n"
         "• `/coach digest daily|weekly|recap|tier`:预览团队简报(经理)\n"
+        "• `/coach leads key [revoke]`:网页表单提交线索用的密钥(管理员)\n"
         "• `/coach help`:显示本列表",
     ),
     "coach.unknown": (

@@ -27,6 +27,7 @@ from bot.core.access import AccessError, NotAllowed, access_account, access_cont
 from bot.core.actor import Actor
 from bot.core.i18n import t
 from bot.core.text import normalize
+from bot.leads.ops import close_lead_clocks
 from bot.people.members import workspace_config
 from bot.visits.parse import ParsedContact, ParsedVisit, clean_phrase, is_meaningful, join_phrases, parse_visit
 from storage.db import Database
@@ -532,6 +533,7 @@ def _apply(
             )
         )
     account.contact_count = (account.contact_count or 0) + 1
+    close_lead_clocks(session, account.id, visit.occurred_at)  # speed to lead: the first contact is made
     lead_closed = False
     if account.is_lead and account.first_contacted_at is None:
         account.first_contacted_at = visit.occurred_at

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import deal, nudges, visit
+from handlers.actions import deal, lead, nudges, visit
 
 
 def register(app: App) -> None:
     deal.register(app)
     visit.register(app)
     nudges.register(app)
+    lead.register(app)

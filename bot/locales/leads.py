@@ -1,0 +1,97 @@
+"""Strings of `/lead`, `/coach leads` and the speed-to-lead messages."""
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "lead.help": (
+        "*Log a lead in one line*\n"
+        "`/lead Company, Person phone-or-email, source, note` · add `for @rep` to give it to someone on your team\n"
+        "e.g. `/lead Contoso, Raj Patel raj@contoso.example, web form, wants a demo`\n"
+        "The first contact is due within {hours} working hours; log a visit or press *Log first contact*.",
+        "*一句话录入线索*\n"
+        "`/lead 公司 联系人 电话或邮箱 来源 备注` · 加上 `给 @销售` 可分配给团队成员\n"
+        "例如 `/lead 理光 王军 13800000000 来自展会 想了解A3`\n"
+        "首次联系须在 {hours} 个工作小时内完成;记录一次拜访或点击 *记录首次联系* 即可。",
+    ),
+    "lead.missing.company": (
+        "I need the company's name first. Try `/lead Contoso, Raj Patel raj@contoso.example, web form`. "
+        "Nothing was saved; here is what you typed:",
+        "请先写公司名称,例如 `/lead 理光 王军 13800000000 来自展会`。这次没有保存,这是你输入的内容:",
+    ),
+    "lead.missing.name": (
+        "Who is the person at {company}? Put their name after the company, e.g. "
+        "`/lead {company}, Raj Patel raj@contoso.example`. Nothing was saved; here is what you typed:",
+        "{company} 的联系人是谁?请在公司后面写上姓名,例如 `/lead {company} 王军 13800000000`。"
+        "这次没有保存,这是你输入的内容:",
+    ),
+    "lead.created": (
+        "New lead *{account}* ({person}) for {assignee}: first contact due by {due}.",
+        "新线索 *{account}*({person})已分配给 {assignee}:请在 {due} 前首次联系。",
+    ),
+    "lead.created.existing": (
+        "*{account}* already exists, so the lead was attached to it (no new account) "
+        "and given to its owner {assignee}, "
+        "who has been told. First contact due by {due}.",
+        "*{account}* 已经存在,线索已挂到该客户下(没有新建客户),并交给负责人 {assignee},已通知对方。"
+        "请在 {due} 前首次联系。",
+    ),
+    "lead.duplicate": (
+        "That lead was already saved (lead #{id}); nothing new was stored.",
+        "这条线索已经保存过(线索 #{id}),没有重复保存。",
+    ),
+    "lead.unassigned": ("nobody yet", "暂无"),
+    # the assignment DM
+    "lead.dm.title": ("New lead: {account}", "新线索:{account}"),
+    "lead.dm.header": ("New lead", "新线索"),
+    "lead.dm.body": (
+        "*{account}* · {person}{contact}\nSource: {source}{note}\n"
+        "First contact due by *{due}* ({hours} working hours).",
+        "*{account}* · {person}{contact}\n来源:{source}{note}\n请在 *{due}* 前首次联系({hours} 个工作小时内)。",
+    ),
+    "lead.dm.note": ("\nNote: {note}", "\n备注:{note}"),
+    "lead.dm.no_source": ("not given", "未填写"),
+    "lead.dm.contacted": ("Log first contact", "记录首次联系"),
+    "lead.dm.not_fit": ("Not a fit", "不合适"),
+    "lead.dm.reassign": ("Reassign to…", "转给…"),
+    "lead.dm.summary": ("new lead {account}", "新线索 {account}"),
+    "lead.state.contacted": ("✅ First contact logged.", "✅ 已记录首次联系。"),
+    "lead.state.dropped": ("Dropped: not a fit.", "已放弃:不合适。"),
+    "lead.state.reassigned": ("Given to {user}.", "已转给 {user}。"),
+    # the clock
+    "lead.due.title": ("First contact with {account} is due now", "现在应首次联系 {account}"),
+    "lead.due.body": (
+        "The lead *{account}* ({person}{contact}) came in {received} and has not been contacted: "
+        "the limit of {hours} working hours ends now. Call or visit, then log it.",
+        "线索 *{account}*({person}{contact})于 {received} 进来,还没有联系:{hours} 个工作小时的期限现在到了。"
+        "请打电话或拜访,然后记录。",
+    ),
+    "lead.due.summary": ("first contact due: {account}", "首次联系到期:{account}"),
+    "lead.missed.title": ("{rep} missed the first contact with {account}", "{rep} 未按时首次联系 {account}"),
+    "lead.missed.body": (
+        "The lead *{account}* ({person}) came in {received}; {rep} has not contacted it within "
+        "{hours} working hours (due {due}). Nothing else is needed from you: I told them too.",
+        "线索 *{account}*({person})于 {received} 进来;{rep} 没有在 {hours} 个工作小时内联系(期限 {due})。"
+        "我也已提醒了对方。",
+    ),
+    "lead.missed.summary": ("missed first contact: {account}", "未按时首次联系:{account}"),
+    "why.job.lead-clock": ("Speed to lead", "线索响应"),
+    "why.leads": ("*Your leads waiting for a first contact*", "*等待首次联系的线索*"),
+    "why.lead.line": (
+        "• {account}: came in {received}, due {due} "
+        "({hours} working hours, {start}–{end} on working days, {tz}){state}",
+        "• {account}:{received} 进来,{due} 到期({hours} 个工作小时,工作日 {start}–{end},{tz}){state}",
+    ),
+    "why.lead.nudged": (" · reminded; your manager was told it was missed", " · 已提醒;已告知经理超时"),
+    "why.lead.waiting": (" · I will remind you when it falls due", " · 到期时我会提醒你"),
+    # /coach leads
+    "coach.leads.usage": (
+        "`/coach leads key`: a new key for `POST /leads` (admins; shown once) · "
+        "`/coach leads key revoke`: stop all keys",
+        "`/coach leads key`:为 `POST /leads` 生成新密钥(管理员;只显示一次)· `/coach leads key revoke`:停用所有密钥",
+    ),
+    "coach.leads.key": (
+        "Your new key for `POST /leads` (shown only this once; I keep only a fingerprint of it):\n`{key}`\n"
+        "Send it as `Authorization: Bearer …`. Revoke with `/coach leads key revoke`.",
+        "`POST /leads` 的新密钥(只显示这一次;我只保存它的指纹):\n`{key}`\n"
+        "请放在 `Authorization: Bearer …` 中发送。停用:`/coach leads key revoke`。",
+    ),
+    "coach.leads.revoked": ("{count} key(s) revoked: they stop working now.", "已停用 {count} 个密钥,立即生效。"),
+}

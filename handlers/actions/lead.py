@@ -1,0 +1,74 @@
+"""Buttons of a lead's DM: Log first contact, Not a fit, Reassign to… (bot/leads/ops.py).
+
+Each click redraws the DM (chat.update): the buttons give way to what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.i18n import t
+from bot.leads.ops import do_first_contact, do_not_a_fit, do_reassign
+from bot.leads.render import after_click
+from handlers._support import current_actor, services, user_errors
+
+log = logging.getLogger("handlers.lead")
+
+
+def _action(body: dict[str, Any]) -> dict[str, Any]:
+    return (body.get("actions") or [{}])[0]
+
+
+def _redraw(client: WebClient, body: dict[str, Any], lead_id: int, state: str, lang: Any) -> None:
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    message = body.get("message") or {}
+    ts = container.get("message_ts") or message.get("ts")
+    if not (channel and ts):
+        return
+    blocks = after_click(lang, list(message.get("blocks") or []), lead_id, state)
+    try:
+        client.chat_update(channel=channel, ts=ts, text=str(message.get("text") or state), blocks=blocks[:50])
+    except SlackApiError as exc:
+        log.warning("could not redraw the lead message: %s", exc.response.get("error"))
+
+
+def on_contacted(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+    ack()
+    actor = current_actor(context, client, body)
+    with user_errors(client, body, actor, None, respond):
+        svc = services(context)
+        lead = do_first_contact(svc.db, actor, _action(body).get("value"), svc.clock.now())
+        _redraw(client, body, lead.id, t(actor.lang, "lead.state.contacted"), actor.lang)
+
+
+def on_not_fit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+    ack()
+    actor = current_actor(context, client, body)
+    with user_errors(client, body, actor, None, respond):
+        svc = services(context)
+        lead = do_not_a_fit(svc.db, actor, _action(body).get("value"), svc.clock.now())
+        _redraw(client, body, lead.id, t(actor.lang, "lead.state.dropped"), actor.lang)
+
+
+def on_reassign(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+    ack()
+    actor = current_actor(context, client, body)
+    with user_errors(client, body, actor, None, respond):
+        svc = services(context)
+        action = _action(body)
+        lead_id = str(action.get("block_id") or "").removeprefix("lead_")
+        user = str(action.get("selected_user") or "")
+        lead = do_reassign(svc.db, actor, lead_id, user, svc.clock.now())
+        _redraw(client, body, lead.id, t(actor.lang, "lead.state.reassigned", user=f"<@{user}>"), actor.lang)
+
+
+def register(app: App) -> None:
+    app.action("lead_contacted")(on_contacted)
+    app.action("lead_not_fit")(on_not_fit)
+    app.action("lead_reassign")(on_reassign)
