@@ -54,17 +54,18 @@ def parse_lead_line(text: str) -> LeadLine:
     text = ANY_MENTION.sub(" ", text)
     email_match = EMAIL.search(text)
     email = email_match.group(0) if email_match else None
-    if email_match:
-        text = text[: email_match.start()] + " " + text[email_match.end() :]
-    phone_match = PHONE.search(text)
+    phone_match = PHONE.search(EMAIL.sub(" ", text))
     phone = re.sub(r"[\s-]", "", phone_match.group(0)) if phone_match else None
-    if phone_match:
-        text = text[: phone_match.start()] + " " + text[phone_match.end() :]
-    parts = [" ".join(p.split()) for p in COMMAS.split(text.strip())] if COMMAS.search(text) else text.split()
-    parts = [p for p in parts if p]
+    commas = bool(COMMAS.search(text))
+    pieces = COMMAS.split(text.strip()) if commas else text.split()
+    parts = []
+    for piece in pieces:
+        rest = " ".join(PHONE.sub(" ", EMAIL.sub(" ", piece)).split())
+        if rest or not (EMAIL.search(piece) or PHONE.search(piece)):
+            parts.append(rest)  # a part left empty on purpose keeps its place ("Contoso, , web form")
     company = parts[0] if parts else ""
     person = parts[1] if len(parts) > 1 else ""
     source = clean_source(parts[2]) if len(parts) > 2 else None
     note_parts = parts[3:]
-    note = (", " if COMMAS.search(text) else " ").join(note_parts) if note_parts else None
+    note = (", " if commas else " ").join(p for p in note_parts if p) or None
     return LeadLine(company[:200], person[:200], phone, email, source, note, assignee)
