@@ -108,6 +108,7 @@ def _lead_answer(app: App, environ: dict[str, Any]) -> Answer:
         authorization=environ.get("HTTP_AUTHORIZATION"),
         idempotency_key=environ.get("HTTP_IDEMPOTENCY_KEY"),
         content_length=length,
+        content_type=str(environ.get("CONTENT_TYPE") or ""),
         read_body=lambda limit: stream.read(min(limit, length)) if length else b"",
         rate_per_minute=services.settings.lead_rate_per_minute,
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import date, timedelta
 from typing import Any
@@ -352,3 +353,20 @@ def test_cli_makes_a_key_that_posts(
     assert post(driver, FORM, key)[0] == 201
     assert main(["leads", "key", "--team", TEAM, "--revoke"]) == 0
     assert post(driver, FORM, key)[0] == 401
+
+
+def test_a_plain_html_form_posts_with_its_key_field(driver: Driver, db: Database) -> None:
+    rep(db, driver, "UADMIN", tz=TZ, role="admin")
+    key = new_key(driver)
+    assert driver.url is not None
+    url = driver.url.removesuffix("/slack/events") + "/leads"
+    form = urllib.parse.urlencode({"key": key, "company": "理光", "name": "王军", "phone": "13800000000"}).encode()
+    request = urllib.request.Request(url, data=form, method="POST")  # urllib sends it urlencoded, as browsers do
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 201
+    (lead,) = leads(db)
+    assert (lead.company, lead.person_name, lead.phone) == ("理光", "王军", "13800000000")
+    bad = urllib.parse.urlencode({"key": key + "x", "company": "Contoso", "name": "Raj"}).encode()
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(urllib.request.Request(url, data=bad, method="POST"), timeout=10)
+    assert refused.value.code == 401 and len(leads(db)) == 1

@@ -2,7 +2,7 @@
 
 The WSGI route (runtime/web.py) hands the request's key, headers and body here and writes back
 the (status, JSON) this answers. The order of the checks is the order a caller can fix them in:
-413 (body over 64 KB, not read), 401 (no, wrong or revoked key), 429 (over the key's rate per
+413 (body over 64 KB, not read past the limit), 401 (no, wrong or revoked key), 429 (over the key's rate per
 minute), 400 (bad JSON, a field missing or not text: `{"error": ..., "field": ...}`), then
 201 with the new lead's id, or 200 with the same id when the external id or Idempotency-Key was
 seen before. Nothing is stored unless the answer is 201.
@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -130,6 +131,14 @@ def _spend(session: Session, key: LeadKey, now: datetime, rate: int) -> bool:
     return True
 
 
+def _parse(body: bytes, content_type: str) -> object:
+    """The submitted object: JSON, or an HTML form's urlencoded fields (first value of each)."""
+    text = body.decode("utf-8")
+    if content_type.split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
+        return {name: values[0] for name, values in parse_qs(text, keep_blank_values=True).items()}
+    return json.loads(text)
+
+
 def receive(
     db: Database,
     now: datetime,
@@ -137,13 +146,29 @@ def receive(
     authorization: str | None,
     idempotency_key: str | None,
     content_length: int | None,
+    content_type: str,
     read_body: Any,
     rate_per_minute: int,
 ) -> Answer:
-    """One `POST /leads`; see the module docstring for the answers."""
+    """One `POST /leads`; see the module docstring for the answers.
+
+    A plain HTML form cannot send headers: its key may come as the form field `key` instead
+    (it is then visible in the page's source, so give forms their own key, revocable alone)."""
     if content_length is not None and content_length > MAX_BODY:
         return _error(413, "body_too_large", "body")
+    body = read_body(MAX_BODY + 1)
+    if len(body) > MAX_BODY:
+        return _error(413, "body_too_large", "body")
+    try:
+        raw = _parse(body, content_type)
+    except (UnicodeDecodeError, ValueError):
+        raw = None
+        parse_failed = True
+    else:
+        parse_failed = False
     key = bearer(authorization)
+    if key is None and isinstance(raw, dict) and isinstance(raw.get("key"), str):
+        key = raw["key"]
     if not key:
         return _error(401, "missing_key", "authorization")
     with db.transaction() as session:
@@ -154,12 +179,7 @@ def receive(
         team_id, creator_id = row.team_id, row.created_by_id
     if not allowed:
         return _error(429, "rate_limited")
-    body = read_body(MAX_BODY + 1)
-    if len(body) > MAX_BODY:
-        return _error(413, "body_too_large", "body")
-    try:
-        raw = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    if parse_failed:
         return _error(400, "invalid_json", "body")
     try:
         fields, external_id = _fields(raw)
