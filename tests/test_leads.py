@@ -181,6 +181,11 @@ def test_one_nudge_and_one_manager_notice_when_the_first_contact_is_missed(
     with db.transaction() as session:
         keys = sorted(session.scalars(select(Delivery.dedupe_key).where(Delivery.job == CLOCK)))
     assert keys == [f"due:{lead.id}", f"missed:{lead.id}", f"new:{lead.id}:{ann}"]
+    driver.command("U1", "/coach", "why")
+    why = driver.last_ephemeral("U1")["text"]
+    assert "Haier: came in Mon 23 Nov 2026, 16:00, due Tue 24 Nov 2026, 12:00" in why
+    assert "(5 working hours, 09:00–18:00 on working days, Asia/Shanghai)" in why and "manager was told" in why
+    assert "Speed to lead" in why
 
 
 def test_a_logged_visit_stops_the_clock(driver: Driver, db: Database, clock: ManualClock) -> None:

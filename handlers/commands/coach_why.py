@@ -8,6 +8,7 @@ from slack_bolt import Respond
 from slack_sdk import WebClient
 
 from bot.core.actor import Actor
+from bot.leads.why import lead_lines
 from bot.people.notify import explain, render_why
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
@@ -22,6 +23,7 @@ def coach_why(
     svc = services(context)
     with svc.db.transaction() as session:
         headline, lines = render_why(actor.lang, explain(session, actor, svc.clock.now()))
+        lines += lead_lines(session, actor, svc.clock.now())
     text = "\n".join(lines)
     blocks = [bk.header(headline)]
     chunk: list[str] = []

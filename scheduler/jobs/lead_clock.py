@@ -22,13 +22,13 @@ from sqlalchemy.orm import Session, aliased
 
 from bot.core.i18n import lang_for, t
 from bot.leads.render import due_nudge, lead_card, missed_notice
+from bot.leads.why import LEAD_CLOCK
 from bot.people.members import workspace_config
 from scheduler.jobs._common import workspaces
 from scheduler.registry import JobContext, job
 from scheduler.sender import Message, Send
 from storage.models import Account, Delivery, Lead, Person
 
-LEAD_CLOCK = "lead-clock"
 CATCH_UP = timedelta(days=2)
 
 
