@@ -375,3 +375,38 @@ def test_a_plain_html_form_posts_with_its_key_field(driver: Driver, db: Database
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(urllib.request.Request(url, data=bad, method="POST"), timeout=10)
     assert refused.value.code == 401 and len(leads(db)) == 1
+
+
+def test_lead_alone_opens_the_form_and_its_submission_stores_once(driver: Driver, db: Database) -> None:
+    me = rep(db, driver, "U1", tz=TZ)
+    driver.command("U1", "/lead", "")
+    view = driver.last_view()
+    assert view["callback_id"] == "lead_form"
+    missing = driver.submit("U1", view, {"company": {"value": {"type": "plain_text_input", "value": "Contoso"}}})
+    assert missing.json()["errors"] == {"name": "Please fill this in."} and leads(db) == []
+    values = {
+        "company": {"value": {"type": "plain_text_input", "value": "Contoso"}},
+        "name": {"value": {"type": "plain_text_input", "value": "Raj Patel"}},
+        "email": {"value": {"type": "plain_text_input", "value": "raj@contoso.example"}},
+        "source": {"value": {"type": "plain_text_input", "value": "trade show"}},
+    }
+    driver.submit("U1", view, values)
+    driver.submit("U1", view, values)  # a double click on Save
+    (lead,) = leads(db)
+    assert (lead.company, lead.person_name, lead.email, lead.source, lead.assignee_id) == (
+        "Contoso",
+        "Raj Patel",
+        "raj@contoso.example",
+        "trade show",
+        me,
+    )
+
+
+def test_make_a_lead_shortcut_prefills_the_form_from_the_message(driver: Driver, db: Database) -> None:
+    rep(db, driver, "U1", tz=TZ, locale="zh-CN")
+    message = {"type": "message", "ts": "1700000000.000100", "text": "理光 王军 13800000000 来自展会 想了解A3"}
+    driver.message_shortcut("U1", "make_lead_message", message)
+    view = driver.last_view()
+    initial = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if b["type"] == "input"}
+    assert initial["company"] == "理光" and initial["name"] == "王军" and initial["phone"] == "13800000000"
+    assert initial["source"] == "展会" and view["title"]["text"] == "新线索"

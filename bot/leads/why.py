@@ -46,10 +46,7 @@ def lead_lines(session: Session, actor: Actor, at: datetime) -> list[str]:
     )
     lines = [t(actor.lang, "why.leads")]
     for lead, account in rows:
-        if f"due:{lead.id}" in sent:
-            state = t(actor.lang, "why.lead.nudged")
-        else:
-            state = t(actor.lang, "why.lead.waiting")
+        state = t(actor.lang, "why.lead.nudged" if f"due:{lead.id}" in sent else "why.lead.waiting")
         lines.append(
             t(
                 actor.lang,

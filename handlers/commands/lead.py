@@ -1,4 +1,5 @@
-"""`/lead`: log a lead in one line (`/lead 理光 王军 13800000000 来自展会 想了解A3`), or help.
+"""`/lead`: log a lead in one line (`/lead 理光 王军 13800000000 来自展会 想了解A3`), help, or
+(alone) open the lead form.
 
 Acked at once; the work runs after the ack (a Bolt lazy listener, spooled to a worker by
 `serve`). The lead's assignee gets its DM from the `lead-clock` job (scheduler/jobs/lead_clock.py)
@@ -13,13 +14,15 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
 from bot.core.i18n import t
+from bot.leads.form import lead_form
 from bot.leads.ops import LeadFields, LeadInputError, do_create_lead
 from bot.leads.parse import parse_lead_line
 from bot.leads.render import render_created
 from bot.people.members import workspace_config
 from bot.ui.reply import Reply, echo_reply
 from handlers._support import actor_or_apology, request_time, send_ephemeral, services, user_errors
-from handlers.commands.visit import HELP_WORDS, unescape
+from handlers.commands.deal import with_response_url
+from handlers.commands.visit import HELP_WORDS, has_text, unescape
 
 
 def ack_only(ack: Ack) -> None:
@@ -57,5 +60,18 @@ def lead_from_text(body: dict[str, Any], client: WebClient, context: dict[str, A
         send_ephemeral(client, body, render_created(actor.lang, actor.tz, outcome, line.person), respond)
 
 
+def open_form(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+    """`/lead` alone: the lead form (views.open needs the trigger within 3 s: done here, after the ack)."""
+    ack()
+    actor = actor_or_apology(context, client, body, "", respond)
+    if actor is None:
+        return
+    with user_errors(client, body, actor, "", respond):
+        client.views_open(
+            trigger_id=body["trigger_id"], view=with_response_url(lead_form(actor.lang), body.get("response_url"))
+        )
+
+
 def register(app: App) -> None:
-    app.command("/lead")(ack=ack_only, lazy=[lead_from_text])
+    app.command("/lead", matchers=[has_text])(ack=ack_only, lazy=[lead_from_text])
+    app.command("/lead")(open_form)
