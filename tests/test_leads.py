@@ -410,3 +410,37 @@ def test_make_a_lead_shortcut_prefills_the_form_from_the_message(driver: Driver,
     initial = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if b["type"] == "input"}
     assert initial["company"] == "理光" and initial["name"] == "王军" and initial["phone"] == "13800000000"
     assert initial["source"] == "展会" and view["title"]["text"] == "新线索"
+
+
+def test_routing_round_robin_skips_reps_on_leave_and_region_keywords(
+    driver: Driver, db: Database, clock: ManualClock
+) -> None:
+    def send(form: dict) -> int:
+        clock.set(clock.now() + timedelta(minutes=1))  # one a minute: within the key's rate
+        return post(driver, form, key)[0]
+
+    rep(db, driver, "UADMIN", tz=TZ, role="admin")
+    ann, bo, cy = (rep(db, driver, u, tz=TZ) for u in ("U1", "U2", "U3"))
+    key = new_key(driver)
+    driver.command("U1", "/coach", "leads route round-robin <@U1> <@U2>")  # reps may not
+    assert "only managers and admins" in driver.last_ephemeral("U1")["text"]
+    driver.command("UADMIN", "/coach", "leads route round-robin <@U1> <@U2|bo> <@U3>")
+    assert "in turn" in driver.last_ephemeral("UADMIN")["text"]
+    driver.command("U2", "/checkin", "off until 2026-11-30")  # Bo is on leave this week
+    for n in range(4):
+        assert send({"company": f"Company {n}", "name": "Li Na"}) == 201
+    assert [lead.assignee_id for lead in leads(db)] == [ann, cy, ann, cy]
+    # A company that exists goes to its owner and spends no turn.
+    account(db, bo, "Ricoh", "理光")
+    assert send({"company": "理光", "name": "王军"}) == 201
+    assert send({"company": "Company 5", "name": "Li Na"}) == 201
+    assert [lead.assignee_id for lead in leads(db)][-2:] == [bo, ann]
+
+    driver.command("UADMIN", "/coach", "leads route region 华东=<@U3> north=<@U1>")
+    assert "华东 → <@U3>" in driver.last_ephemeral("UADMIN")["text"]
+    assert send({"company": "Haier", "name": "Zhou", "note": "华东区 展会"}) == 201
+    assert send({"company": "Acme", "name": "Zhou", "source": "North trade show"}) == 201
+    assert [lead.assignee_id for lead in leads(db)][-2:] == [cy, ann]
+    driver.command("UADMIN", "/coach", "leads route sideways <@U9>")
+    answer = driver.last_ephemeral("UADMIN")["text"]
+    assert "Nothing was changed" in answer and "sideways" in answer

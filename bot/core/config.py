@@ -25,6 +25,12 @@ class LeadRules(BaseModel):
 
     work_start: str = "09:00"
     work_end: str = "18:00"
+    # Routing of inbound leads (bot/leads/routing.py): "creator" (the key's admin), "person",
+    # "round_robin" among `route_people`, or "region" (`route_regions`: keyword → Slack user id).
+    route_mode: str = "creator"
+    route_people: list[str] = Field(default_factory=list)
+    route_regions: dict[str, str] = Field(default_factory=dict)
+    route_next: int = 0  # round-robin: the index in `route_people` to try first
 
     @field_validator("work_start", "work_end")
     @classmethod

@@ -8,8 +8,9 @@ minute), 400 (bad JSON, a field missing or not text: `{"error": ..., "field": ..
 seen before. Nothing is stored unless the answer is 201.
 
 Keys: `pc_lead_` and 43 random characters, shown once to the admin who made it; only its
-SHA-256 is stored. Until lead routing exists, a lead for a new company goes to the admin who
-created the key (a company that exists goes to the rep who owns it).
+SHA-256 is stored. A lead for a new company goes where the workspace's routing rule says
+(bot/leads/routing.py), else to the admin who created the key; a company that exists goes to
+the rep who owns it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session
 from bot.core.access import require_admin
 from bot.core.actor import Actor
 from bot.leads.ops import LeadFields, LeadInputError, create_lead, find_by_key
+from bot.leads.routing import route
 from storage.db import Database
 from storage.models import LeadKey, Person
 
@@ -187,12 +189,19 @@ def receive(
         return _error(400, "missing_or_invalid", exc.field)
     request_key = f"ext:{external_id}" if external_id else f"idem:{idempotency_key}" if idempotency_key else None
     with db.transaction() as session:
+        assignee = None
         if find_by_key(session, team_id, request_key) is None:
             assignee = _default_assignee(session, team_id, creator_id)
-        else:
-            assignee = None
         outcome = create_lead(
-            session, team_id, fields, assignee, now, created_by_id=None, channel="http", request_key=request_key
+            session,
+            team_id,
+            fields,
+            assignee,
+            now,
+            created_by_id=None,
+            channel="http",
+            request_key=request_key,
+            router=lambda f: route(session, team_id, f, now),
         )
     return Answer(200 if outcome.duplicate else 201, {"id": outcome.lead_id, "duplicate": outcome.duplicate})
 

@@ -10,6 +10,7 @@ answers with the lead stored the first time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -115,8 +116,12 @@ def create_lead(
     created_by_id: int | None,
     channel: str,
     request_key: str | None = None,
+    router: Callable[[LeadFields], Person | None] | None = None,
 ) -> LeadOutcome:
-    """Store a lead (or find the one `request_key` already stored); see the module docstring."""
+    """Store a lead (or find the one `request_key` already stored); see the module docstring.
+
+    `router` picks the assignee (inbound leads) only when no owner of the company decides it,
+    so a routing turn is never spent on a lead that goes to an account's owner."""
     previous = find_by_key(session, team_id, request_key)
     if previous is not None:
         return _outcome(session, previous, existing=False, duplicate=True)
@@ -124,6 +129,9 @@ def create_lead(
     matches = [c for c in find_accounts(session, _workspace_wide(team_id), fields.company, exact_only=True)]
     exact = [c for c in matches if c.score == EXACT]
     existing = len(exact) == 1
+    account = session.get(Account, exact[0].id) if existing else None
+    if router is not None and (account is None or account.owner_id is None):
+        assignee = router(fields) or assignee
     if existing:
         account = session.get(Account, exact[0].id)
         assert account is not None

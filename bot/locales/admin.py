@@ -12,6 +12,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach tier Ricoh grow 200k`: your 5+5+5 accounts\n"
         "• `/coach digest daily|weekly|recap|tier`: preview your team's digest (managers)\n"
         "• `/coach leads key [revoke]`: a key for web forms to post leads with (admins)\n"
+        "• `/coach leads route @rep | round-robin @a @b | region 华东=@a`: who gets inbound leads (admins)\n"
         "• `/coach help`: this list",
         "*Pipeline Coach 管理命令*\n"
         "• `/coach role @用户 rep|manager|admin`:设置角色(管理员)\n"
@@ -23,6 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach tier 理光 扩大 20万`:你的 5+5+5 分层客户\n"
         "• `/coach digest daily|weekly|recap|tier`:预览团队简报(经理)\n"
         "• `/coach leads key [revoke]`:网页表单提交线索用的密钥(管理员)\n"
+        "• `/coach leads route @销售 | 轮流 @甲 @乙 | 区域 华东=@甲`:外部线索分配给谁(管理员)\n"
         "• `/coach help`:显示本列表",
     ),
     "coach.unknown": (

@@ -97,14 +97,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # /coach leads
     "coach.leads.usage": (
         "`/coach leads key`: a new key for `POST /leads` (admins; shown once) · "
-        "`/coach leads key revoke`: stop all keys",
-        "`/coach leads key`:为 `POST /leads` 生成新密钥(管理员;只显示一次)· `/coach leads key revoke`:停用所有密钥",
+        "`/coach leads key revoke`: stop all keys · `/coach leads route …`: who gets inbound leads",
+        "`/coach leads key`:为 `POST /leads` 生成新密钥(管理员;只显示一次)· `/coach leads key revoke`:停用所有密钥 · `/coach leads route …`:外部线索分配给谁",
     ),
     "coach.leads.key": (
         "Your new key for `POST /leads` (shown only this once; I keep only a fingerprint of it):\n`{key}`\n"
         "Send it as `Authorization: Bearer …`. Revoke with `/coach leads key revoke`.",
         "`POST /leads` 的新密钥(只显示这一次;我只保存它的指纹):\n`{key}`\n"
         "请放在 `Authorization: Bearer …` 中发送。停用:`/coach leads key revoke`。",
+    ),
+    "coach.leads.route.usage": (
+        "Route inbound leads with `/coach leads route @rep`, `/coach leads route round-robin @a @b @c`, "
+        "`/coach leads route region 华东=@a north=@b` or `/coach leads route off` (to the key's admin). "
+        "Everyone named must be in the workspace. Nothing was changed; here is what you typed:",
+        "分配线索:`/coach leads route @销售`、`/coach leads route 轮流 @甲 @乙 @丙`、"
+        "`/coach leads route 区域 华东=@甲 华北=@乙` 或 `/coach leads route off`(交给创建密钥的管理员)。"
+        "所列的人都必须在本工作区。没有任何修改,这是你输入的内容:",
+    ),
+    "coach.leads.route.person": ("New inbound leads now go to {people}.", "新的外部线索现在都交给 {people}。"),
+    "coach.leads.route.round_robin": (
+        "New inbound leads now go to {people} in turn (anyone on leave is skipped).",
+        "新的外部线索现在由 {people} 轮流接收(休假的人会被跳过)。",
+    ),
+    "coach.leads.route.region": (
+        "New inbound leads now go by keyword: {regions} (no keyword: the first of them).",
+        "新的外部线索现在按关键词分配:{regions}(没有匹配时交给第一位)。",
+    ),
+    "coach.leads.route.creator": (
+        "Routing is off: new inbound leads go to the admin who created the key.",
+        "已关闭分配规则:新的外部线索交给创建密钥的管理员。",
     ),
     "coach.leads.revoked": ("{count} key(s) revoked: they stop working now.", "已停用 {count} 个密钥,立即生效。"),
 }
