@@ -98,7 +98,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "coach.leads.usage": (
         "`/coach leads key`: a new key for `POST /leads` (admins; shown once) · "
         "`/coach leads key revoke`: stop all keys · `/coach leads route …`: who gets inbound leads",
-        "`/coach leads key`:为 `POST /leads` 生成新密钥(管理员;只显示一次)· `/coach leads key revoke`:停用所有密钥 · `/coach leads route …`:外部线索分配给谁",
+        "`/coach leads key`:为 `POST /leads` 生成新密钥(管理员;只显示一次)· `/coach leads key revoke`:停用所有密钥 · "
+        "`/coach leads route …`:外部线索分配给谁",
     ),
     "coach.leads.key": (
         "Your new key for `POST /leads` (shown only this once; I keep only a fingerprint of it):\n`{key}`\n"
