@@ -354,8 +354,8 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--yes", action="store_true", help="do not ask to confirm")
     workspace.set_defaults(func=cmd_workspace)
 
-    importer = sub.add_parser("import", help="import accounts or contacts from CSV (all or nothing)")
-    importer.add_argument("kind", choices=("accounts", "contacts"))
+    importer = sub.add_parser("import", help="import accounts, contacts or leads from CSV (all or nothing)")
+    importer.add_argument("kind", choices=("accounts", "contacts", "leads"))
     importer.add_argument("file", help="a CSV file, UTF-8 (with or without BOM), English or Chinese headers")
     importer.add_argument("--team", required=True, help="the workspace id, T…")
     importer.set_defaults(func=cmd_import)

@@ -444,3 +444,37 @@ def test_routing_round_robin_skips_reps_on_leave_and_region_keywords(
     driver.command("UADMIN", "/coach", "leads route sideways <@U9>")
     answer = driver.last_ephemeral("UADMIN")["text"]
     assert "Nothing was changed" in answer and "sideways" in answer
+
+
+def test_csv_import_of_leads_is_all_or_nothing_routed_and_safe_to_repeat(
+    driver: Driver, db: Database, tmp_path: Any
+) -> None:
+    import io
+
+    from bot.csv_io.commands import run_import
+
+    rep(db, driver, "UADMIN", tz=TZ, role="admin")
+    ann, bo = rep(db, driver, "U1", tz=TZ), rep(db, driver, "U2", tz=TZ)
+    ricoh = account(db, bo, "Ricoh", "理光")
+    driver.command("UADMIN", "/coach", "leads route round-robin <@U1> <@U2>")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "公司,联系人,电话,来源,备注,编号\n海尔,周敏,13900000000,展会,要报价,A1\n美的,,,展会,,A2\n", "utf-8-sig"
+    )
+    out = io.StringIO()
+    assert run_import(db, TEAM, "leads", bad, START, out) == 1
+    assert "line 3: the contact name is empty." in out.getvalue() and leads(db) == []
+    good = tmp_path / "good.csv"
+    rows = "company,name,email,source,external id\nHaier,Zhou Min,zm@haier.example,trade show,A1\n理光,王军,,展会,A2\n"
+    good.write_text(rows + "Midea,Li Lei,,trade show,A3\n", "utf-8")
+    assert run_import(db, TEAM, "leads", good, START, io.StringIO()) == 0
+    stored = leads(db)
+    assert [(x.company, x.channel, x.assignee_id) for x in stored] == [
+        ("Haier", "csv", ann),
+        ("理光", "csv", bo),  # an existing company: its owner, no routing turn spent
+        ("Midea", "csv", bo),
+    ]
+    assert stored[1].account_id == ricoh and count(db, Account) == 3
+    out = io.StringIO()
+    assert run_import(db, TEAM, "leads", good, START, out) == 0  # again: nothing new
+    assert len(leads(db)) == 3 and "3" in out.getvalue()
