@@ -94,6 +94,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "why.lead.nudged": (" · reminded; your manager was told it was missed", " · 已提醒;已告知经理超时"),
     "why.lead.waiting": (" · I will remind you when it falls due", " · 到期时我会提醒你"),
+    # the digests
+    "digests.leads.head": ("*Speed to lead*", "*线索响应速度*"),
+    "digests.leads.team": ("Team", "团队"),
+    "digests.leads.line": (
+        "• {who}: {received} lead(s) · median {median} h to first contact · "
+        "{share} within {hours} working hours ({within} of {judged})",
+        "• {who}:{received} 条线索 · 首次联系中位数 {median} 小时 · "
+        "{hours} 个工作小时内完成 {share}({judged} 条中 {within} 条)",
+    ),
     # /coach leads
     "coach.leads.usage": (
         "`/coach leads key`: a new key for `POST /leads` (admins; shown once) · "
