@@ -478,3 +478,15 @@ def test_csv_import_of_leads_is_all_or_nothing_routed_and_safe_to_repeat(
     out = io.StringIO()
     assert run_import(db, TEAM, "leads", good, START, out) == 0  # again: nothing new
     assert len(leads(db)) == 3 and "3" in out.getvalue()
+
+
+def test_a_deal_opened_on_a_lead_remembers_it_and_stops_its_clock(driver: Driver, db: Database) -> None:
+    rep(db, driver, "U1", tz=TZ)
+    driver.command("U1", "/lead", "Contoso, Raj Patel raj@contoso.example, web form, wants a demo")
+    driver.command("U1", "/deal", 'new Contoso "Demo units" 50k close Dec')
+    (lead,) = leads(db)
+    with db.transaction() as session:
+        from storage.models import Deal
+
+        (deal,) = session.scalars(select(Deal))
+    assert lead.deal_id == deal.id and lead.status == "contacted" and deal.account_id == lead.account_id

@@ -22,12 +22,12 @@ from sqlalchemy import select
 from bot.digests import render, service
 from bot.digests.daily import build_daily
 from bot.digests.weekly import build_weekly
-from bot.leads.ops import LeadFields, close_lead_clocks, create_lead
+from bot.leads.ops import LeadFields, close_lead_clocks, create_lead, link_deal
 from bot.people.members import workspace_config
 from bot.people.teams import all_teams
 from bot.ui.blockkit import message_problems
 from storage.db import Database
-from storage.models import Lead, Person
+from storage.models import Account, Lead, Person
 from tests.conftest import TEAM
 from tests.digest_world import World, sh
 
@@ -35,8 +35,9 @@ NOW = sh(2026, 11, 23, 9, 5)  # Monday morning
 FRIDAY = date(2026, 11, 20)
 
 
-def _lead(w: World, rep: Person, company: str, received: Any, contacted: Any = None) -> Lead:
-    outcome = create_lead(w.s, TEAM, LeadFields(company, "Li Na"), rep, received, created_by_id=None, channel="slash")
+def _lead(w: World, rep: Person, company: str, received: Any, contacted: Any = None, source: str | None = None) -> Lead:
+    fields = LeadFields(company, "Li Na", source=source)
+    outcome = create_lead(w.s, TEAM, fields, rep, received, created_by_id=None, channel="slash")
     if contacted is not None:
         close_lead_clocks(w.s, outcome.account_id, contacted)
     lead = w.s.scalar(select(Lead).where(Lead.id == outcome.lead_id))
@@ -53,6 +54,14 @@ def _world(db: Database) -> None:
         _lead(w, bo, "Gree", sh(2026, 11, 20, 9))
         _lead(w, fang, "格力电器", sh(2026, 11, 20, 11), sh(2026, 11, 20, 17))
         _lead(w, bo, "TCL", sh(2026, 11, 23, 9))
+        # Lead → deal → won by source (the weekly digest's conversion window, a year):
+        for n in range(4):
+            show = _lead(w, bo, f"展会客户{n}", w.days(-60 + n), w.days(-59 + n), source="展会")
+            if n < 2:  # two became deals, one of them won
+                deal = w.deal(bo, w.s.get(Account, show.account_id), [(-50 + n, "S"), *([(-10, "won")] if n else [])])
+                link_deal(w.s, show.account_id, deal.id, w.days(-50 + n))
+        web = _lead(w, fang, "Web Co", w.days(-30), w.days(-29), source="web form")
+        link_deal(w.s, web.account_id, w.deal(fang, w.s.get(Account, web.account_id), [(-20, "S")]).id, w.days(-20))
 
 
 def _texts(blocks: list[dict[str, Any]]) -> str:
@@ -69,7 +78,7 @@ def test_daily_and_weekly_digests_show_speed_to_lead_per_rep_and_team(db: Databa
         weekly = build_weekly(session, TEAM, team.name, reps, date(2026, 11, 23), team.manager_tz, NOW, config)
     for digest in (daily.speed_report, weekly.speed):
         assert digest is not None
-        assert (digest.team.received, digest.team.judged, digest.team.within) == (4, 4, 2)
+        assert (digest.team.received, digest.team.judged, digest.team.within) == (4, 4, 2)  # Friday / that week
         assert digest.team.median_hours == 6.0
     en = render.render_daily("en", daily)
     text = _texts(en.parent.blocks)
@@ -80,5 +89,13 @@ def test_daily_and_weekly_digests_show_speed_to_lead_per_rep_and_team(db: Databa
     zh = render.render_weekly("zh", weekly, with_charts=False)
     zh_text = "\n".join(_texts(p.blocks) for p in (zh.parent, *zh.replies))
     assert "线索响应速度" in zh_text and "• 团队:4 条线索 · 首次联系中位数 6.0 小时" in zh_text
-    for rendered in (en, zh):
+    assert "• 展会:4 条线索 → 2 个商机(50%)→ 赢单 1 个(50%)" in zh_text
+    assert "• web form:1 条线索 → 1 个商机(100%)→ 赢单 0 个(0%)" in zh_text
+    # Monday's lead is after the window (which ends with last week): Friday's four have no source.
+    assert "• 未注明来源:4 条线索 → 0 个商机(0%)→ 赢单 0 个(—)" in zh_text
+    en_weekly = render.render_weekly("en", weekly, with_charts=False)
+    en_text = "\n".join(_texts(p.blocks) for p in (en_weekly.parent, *en_weekly.replies))
+    assert "*Leads by source* (received in the last 365 days: lead → deal → won)" in en_text
+    assert "• 展会: 4 lead(s) → 2 deal(s) (50%) → 1 won (50%)" in en_text
+    for rendered in (en, zh, en_weekly):
         assert message_problems(rendered.parent.text, rendered.parent.blocks) == []

@@ -20,7 +20,7 @@ from bot.digests.layout import Chart, Post, Rendered, line_sections, split_messa
 from bot.digests.recap import ClosedDeal, Recap
 from bot.digests.tiers import TIERS, RepTiers, TierAccount, TierResult, TierReview
 from bot.digests.weekly import RepWeek, WeeklyDigest
-from bot.leads.stats import speed_lines
+from bot.leads.stats import source_lines, speed_lines
 from bot.ui import blockkit as limits
 from bot.ui import blocks as bk
 from bot.ui import charts
@@ -399,6 +399,9 @@ def render_weekly(lang: Lang, digest: WeeklyDigest, *, with_charts: bool = True)
     speed = speed_lines(lang, digest.speed, {r.person_id: r.name for r in digest.reps})
     if speed:
         blocks.extend([*line_sections(speed, t(lang, "digests.leads.head")), bk.divider()])
+    if digest.sources:
+        head = t(lang, "digests.leads.sources_head", days=digest.conversion_window.days)
+        blocks.extend([*line_sections(source_lines(lang, digest.sources), head), bk.divider()])
     targeted = [r for r in digest.reps if r.target is not None]
     if targeted:
         blocks.extend(

@@ -243,6 +243,24 @@ def close_lead_clocks(session: Session, account_id: int, contacted_at: datetime)
     return closed
 
 
+def link_deal(session: Session, account_id: int, deal_id: int, now: datetime) -> Lead | None:
+    """A deal was opened on the account: the latest lead there without a deal is where it came
+    from (qualified: its clock stops too, if nobody logged the contact). None when no lead."""
+    lead = session.scalar(
+        select(Lead)
+        .where(Lead.account_id == account_id, Lead.deal_id.is_(None), Lead.received_at <= now)
+        .order_by(Lead.received_at.desc(), Lead.id.desc())
+        .limit(1)
+    )
+    if lead is None:
+        return None
+    lead.deal_id = deal_id
+    if lead.status == "open":
+        lead.status = "contacted"
+        lead.first_contact_at = now
+    return lead
+
+
 def do_first_contact(db: Database, actor: Actor, lead_id: object, now: datetime) -> Lead:
     """ "Log first contact" on the lead's DM: the clock stops now (the account counts a contact)."""
     with db.transaction() as session:

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from bot.core.i18n import Lang, t
-from storage.models import Lead
+from storage.models import Deal, Lead
 
 
 @dataclass
@@ -109,3 +109,54 @@ def speed_lines(lang: Lang, report: SpeedReport | None, names: dict[int, str]) -
     for pid, speed in sorted(report.reps.items(), key=lambda item: names.get(item[0], "")):
         lines.append(_line(lang, names.get(pid, "?"), speed, report.hours))
     return lines
+
+
+# ----- lead → deal → won, by source ----------------------------------------------------------------
+@dataclass(frozen=True)
+class SourceRow:
+    source: str | None
+    leads: int
+    deals: int
+    won: int
+
+
+def by_source(
+    session: Session, team_id: str, rep_ids: Sequence[int], start: datetime, end: datetime
+) -> list[SourceRow]:
+    """Leads of `rep_ids` received in [start, end) by source, with how many became deals and how
+    many of those were won; most leads first. One grouped query."""
+    if not rep_ids:
+        return []
+    won = func.sum(case((Deal.status == "won", 1), else_=0))
+    rows = session.execute(
+        select(Lead.source, func.count(Lead.id), func.count(Lead.deal_id), won)
+        .outerjoin(Deal, Deal.id == Lead.deal_id)
+        .where(
+            Lead.team_id == team_id,
+            Lead.assignee_id.in_(sorted(rep_ids)),
+            Lead.received_at >= start,
+            Lead.received_at < end,
+        )
+        .group_by(Lead.source)
+    ).all()
+    found = [SourceRow(source, int(leads), int(deals), int(wins or 0)) for source, leads, deals, wins in rows]
+    return sorted(found, key=lambda r: (-r.leads, r.source or ""))
+
+
+def source_lines(lang: Lang, rows: Sequence[SourceRow]) -> list[str]:
+    def pct(part: int, whole: int) -> str:
+        return f"{part / whole:.0%}" if whole else "—"
+
+    return [
+        t(
+            lang,
+            "digests.leads.source_line",
+            source=r.source or t(lang, "digests.leads.no_source"),
+            leads=r.leads,
+            deals=r.deals,
+            deal_rate=pct(r.deals, r.leads),
+            won=r.won,
+            won_rate=pct(r.won, r.deals),
+        )
+        for r in rows
+    ]

@@ -103,6 +103,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• {who}:{received} 条线索 · 首次联系中位数 {median} 小时 · "
         "{hours} 个工作小时内完成 {share}({judged} 条中 {within} 条)",
     ),
+    "digests.leads.sources_head": (
+        "*Leads by source* (received in the last {days} days: lead → deal → won)",
+        "*按来源的线索转化*(最近 {days} 天收到的线索:线索 → 商机 → 赢单)",
+    ),
+    "digests.leads.source_line": (
+        "• {source}: {leads} lead(s) → {deals} deal(s) ({deal_rate}) → {won} won ({won_rate})",
+        "• {source}:{leads} 条线索 → {deals} 个商机({deal_rate})→ 赢单 {won} 个({won_rate})",
+    ),
+    "digests.leads.no_source": ("no source given", "未注明来源"),
     # /coach leads
     "coach.leads.usage": (
         "`/coach leads key`: a new key for `POST /leads` (admins; shown once) · "

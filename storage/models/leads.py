@@ -47,6 +47,9 @@ class Lead(TenantMixin, CreatedAtMixin, Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     first_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     dropped_reason: Mapped[str | None] = mapped_column(String(200))
+    # The deal opened from this lead (the first deal on its account after it came in): how each
+    # deal remembers its lead source, and what "lead → deal → won by source" counts.
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"))
 
 
 class LeadKey(TenantMixin, CreatedAtMixin, Base):

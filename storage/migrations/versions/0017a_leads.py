@@ -38,6 +38,7 @@ def upgrade() -> None:
         sa.Column("due_at", storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("first_contact_at", storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("dropped_reason", sa.String(length=200), nullable=True),
+        sa.Column("deal_id", sa.Integer(), nullable=True),
         sa.Column("team_id", sa.String(length=32), nullable=False),
         sa.Column(
             "created_at",
@@ -51,6 +52,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["contact_id"], ["contacts.id"], name=op.f("fk_leads_contact_id_contacts"), ondelete="SET NULL"
         ),
+        sa.ForeignKeyConstraint(["deal_id"], ["deals.id"], name=op.f("fk_leads_deal_id_deals"), ondelete="SET NULL"),
         sa.ForeignKeyConstraint(
             ["assignee_id"], ["people.id"], name=op.f("fk_leads_assignee_id_people"), ondelete="SET NULL"
         ),
