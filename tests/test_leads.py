@@ -215,13 +215,22 @@ def test_buttons_log_first_contact_and_drop(driver: Driver, db: Database, clock:
     driver.click("U1", as_source(first), "lead_contacted", value=str(contoso.id), channel_id=first.channel)
     second = cards["New lead: Fabrikam"]
     driver.click("U1", as_source(second), "lead_not_fit", value=str(fabrikam.id), channel_id=second.channel)
+    form = driver.last_view()  # Not a fit asks why, and (1 contact or fewer than 7) for an override
+    assert form["callback_id"] == "lead_drop" and "override" in json.dumps(form)
+    reason = {"reason": {"value": {"type": "static_select", "selected_option": {"value": "duplicate"}}}}
+    refused = driver.submit("U1", form, reason)
+    assert "override" in refused.json()["errors"] and leads(db)[1].status == "open"
+    tick = {"override": {"value": {"type": "checkboxes", "selected_options": [{"value": "yes"}]}}}
+    driver.submit("U1", form, {**reason, **tick})
     contoso, fabrikam = leads(db)
     assert contoso.status == "contacted" and fabrikam.status == "dropped"
+    assert fabrikam.dropped_reason == "duplicate [override]"
     with db.transaction() as session:
         assert session.get(Account, fabrikam.account_id).archived_at is not None  # type: ignore[union-attr]
         assert session.get(Account, contoso.account_id).contact_count == 1  # type: ignore[union-attr]
     redrawn = lead_dms(driver, "U1", "First contact logged")
     assert len(redrawn) == 1 and "lead_contacted" not in json.dumps(redrawn[0].blocks)
+    assert len(lead_dms(driver, "U1", "*Fabrikam*: dropped (Duplicate or spam).")) == 1
     run(driver, CLOCK, local(MON, "15:00", TZ), clock)
     assert lead_dms(driver, "U1", "due now") == []
     # Someone else's button is refused.
@@ -490,3 +499,42 @@ def test_a_deal_opened_on_a_lead_remembers_it_and_stops_its_clock(driver: Driver
 
         (deal,) = session.scalars(select(Deal))
     assert lead.deal_id == deal.id and lead.status == "contacted" and deal.account_id == lead.account_id
+
+
+def test_after_three_contacts_the_rep_is_asked_once_to_qualify_or_drop(
+    driver: Driver, db: Database, clock: ManualClock
+) -> None:
+    rep(db, driver, "U1", tz=TZ)
+    driver.command("U1", "/lead", "理光 王军 13800000000 来自展会 想了解A3")
+    driver.command("U1", "/lead", "Haier, Zhou Min, trade show")
+    for n, hour in enumerate(("11:00", "14:00", "16:00")):
+        clock.set(local(MON + timedelta(days=n), hour, TZ))
+        driver.command("U1", "/visit", "理光 王军 电话 介绍A3")
+    with db.transaction() as session:
+        haier = session.scalar(select(Account).where(Account.name == "Haier"))
+        assert haier is not None
+        haier.contact_count = 7  # contacted often already (more than the rule's 6)
+    for minutes in (1, 2, 3):
+        run(driver, CLOCK, local(MON + timedelta(days=2), "16:00", TZ) + timedelta(minutes=minutes), clock)
+    asks = lead_dms(driver, "U1", "leadjudge_")
+    assert sorted(m.text for m in asks) == ["Qualify or drop Haier?", "Qualify or drop 理光?"]  # once each
+    ricoh_ask = next(m for m in asks if "理光" in m.text)
+    ricoh, haier_lead = leads(db)
+    driver.click("U1", as_source(ricoh_ask), "lead_qualify", value=str(ricoh.id), channel_id=ricoh_ask.channel)
+    with db.transaction() as session:
+        from storage.models import Deal
+
+        (deal,) = session.scalars(select(Deal))
+    assert leads(db)[0].deal_id == deal.id and deal.title == "理光 – new business"
+    haier_ask = next(m for m in asks if "Haier" in m.text)
+    driver.click("U1", as_source(haier_ask), "lead_not_fit", value=str(haier_lead.id), channel_id=haier_ask.channel)
+    form = driver.last_view()
+    assert "override" not in json.dumps(form)  # seven contacts: no override needed
+    note = {"note": {"value": {"type": "plain_text_input", "value": "已经买了竞品"}}}
+    driver.submit(
+        "U1", form, {"reason": {"value": {"type": "static_select", "selected_option": {"value": "competitor"}}}, **note}
+    )
+    assert leads(db)[1].dropped_reason == "competitor: 已经买了竞品"
+    assert len(lead_dms(driver, "U1", "*Haier*: dropped (Went with a competitor).")) == 1
+    run(driver, CLOCK, local(MON + timedelta(days=2), "17:00", TZ), clock)
+    assert len(dms(driver.fake, "U1")) == 2  # the two questions (the job first ran days later): none again

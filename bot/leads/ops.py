@@ -275,23 +275,6 @@ def do_first_contact(db: Database, actor: Actor, lead_id: object, now: datetime)
         return lead
 
 
-def do_not_a_fit(db: Database, actor: Actor, lead_id: object, now: datetime) -> Lead:
-    """ "Not a fit": the lead is dropped (its clock stops); an account made only for it is archived."""
-    with db.transaction() as session:
-        lead = access_lead(session, actor, lead_id)
-        if lead.status == "open":
-            lead.status = "dropped"
-            lead.dropped_reason = "not_a_fit"
-            account = session.get(Account, lead.account_id)
-            if account is not None and account.is_lead and account.first_contacted_at is None:
-                others = session.scalar(
-                    select(Lead.id).where(Lead.account_id == account.id, Lead.id != lead.id, Lead.status == "open")
-                )
-                if others is None:
-                    account.archived_at = now
-        return lead
-
-
 def do_reassign(db: Database, actor: Actor, lead_id: object, user_id: str, now: datetime) -> Lead:
     """Give an open lead to someone else (the assignee or their manager may); its account follows
     when the account came in with the lead. The new assignee gets the lead's DM."""

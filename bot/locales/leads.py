@@ -66,8 +66,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lead.dm.reassign": ("Reassign to…", "转给…"),
     "lead.dm.summary": ("new lead {account}", "新线索 {account}"),
     "lead.state.contacted": ("✅ First contact logged.", "✅ 已记录首次联系。"),
-    "lead.state.dropped": ("Dropped: not a fit.", "已放弃:不合适。"),
     "lead.state.reassigned": ("Given to {user}.", "已转给 {user}。"),
+    # judging a lead
+    "lead.judge.title": ("Qualify or drop {account}?", "{account}:转商机还是放弃?"),
+    "lead.judge.body": (
+        "You have contacted *{account}* {contacts} times. Time to judge the lead: qualify it (open a deal) "
+        "or drop it with a reason.",
+        "你已经联系 *{account}* {contacts} 次了。请判断这条线索:转为商机,或说明原因后放弃。",
+    ),
+    "lead.judge.qualify": ("Qualify: open a deal", "转为商机"),
+    "lead.judge.drop": ("Drop…", "放弃…"),
+    "lead.judge.deal_title": ("{account} – new business", "{account} 新商机"),
+    "lead.state.qualified": ("✅ Qualified: deal “{deal}” opened.", "✅ 已转为商机「{deal}」。"),
+    "lead.drop.title": ("Drop the lead", "放弃线索"),
+    "lead.drop.submit": ("Drop", "放弃"),
+    "lead.drop.intro": (
+        "*{account}* has had {contacts} contact(s). Why are you dropping it?",
+        "*{account}* 已联系 {contacts} 次。为什么放弃?",
+    ),
+    "lead.drop.reason": ("Reason", "原因"),
+    "lead.drop.note": ("Anything to add", "补充说明"),
+    "lead.drop.override_label": ("Fewer contacts than the rule", "联系次数少于规则"),
+    "lead.drop.override": (
+        "Drop anyway after {contacts} contact(s) (the rule asks for more than {minimum})",
+        "仍然放弃:只联系了 {contacts} 次(规则要求超过 {minimum} 次)",
+    ),
+    "lead.drop.needs_override": (
+        "This lead has had too few contacts to drop: tick the box to drop it anyway.",
+        "这条线索联系次数太少,不能直接放弃:请勾选确认后再放弃。",
+    ),
+    "lead.drop.reason.not_a_fit": ("Not a fit", "不合适"),
+    "lead.drop.reason.no_need": ("No need", "没有需求"),
+    "lead.drop.reason.no_budget": ("No budget", "没有预算"),
+    "lead.drop.reason.unreachable": ("Could not reach them", "联系不上"),
+    "lead.drop.reason.competitor": ("Went with a competitor", "选择了竞争对手"),
+    "lead.drop.reason.duplicate": ("Duplicate or spam", "重复或垃圾线索"),
+    "lead.drop.reason.other": ("Other", "其他"),
+    "lead.state.dropped_reason": ("*{account}*: dropped ({reason}).", "*{account}*:已放弃({reason})。"),
     # the clock
     "lead.due.title": ("First contact with {account} is due now", "现在应首次联系 {account}"),
     "lead.due.body": (

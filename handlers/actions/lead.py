@@ -1,10 +1,12 @@
-"""Buttons of a lead's DM: Log first contact, Not a fit, Reassign to… (bot/leads/ops.py).
+"""Buttons of a lead's DMs: Log first contact, Not a fit / Drop… (the drop form), Reassign to…,
+and Qualify (a deal on the lead's account) — bot/leads/ops.py and bot/leads/judge.py.
 
 Each click redraws the DM (chat.update): the buttons give way to what happened.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -13,15 +15,24 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core.i18n import t
-from bot.leads.ops import do_first_contact, do_not_a_fit, do_reassign
+from bot.deals.ops import DealError, do_create_deal
+from bot.leads.judge import drop_context, drop_form, lead_for_deal
+from bot.leads.ops import do_first_contact, do_reassign
 from bot.leads.render import after_click
-from handlers._support import current_actor, services, user_errors
+from bot.ui.reply import Reply
+from handlers._support import current_actor, send_ephemeral, services, user_errors
 
 log = logging.getLogger("handlers.lead")
 
 
 def _action(body: dict[str, Any]) -> dict[str, Any]:
     return (body.get("actions") or [{}])[0]
+
+
+def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    return channel, container.get("message_ts") or (body.get("message") or {}).get("ts")
 
 
 def _redraw(client: WebClient, body: dict[str, Any], lead_id: int, state: str, lang: Any) -> None:
@@ -48,12 +59,34 @@ def on_contacted(ack: Ack, body: dict[str, Any], client: WebClient, context: dic
 
 
 def on_not_fit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+    """*Not a fit* / *Drop…*: the drop form (a reason; an override under the contacts rule)."""
+    ack()
+    actor = current_actor(context, client, body)
+    with user_errors(client, body, actor, None, respond):
+        ctx = drop_context(services(context).db, actor, _action(body).get("value"))
+        channel, ts = _where(body)
+        view = drop_form(actor.lang, ctx)
+        view["private_metadata"] = json.dumps({"lead": ctx.lead_id, "c": channel or "", "ts": ts or ""})
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def on_qualify(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
+    """*Qualify*: a deal on the lead's account at the first stage (it then remembers the lead)."""
     ack()
     actor = current_actor(context, client, body)
     with user_errors(client, body, actor, None, respond):
         svc = services(context)
-        lead = do_not_a_fit(svc.db, actor, _action(body).get("value"), svc.clock.now())
-        _redraw(client, body, lead.id, t(actor.lang, "lead.state.dropped"), actor.lang)
+        lead_id = _action(body).get("value")
+        account_id, title = lead_for_deal(svc.db, actor, lead_id)
+        try:
+            deal = do_create_deal(svc.db, actor, title=title, now=svc.clock.now(), account_id=account_id)
+            name = deal.title
+        except DealError as exc:
+            if exc.key != "deal.err.duplicate":  # (a duplicate is a double click: the deal is there)
+                send_ephemeral(client, body, Reply(t(actor.lang, exc.key, **exc.values)), respond)
+                return
+            name = title
+        _redraw(client, body, int(str(lead_id)), t(actor.lang, "lead.state.qualified", deal=name), actor.lang)
 
 
 def on_reassign(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any], respond: Respond) -> None:
@@ -71,4 +104,5 @@ def on_reassign(ack: Ack, body: dict[str, Any], client: WebClient, context: dict
 def register(app: App) -> None:
     app.action("lead_contacted")(on_contacted)
     app.action("lead_not_fit")(on_not_fit)
+    app.action("lead_qualify")(on_qualify)
     app.action("lead_reassign")(on_reassign)

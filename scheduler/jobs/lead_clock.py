@@ -4,10 +4,12 @@
   once per lead and assignee (a reassigned lead reaches its new assignee too);
 - when a lead's first contact falls due (bot/leads/clock.py: the team's limit in working hours)
   and nobody has contacted it, the assignee is nudged once;
-- at the same moment the assignee's manager is told once that it was missed.
+- at the same moment the assignee's manager is told once that it was missed;
+- once a lead has had enough contacts to be judged (3), its assignee is asked once to qualify
+  it (open a deal) or drop it (bot/leads/judge.py).
 
 All three go through the sender's delivery ledger under this job's name, with the dedupe keys
-`new:<lead>:<person>`, `due:<lead>` and `missed:<lead>`: each is sent at most once, and a crash
+`new:<lead>:<person>`, `due:<lead>`, `missed:<lead>` and `judge:<lead>`: each is sent at most once, and a crash
 between posting and recording is settled by the sender. A lead contacted (a visit, the button)
 or dropped before its time is never nudged. Leads whose time passed more than `CATCH_UP` ago
 are not nudged late (the daily follow-up nudge still lists an uncontacted lead).
@@ -21,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from bot.core.i18n import lang_for, t
+from bot.leads.judge import judge_card, to_judge
 from bot.leads.render import due_nudge, lead_card, missed_notice
 from bot.leads.why import LEAD_CLOCK
 from bot.people.members import workspace_config
@@ -84,6 +87,14 @@ def plan(session: Session, team_id: str, at: datetime) -> list[Send]:
             text, blocks = missed_notice(boss_lang, lead, account, person.slack_user_id, boss.tz, hours)
             summary = t(boss_lang, "lead.missed.summary", account=account)
             sends.append(_send(team_id, boss, f"missed:{lead.id}", text, blocks, summary, lead.id))
+    for lead, account, contacts in to_judge(session, team_id, at):
+        key = f"judge:{lead.id}"
+        person = session.get(Person, lead.assignee_id)
+        if key in done or person is None or not person.is_active:
+            continue
+        lang = lang_for(person.locale, person.lang)
+        text, blocks = judge_card(lang, lead, account, contacts)
+        sends.append(_send(team_id, person, key, text, blocks, text, lead.id))
     return sends
 
 
