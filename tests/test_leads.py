@@ -155,6 +155,24 @@ def test_help_in_chinese(driver: Driver, db: Database) -> None:
 
 
 # ----- speed to lead --------------------------------------------------------------------------------
+def test_a_lead_posted_at_night_reaches_the_rep_when_their_day_starts(
+    driver: Driver, db: Database, clock: ManualClock
+) -> None:
+    rep(db, driver, "UADMIN", tz=TZ, role="admin")
+    key = new_key(driver)
+    clock.set(local(MON, "23:30", TZ))
+    assert post(driver, {"company": "Haier", "name": "Zhou Min"}, key)[0] == 201
+    (lead,) = leads(db)
+    assert lead.due_at == local(MON + timedelta(days=1), "14:00", TZ)  # from 09:00 on Tuesday
+    for when in ("23:31", "23:59"):
+        run(driver, CLOCK, local(MON, when, TZ), clock)
+    run(driver, CLOCK, local(MON + timedelta(days=1), "07:59", TZ), clock)
+    assert lead_dms(driver, "UADMIN", "leadinfo_") == []
+    run(driver, CLOCK, local(MON + timedelta(days=1), "08:00", TZ), clock)
+    run(driver, CLOCK, local(MON + timedelta(days=1), "08:01", TZ), clock)
+    assert len(lead_dms(driver, "UADMIN", "leadinfo_")) == 1
+
+
 def test_one_nudge_and_one_manager_notice_when_the_first_contact_is_missed(
     driver: Driver, db: Database, clock: ManualClock
 ) -> None:
@@ -537,4 +555,4 @@ def test_after_three_contacts_the_rep_is_asked_once_to_qualify_or_drop(
     assert leads(db)[1].dropped_reason == "competitor: 已经买了竞品"
     assert len(lead_dms(driver, "U1", "*Haier*: dropped (Went with a competitor).")) == 1
     run(driver, CLOCK, local(MON + timedelta(days=2), "17:00", TZ), clock)
-    assert len(dms(driver.fake, "U1")) == 2  # the two questions (the job first ran days later): none again
+    assert len(dms(driver.fake, "U1")) == 3  # Haier's card (理光 was contacted already), two questions: once

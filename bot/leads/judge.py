@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +26,7 @@ from storage.db import Database
 from storage.models import Account, Lead
 
 DROP_CALLBACK = "lead_drop"
+JUDGE_WINDOW = timedelta(days=180)  # a prospect is an account taken on in the last six months
 DROP_REASONS = ("not_a_fit", "no_need", "no_budget", "unreachable", "competitor", "duplicate", "other")
 
 
@@ -135,6 +136,7 @@ def to_judge(session: Session, team_id: str, at: datetime) -> list[tuple[Lead, s
             Account.contact_count >= visits,
             Account.archived_at.is_(None),
             Lead.received_at <= at,
+            Lead.received_at >= at - JUDGE_WINDOW,
         )
         .order_by(Lead.id)
     )

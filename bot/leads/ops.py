@@ -132,9 +132,7 @@ def create_lead(
     account = session.get(Account, exact[0].id) if existing else None
     if router is not None and (account is None or account.owner_id is None):
         assignee = router(fields) or assignee
-    if existing:
-        account = session.get(Account, exact[0].id)
-        assert account is not None
+    if account is not None:
         if account.owner_id is not None:
             assignee = session.get(Person, account.owner_id)
         elif assignee is not None:

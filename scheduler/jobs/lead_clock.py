@@ -1,7 +1,8 @@
 """`lead-clock`: speed to lead. Every minute, for each workspace:
 
 - a new lead's assignee gets its DM (the lead and Log first contact / Not a fit / Reassign),
-  once per lead and assignee (a reassigned lead reaches its new assignee too);
+  once per lead and assignee (a reassigned lead reaches its new assignee too), at once within
+  their allowed hours on a working day, else when their next day starts;
 - when a lead's first contact falls due (bot/leads/clock.py: the team's limit in working hours)
   and nobody has contacted it, the assignee is nudged once;
 - at the same moment the assignee's manager is told once that it was missed;
@@ -22,17 +23,31 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from bot.core.clock import zone
+from bot.core.config import WorkspaceConfig
 from bot.core.i18n import lang_for, t
 from bot.leads.judge import judge_card, to_judge
 from bot.leads.render import due_nudge, lead_card, missed_notice
 from bot.leads.why import LEAD_CLOCK
 from bot.people.members import workspace_config
+from bot.people.notify import quiet_hours
 from scheduler.jobs._common import workspaces
 from scheduler.registry import JobContext, job
 from scheduler.sender import Message, Send
 from storage.models import Account, Delivery, Lead, Person
 
 CATCH_UP = timedelta(days=2)
+NEW_WINDOW = timedelta(days=7)  # a lead's first DM waits at most this long for the assignee's hours
+
+
+def awake(person: Person, at: datetime, config: WorkspaceConfig) -> bool:
+    """Within the person's allowed hours on a working day: a lead posted by a form at 3 a.m.
+    reaches its assignee when their day starts, not in the night."""
+    local = at.astimezone(zone(person.tz))
+    if local.weekday() not in config.schedule.working_days:
+        return False
+    start, end = quiet_hours(person, config.schedule)
+    return start <= local.strftime("%H:%M") < end
 
 
 def _sent_keys(session: Session, team_id: str, at: datetime) -> set[str]:
@@ -42,7 +57,7 @@ def _sent_keys(session: Session, team_id: str, at: datetime) -> set[str]:
             select(Delivery.dedupe_key).where(
                 Delivery.team_id == team_id,
                 Delivery.job == LEAD_CLOCK,
-                Delivery.claimed_at >= at - CATCH_UP - timedelta(days=1),
+                Delivery.claimed_at >= at - NEW_WINDOW - timedelta(days=1),
                 Delivery.status.in_(("sent", "held")),
             )
         )
@@ -51,7 +66,8 @@ def _sent_keys(session: Session, team_id: str, at: datetime) -> set[str]:
 
 def plan(session: Session, team_id: str, at: datetime) -> list[Send]:
     """The lead messages due in one workspace now (rendered, not sent)."""
-    hours = workspace_config(session, team_id).follow_up.new_lead_hours
+    config = workspace_config(session, team_id)
+    hours = config.follow_up.new_lead_hours
     done = _sent_keys(session, team_id, at)
     rep = aliased(Person)
     manager = aliased(Person)
@@ -72,7 +88,7 @@ def plan(session: Session, team_id: str, at: datetime) -> list[Send]:
     for lead, account, person, boss in rows:
         lang = lang_for(person.locale, person.lang)
         new_key = f"new:{lead.id}:{person.id}"
-        if new_key not in done and lead.received_at >= at - CATCH_UP:
+        if new_key not in done and lead.received_at >= at - NEW_WINDOW and awake(person, at, config):
             text, blocks = lead_card(lang, lead, account, person.tz, hours)
             summary = t(lang, "lead.dm.summary", account=account)
             sends.append(_send(team_id, person, new_key, text, blocks, summary, lead.id))
