@@ -556,3 +556,45 @@ def test_after_three_contacts_the_rep_is_asked_once_to_qualify_or_drop(
     assert len(lead_dms(driver, "U1", "*Haier*: dropped (Went with a competitor).")) == 1
     run(driver, CLOCK, local(MON + timedelta(days=2), "17:00", TZ), clock)
     assert len(dms(driver.fake, "U1")) == 3  # Haier's card (理光 was contacted already), two questions: once
+
+
+def test_reassign_gives_the_lead_and_its_new_account_to_a_colleague(
+    driver: Driver, db: Database, clock: ManualClock
+) -> None:
+    from dev import slack_requests as sr
+
+    boss = rep(db, driver, "U9", tz=TZ, role="manager")
+    ann, bo = rep(db, driver, "U1", tz=TZ), rep(db, driver, "U2", tz=TZ)
+    set_person(db, ann, manager_id=boss)
+    set_person(db, bo, manager_id=boss)
+    driver.command("U1", "/lead", "Contoso, Raj Patel raj@contoso.example, web form")
+    run(driver, CLOCK, START + timedelta(minutes=1), clock)
+    (card,) = lead_dms(driver, "U1", "leadinfo_")
+    (lead,) = leads(db)
+
+    def pick(user: str, chosen: str) -> None:
+        action = {"action_id": "lead_reassign", "block_id": f"lead_{lead.id}", "type": "users_select"}
+        action["selected_user"] = chosen
+        message = {"type": "message", "ts": card.ts, "text": card.text, "blocks": card.blocks}
+        container = {"type": "message", "message_ts": card.ts, "channel_id": card.channel, "is_ephemeral": False}
+        payload = sr.block_actions(
+            team_id=TEAM,
+            user_id=user,
+            action=action,
+            response_url=driver.fake.response_url(user, card.channel),
+            channel_id=card.channel,
+            message=message,
+            container=container,
+        )
+        driver.send(sr.interaction_form(payload), sr.FORM)
+
+    pick("U3", "U2")  # a stranger's click is refused
+    assert leads(db)[0].assignee_id == ann
+    pick("U1", "U2")
+    (moved,) = leads(db)
+    with db.transaction() as session:
+        acct = session.get(Account, moved.account_id)
+        assert moved.assignee_id == bo and acct is not None and acct.owner_id == bo
+    run(driver, CLOCK, START + timedelta(minutes=2), clock)
+    assert len(lead_dms(driver, "U2", "leadinfo_")) == 1  # the new assignee gets the lead's DM
+    assert "Given to <@U2>" in json.dumps(dms(driver.fake, "U1")[0].blocks)
