@@ -598,3 +598,17 @@ def test_reassign_gives_the_lead_and_its_new_account_to_a_colleague(
     run(driver, CLOCK, START + timedelta(minutes=2), clock)
     assert len(lead_dms(driver, "U2", "leadinfo_")) == 1  # the new assignee gets the lead's DM
     assert "Given to <@U2>" in json.dumps(dms(driver.fake, "U1")[0].blocks)
+
+
+def test_undoing_the_first_contact_starts_the_clock_again(driver: Driver, db: Database, clock: ManualClock) -> None:
+    rep(db, driver, "U1", tz=TZ)
+    driver.command("U1", "/lead", "理光 王军 13800000000 来自展会")
+    clock.set(local(MON, "11:00", TZ))
+    driver.command("U1", "/visit", "理光 王军 电话 介绍A3")
+    assert leads(db)[0].status == "contacted"
+    clock.set(local(MON, "11:05", TZ))
+    driver.click("U1", driver.last_ephemeral("U1"), "visit_undo")
+    (lead,) = leads(db)
+    assert (lead.status, lead.first_contact_at) == ("open", None)
+    run(driver, CLOCK, local(MON, "15:00", TZ), clock)
+    assert len(lead_dms(driver, "U1", "First contact with 理光 is due now")) == 1

@@ -241,6 +241,23 @@ def close_lead_clocks(session: Session, account_id: int, contacted_at: datetime)
     return closed
 
 
+def reopen_lead_clocks(session: Session, account_id: int, contacted_at: datetime) -> int:
+    """The visit that stopped the account's lead clocks was undone: they run again (a lead
+    that has a deal since stays settled)."""
+    reopened = 0
+    for lead in session.scalars(
+        select(Lead).where(
+            Lead.account_id == account_id,
+            Lead.status == "contacted",
+            Lead.first_contact_at == contacted_at,
+            Lead.deal_id.is_(None),
+        )
+    ):
+        lead.status, lead.first_contact_at = "open", None
+        reopened += 1
+    return reopened
+
+
 def link_deal(session: Session, account_id: int, deal_id: int, now: datetime) -> Lead | None:
     """A deal was opened on the account: the latest lead there without a deal is where it came
     from (qualified: its clock stops too, if nobody logged the contact). None when no lead."""

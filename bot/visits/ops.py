@@ -27,7 +27,7 @@ from bot.core.access import AccessError, NotAllowed, access_account, access_cont
 from bot.core.actor import Actor
 from bot.core.i18n import t
 from bot.core.text import normalize
-from bot.leads.ops import close_lead_clocks
+from bot.leads.ops import close_lead_clocks, reopen_lead_clocks
 from bot.people.members import workspace_config
 from bot.visits.parse import ParsedContact, ParsedVisit, clean_phrase, is_meaningful, join_phrases, parse_visit
 from storage.db import Database
@@ -615,6 +615,8 @@ def _revert(session: Session, actor: Actor, visit: Visit, *, keep_manual: bool) 
     if account is not None:
         account.contact_count = max(0, (account.contact_count or 0) - 1)
         others = session.scalar(select(func.count()).where(Visit.account_id == account.id, Visit.id != visit.id))
+        if not others:
+            reopen_lead_clocks(session, account.id, visit.occurred_at)  # the undone visit was the first contact
         if account.is_lead and account.first_contacted_at == visit.occurred_at and not others:
             account.first_contacted_at = None
             for follow_up in session.scalars(
