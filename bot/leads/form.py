@@ -4,6 +4,7 @@ source, note, and the assignee (managers may pick a rep of their team)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from bot.core.i18n import Lang, t
@@ -39,7 +40,7 @@ def lead_form(lang: Lang, prefill: LeadLine | None = None, *, metadata: str = ""
         callback_id=CALLBACK,
         submit=t(lang, "lead.form.submit"),
         close=t(lang, "lead.form.cancel"),
-        private_metadata=metadata,
+        private_metadata=metadata or json.dumps({"l": lang}),
     )
 
 

@@ -81,7 +81,7 @@ def drop_form(lang: Lang, ctx: DropContext) -> dict[str, Any]:
         callback_id=DROP_CALLBACK,
         submit=t(lang, "lead.drop.submit"),
         close=t(lang, "lead.form.cancel"),
-        private_metadata=json.dumps({"lead": ctx.lead_id}),
+        private_metadata=json.dumps({"lead": ctx.lead_id, "l": lang, "o": ctx.needs_override}),
     )
 
 

@@ -66,7 +66,8 @@ def on_not_fit(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[
         ctx = drop_context(services(context).db, actor, _action(body).get("value"))
         channel, ts = _where(body)
         view = drop_form(actor.lang, ctx)
-        view["private_metadata"] = json.dumps({"lead": ctx.lead_id, "c": channel or "", "ts": ts or ""})
+        meta = {**json.loads(view["private_metadata"]), "c": channel or "", "ts": ts or ""}
+        view["private_metadata"] = json.dumps(meta)
         client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
