@@ -354,6 +354,25 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     )
 
 
+def cmd_leads(args: argparse.Namespace, settings: Settings) -> int:
+    """`leads key --team T…`: a new key for `POST /leads` (printed once), or `--revoke` them all."""
+    from bot.leads.inbound import new_key, revoke_all
+    from storage.models import Workspace
+
+    db = prepare_database(settings)
+    now = Clock().now()
+    with db.transaction() as session:
+        if session.get(Workspace, args.team) is None:
+            fail(f"no workspace {args.team}: install the app there first (`workspace list` shows them)")
+        if args.revoke:
+            print(f"Revoked {revoke_all(session, args.team, now)} key(s) of {args.team}.")
+            return 0
+        key = new_key(session, args.team, None, now)
+    print(key)
+    print("Keep it now: only a fingerprint is stored. Send it as `Authorization: Bearer <key>`.", file=sys.stderr)
+    return 0
+
+
 def _add_plugin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Subcommands that other installed packages add: the dev package adds `shell`. They are found
     through the `pipeline_coach.commands` entry-point group, so the runtime never imports the
@@ -420,8 +439,8 @@ def build_parser() -> argparse.ArgumentParser:
     delete.add_argument("--yes", action="store_true", help="do not ask to confirm")
     workspace.set_defaults(func=cmd_workspace)
 
-    importer = sub.add_parser("import", help="import accounts or contacts from CSV (all or nothing)")
-    importer.add_argument("kind", choices=("accounts", "contacts"))
+    importer = sub.add_parser("import", help="import accounts, contacts or leads from CSV (all or nothing)")
+    importer.add_argument("kind", choices=("accounts", "contacts", "leads"))
     importer.add_argument("file", help="a CSV file, UTF-8 (with or without BOM), English or Chinese headers")
     importer.add_argument("--team", required=True, help="the workspace id, T…")
     importer.set_defaults(func=cmd_import)
@@ -433,6 +452,13 @@ def build_parser() -> argparse.ArgumentParser:
     exporter.add_argument("--since", default=None, help="only from this date (YYYY-MM-DD)")
     exporter.add_argument("--tz", default="UTC", help="time zone of the exported times (IANA name)")
     exporter.set_defaults(func=cmd_export)
+
+    leads = sub.add_parser("leads", help="keys for POST /leads")
+    leads_sub = leads.add_subparsers(dest="leads_command", required=True)
+    lead_key = leads_sub.add_parser("key", help="print a new key for POST /leads (shown once), or --revoke all")
+    lead_key.add_argument("--team", required=True, help="the workspace id, T…")
+    lead_key.add_argument("--revoke", action="store_true", help="revoke every key of the workspace instead")
+    leads.set_defaults(func=cmd_leads)
 
     worker = sub.add_parser("worker", help="do the work `serve` spooled after its acks (serve starts it)")
     worker.set_defaults(func=cmd_worker)

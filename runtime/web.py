@@ -13,6 +13,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.leads.inbound import Answer, receive
 from runtime.app import services_of
 
 HealthCheck = Callable[[], dict[str, Any]]
@@ -97,6 +98,22 @@ class WebApp:
                 },
             )
 
+    def _lead(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """`POST /leads` (bot/leads/inbound.py): a JSON answer whatever happens, never a stack trace."""
+        try:
+            answer = _lead_answer(self.app, environ)
+        except Exception:
+            log.exception("POST /leads failed")
+            answer = Answer(500, {"error": "internal_error"})
+        body = json.dumps(answer.body).encode()
+        reason = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 413: "Payload Too Large"}
+        reason |= {429: "Too Many Requests", 500: "Internal Server Error"}
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        if answer.status == 401:
+            headers.append(("WWW-Authenticate", "Bearer"))
+        start_response(f"{answer.status} {reason[answer.status]}", headers)
+        return [body]
+
     def _route(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         if path in ("/healthz", "/health") and environ.get("REQUEST_METHOD") == "GET":
@@ -105,6 +122,8 @@ class WebApp:
             body = json.dumps(report).encode()
             start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
+        if path == "/leads" and environ.get("REQUEST_METHOD") == "POST":
+            return self._lead(environ, start_response)
         try:
             return self.bolt(environ, start_response)
         except Exception as exc:
@@ -114,6 +133,25 @@ class WebApp:
             body = b"Bad Request"
             start_response("400 Bad Request", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])
             return [body]
+
+
+def _lead_answer(app: App, environ: dict[str, Any]) -> Answer:
+    services = services_of(app)
+    try:
+        length: int | None = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = None
+    stream = environ["wsgi.input"]
+    return receive(
+        services.db,
+        services.clock.now(),
+        authorization=environ.get("HTTP_AUTHORIZATION"),
+        idempotency_key=environ.get("HTTP_IDEMPOTENCY_KEY"),
+        content_length=length,
+        content_type=str(environ.get("CONTENT_TYPE") or ""),
+        read_body=lambda limit: stream.read(min(limit, length)) if length else b"",
+        rate_per_minute=services.settings.lead_rate_per_minute,
+    )
 
 
 def default_health(app: App) -> dict[str, Any]:

@@ -29,12 +29,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from dev import slack_requests as sr
 from dev.driver import Driver
 from runtime.app import services_of
-from storage.models import Account, Base, Person
+from storage.models import Account, Base, Lead, Person
 from tests.listener_catalog import listeners
 from tests.security_world import (
     A_ADMIN,
@@ -341,6 +341,25 @@ OWNED = {
 }
 
 
+def handed_over(world: World, attacker: str, after_id: int) -> dict[str, set[int]]:
+    """Leads the attacker gave in since `after_id`, and the contacts made for them.
+
+    Issue 17 asks for this on purpose: a lead for a company that already exists is attached to
+    it (never a duplicate account) and goes to the rep who owns it, whoever typed it. Adding
+    such a lead (and its person) is a hand-over to the owner, not a change of their data; any
+    other change to their leads (closing, dropping, reassigning one) still counts."""
+    with world.db.transaction() as session:
+        rows = session.execute(
+            select(Lead.id, Lead.contact_id).where(Lead.id > after_id, Lead.created_by_id == world.person_of[attacker])
+        ).all()
+    return {"leads": {r[0] for r in rows}, "contacts": {r[1] for r in rows if r[1] is not None}}
+
+
+def last_lead_id(world: World) -> int:
+    with world.db.transaction() as session:
+        return int(session.scalar(select(func.max(Lead.id))) or 0)
+
+
 # Who owns a row of an owned table (contacts: through their account).
 OWNER_COLUMN = {
     "accounts": "owner_id",
@@ -371,8 +390,9 @@ def _live_ids(session: Any, world: World, owner: str) -> dict[str, list[int]]:
     return live
 
 
-def footprint(world: World, owner: str) -> dict[str, set[str]]:
-    """The owner's rows and every row that refers to one of them or to the owner, by table."""
+def footprint(world: World, owner: str, skip: dict[str, set[int]] | None = None) -> dict[str, set[str]]:
+    """The owner's rows and every row that refers to one of them or to the owner, by table
+    (without the rows `skip` names, by table and id)."""
     person = world.person_of[owner]
     result: dict[str, set[str]] = {}
     with world.db.transaction() as session:
@@ -393,7 +413,10 @@ def footprint(world: World, owner: str) -> dict[str, set[str]]:
                 continue
             from sqlalchemy import or_
 
-            rows = session.execute(select(table).where(or_(*clauses))).all()
+            query = select(table).where(or_(*clauses))
+            if skip and skip.get(table.name):
+                query = query.where(table.c.id.not_in(sorted(skip[table.name])))
+            rows = session.execute(query).all()
             result[table.name] = {repr(tuple(row)) for row in rows}
     return result
 
@@ -519,6 +542,7 @@ def test_nobody_reads_or_changes_what_they_may_not_through_any_surface(world: Wo
         replays += [(f, i) for i in sample(offered_to[attacker], 1) for f in forged(i, attacker, owner, world)[:3]]
         for attack, origin in replays:
             before = footprint(world, owner)
+            leads_before = last_lead_id(world)
             sent = json.dumps(
                 [
                     attack.value,
@@ -532,7 +556,7 @@ def test_nobody_reads_or_changes_what_they_may_not_through_any_surface(world: Wo
             seen = observe(world, attacker, lambda a=attack, x=attacker: send(world, x, a))
             attacks += 1
             what = f"{attacker} replaying {owner}'s {attack.kind} {attack.action_id or attack.command} {attack.text}"
-            after = footprint(world, owner)
+            after = footprint(world, owner, handed_over(world, attacker, leads_before))
             changed = [t for t in before if before[t] != after[t]]
             if changed:
                 problems.append(f"{what}: changed {owner}'s {changed} (from {origin.owner}'s {origin.kind})")

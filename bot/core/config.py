@@ -18,6 +18,27 @@ class FollowUpRules(BaseModel):
     prospect_decide_visits: int = 3
 
 
+class LeadRules(BaseModel):
+    """Speed to lead: a new lead's first contact is due within `FollowUpRules.new_lead_hours`
+    counted only in working hours (`work_start`–`work_end` on working days, in the assignee's
+    time zone), so a lead that arrives on Friday evening is not "missed" on Saturday."""
+
+    work_start: str = "09:00"
+    work_end: str = "18:00"
+    # Routing of inbound leads (bot/leads/routing.py): "creator" (the key's admin), "person",
+    # "round_robin" among `route_people`, or "region" (`route_regions`: keyword → Slack user id).
+    route_mode: str = "creator"
+    route_people: list[str] = Field(default_factory=list)
+    route_regions: dict[str, str] = Field(default_factory=dict)
+    route_next: int = 0  # round-robin: the index in `route_people` to try first
+
+    @field_validator("work_start", "work_end")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        time.fromisoformat(value)
+        return value
+
+
 class Cadence(BaseModel):
     """Days since the last face-to-face meeting at which a relationship is reported.
 
@@ -137,6 +158,7 @@ STAGE_PRESETS: dict[str, list[StageSpec]] = {
 
 class WorkspaceConfig(BaseModel):
     follow_up: FollowUpRules = Field(default_factory=FollowUpRules)
+    leads: LeadRules = Field(default_factory=LeadRules)
     cadence: Cadence = Field(default_factory=Cadence)
     schedule: Schedule = Field(default_factory=Schedule)
     daily_visit_standard: int = 4

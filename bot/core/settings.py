@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     # true (tests and local development serve ICS files from 127.0.0.1).
     calendar_allow_private: bool = False
     calendar_fetch_timeout: float = Field(default=10.0, gt=0, le=120)
+    # `POST /leads`: requests each workspace key may make per minute (429 past it).
+    lead_rate_per_minute: int = Field(default=60, ge=1, le=10000)
 
     @field_validator("slack_api_url")
     @classmethod

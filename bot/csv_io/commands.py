@@ -1,4 +1,4 @@
-"""`pipeline-coach import accounts|contacts FILE --team T…` and
+"""`pipeline-coach import accounts|contacts|leads FILE --team T…` and
 `pipeline-coach export visits|deals|conversion --team T… [--out FILE] [--since DATE] [--tz ZONE]`.
 
 Messages are printed in English (the operator's terminal); a refused import lists every bad
@@ -15,6 +15,7 @@ from typing import TextIO
 from bot.core.i18n import t
 from bot.csv_io.exporter import export_csv
 from bot.csv_io.importer import ImportFailed, import_file
+from bot.csv_io.leads import import_leads
 from storage.db import Database
 from storage.models import Workspace
 
@@ -27,7 +28,7 @@ def run_import(db: Database, team_id: str, kind: str, path: Path, now: datetime,
         print(f"cannot read {path}: {exc.strerror}", file=out)
         return 2
     try:
-        result = import_file(db, team_id, kind, data, now)
+        result = import_leads(db, team_id, data, now) if kind == "leads" else import_file(db, team_id, kind, data, now)
     except ImportFailed as failed:
         print(t("en", "csv.import.failed", count=len(failed.errors)), file=out)
         for error in failed.errors:

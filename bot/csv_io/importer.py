@@ -149,9 +149,12 @@ class _Row:
     cells: dict[str, str]
 
 
-def read_rows(text: str, kind: str) -> list[_Row]:
-    """The data rows keyed by our column names; header problems raise `ImportFailed`."""
-    columns = ACCOUNT_COLUMNS if kind == "accounts" else CONTACT_COLUMNS
+def read_rows(
+    text: str, kind: str, columns: dict[str, tuple[str, ...]] | None = None, required: tuple[str, ...] = ()
+) -> list[_Row]:
+    """The data rows keyed by our column names; header problems raise `ImportFailed`.
+    `columns`/`required` describe a kind of file defined elsewhere (bot/csv_io/leads.py)."""
+    columns = columns or (ACCOUNT_COLUMNS if kind == "accounts" else CONTACT_COLUMNS)
     names = _lookup(columns)
     first_line = text.split("\n", 1)[0]
     delimiter = "," if "," in first_line else ("\t" if "\t" in first_line else (";" if ";" in first_line else ","))
@@ -167,7 +170,7 @@ def read_rows(text: str, kind: str) -> list[_Row]:
         key = names.get(normalize(title))
         if key and key not in mapping.values():
             mapping[index] = key
-    missing = [c for c in REQUIRED[kind] if c not in mapping.values()]
+    missing = [c for c in (required or REQUIRED[kind]) if c not in mapping.values()]
     if missing:
         expected = " / ".join(f"{columns[c][0]} ({columns[c][-1]})" for c in missing)
         raise ImportFailed([RowError(1, "csv.err.missing_column", {"columns": expected})])

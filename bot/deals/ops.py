@@ -30,6 +30,7 @@ from bot.core.config import BANTCC, LossReason
 from bot.core.text import normalize
 from bot.deals.parser import FieldChanges
 from bot.deals.stages import Funnel, load_funnel
+from bot.leads.ops import link_deal
 from bot.people.members import workspace_config
 from storage.db import Database
 from storage.models import Account, Deal, DealReason, Person, StageChange
@@ -253,6 +254,7 @@ def do_create_deal(
         session.add(deal)
         session.flush()
         _record(session, deal, actor, None, stage_key, now)
+        link_deal(session, account.id, deal.id, now)  # the deal remembers the lead it came from
         session.flush()
         return deal_view(session, deal)
 

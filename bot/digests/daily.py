@@ -23,6 +23,7 @@ from bot.core.config import WorkspaceConfig
 from bot.digests.activity import VisitTally, visit_tallies
 from bot.digests.periods import Window, day_window
 from bot.followups.rules import overdue_by_owner
+from bot.leads.stats import SpeedReport, speed_to_lead
 from bot.people.notify import day_off
 from bot.people.teams import display_name
 from storage.models import Account, CheckIn, Person, TimeOff
@@ -97,6 +98,7 @@ class DailyDigest:
     reps: list[RepDay]
     totals: DailyTotals
     attention: list[RepDay] = field(default_factory=list)
+    speed_report: SpeedReport | None = None
 
 
 def previous_working_day(today: date, config: WorkspaceConfig, holidays: dict[date, str]) -> date:
@@ -219,4 +221,5 @@ def build_daily(
         off=len(rows) - len(working),
     )
     attention = sorted((r for r in rows if r.attention_score > 0), key=lambda r: (-r.attention_score, r.name))
-    return DailyDigest(team_name, day, standard, rows, totals, attention[:ATTENTION_LIMIT])
+    speed = speed_to_lead(session, team_id, ids, window.start, window.end, now, config.follow_up.new_lead_hours)
+    return DailyDigest(team_name, day, standard, rows, totals, attention[:ATTENTION_LIMIT], speed_report=speed)

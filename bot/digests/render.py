@@ -22,6 +22,7 @@ from bot.digests.layout import Chart, Post, Rendered, line_sections, split_messa
 from bot.digests.recap import ClosedDeal, Recap, through_item
 from bot.digests.tiers import TIERS, RepTiers, TierAccount, TierResult, TierReview
 from bot.digests.weekly import RepWeek, WeeklyDigest
+from bot.leads.stats import source_lines, speed_lines
 from bot.ui import blockkit as limits
 from bot.ui import blocks as bk
 from bot.ui import charts
@@ -132,6 +133,9 @@ def render_daily(lang: Lang, digest: DailyDigest) -> Rendered:
         blocks.extend(line_sections([_rep_day_line(lang, r) for r in digest.reps], t(lang, "digests.daily.reps")))
     else:
         blocks.append(bk.section(t(lang, "digests.no_reps")))
+    speed = speed_lines(lang, digest.speed_report, {r.person_id: r.name for r in digest.reps})
+    if speed:
+        blocks.extend(line_sections(speed, t(lang, "digests.leads.head")))
     blocks.append(bk.context(t(lang, "digests.daily.legend", standard=digest.standard)))
     text = t(lang, "digests.daily.text", team=digest.team_name, day=day, visits=totals.visits, standard=totals.standard)
     return _finish("daily", lang, text, blocks)
@@ -411,6 +415,12 @@ def render_weekly(lang: Lang, digest: WeeklyDigest, *, with_charts: bool = True)
         ),
         bk.divider(),
     ]
+    speed = speed_lines(lang, digest.speed, {r.person_id: r.name for r in digest.reps})
+    if speed:
+        blocks.extend([*line_sections(speed, t(lang, "digests.leads.head")), bk.divider()])
+    if digest.sources:
+        head = t(lang, "digests.leads.sources_head", days=digest.conversion_window.days)
+        blocks.extend([*line_sections(source_lines(lang, digest.sources), head), bk.divider()])
     targeted = [r for r in digest.reps if r.target is not None]
     if targeted:
         blocks.extend(

@@ -26,6 +26,7 @@ from bot.core.config import WorkspaceConfig
 from bot.digests import activity, quadrant
 from bot.digests.periods import Window, last_week, trailing
 from bot.digests.targets import targets_on
+from bot.leads.stats import SourceRow, SpeedReport, by_source, speed_to_lead
 from bot.people.teams import display_name
 from storage.models import Person
 
@@ -73,6 +74,8 @@ class WeeklyDigest:
     slipped: analytics.ForecastMonth | None = None  # open deals whose expected month has passed
     undated: analytics.ForecastMonth | None = None
     counts: dict[str, int] = field(default_factory=dict)  # reps per quadrant
+    speed: SpeedReport | None = None  # speed to lead over the week (bot/leads/stats.py)
+    sources: list[SourceRow] = field(default_factory=list)  # lead → deal → won by source, conversion window
 
     def quadrant(self, key: str) -> list[RepWeek]:
         return [r for r in self.reps if r.placement.quadrant == key]
@@ -225,4 +228,6 @@ def build_weekly(
         slipped=slipped,
         undated=undated,
         counts=counts,
+        speed=speed_to_lead(session, team_id, ids, week.start, week.end, now, config.follow_up.new_lead_hours),
+        sources=by_source(session, team_id, ids, period.start, period.end),
     )

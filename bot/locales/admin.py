@@ -13,6 +13,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach digest daily|weekly|recap|tier`: preview your team's digest (managers)\n"
         "• `/coach why`: your reminder rules, what each job did for you today and what was held back\n"
         "• `/coach calendar [ADDRESS | off]`: your calendar's private ICS address (meetings prompt the visit log)\n"
+        "• `/coach leads key [revoke]`: a key for web forms to post leads with (admins)\n"
+        "• `/coach leads route @rep | round-robin @a @b | region 华东=@a`: who gets inbound leads (admins)\n"
         "• `/coach help`: this list",
         "*Pipeline Coach 管理命令*\n"
         "• `/coach role @用户 rep|manager|admin`:设置角色(管理员)\n"
@@ -25,6 +27,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach digest daily|weekly|recap|tier`:预览团队简报(经理)\n"
         "• `/coach why`:你的提醒规则、今天每项任务为你做了什么、哪些提醒被暂缓及原因\n"
         "• `/coach calendar [地址 | off]`:你日历的私密 ICS 地址;客户会面结束后提醒记录拜访\n"
+        "• `/coach leads key [revoke]`:网页表单提交线索用的密钥(管理员)\n"
+        "• `/coach leads route @销售 | 轮流 @甲 @乙 | 区域 华东=@甲`:外部线索分配给谁(管理员)\n"
         "• `/coach help`:显示本列表",
     ),
     "coach.unknown": (

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from bot.core.actor import Actor
 from bot.core.clock import zone
 from bot.core.config import Schedule, WorkspaceConfig
-from bot.core.i18n import Lang, format_day, lang_for, t, weekday
+from bot.core.i18n import Lang, catalog, format_day, lang_for, t, weekday
 from bot.people.members import workspace_config
 from storage.models import Delivery, Holiday, Person, TimeOff
 from storage.queries.sql import lookup
@@ -370,7 +370,7 @@ def render_why(lang: Lang, report: dict[str, Any]) -> tuple[str, list[str]]:
         for row in history[-15:]:
             when = row.sent_at or row.claimed_at
             day = format_day(lang, when.astimezone(zone(person.tz)).date())
-            name = t(lang, f"why.job.{row.job}") if row.job in JOB_ORDER else row.job
+            name = t(lang, f"why.job.{row.job}") if f"why.job.{row.job}" in catalog() else row.job
             summary = row.summary or ""
             if row.status == "sent":
                 lines.append(t(lang, "why.line.sent", day=day, job=name, summary=summary))

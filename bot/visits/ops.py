@@ -36,6 +36,7 @@ from bot.core.access import (
 from bot.core.actor import Actor
 from bot.core.i18n import t
 from bot.core.text import normalize
+from bot.leads.ops import close_lead_clocks, reopen_lead_clocks
 from bot.people.members import workspace_config
 from bot.people.notify import DueMove, working_due
 from bot.visits import audit
@@ -709,6 +710,7 @@ def _apply(
             )
         )
     account.contact_count = (account.contact_count or 0) + 1
+    close_lead_clocks(session, account.id, visit.occurred_at)  # speed to lead: the first contact is made
     lead_closed = False
     if account.is_lead and account.first_contacted_at is None:
         account.first_contacted_at = visit.occurred_at
@@ -810,6 +812,8 @@ def _revert(session: Session, actor: Actor, visit: Visit, *, keep_manual: bool) 
     if account is not None:
         account.contact_count = max(0, (account.contact_count or 0) - 1)
         others = session.scalar(select(func.count()).where(Visit.account_id == account.id, Visit.id != visit.id))
+        if not others:
+            reopen_lead_clocks(session, account.id, visit.occurred_at)  # the undone visit was the first contact
         if account.is_lead and account.first_contacted_at == visit.occurred_at and not others:
             account.first_contacted_at = None
             for follow_up in session.scalars(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import deal, meeting, nudges, visit
+from handlers.actions import deal, lead, meeting, nudges, visit
 
 
 def register(app: App) -> None:
@@ -12,3 +12,4 @@ def register(app: App) -> None:
     visit.register(app)
     nudges.register(app)
     meeting.register(app)
+    lead.register(app)

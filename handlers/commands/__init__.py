@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.commands import account, checkin, coach, contact, deal, pipeline, visit
+from handlers.commands import account, checkin, coach, contact, deal, lead, pipeline, visit
 from handlers.commands import coach_calendar as coach_calendar  # @subcommand words
 from handlers.commands import coach_digest as coach_digest  # @subcommand words
 from handlers.commands import coach_export as coach_export  # @subcommand words
 from handlers.commands import coach_handover as coach_handover
+from handlers.commands import coach_leads as coach_leads
 from handlers.commands import coach_stages as coach_stages
 from handlers.commands import coach_target as coach_target
 from handlers.commands import coach_team as coach_team
@@ -24,3 +25,4 @@ def register(app: App) -> None:
     checkin.register(app)
     contact.register(app)
     account.register(app)
+    lead.register(app)

@@ -10,6 +10,7 @@ from storage.models.delivery import Delivery, JobRun
 from storage.models.followups import FollowUp
 from storage.models.handovers import Handover
 from storage.models.installations import EventReceipt, SlackBot, SlackInstallation, SlackOAuthState
+from storage.models.leads import Lead, LeadKey
 from storage.models.people import Person, TimeOff
 from storage.models.visits import Visit, VisitContact
 from storage.models.work_queue import WorkItem
@@ -32,6 +33,8 @@ __all__ = [
     "Handover",
     "Holiday",
     "JobRun",
+    "Lead",
+    "LeadKey",
     "Person",
     "RecordChange",
     "SalesTeam",
