@@ -50,9 +50,12 @@ class Schedule(BaseModel):
 
 
 class LossReason(BaseModel):
+    """A win or loss reason; a retired one is no longer offered but still names old deals."""
+
     key: str
     en: str
     zh: str
+    retired: bool = False
 
 
 DEFAULT_LOSS_REASONS = [

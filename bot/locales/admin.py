@@ -13,6 +13,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach digest daily|weekly|recap|tier`: preview your team's digest (managers)\n"
         "• `/coach why`: your reminder rules, what each job did for you today and what was held back\n"
         "• `/coach calendar [ADDRESS | off]`: your calendar's private ICS address (meetings prompt the visit log)\n"
+        "• `/coach settings [history]`: visit standard, cadences, follow-up rules, hours, digests, reasons (admins)\n"
         "• `/coach help`: this list",
         "*Pipeline Coach 管理命令*\n"
         "• `/coach role @用户 rep|manager|admin`:设置角色(管理员)\n"
@@ -25,6 +26,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach digest daily|weekly|recap|tier`:预览团队简报(经理)\n"
         "• `/coach why`:你的提醒规则、今天每项任务为你做了什么、哪些提醒被暂缓及原因\n"
         "• `/coach calendar [地址 | off]`:你日历的私密 ICS 地址;客户会面结束后提醒记录拜访\n"
+        "• `/coach settings [history]`:拜访标准、见面频率、跟进规则、时间、简报、原因(管理员)\n"
         "• `/coach help`:显示本列表",
     ),
     "coach.unknown": (

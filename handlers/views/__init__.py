@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.views import checkin, deal, visit
+from handlers.views import checkin, deal, settings, visit
 
 
 def register(app: App) -> None:
     deal.register(app)
     visit.register(app)
     checkin.register(app)
+    settings.register(app)

@@ -10,6 +10,7 @@ from storage.models.followups import FollowUp
 from storage.models.handovers import Handover
 from storage.models.installations import EventReceipt, SlackBot, SlackInstallation, SlackOAuthState
 from storage.models.people import Person, TimeOff
+from storage.models.settings import SettingsChange
 from storage.models.visits import Visit, VisitContact
 from storage.models.workspace import Holiday, SalesTeam, Stage, Target, Workspace
 
@@ -32,6 +33,7 @@ __all__ = [
     "JobRun",
     "Person",
     "SalesTeam",
+    "SettingsChange",
     "SlackBot",
     "SlackInstallation",
     "SlackOAuthState",

@@ -1,0 +1,43 @@
+"""settings changes: the audit trail of workspace settings
+
+Revision ID: 0018a
+Revises: 0020a
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy import Text
+from sqlalchemy.dialects import postgresql
+
+import storage.types
+
+revision: str = '0018a'
+down_revision: str | None = '0020a'  # chained after the merged head; the brief's base is 0001
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    json = sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql')
+    op.create_table('settings_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('old_value', json, nullable=True),
+    sa.Column('new_value', json, nullable=True),
+    sa.Column('changed_by', sa.String(length=64), nullable=False),
+    sa.Column('source', sa.String(length=8), nullable=False),
+    sa.Column('changed_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('team_id', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['team_id'], ['workspaces.team_id'], name=op.f('fk_settings_changes_team_id_workspaces'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_settings_changes')),
+    )
+    with op.batch_alter_table('settings_changes', schema=None) as batch_op:
+        batch_op.create_index('ix_settings_changes_team_at', ['team_id', 'changed_at'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('settings_changes', schema=None) as batch_op:
+        batch_op.drop_index('ix_settings_changes_team_at')
+    op.drop_table('settings_changes')
