@@ -14,6 +14,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach why`: your reminder rules, what each job did for you today and what was held back\n"
         "• `/coach calendar [ADDRESS | off]`: your calendar's private ICS address (meetings prompt the visit log)\n"
         "• `/coach settings [history]`: visit standard, cadences, follow-up rules, hours, digests, reasons (admins)\n"
+        "• `/coach holidays [add DATE NAME | remove DATE | load CN 2027]`: days off (admins change them)\n"
         "• `/coach help`: this list",
         "*Pipeline Coach 管理命令*\n"
         "• `/coach role @用户 rep|manager|admin`:设置角色(管理员)\n"
@@ -27,6 +28,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach why`:你的提醒规则、今天每项任务为你做了什么、哪些提醒被暂缓及原因\n"
         "• `/coach calendar [地址 | off]`:你日历的私密 ICS 地址;客户会面结束后提醒记录拜访\n"
         "• `/coach settings [history]`:拜访标准、见面频率、跟进规则、时间、简报、原因(管理员)\n"
+        "• `/coach holidays [add 日期 名称 | remove 日期 | load CN 2027]`:节假日(管理员可修改)\n"
         "• `/coach help`:显示本列表",
     ),
     "coach.unknown": (

@@ -130,3 +130,43 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings.history.empty": ("No settings have been changed yet.", "还没有修改过设置。"),
     "settings.history.cli": ("the command line", "命令行"),
 }
+MESSAGES.update(
+    {
+        "settings.label.holidays": ("Holidays", "节假日"),
+        "holidays.usage": (
+            "Usage: `/coach holidays` (list) · `add 2027-01-04 Company day` · `remove 2027-01-04` · "
+            "`load CN 2027` (a country, or a region such as US-CA) (admins change them)",
+            "用法:`/coach holidays`(列表)· `add 2027-01-04 公司假日` · `remove 2027-01-04` · "
+            "`load CN 2027`(国家,或地区如 US-CA)(管理员可修改)",
+        ),
+        "holidays.none": (
+            "No holidays are set. Admins: `/coach holidays load CN 2027` loads a country's public holidays.",
+            "还没有设置节假日。管理员可用 `/coach holidays load CN 2027` 导入一个国家的公共假日。",
+        ),
+        "holidays.head": (
+            "{count:plural:# holiday|# holidays} ahead (no check-ins or nudges on them):",
+            "接下来的 {count} 个节假日(当天不发签到和提醒):",
+        ),
+        "holidays.more": ("…and {count} more.", "……还有 {count} 个。"),
+        "holidays.added": ("{day} is now a holiday.", "{day} 已设为节假日。"),
+        "holidays.already": ("{day} was already a holiday.", "{day} 本来就是节假日。"),
+        "holidays.removed": ("{day} is an ordinary day again.", "{day} 已恢复为普通日子。"),
+        "holidays.not_a_holiday": ("{day} is not a holiday.", "{day} 不是节假日。"),
+        "holidays.loaded": (
+            "Loaded {count:plural:# public holiday|# public holidays} of {region} for {year}.",
+            "已导入 {region} {year} 年的 {count} 个公共假日。",
+        ),
+        "holidays.loaded_already": (
+            "{count:plural:# day was|# days were} holidays already and kept.",
+            "其中 {count} 天原本就是节假日,保持不变。",
+        ),
+        "holidays.error.date": (
+            "I couldn't read “{text}” as a date: write it as 2027-01-04.",
+            "无法识别日期“{text}”,请写成 2027-01-04。",
+        ),
+        "holidays.error.region": (
+            "“{region}” is not a country or region I know holidays for: try CN, US-CA or DE-BY, and a year.",
+            "不认识“{region}”这个国家或地区的假日:试试 CN、US-CA 或 DE-BY,以及年份。",
+        ),
+    }
+)

@@ -79,8 +79,14 @@ def field_errors(lang: Lang, errors: dict[str, FieldError]) -> dict[str, str]:
 
 def _value(key: str, value: Any) -> str:
     field = BY_KEY.get(key)
-    if value is None or field is None:
+    if value is None:
         return "–"
+    if field is None:  # holidays: {"day", "name"} or a loaded region {"region", "year", "days"}
+        if isinstance(value, dict) and "region" in value:
+            return bk.clip(f"{value['region']} {value['year']} (+{value['days']})", MAX_SHOWN)
+        if isinstance(value, dict):
+            return bk.clip(f"{value.get('day', '')} {value.get('name', '')}".strip(), MAX_SHOWN)
+        return bk.clip(str(value), MAX_SHOWN)
     if field.reasons:  # a list: say only what is active, on one line
         text = ", ".join(r.get("en", "") for r in value if not r.get("retired"))
     else:
@@ -89,7 +95,8 @@ def _value(key: str, value: Any) -> str:
 
 
 def change_line(lang: Lang, change: Change) -> str:
-    label = t(lang, f"settings.label.{change.key}") if change.key in BY_KEY else change.key
+    known = change.key in BY_KEY or change.key == "holidays"
+    label = t(lang, f"settings.label.{change.key}") if known else change.key
     return f"{label}: {bk.escape(_value(change.key, change.old))} → {bk.escape(_value(change.key, change.new))}"
 
 
