@@ -61,6 +61,9 @@ class User:
     team_id: str = "T0000DEMO"
     is_bot: bool = False
     email: str | None = None
+    dnd_until: float | None = None  # epoch seconds a do-not-disturb snooze ends (dnd.info)
+    status_emoji: str = ""
+    status_text: str = ""
 
 
 _JSON_PARAMS = ("blocks", "attachments", "view", "metadata", "files", "unfurl")
@@ -425,6 +428,44 @@ class FakeSlack:
                 "profile": {"display_name": user.name, "real_name": user.name, "email": user.email},
             },
         }
+
+    def set_dnd(self, user_id: str, until: float | None) -> None:
+        """Snooze `user_id`'s notifications until the epoch `until` (None: DND off)."""
+        with self._lock:
+            self.users[user_id].dnd_until = until
+
+    def set_status(self, user_id: str, emoji: str = "", text: str = "") -> None:
+        with self._lock:
+            user = self.users[user_id]
+            user.status_emoji, user.status_text = emoji, text
+
+    def _m_dnd_info(self, params: dict[str, Any], _token: str | None) -> dict[str, Any]:
+        user = self.users.get(str(params.get("user")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        snoozed = user.dnd_until is not None
+        return {
+            "ok": True,
+            "dnd_enabled": snoozed,
+            "next_dnd_start_ts": 1,
+            "next_dnd_end_ts": 1,
+            "snooze_enabled": snoozed,
+            "snooze_endtime": int(user.dnd_until or 0),
+            "snooze_remaining": 0,
+        }
+
+    def _m_users_profile_get(self, params: dict[str, Any], _token: str | None) -> dict[str, Any]:
+        user = self.users.get(str(params.get("user")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        profile = {
+            "display_name": user.name,
+            "real_name": user.name,
+            "status_emoji": user.status_emoji,
+            "status_text": user.status_text,
+            "status_expiration": 0,
+        }
+        return {"ok": True, "profile": profile}
 
     def _m_conversations_open(self, params: dict[str, Any], _token: str | None) -> dict[str, Any]:
         users = str(params.get("users", "")).split(",")

@@ -67,6 +67,7 @@ def test_admin_changes_the_schedule_errors_first_then_saved_and_in_history(
         "schedule.checkin_evening",
         "schedule.quiet_start",
         "schedule.quiet_end",
+        "away_status_words",
     ]
     assert view["title"]["text"] == "Work days and hours"
     shown = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if b["type"] == "input"}

@@ -53,6 +53,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings.label.schedule.checkin_evening": ("Evening review", "晚间复盘"),
     "settings.label.schedule.quiet_start": ("Messages from", "消息开始时间"),
     "settings.label.schedule.quiet_end": ("Messages until", "消息截止时间"),
+    "settings.label.away_status_words": ("Slack status meaning away", "表示不在的 Slack 状态"),
+    "settings.hint.away_status_words": (
+        "Emoji or words, separated by commas: messages wait while someone's status has one.",
+        "表情或文字,用逗号分隔:状态中含有其一时,消息会等其回来再发。",
+    ),
+    "settings.error.words": (
+        "Enter 1 to 30 emoji or words separated by commas, each at most 40 characters.",
+        "请输入 1 到 30 个表情或词语,用逗号分隔,每个最多 40 个字符。",
+    ),
     "settings.label.schedule.digest_time": ("Daily digest time", "日报时间"),
     "settings.label.schedule.weekly_digest_day": ("Weekly digest day", "周报日期"),
     "settings.label.schedule.recap_day": ("Recap day", "周复盘日期"),
@@ -167,6 +176,20 @@ MESSAGES.update(
         "holidays.error.region": (
             "“{region}” is not a country or region I know holidays for: try CN, US-CA or DE-BY, and a year.",
             "不认识“{region}”这个国家或地区的假日:试试 CN、US-CA 或 DE-BY,以及年份。",
+        ),
+    }
+)
+MESSAGES.update(
+    {
+        "why.away.dnd": (
+            "Slack shows you in do-not-disturb: scheduled messages wait and come as one when you're back "
+            "(those whose time has passed are dropped).",
+            "Slack 显示你开启了勿扰模式:定时消息会等你回来后合并发送一次(已过时的不再发送)。",
+        ),
+        "why.away.status": (
+            "Your Slack status “{status}” says you're away: scheduled messages wait and come as one when "
+            "you're back (those whose time has passed are dropped).",
+            "你的 Slack 状态“{status}”表示你不在:定时消息会等你回来后合并发送一次(已过时的不再发送)。",
         ),
     }
 )

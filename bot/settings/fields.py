@@ -110,6 +110,14 @@ def _show_roles(value: Any) -> str:
     return "\n".join(f"{role}: {_show_list(days)}" for role, days in value.items())
 
 
+def parse_words(text: str) -> list[str]:
+    """ "🌴, vacation、休假" → the words (emoji codes such as :palm_tree: too); 1 to 30 of them."""
+    words = [w.strip() for w in re.split(r"[,，、;；\n]+", text) if w.strip()]
+    if not words or len(words) > 30 or any(len(w) > 40 for w in words):
+        raise FieldError("settings.error.words")
+    return list(dict.fromkeys(words))
+
+
 def parse_time(text: str) -> str:
     """ "8:45", "08：45", "8.45" → "08:45"."""
     match = _TIME.match(text.strip())
@@ -208,6 +216,7 @@ FIELDS: tuple[Field, ...] = (
     Field("schedule.checkin_evening", "schedule", parse_time),
     Field("schedule.quiet_start", "schedule", parse_time),
     Field("schedule.quiet_end", "schedule", parse_time),
+    Field("away_status_words", "schedule", parse_words, _show_list),
     Field("schedule.digest_time", "digest", parse_time),
     Field("schedule.weekly_digest_day", "digest", parse_day, _show_day),
     Field("schedule.recap_day", "digest", parse_day, _show_day),

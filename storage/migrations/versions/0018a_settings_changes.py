@@ -1,4 +1,4 @@
-"""settings changes: the audit trail of workspace settings
+"""settings changes: the audit trail of workspace settings; people's Slack away signals (DND, status)
 
 Revision ID: 0018a
 Revises: 0020a
@@ -35,9 +35,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('settings_changes', schema=None) as batch_op:
         batch_op.create_index('ix_settings_changes_team_at', ['team_id', 'changed_at'], unique=False)
+    with op.batch_alter_table('people', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('away_reason', sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column('away_detail', sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column('away_checked_at', storage.types.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('people', schema=None) as batch_op:
+        batch_op.drop_column('away_checked_at')
+        batch_op.drop_column('away_detail')
+        batch_op.drop_column('away_reason')
     with op.batch_alter_table('settings_changes', schema=None) as batch_op:
         batch_op.drop_index('ix_settings_changes_team_at')
     op.drop_table('settings_changes')
