@@ -13,7 +13,7 @@ from bot.core.config import WorkspaceConfig
 from bot.deals.ops import reason_names
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import SettingsChange, Workspace
+from storage.models import SettingsChange, Stage, Workspace
 from tests.deal_world import ADMIN, MGR, REP, ZH, all_calls_ok, build_team, cli
 
 
@@ -217,3 +217,28 @@ def test_cli_show_set_and_history_share_validation_and_audit(
     assert next((k, o, n, by) for k, o, n, by, _ in _audit(db)) == ("follow_up.new_lead_hours", 5, 2.5, "cli")
     driver.command(ADMIN, "/coach", "settings history")
     assert "the command line · First contact of a new lead (hours): 5 → 2.5" in driver.last_ephemeral(ADMIN)["text"]
+
+
+def test_follow_up_rules_and_stale_days_per_stage(driver: Driver, db: Database, team: dict[str, int]) -> None:
+    view = _open_section(driver, ADMIN, "followup")
+    shown = {b["block_id"]: b["element"].get("initial_value") for b in view["blocks"] if b["type"] == "input"}
+    assert shown["stages.max_days"].splitlines() == ["S: -", "P: -", "A: 60", "D: 45", "C: 30", "O: -"]
+    assert shown["follow_up.new_lead_hours"] == "5"
+    bad = _state(view, stages__max_days="D: 40\nX: 10", follow_up__min_contacts_before_lost="six")
+    errors = driver.submit(ADMIN, view, bad).json()["errors"]
+    assert errors == {
+        "stages.max_days": "Line 2 should read `STAGE: days` (1–3650) or `STAGE: -`; stages: S, P, A, D, C, O.",
+        "follow_up.min_contacts_before_lost": "Enter a whole number from 1 to 50.",
+    }
+    good = _state(view, stages__max_days="d：40\nC: -", follow_up__min_contacts_before_lost="8")
+    driver.submit(ADMIN, view, good)
+    with db.transaction() as session:
+        stages = {s.key: s.max_days for s in session.scalars(select(Stage).where(Stage.is_active.is_(True)))}
+        preset = session.get(Workspace, driver.team_id).config["stage_preset"]  # type: ignore[union-attr]
+    assert stages == {"S": None, "P": None, "A": 60, "D": 40, "C": None, "O": None}
+    assert preset == "custom"
+    assert _config(db, driver).follow_up.min_contacts_before_lost == 8
+    assert [key for key, *_ in _audit(db)] == ["follow_up.min_contacts_before_lost", "stages.max_days"]
+    driver.command(ADMIN, "/coach", "stages")
+    assert "40" in driver.last_ephemeral(ADMIN)["text"]
+    all_calls_ok(driver)

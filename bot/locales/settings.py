@@ -23,8 +23,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "多少天没有见面后提醒维护客户关系。",
     ),
     "settings.intro.followup": (
-        "Days a deal may stay in a stage are set per stage: `/coach stages edit D days 45`.",
-        "每个阶段的停留天数在阶段里设置:`/coach stages edit D days 45`。",
+        "When a lead, a prospect or a deal needs attention (docs/method.md).",
+        "线索、意向客户和商机何时需要跟进(见 docs/method.md)。",
     ),
     "settings.intro.schedule": (
         "Workspace defaults; each person can still choose their own check-in times.",
@@ -48,6 +48,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "判丢单前的最少接触次数",
     ),
     "settings.label.follow_up.prospect_decide_visits": ("Visits before judging a prospect", "判断意向客户前的拜访次数"),
+    "settings.label.stages.max_days": ("Days before a deal is stale, per stage", "各阶段商机停滞天数"),
+    "settings.hint.stages.max_days": (
+        "One stage per line: `D: 45`, or `D: -` for no limit.",
+        "每行一个阶段:`D: 45`,不限则写 `D: -`。",
+    ),
+    "settings.error.stage_line": (
+        "Line {line} should read `STAGE: days` (1–3650) or `STAGE: -`; stages: {stages}.",
+        "第 {line} 行应为 `阶段: 天数`(1–3650)或 `阶段: -`;阶段:{stages}。",
+    ),
     "settings.label.schedule.working_days": ("Work days", "工作日"),
     "settings.label.schedule.checkin_morning": ("Morning check-in", "早间签到"),
     "settings.label.schedule.checkin_evening": ("Evening review", "晚间复盘"),

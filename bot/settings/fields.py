@@ -185,6 +185,29 @@ def parse_reasons(text: str, current: list[LossReason]) -> list[LossReason]:
     return [*listed.values(), *retired]
 
 
+def parse_stage_days(text: str, current: dict[str, int | None]) -> dict[str, int | None]:
+    """Lines "D: 45" (days a deal may stay in stage D before it is reported stale) or "D: -"
+    (no limit); stages not listed keep their limit."""
+    days = dict(current)
+    by_lower = {key.lower(): key for key in current}
+    for number, line in enumerate((x.strip() for x in _LINES.split(text)), start=1):
+        if not line:
+            continue
+        match = re.match(r"^([^:：]+)[:：]\s*(\d{1,4}|-|–|无)$", line)
+        key = by_lower.get(match.group(1).strip().lower()) if match else None
+        if match is None or key is None:
+            raise FieldError("settings.error.stage_line", line=number, stages=", ".join(current))
+        value = match.group(2)
+        if value.isdigit() and not 1 <= int(value) <= 3650:
+            raise FieldError("settings.error.stage_line", line=number, stages=", ".join(current))
+        days[key] = int(value) if value.isdigit() else None
+    return days
+
+
+def _show_stage_days(value: Any) -> str:
+    return "\n".join(f"{key}: {days if days is not None else '-'}" for key, days in value.items())
+
+
 def show_reasons(value: Any) -> str:
     return "\n".join(f"{r['key']} | {r['en']} | {r['zh']}" for r in value if not r.get("retired"))
 
@@ -199,8 +222,10 @@ class Field:
     show: Show = str
     multiline: bool = False
     reasons: bool = False  # parsed against the current list (rename/retire)
+    stages: bool = False  # stored on the funnel's stages, not in the config (see STAGE_DAYS)
 
 
+STAGE_DAYS = "stages.max_days"  # the one setting kept on `stages` rows: {stage key: days or None}
 SECTIONS: tuple[str, ...] = ("visits", "cadence", "followup", "schedule", "digest", "reasons")
 
 FIELDS: tuple[Field, ...] = (
@@ -211,6 +236,7 @@ FIELDS: tuple[Field, ...] = (
     Field("follow_up.new_lead_hours", "followup", _float(0.5, 168), _show_number),
     Field("follow_up.min_contacts_before_lost", "followup", _int(1, 50)),
     Field("follow_up.prospect_decide_visits", "followup", _int(1, 20)),
+    Field("stages.max_days", "followup", str, _show_stage_days, multiline=True, stages=True),
     Field("schedule.working_days", "schedule", parse_days, _show_days),
     Field("schedule.checkin_morning", "schedule", parse_time),
     Field("schedule.checkin_evening", "schedule", parse_time),
@@ -248,6 +274,8 @@ def set_path(data: dict[str, Any], key: str, value: Any) -> None:
 
 def parse_field(field: Field, text: str, config: dict[str, Any]) -> Any:
     """The JSON value `text` stands for (raises FieldError)."""
+    if field.stages:
+        return parse_stage_days(text, dict(get_path(config, field.key)))
     if field.reasons:
         current = [LossReason.model_validate(r) for r in get_path(config, field.key)]
         return [r.model_dump(mode="json") for r in parse_reasons(text, current)]

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 from bot.core.access import NotFound, require_admin
 from bot.core.actor import Actor
 from bot.core.config import WorkspaceConfig
-from bot.settings.fields import BY_KEY, FieldError, check_together, get_path, parse_field, set_path
+from bot.deals.stages import apply_stage_list, funnel_specs, load_funnel, preset_of
+from bot.settings.fields import BY_KEY, STAGE_DAYS, FieldError, check_together, get_path, parse_field, set_path
 from storage.db import Database
 from storage.models import SettingsChange, Workspace
 
@@ -35,11 +36,24 @@ class Change:
 
 
 def current_config(session: Session, team_id: str) -> dict[str, Any]:
-    """The full config as JSON, defaults filled in (what the modal and `show` display)."""
+    """The full config as JSON, defaults filled in (what the modal and `show` display), plus
+    the active stages' day limits under "stages" (they live on the funnel's rows)."""
     workspace = session.get(Workspace, team_id)
     if workspace is None:
         raise NotFound()
-    return WorkspaceConfig.load(workspace.config).dump()
+    config = WorkspaceConfig.load(workspace.config).dump()
+    funnel = load_funnel(session, team_id)
+    config["stages"] = {"max_days": {s.key: s.max_days for s in funnel.active}}
+    return config
+
+
+def _save_stage_days(session: Session, team_id: str, days: dict[str, int | None]) -> None:
+    """Through the funnel's one way of changing stages (validated, preset recognised)."""
+    specs = funnel_specs(load_funnel(session, team_id))
+    for spec in specs:
+        if spec.key in days:
+            spec.max_days = days[spec.key]
+    apply_stage_list(session, team_id, specs, preset_of(specs))
 
 
 def read_config(db: Database, actor: Actor) -> dict[str, Any]:
@@ -81,7 +95,7 @@ def save_settings(
     workspace = session.get(Workspace, team_id)
     if workspace is None:
         raise NotFound()
-    config = WorkspaceConfig.load(workspace.config).dump()
+    config = current_config(session, team_id)
     values, errors = read_form(texts, config)
     if errors:
         raise InvalidSettings(errors)
@@ -94,7 +108,10 @@ def save_settings(
         changes.append(Change(key, old, value, by, source, now))
     if not changes:
         return []
+    stage_days = config.pop("stages")["max_days"]
     workspace.config = WorkspaceConfig.load(config).dump()  # re-validated as a whole
+    if any(c.key == STAGE_DAYS for c in changes):  # after: it records the preset on the config
+        _save_stage_days(session, team_id, stage_days)
     for change in changes:
         session.add(
             SettingsChange(
