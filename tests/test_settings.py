@@ -10,7 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.config import WorkspaceConfig
+from bot.core.i18n import t
 from bot.deals.ops import reason_names
+from bot.settings import ops, render
+from bot.settings.fields import SECTIONS
+from bot.ui.blockkit import view_problems
 from dev.driver import Driver
 from storage.db import Database
 from storage.models import SettingsChange, Stage, Workspace
@@ -242,3 +246,17 @@ def test_follow_up_rules_and_stale_days_per_stage(driver: Driver, db: Database, 
     driver.command(ADMIN, "/coach", "stages")
     assert "40" in driver.last_ephemeral(ADMIN)["text"]
     all_calls_ok(driver)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_section_modal_is_valid_block_kit_with_unclipped_titles(
+    driver: Driver, db: Database, team: dict[str, int], lang: str
+) -> None:
+    with db.transaction() as session:
+        config = ops.current_config(session, driver.team_id)
+    for section in SECTIONS:
+        view = render.section_modal(lang, section, config, "https://hooks.slack.test/commands/T/1/x")  # type: ignore[arg-type]
+        assert view_problems(view) == [], section
+        assert view["title"]["text"] == t(lang, f"settings.section.{section}")  # type: ignore[arg-type]
+        assert len(view["blocks"]) <= 100
+    assert view_problems(render.picker_modal(lang)) == []  # type: ignore[arg-type]
