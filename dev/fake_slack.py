@@ -61,7 +61,7 @@ class User:
     team_id: str = "T0000DEMO"
     is_bot: bool = False
     email: str | None = None
-    dnd_until: float | None = None  # epoch seconds a do-not-disturb snooze ends (dnd.info)
+    dnd: tuple[float, float] | None = None  # a do-not-disturb period, epoch seconds (dnd.info)
     status_emoji: str = ""
     status_text: str = ""
 
@@ -429,10 +429,10 @@ class FakeSlack:
             },
         }
 
-    def set_dnd(self, user_id: str, until: float | None) -> None:
-        """Snooze `user_id`'s notifications until the epoch `until` (None: DND off)."""
+    def set_dnd(self, user_id: str, start: float | None, end: float | None = None) -> None:
+        """Give `user_id` a do-not-disturb period from epoch `start` to `end` (None: off)."""
         with self._lock:
-            self.users[user_id].dnd_until = until
+            self.users[user_id].dnd = (start, end) if start is not None and end is not None else None
 
     def set_status(self, user_id: str, emoji: str = "", text: str = "") -> None:
         with self._lock:
@@ -440,19 +440,13 @@ class FakeSlack:
             user.status_emoji, user.status_text = emoji, text
 
     def _m_dnd_info(self, params: dict[str, Any], _token: str | None) -> dict[str, Any]:
+        """As Slack answers a bot asking about someone else: the next (or current) DND period;
+        the snooze_* fields are only ever shown to the user asking about themselves."""
         user = self.users.get(str(params.get("user")))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
-        snoozed = user.dnd_until is not None
-        return {
-            "ok": True,
-            "dnd_enabled": snoozed,
-            "next_dnd_start_ts": 1,
-            "next_dnd_end_ts": 1,
-            "snooze_enabled": snoozed,
-            "snooze_endtime": int(user.dnd_until or 0),
-            "snooze_remaining": 0,
-        }
+        start, end = user.dnd or (0, 0)
+        return {"ok": True, "dnd_enabled": user.dnd is not None, "next_dnd_start_ts": start, "next_dnd_end_ts": end}
 
     def _m_users_profile_get(self, params: dict[str, Any], _token: str | None) -> dict[str, Any]:
         user = self.users.get(str(params.get("user")))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.core.clock import ManualClock
+from bot.people.away import away_from_signals
 from dev.driver import Driver
 from tests.deal_world import cli
 from tests.scheduler_world import dms, join, local, run
@@ -27,7 +28,7 @@ def _looked_up(driver: Driver, method: str, user: str) -> int:
 def test_dnd_holds_the_morning_plan_until_it_ends_then_sends_it_once(driver: Driver, clock: ManualClock) -> None:
     join(driver, "U1", "Ann", tz=SH)
     join(driver, "U2", "Bo", tz=SH)
-    driver.fake.set_dnd("U1", local(MONDAY, "10:00", SH).timestamp())
+    driver.fake.set_dnd("U1", local(MONDAY, "08:00", SH).timestamp(), local(MONDAY, "10:00", SH).timestamp())
     run(driver, MORNING, local(MONDAY, "08:45", SH), clock)
     assert (_plans(driver, "U1"), _plans(driver, "U2")) == (0, 1)  # only the person in DND waits
     assert _looked_up(driver, "dnd.info", "U1") == 1
@@ -68,3 +69,18 @@ def test_an_away_status_holds_messages_and_a_stale_plan_is_never_sent(
     assert _plans(driver, "UADM") == 1
     run(driver, MORNING, local(tuesday, "08:50", SH), clock)
     assert _plans(driver, "UADM") == 2
+
+
+def test_signals_that_have_ended_or_not_begun_do_not_hold_anything() -> None:
+    now = local(MONDAY, "09:00", SH)
+    ts = now.timestamp()
+    words = ["🌴", "vacation", "休假"]
+    upcoming = {"dnd_enabled": True, "next_dnd_start_ts": ts + 3600, "next_dnd_end_ts": ts + 7200}
+    assert away_from_signals(upcoming, None, now, words) == (None, None)
+    current = {"dnd_enabled": True, "next_dnd_start_ts": ts - 60, "next_dnd_end_ts": ts + 60}
+    assert away_from_signals(current, None, now, words) == ("dnd", None)
+    expired = {"status_emoji": "🌴", "status_text": "Vacation", "status_expiration": ts - 1}
+    assert away_from_signals(None, expired, now, words) == (None, None)
+    lasting = {"status_emoji": "", "status_text": "On VACATION till Friday", "status_expiration": ts + 86400}
+    assert away_from_signals(None, lasting, now, words) == ("status", "On VACATION till Friday")
+    assert away_from_signals(None, {"status_text": "请假一天"}, now, words) == (None, None)  # not in this list

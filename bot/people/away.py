@@ -27,7 +27,11 @@ DETAIL_LENGTH = 100
 def away_from_signals(
     dnd: dict[str, Any] | None, profile: dict[str, Any] | None, now: datetime, words: list[str]
 ) -> tuple[str | None, str | None]:
-    """('dnd', None), ('status', the status shown) or (None, None) at `now`."""
+    """('dnd', None), ('status', the status shown) or (None, None) at `now`.
+
+    Asked about someone else, Slack's `dnd.info` gives only the current or next DND period
+    (`next_dnd_start_ts`…`next_dnd_end_ts`); the snooze_* fields appear only when a user asks
+    about themselves, and are honoured if present."""
     now_ts = now.timestamp()
     if dnd:
         if dnd.get("snooze_enabled") and float(dnd.get("snooze_endtime") or 0) > now_ts:
