@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.core.i18n import Lang, format_when, t
-from bot.settings.fields import BY_KEY, SECTIONS, FieldError, section_fields
+from bot.settings.fields import BY_KEY, SECTIONS, FieldError, get_path, section_fields
 from bot.settings.ops import Change
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
@@ -37,8 +37,6 @@ def picker_modal(lang: Lang, response_url: str | None = None) -> dict[str, Any]:
 
 def section_modal(lang: Lang, section: str, config: dict[str, Any], response_url: str | None = None) -> dict[str, Any]:
     """One section's fields, filled with the current values."""
-    from bot.settings.fields import get_path
-
     blocks = [bk.context(t(lang, f"settings.intro.{section}"))]
     for field in section_fields(section):
         element = bk.text_input(
