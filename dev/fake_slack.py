@@ -62,6 +62,9 @@ class User:
     team_id: str = "T0000DEMO"
     is_bot: bool = False
     email: str | None = None
+    dnd: tuple[float, float] | None = None  # a do-not-disturb period, epoch seconds (dnd.info)
+    status_emoji: str = ""
+    status_text: str = ""
 
 
 _JSON_PARAMS = ("blocks", "attachments", "view", "metadata", "files", "unfurl")
@@ -489,6 +492,38 @@ class FakeSlack:
                 "profile": {"display_name": user.name, "real_name": user.name, "email": user.email},
             },
         }
+
+    def set_dnd(self, user_id: str, start: float | None, end: float | None = None) -> None:
+        """Give `user_id` a do-not-disturb period from epoch `start` to `end` (None: off)."""
+        with self._lock:
+            self.users[user_id].dnd = (start, end) if start is not None and end is not None else None
+
+    def set_status(self, user_id: str, emoji: str = "", text: str = "") -> None:
+        with self._lock:
+            user = self.users[user_id]
+            user.status_emoji, user.status_text = emoji, text
+
+    def _m_dnd_info(self, params: dict[str, Any], _token: str | None) -> dict[str, Any]:
+        """As Slack answers a bot asking about someone else: the next (or current) DND period;
+        the snooze_* fields are only ever shown to the user asking about themselves."""
+        user = self.users.get(str(params.get("user")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        start, end = user.dnd or (0, 0)
+        return {"ok": True, "dnd_enabled": user.dnd is not None, "next_dnd_start_ts": start, "next_dnd_end_ts": end}
+
+    def _m_users_profile_get(self, params: dict[str, Any], _token: str | None) -> dict[str, Any]:
+        user = self.users.get(str(params.get("user")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        profile = {
+            "display_name": user.name,
+            "real_name": user.name,
+            "status_emoji": user.status_emoji,
+            "status_text": user.status_text,
+            "status_expiration": 0,
+        }
+        return {"ok": True, "profile": profile}
 
     def _m_conversations_open(self, params: dict[str, Any], _token: str | None) -> dict[str, Any]:
         users = str(params.get("users", "")).split(",")

@@ -55,6 +55,8 @@ BOT_SCOPES = (
     "groups:history",
     "files:write",
     "usergroups:read",
+    "dnd:read",  # scheduled DMs wait while someone is in do-not-disturb (scheduler/away.py)
+    "users.profile:read",  # ... or while their status says they are away
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

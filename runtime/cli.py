@@ -8,6 +8,7 @@ jobs      `jobs list`, `jobs run NAME [--at ISO-8601]`
 workspace `workspace list`, `workspace delete T…` (all of one workspace's data, after confirming)
 import    `import accounts|contacts FILE --team T…` (CSV, all or nothing)
 export    `export visits|deals|conversion --team T… [--out FILE] [--since DATE]` (CSV)
+settings  `settings show|history --team T…`, `settings set --team T… KEY VALUE`
 scheduler run only the scheduler
 worker    do the work `serve` spooled after its acks (`serve` starts these itself)
 
@@ -373,6 +374,14 @@ def cmd_leads(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.settings.commands import run_settings
+
+    db = prepare_database(settings)
+    key, value = getattr(args, "key", None), getattr(args, "value", None)
+    return run_settings(db, args.team, args.settings_command, key, value, Clock().now())
+
+
 def _add_plugin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Subcommands that other installed packages add: the dev package adds `shell`. They are found
     through the `pipeline_coach.commands` entry-point group, so the runtime never imports the
@@ -459,6 +468,18 @@ def build_parser() -> argparse.ArgumentParser:
     lead_key.add_argument("--team", required=True, help="the workspace id, T…")
     lead_key.add_argument("--revoke", action="store_true", help="revoke every key of the workspace instead")
     leads.set_defaults(func=cmd_leads)
+
+    config = sub.add_parser("settings", help="show or change a workspace's settings (validated, audited)")
+    config_sub = config.add_subparsers(dest="settings_command", required=True)
+    show = config_sub.add_parser("show", help="every setting (or one KEY) as /coach settings shows it")
+    show.add_argument("key", nargs="?", default=None)
+    change = config_sub.add_parser("set", help="change one setting (validated, recorded in the history)")
+    change.add_argument("key", help="e.g. daily_visit_standard, schedule.quiet_end, loss_reasons")
+    change.add_argument("value", help="as typed in /coach settings; lines separated by ';'")
+    config_sub.add_parser("history", help="the latest changes, newest first")
+    for parser_ in config_sub.choices.values():
+        parser_.add_argument("--team", required=True, help="the workspace id, T…")
+        parser_.set_defaults(func=cmd_settings)
 
     worker = sub.add_parser("worker", help="do the work `serve` spooled after its acks (serve starts it)")
     worker.set_defaults(func=cmd_worker)

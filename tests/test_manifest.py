@@ -30,6 +30,9 @@ METHOD_SCOPES = {
     "conversations_replies": ("im:history", "channels:history", "groups:history"),
     "files_upload_v2": "files:write",
     "usergroups_users_list": "usergroups:read",
+    # Slack's own "away" signals hold scheduled messages (scheduler/away.py).
+    "dnd_info": "dnd:read",
+    "users_profile_get": "users.profile:read",
     "chat_getPermalink": None,
     "views_open": None,
     "views_push": None,

@@ -71,9 +71,12 @@ class Schedule(BaseModel):
 
 
 class LossReason(BaseModel):
+    """A win or loss reason; a retired one is no longer offered but still names old deals."""
+
     key: str
     en: str
     zh: str
+    retired: bool = False
 
 
 DEFAULT_LOSS_REASONS = [
@@ -169,6 +172,11 @@ class WorkspaceConfig(BaseModel):
     small_sample_closed_deals: int = 20
     stage_preset: str = "spadco"
     manager_sees_checkin_detail: bool = False
+    # A Slack status containing one of these (emoji or words, any case) means "away": scheduled
+    # messages wait until it is gone (bot/people/away.py).
+    away_status_words: list[str] = Field(
+        default_factory=lambda: [":palm_tree:", "🌴", "vacation", "holiday", "out of office", "ooo", "休假", "请假"]
+    )
 
     @classmethod
     def load(cls, raw: dict | None) -> WorkspaceConfig:

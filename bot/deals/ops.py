@@ -330,7 +330,8 @@ def contacts_made(account: Account) -> int:
 
 def reasons_for(session: Session, team_id: str, outcome: str) -> list[LossReason]:
     config = workspace_config(session, team_id)
-    return list(config.loss_reasons if outcome == "lost" else config.win_reasons)
+    reasons = config.loss_reasons if outcome == "lost" else config.win_reasons
+    return [r for r in reasons if not r.retired]  # retired reasons keep naming old deals only
 
 
 def reason_names(session: Session, team_id: str, lang: str) -> dict[str, str]:

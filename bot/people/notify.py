@@ -37,6 +37,7 @@ from bot.core.actor import Actor
 from bot.core.clock import zone
 from bot.core.config import Schedule, WorkspaceConfig
 from bot.core.i18n import Lang, catalog, format_day, lang_for, t, weekday
+from bot.people.away import away_now
 from bot.people.members import workspace_config
 from storage.models import Delivery, Holiday, Person, TimeOff
 from storage.queries.sql import lookup
@@ -313,6 +314,7 @@ def explain(session: Session, actor: Actor, at: datetime, *, days: int = 7) -> d
         "time_off": upcoming,
         "jobs": jobs,
         "history": ledger_rows,
+        "away": away_now(person, at),
     }
 
 
@@ -340,6 +342,9 @@ def render_why(lang: Lang, report: dict[str, Any]) -> tuple[str, list[str]]:
         lines.append(
             t(lang, "why.time_off", start=format_day(lang, leave.starts_on), end=format_day(lang, leave.ends_on))
         )
+    away = report.get("away")
+    if away:
+        lines.append(t(lang, f"why.away.{away[0]}", status=away[1] or ""))
     off = report["off_today"]
     if off:
         lines.append(t(lang, f"why.off.{off}", name=report["holiday_today"] or ""))

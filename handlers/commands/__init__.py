@@ -9,7 +9,9 @@ from handlers.commands import coach_calendar as coach_calendar  # @subcommand wo
 from handlers.commands import coach_digest as coach_digest  # @subcommand words
 from handlers.commands import coach_export as coach_export  # @subcommand words
 from handlers.commands import coach_handover as coach_handover
+from handlers.commands import coach_holidays as coach_holidays
 from handlers.commands import coach_leads as coach_leads
+from handlers.commands import coach_settings as coach_settings
 from handlers.commands import coach_stages as coach_stages
 from handlers.commands import coach_target as coach_target
 from handlers.commands import coach_team as coach_team

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.views import checkin, deal, lead, visit
+from handlers.views import checkin, deal, lead, settings, visit
 
 
 def register(app: App) -> None:
@@ -12,3 +12,4 @@ def register(app: App) -> None:
     visit.register(app)
     checkin.register(app)
     lead.register(app)
+    settings.register(app)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from bot.core.services import Services
 from bot.people.install import active_workspaces
 from bot.people.notify import Due
+from scheduler.away import away_recipients
 from scheduler.registry import JobContext
 from scheduler.sender import Hold, Message, Send
 
@@ -54,8 +55,13 @@ def deliver_planned(ctx: JobContext, plan: Plan) -> int:
             if p.due.held
         ]
         ctx.sender.hold(*holds)
-        for p in planned:
-            if p.due.held:
+        ready = [p for p in planned if not p.due.held]
+        # Someone Slack shows as away (DND, a 🌴 status) gets nothing now and no ledger entry:
+        # a later sweep sends the day's message once they are back, if the window is still open.
+        client = ctx.sender.client_for(team_id)
+        away = away_recipients(ctx.services, client, team_id, [p.due.user_id for p in ready], ctx.at)
+        for p in ready:
+            if p.due.user_id in away:
                 continue
             sends.append(
                 Send(

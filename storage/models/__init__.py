@@ -12,6 +12,7 @@ from storage.models.handovers import Handover
 from storage.models.installations import EventReceipt, SlackBot, SlackInstallation, SlackOAuthState
 from storage.models.leads import Lead, LeadKey
 from storage.models.people import Person, TimeOff
+from storage.models.settings import SettingsChange
 from storage.models.visits import Visit, VisitContact
 from storage.models.work_queue import WorkItem
 from storage.models.workspace import Holiday, SalesTeam, Stage, Target, Workspace
@@ -38,6 +39,7 @@ __all__ = [
     "Person",
     "RecordChange",
     "SalesTeam",
+    "SettingsChange",
     "SlackBot",
     "SlackInstallation",
     "SlackOAuthState",

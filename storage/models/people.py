@@ -45,6 +45,11 @@ class Person(TenantMixin, CreatedAtMixin, Base):
     dm_channel_id: Mapped[str | None] = mapped_column(String(32))
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     founder: Mapped[bool | None] = mapped_column(Boolean)
+    # Slack's own "away" signals, as last looked up by the scheduler (bot/people/away.py):
+    # 'dnd', 'status' or None, and when; a scheduled message waits while one is set.
+    away_reason: Mapped[str | None] = mapped_column(String(16))
+    away_detail: Mapped[str | None] = mapped_column(String(100))
+    away_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class TimeOff(TenantMixin, CreatedAtMixin, Base):

@@ -1,0 +1,156 @@
+"""The workspace's holidays (`/coach holidays`): everyone may list them; admins add or remove a
+day, or load a country's (or region's) public holidays for a year from the maintained
+`holidays` package. The scheduler already sends nobody anything on a holiday
+(`bot.people.notify.is_off_for`) and digests shift around them (`bot.digests.service`).
+
+Every change is recorded in the settings history (key "holidays": old → new).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import holidays as public_holidays
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.core.access import require_admin
+from bot.core.actor import Actor
+from bot.core.i18n import Lang
+from storage.db import Database
+from storage.models import Holiday, SettingsChange
+
+NAME_LENGTH = 120  # holidays.name
+LIST_DAYS_AHEAD = 366
+LIST_DAYS_BEHIND = 7
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_REGION = re.compile(r"^([A-Za-z]{2,3})(?:[-_ ]([A-Za-z0-9]{1,5}))?$")
+
+
+class HolidayError(ValueError):
+    """Input that cannot be used: `key` and `values` make the message (the text is echoed)."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+@dataclass(frozen=True)
+class Loaded:
+    added: list[tuple[date, str]]
+    already: int  # days that were holidays already (kept as they were)
+
+
+def parse_holiday_date(text: str) -> date:
+    """ "2027-01-04", "2027/1/4", "2027年1月4日"."""
+    match = _DATE.match(text.strip())
+    try:
+        if match is None:
+            raise ValueError(text)
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        raise HolidayError("holidays.error.date", text=text.strip()[:40]) from None
+
+
+def _audit(session: Session, actor: Actor, old: object, new: object, now: datetime) -> None:
+    session.add(
+        SettingsChange(
+            team_id=actor.team_id,
+            key="holidays",
+            old_value=old,
+            new_value=new,
+            changed_by=actor.user_id,
+            source="slack",
+            changed_at=now,
+        )
+    )
+
+
+def list_holidays(db: Database, actor: Actor, today: date) -> list[tuple[date, str]]:
+    """The coming year's holidays (and last week's), in order: everyone may see them."""
+    with db.transaction() as session:
+        rows = session.execute(
+            select(Holiday.day, Holiday.name)
+            .where(
+                Holiday.team_id == actor.team_id,
+                Holiday.day >= today - timedelta(days=LIST_DAYS_BEHIND),
+                Holiday.day <= today + timedelta(days=LIST_DAYS_AHEAD),
+            )
+            .order_by(Holiday.day)
+        ).all()
+        return [(day, name) for day, name in rows]
+
+
+def do_add_holiday(db: Database, actor: Actor, day: date, name: str, now: datetime) -> bool:
+    """Make `day` a holiday (False: it already was; its name is updated)."""
+    require_admin(actor)
+    name = name.strip()[:NAME_LENGTH]
+    with db.transaction() as session:
+        row = session.scalar(select(Holiday).where(Holiday.team_id == actor.team_id, Holiday.day == day))
+        if row is not None:
+            if name and name != row.name:
+                _audit(
+                    session,
+                    actor,
+                    {"day": day.isoformat(), "name": row.name},
+                    {"day": day.isoformat(), "name": name},
+                    now,
+                )
+                row.name = name
+            return False
+        session.add(Holiday(team_id=actor.team_id, day=day, name=name))
+        _audit(session, actor, None, {"day": day.isoformat(), "name": name}, now)
+        return True
+
+
+def do_remove_holiday(db: Database, actor: Actor, day: date, now: datetime) -> str | None:
+    """Make `day` an ordinary day again: the removed holiday's name, or None if it was none."""
+    require_admin(actor)
+    with db.transaction() as session:
+        row = session.scalar(select(Holiday).where(Holiday.team_id == actor.team_id, Holiday.day == day))
+        if row is None:
+            return None
+        name = row.name
+        session.delete(row)
+        _audit(session, actor, {"day": day.isoformat(), "name": name}, None, now)
+        return name
+
+
+def public_holidays_for(region: str, year: int, lang: Lang) -> list[tuple[date, str]]:
+    """A country's ("CN") or region's ("US-CA", "DE-BY") public holidays in `year`, named in
+    `lang` where the package has that language (several names of one day joined)."""
+    match = _REGION.match(region.strip())
+    if match is None or not 1900 <= year <= 2200:
+        raise HolidayError("holidays.error.region", region=region.strip()[:20])
+    country, subdiv = match.group(1).upper(), (match.group(2) or "").upper() or None
+    try:
+        probe = public_holidays.country_holidays(country, subdiv=subdiv, years=year)
+        wanted = "zh_CN" if lang == "zh" else "en_US"
+        language = wanted if wanted in (probe.supported_languages or ()) else None
+        found = public_holidays.country_holidays(country, subdiv=subdiv, years=year, language=language)
+    except NotImplementedError:
+        raise HolidayError("holidays.error.region", region=region.strip()[:20]) from None
+    return sorted((day, str(name)[:NAME_LENGTH]) for day, name in found.items())
+
+
+def do_load_holidays(db: Database, actor: Actor, region: str, year: int, now: datetime) -> Loaded:
+    """Add a region's public holidays for a year; days already holidays are left as they are."""
+    require_admin(actor)
+    days = public_holidays_for(region, year, actor.lang)
+    with db.transaction() as session:
+        existing = set(
+            session.scalars(
+                select(Holiday.day).where(
+                    Holiday.team_id == actor.team_id, Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31)
+                )
+            ).all()
+        )
+        added = [(day, name) for day, name in days if day not in existing]
+        for day, name in added:
+            session.add(Holiday(team_id=actor.team_id, day=day, name=name))
+        if added:
+            _audit(session, actor, None, {"region": region.upper(), "year": year, "days": len(added)}, now)
+        return Loaded(added=added, already=len(days) - len(added))
