@@ -49,10 +49,14 @@ def test_a_storm_on_half_the_posts_is_waited_out_and_each_message_goes_once(
     posts = [c for c in fake_slack.calls if c.method == "chat.postMessage"]
     limited = [c for c in posts if c.status == 429]
     assert len(limited) == 15
-    # Waited as asked: no post to the workspace within Retry-After (1 s) of a 429, except the
-    # few already on the wire when the 429 was answered (8 sending threads).
+    # Waited as asked: the posts after the first 429 went on only after its Retry-After (1 s),
+    # and within Retry-After of any 429 only the posts already on the wire when it was answered
+    # (one per sending thread, 8) reached Slack. Counted, not timed to the millisecond: on a
+    # loaded machine a post already sent may arrive late, but no more of them than threads.
+    first_limited = min(call.at for call in limited)
+    assert max(c.at for c in posts) - first_limited >= 0.95
     for call in limited:
-        assert not [c for c in posts if 0.3 < c.at - call.at < 0.95]
+        assert len([c for c in posts if 0.3 < c.at - call.at < 0.95]) <= 8
     assert next(j for j in job_health(db, clock.now()) if j["name"] == JOB)["undelivered"] == 0
 
 
