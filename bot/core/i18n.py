@@ -37,7 +37,7 @@ _WEEKDAYS = {
 def lang_for(locale: str | None, override: str | None = None) -> Lang:
     """The language to answer in: the user's override, else their Slack locale, else English."""
     for candidate in (override, locale):
-        if candidate:
+        if isinstance(candidate, str) and candidate:  # a forged payload may carry anything
             low = candidate.lower()
             if low.startswith("zh"):
                 return "zh"

@@ -4,6 +4,7 @@ and the changes are answered where `/coach settings` was typed."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -19,6 +20,8 @@ from handlers._support import ids_of, services
 from handlers.commands.deal import reply_after_modal
 from handlers.listener import Request, listener, parse_json
 
+log = logging.getLogger("handlers.settings")
+
 
 def _view(body: dict[str, Any]) -> dict[str, Any]:
     return body.get("view") or {}
@@ -29,7 +32,16 @@ def _values(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def on_pick(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
-    """Replace the picker with the chosen section (database only before the ack: no Slack call)."""
+    """Replace the picker with the chosen section (database only before the ack: no Slack call).
+    The answer is the ack itself, so any failure is shown in the form, never as a 500."""
+    try:
+        _pick(ack, body, client, context)
+    except Exception:
+        log.exception("settings section could not be opened")
+        ack(response_action="errors", errors={"section": t("en", "common.error")})
+
+
+def _pick(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
     svc = services(context)
     meta = parse_json(_view(body).get("private_metadata"))
     picked = ((_values(body).get("section") or {}).get("pick") or {}).get("selected_option") or {}
@@ -38,8 +50,8 @@ def on_pick(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str
         ack(response_action="errors", errors={"section": t(lang_for(meta.get("l")), "settings.pick_label")})
         return
     team_id, user_id = ids_of(body)
-    actor, _ = load_actor(svc.db, team_id, user_id, svc.clock.now())
     try:
+        actor, _ = load_actor(svc.db, team_id, user_id, svc.clock.now())
         config = ops.read_config(svc.db, actor)
     except AccessError as exc:
         ack()
