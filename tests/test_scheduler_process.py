@@ -28,8 +28,9 @@ from scheduler.locks import LEADER, Lock
 from scheduler.registry import JOBS, JobContext, job
 from scheduler.service import ALERT_AFTER, run_job
 from storage.db import Database
-from storage.models import Delivery, FollowUp, Person
+from storage.models import Delivery, Person
 from tests.conftest import TEAM
+from tests.faults.world import people_with_overdue_follow_ups
 from tests.scheduler_world import local
 
 # Longer than the suite's 120 s per test: scheduler processes waited for up to 120-180 s by the tests' own deadlines.
@@ -39,28 +40,6 @@ TZ = "Asia/Shanghai"
 MON = date(2026, 11, 23)
 AT = local(MON, "09:30", TZ)
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _people_with_overdue_follow_ups(db: Database, n: int, at: datetime = AT) -> list[str]:
-    """`n` reps with a follow-up two hours overdue at `at` (the time the sweep runs as)."""
-    users = [f"U{i:04d}" for i in range(n)]
-    with db.transaction() as session:
-        for user in users:
-            person = ensure_person(session, TEAM, user, at)
-            person.tz = TZ
-            session.flush()
-            session.add(
-                FollowUp(
-                    team_id=TEAM,
-                    owner_id=person.id,
-                    kind="manual",
-                    text=f"Call for {user}",
-                    due_at=at - timedelta(hours=2),
-                    status="open",
-                    created_at=at,
-                )
-            )
-    return users
 
 
 def _env(database_url: str, fake: FakeSlack, **extra: str) -> dict[str, str]:
@@ -95,7 +74,7 @@ def _statuses(db: Database) -> list[str]:
 def test_a_sweep_killed_mid_way_then_restarted_sends_each_message_exactly_once(
     db: Database, fake_slack: FakeSlack, database_url: str
 ) -> None:
-    users = _people_with_overdue_follow_ups(db, 12)
+    users = people_with_overdue_follow_ups(db, 12)
     # Slack gets the 5th message but its answer never comes back: the process is killed there.
     fake_slack.stall_after(4)
     env = _env(database_url, fake_slack, WORKSPACE_SEND_RATE="4")
@@ -126,7 +105,7 @@ def test_two_processes_over_the_same_due_work_send_no_duplicate(
 ) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("several processes share one database on PostgreSQL only")
-    users = _people_with_overdue_follow_ups(db, 20)
+    users = people_with_overdue_follow_ups(db, 20)
     env = _env(database_url, fake_slack, WORKSPACE_SEND_RATE="10")
     procs = [_jobs_run(env) for _ in range(2)]
     outputs = [p.communicate(timeout=180) for p in procs]
@@ -211,7 +190,7 @@ def test_a_job_that_keeps_failing_is_unhealthy_and_admins_get_one_dm(
 
 
 def test_jobs_list_shows_each_jobs_last_success(db: Database, fake_slack: FakeSlack, database_url: str) -> None:
-    _people_with_overdue_follow_ups(db, 1)
+    people_with_overdue_follow_ups(db, 1)
     env = _env(database_url, fake_slack)
     run = subprocess.run(
         [sys.executable, "-m", "runtime.cli", "jobs", "run", "checkin-morning", "--at", AT.isoformat()],
@@ -281,7 +260,7 @@ def test_two_scheduler_processes_one_leads_and_nothing_is_sent_twice(
     tz = _zone_in_working_hours(now)
     if tz is None:
         pytest.skip("no time zone is inside working hours right now")
-    users = _people_with_overdue_follow_ups(db, 6, at=now)
+    users = people_with_overdue_follow_ups(db, 6, at=now)
     with db.transaction() as session:
         for person in session.scalars(select(Person)):
             person.tz = tz

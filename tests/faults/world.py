@@ -3,7 +3,7 @@ DM per person to send (the sweep the fencing and rate-limit tests run)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.people.members import ensure_person
 from storage.db import Database
@@ -16,11 +16,12 @@ AT = local(date(2026, 11, 23), "09:30", TZ)
 JOB = "followup-nudges"
 
 
-def people_with_overdue_follow_ups(db: Database, n: int) -> list[str]:
+def people_with_overdue_follow_ups(db: Database, n: int, at: datetime = AT) -> list[str]:
+    """`n` reps with a follow-up two hours overdue at `at` (the time the sweep runs as)."""
     users = [f"U{i:04d}" for i in range(n)]
     with db.transaction() as session:
         for user in users:
-            person = ensure_person(session, TEAM, user, AT)
+            person = ensure_person(session, TEAM, user, at)
             person.tz = TZ
             session.flush()
             session.add(
@@ -29,9 +30,9 @@ def people_with_overdue_follow_ups(db: Database, n: int) -> list[str]:
                     owner_id=person.id,
                     kind="manual",
                     text=f"Call the buyer at {user}",
-                    due_at=AT - timedelta(hours=2),
+                    due_at=at - timedelta(hours=2),
                     status="open",
-                    created_at=AT,
+                    created_at=at,
                 )
             )
     return users
