@@ -28,7 +28,7 @@ from collections.abc import Callable
 from sqlalchemy import text
 
 from runtime.spool import MAX_ATTEMPTS, Claimed, SpoolEntry
-from storage.db import Database, DatabaseUnavailable, is_connection_error, make_engine
+from storage.db import Database, DatabaseUnavailable, is_connection_error, make_engine, postgres_timeouts
 
 log = logging.getLogger(__name__)
 
@@ -66,20 +66,28 @@ class DbQueue:
         # A pool of its own, without the app's ping before each use: on the ack path that ping
         # doubled the round trips, and a dead connection here just fails over to the spool (the
         # pool drops its connections on a disconnect, and the next use connects afresh).
-        self.engine = make_engine(db.url, pool_pre_ping=False, pool_size=5, max_overflow=15)
+        # Each statement is its own transaction (AUTOCOMMIT: one round trip for a `put`, where
+        # BEGIN, a SET and COMMIT made three), and no commit here waits for the log flush
+        # (`synchronous_commit` off for these connections only; see `put`).
+        options = postgres_timeouts()["options"] + " -c synchronous_commit=off"
+        self.engine = make_engine(
+            db.url,
+            pool_pre_ping=False,
+            pool_size=5,
+            max_overflow=15,
+            isolation_level="AUTOCOMMIT",
+            connect_args={"options": options},
+        )
         self.lease = lease
         self._last_count: tuple[float, int] | None = None  # (when read, the id sequence's value)
         self._monotonic = monotonic
         self.path = "postgresql:work_queue"  # what the worker's start-up log line names
 
-    def _execute(self, statement: str | object, *, prelude: str = "", **params: object) -> list[tuple[object, ...]]:
-        """Run one statement in its own transaction (after `prelude`, a settings statement); an
-        unreachable database is `DatabaseUnavailable`."""
+    def _execute(self, statement: str | object, **params: object) -> list[tuple[object, ...]]:
+        """Run one statement (its own transaction); an unreachable database is `DatabaseUnavailable`."""
         query = text(statement) if isinstance(statement, str) else statement
         try:
-            with self.engine.begin() as conn:
-                if prelude:
-                    conn.execute(text(prelude))
+            with self.engine.connect() as conn:
                 result = conn.execute(query, params)  # type: ignore[call-overload]
                 return [tuple(row) for row in result] if result.returns_rows else []
         except DatabaseUnavailable:
@@ -95,7 +103,7 @@ class DbQueue:
         """Store `entry` (committed) before the request is answered.
 
         The commit does not wait for PostgreSQL to flush its log to disk (`synchronous_commit`
-        off for this transaction only): the row is in the server's memory and visible to every
+        off for this queue's connections only): the row is in the server's memory and visible to every
         worker at once, so it survives the loss of any machine that runs `serve` or a worker;
         what it does not survive is a crash of the database server itself within a fraction of
         a second (`wal_writer_delay`, 200 ms by default, up to three times that) — the same
@@ -103,7 +111,6 @@ class DbQueue:
         disk write on every ack's path."""
         self._execute(
             "INSERT INTO work_queue (function, payload, attempts) VALUES (:function, :payload, 0)",
-            prelude="SET LOCAL synchronous_commit TO OFF",
             function=entry.function[:100],
             payload=entry.to_json(),
         )
