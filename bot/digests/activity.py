@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from storage.models import Account, Deal, Visit
@@ -104,7 +104,7 @@ def coverage(session: Session, team_id: str, rep_ids: list[int], now: datetime) 
     )
     is_new = and_(per_account.c.assigned_at.is_not(None), per_account.c.assigned_at >= new_since)
 
-    def counted(condition) -> object:  # type: ignore[no-untyped-def]
+    def counted(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     rows = session.execute(
@@ -163,7 +163,7 @@ class VisitTally:
         return HuntFarm(self.hunting, self.visits - self.hunting)
 
 
-def _blank(text_column) -> object:  # type: ignore[no-untyped-def]
+def _blank(text_column: ColumnElement[str | None]) -> ColumnElement[bool]:
     return func.coalesce(func.trim(text_column), "") == ""
 
 
