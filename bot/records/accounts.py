@@ -38,6 +38,7 @@ from bot.visits.ops import load_view
 from bot.visits.render import list_line
 from storage.db import Database
 from storage.models import Account, AccountAlias, Contact, Deal, FollowUp, Person, Visit
+from storage.queries.sql import rows_affected
 
 MAX_NAME = 200
 RECENT = 5
@@ -237,7 +238,7 @@ def _merge(session: Session, source: Account, target: Account) -> dict[str, int]
     moved = {}
     for key, model in (("visits", Visit), ("contacts", Contact), ("deals", Deal), ("follow_ups", FollowUp)):
         result = session.execute(update(model).where(model.account_id == source.id).values(account_id=target.id))
-        moved[key] = int(result.rowcount or 0)
+        moved[key] = rows_affected(result)
     names = [source.name, *session.scalars(select(AccountAlias.alias).where(AccountAlias.account_id == source.id))]
     session.execute(AccountAlias.__table__.delete().where(AccountAlias.account_id == source.id))
     for name in names:

@@ -352,7 +352,7 @@ def forget_indexes() -> None:
         _INDEXES.clear()
 
 
-def warm_indexes(engine: object, team_ids: list[str]) -> threading.Thread:
+def warm_indexes(engine: Engine, team_ids: list[str]) -> threading.Thread:
     """Build the workspaces' indexes in a background thread (a worker process at start), so
     the first `/visit` line after a start does not wait for the build."""
 

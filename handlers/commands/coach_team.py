@@ -57,7 +57,7 @@ def coach_team(req: Request, rest: str) -> None:
         if not name.strip():
             req.reply(echo_reply(lang, "teams.usage", rest))
             return
-        info = teams.do_rename_team(svc.db, actor, name, now)
+        info: teams.TeamInfo | None = teams.do_rename_team(svc.db, actor, name, now)
         req.reply(teams.render_teams(lang, [info]))
         return
     if first in _CHANNEL and channels and not users:
@@ -69,7 +69,7 @@ def coach_team(req: Request, rest: str) -> None:
         return
 
     manager_user, member_users = users[0], users[1:]
-    info: teams.TeamInfo | None = None
+    info = None
     if groups:
         require_admin(actor)  # before asking Slack for the group
         try:
