@@ -136,8 +136,8 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
         max_length = element.get("max_length")
         if max_length is not None and max_length > MAX_INPUT_LENGTH:
             found.append(f"max_length over {MAX_INPUT_LENGTH}")
-        initial = element.get("initial_value")
-        if initial is not None and len(initial) > MAX_INPUT_LENGTH:
+        initial_value = element.get("initial_value")
+        if initial_value is not None and len(initial_value) > MAX_INPUT_LENGTH:
             found.append(f"initial_value over {MAX_INPUT_LENGTH}")
     return found
 

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core.clock import zone
 from bot.core.i18n import Lang
-from bot.visits.dates import DateExpr, find_dates, impossible, zh_number
+from bot.visits.dates import DateExpr, Direction, find_dates, impossible, zh_number
 
 MAX_TEXT = 3000
 CHANNELS = ("phone", "im", "email", "in_person", "informal", "video")
@@ -611,11 +611,11 @@ class _Builder:
                 st.mode = None
                 return self.date_in_main(expr, tokens, i)
         elif kind == "paren":
-            inner = text[1:-1].strip()
+            bracketed = text[1:-1].strip()
             if st.mode == "with" and st.run is not None and st.expect_name:
                 self.flush(st)
             if st.contact_end >= 0 and st.run is None and not self.norm[st.contact_end : tok.start].strip():
-                self.attach_role(inner)
+                self.attach_role(bracketed)
                 st.contact_end = tok.end
             else:
                 self.extend(st, tok)
@@ -717,7 +717,7 @@ class _Builder:
     def date_in_main(self, expr: DateExpr, tokens: list[_Tok], i: int) -> int:
         """Place a date found outside a next-step clause; returns the index of the last token used."""
         direction = expr.direction
-        prefer = "future" if (direction == "future" or expr.deadline) else "past"
+        prefer: Direction = "future" if (direction == "future" or expr.deadline) else "past"
         day, _tod = expr.resolve(self.local_now, prefer)
         future = day is not None and day > self.local_now.date()
         if direction == "future" or expr.deadline or (future and direction == "either"):

@@ -57,19 +57,19 @@ def coach_team(req: Request, rest: str) -> None:
         if not name.strip():
             req.reply(echo_reply(lang, "teams.usage", rest))
             return
-        info: teams.TeamInfo | None = teams.do_rename_team(svc.db, actor, name, now)
-        req.reply(teams.render_teams(lang, [info]))
+        renamed = teams.do_rename_team(svc.db, actor, name, now)
+        req.reply(teams.render_teams(lang, [renamed]))
         return
     if first in _CHANNEL and channels and not users:
-        info = teams.do_set_channel(svc.db, actor, channels[0], now)
-        req.reply(teams.render_teams(lang, [info]))
+        changed = teams.do_set_channel(svc.db, actor, channels[0], now)
+        req.reply(teams.render_teams(lang, [changed]))
         return
     if not users:
         req.reply(echo_reply(lang, "teams.usage", rest))
         return
 
     manager_user, member_users = users[0], users[1:]
-    info = None
+    info: teams.TeamInfo | None = None
     if groups:
         require_admin(actor)  # before asking Slack for the group
         try:
