@@ -179,9 +179,9 @@ def do_account_command(db: Database, actor: Actor, command: AccountCommand, now:
             old = account.name
             account.name, account.name_norm = name, normalize(name)
             session.execute(
-                delete(AccountAlias).execution_options(synchronize_session=False).where(
-                    AccountAlias.account_id == account.id, AccountAlias.alias_norm == account.name_norm
-                )
+                delete(AccountAlias)
+                .execution_options(synchronize_session=False)
+                .where(AccountAlias.account_id == account.id, AccountAlias.alias_norm == account.name_norm)
             )
             _add_alias(session, account, old)
             message = t(lang, "account.renamed", old=bk.escape(old), name=bk.escape(name))
@@ -193,9 +193,9 @@ def do_account_command(db: Database, actor: Actor, command: AccountCommand, now:
                 message = t(lang, "account.alias_added", alias=bk.escape(alias), name=bk.escape(account.name))
             elif action.lower() in ("remove", "delete", "删除", "去掉") and alias:
                 session.execute(
-                    delete(AccountAlias).execution_options(synchronize_session=False).where(
-                        AccountAlias.account_id == account.id, AccountAlias.alias_norm == normalize(alias)
-                    )
+                    delete(AccountAlias)
+                    .execution_options(synchronize_session=False)
+                    .where(AccountAlias.account_id == account.id, AccountAlias.alias_norm == normalize(alias))
                 )
                 message = t(lang, "account.alias_removed", alias=bk.escape(alias), name=bk.escape(account.name))
             else:

@@ -687,7 +687,7 @@ class _Builder:
         return i
 
     def on_with(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
-        """"with" ("spoke to", "和"), or a word that also says the channel ("拜访了"): names follow."""
+        """A "with" ("spoke to", "和"), or a word that also says the channel ("拜访了"): names follow."""
         tok = tokens[i]
         kind = tok.kind
         if self.in_text(st) or (kind == "with" and st.mode == "with"):
@@ -728,7 +728,7 @@ class _Builder:
         return i
 
     def on_purpose(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
-        """"purpose:"/"目的": what follows is the purpose (inside notes, just words)."""
+        """A "purpose:"/"目的" marker: what follows is the purpose (inside notes, just words)."""
         if st.slot == "notes":
             self.extend(st, tokens[i])
         else:
@@ -737,13 +737,13 @@ class _Builder:
         return i
 
     def on_notes(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
-        """"notes:"/"备注": what follows is notes."""
+        """A "notes:"/"备注" marker: what follows is notes."""
         self.flush(st)
         st.mode, st.slot = None, "notes"
         return i
 
     def on_account(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
-        """"account"/"客户" in the main part: the next phrase is the account's name."""
+        """The word "account"/"客户" in the main part: the next phrase is the account's name."""
         if st.slot == "main" and not self.result.account_explicit:
             self.flush(st)
             st.mode, st.pending_account = None, True
@@ -752,7 +752,7 @@ class _Builder:
         return i
 
     def on_free(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
-        """"call back", "回电": never a name, so it ends a list of names after "with"."""
+        """A phrase like "call back" or "回电": never a name, so it ends a list of names after "with"."""
         if st.mode == "with":
             self.flush(st)
             st.mode = None
