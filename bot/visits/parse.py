@@ -715,7 +715,7 @@ class _Builder:
         return i
 
     def on_level(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
-        """A relationship level ("L3", "3级"): 0..5, anything else reported."""
+        """A relationship level ("level 3", "lv:4"): 0..5, anything else reported."""
         tok = tokens[i]
         text = self.src(tok.start, tok.end)
         self.flush(st)
@@ -743,7 +743,7 @@ class _Builder:
         return i
 
     def on_account(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
-        """The word "account"/"客户" in the main part: the next phrase is the account's name."""
+        """A marker like "client:", "客户:" or "at" in the main part: the next phrase is the account."""
         if st.slot == "main" and not self.result.account_explicit:
             self.flush(st)
             st.mode, st.pending_account = None, True
