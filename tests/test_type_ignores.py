@@ -12,10 +12,10 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CHECKED = ("bot", "handlers", "scheduler", "storage")
+CHECKED = ("bot", "handlers", "scheduler", "storage", "runtime")
 IGNORE = re.compile(r"#\s*type:\s*ignore")
 
-# file -> how many `type: ignore` comments it may hold (issue 14: 23 before mypy ran in CI)
+# file -> how many `type: ignore` comments it may hold (issue 14: 40 before mypy ran in CI)
 ALLOWED: dict[str, int] = {
     "bot/calendar/fetch.py": 1,
     "bot/core/i18n.py": 1,
@@ -24,6 +24,9 @@ ALLOWED: dict[str, int] = {
     "bot/leads/stats.py": 2,
     "bot/visits/ops.py": 1,
     "handlers/commands/checkin.py": 1,
+    "runtime/app.py": 7,
+    "runtime/cli.py": 5,
+    "runtime/queue.py": 1,
     "scheduler/away.py": 1,
     "storage/db.py": 1,
     "storage/queries/funnel.py": 1,
