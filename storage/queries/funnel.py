@@ -7,7 +7,7 @@ past every stage; a `to_stage` that is not in the mapping (a retired or unknown 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -367,8 +367,8 @@ def _deal_columns(now: datetime) -> list:
     ]
 
 
-def _deal_row(row: object) -> DealRow:
-    values = list(row)  # type: ignore[call-overload]
+def _deal_row(row: Sequence[Any]) -> DealRow:
+    values = list(row)
     amount = values[5]
     values[5] = None if amount is None else _money(amount)
     values[8] = int(values[8])
