@@ -77,7 +77,7 @@ def queued_run(context: dict[str, Any]) -> QueuedRun | None:
 
 
 def services(context: dict[str, Any]) -> Services:
-    return context["services"]  # type: ignore[no-any-return]
+    return context["services"]
 
 
 def request_time(context: dict[str, Any]) -> datetime:

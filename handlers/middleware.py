@@ -61,7 +61,7 @@ def _urls_in_metadata(view: Any) -> list[Any]:
 def response_url_problem(body: dict[str, Any], services: Services) -> str | None:
     """Every URL we may be asked to answer at must be Slack's (or the configured fake's)."""
     allowed = _allowed_hosts(services)
-    responses = body.get("response_urls") if isinstance(body.get("response_urls"), list) else []
+    responses = raw if isinstance(raw := body.get("response_urls"), list) else []
     urls = [body.get("response_url")] + [u.get("response_url") for u in responses if isinstance(u, dict)]
     urls += _urls_in_metadata(body.get("view"))
     for url in urls:

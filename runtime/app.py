@@ -78,7 +78,7 @@ def make_web_client(settings: Settings, token: str | None = None, *, logger: log
         base_url=settings.slack_api_url,
         retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2)],
         timeout=10,
-        **({"logger": logger} if logger is not None else {}),
+        logger=logger,  # None: slack_sdk's own
     )
 
 
@@ -360,9 +360,9 @@ def build_app(
 
 
 def services_of(app: App) -> Services:
-    return app._pipeline_coach_services  # type: ignore[attr-defined,no-any-return]
+    return app._pipeline_coach_services  # type: ignore[attr-defined]
 
 
 def executor_of(app: App) -> TrackingExecutor:
     """The listener pool: `serve` drains it on shutdown so acknowledged work still finishes."""
-    return app._pipeline_coach_executor  # type: ignore[attr-defined,no-any-return]
+    return app._pipeline_coach_executor  # type: ignore[attr-defined]

@@ -72,11 +72,11 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler):
     """Writes to whatever `sys.stderr` is when the line is written, not when logging was set
     up: a caller may have replaced it meanwhile (and closed the old one, as test runners do)."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> Any:
         return sys.stderr
 

@@ -13,7 +13,7 @@ from gunicorn.glogging import Logger as GunicornLogger
 log = logging.getLogger(__name__)
 
 
-class RootLogger(GunicornLogger):  # type: ignore[misc]
+class RootLogger(GunicornLogger):
     """gunicorn's own messages go through the root handler (JSON with LOG_FORMAT=json)."""
 
     def setup(self, cfg: Any) -> None:
@@ -23,7 +23,7 @@ class RootLogger(GunicornLogger):  # type: ignore[misc]
         self.error_log.propagate = True
 
 
-class GunicornServer(BaseApplication):  # type: ignore[misc]
+class GunicornServer(BaseApplication):
     def __init__(self, factory: Callable[[], Any], options: dict[str, Any]) -> None:
         self._factory = factory
         self._options = options

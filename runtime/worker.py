@@ -71,7 +71,9 @@ class WorkQueue(Protocol):
     """What a worker drains: the local spool (runtime/spool.py) or the database's work queue
     (runtime/queue.py)."""
 
-    path: object
+    @property
+    def path(self) -> object: ...  # named in the worker's start-up line (read-only, so any type)
+
     idle_poll_max: float  # seconds: how long an idle worker may wait between looks
 
     def put(self, entry: SpoolEntry) -> None: ...
@@ -326,10 +328,11 @@ def run_worker(
     `queue`, the spool then holding only what was queued while the database was unreachable)
     until SIGTERM/SIGINT, then finish what is claimed."""
     lower_priority(nice, idle)
-    hold = {"yield_rate": yield_rate, "max_hold": max_hold, "now": now}
-    workers = [SpoolWorker(app, spool, threads if queue is None else 1, **hold)]
+    workers = [
+        SpoolWorker(app, spool, threads if queue is None else 1, yield_rate=yield_rate, max_hold=max_hold, now=now)
+    ]
     if queue is not None:
-        workers.append(SpoolWorker(app, queue, threads, **hold))
+        workers.append(SpoolWorker(app, queue, threads, yield_rate=yield_rate, max_hold=max_hold, now=now))
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: object) -> None:

@@ -22,7 +22,8 @@ log = logging.getLogger("scheduler.away")
 
 def _dnd(client: WebClient, user_id: str) -> dict | None:
     try:
-        return dict(client.dnd_info(user=user_id).data)  # type: ignore[arg-type]
+        data = client.dnd_info(user=user_id).data
+        return dict(data) if isinstance(data, dict) else None  # a JSON object; bytes only for files
     except SlackApiError as exc:
         log.info("dnd.info failed for %s: %s", user_id, exc.response.get("error"))
         return None

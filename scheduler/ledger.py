@@ -45,7 +45,7 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.models import Delivery, JobRun, Person
-from storage.queries.sql import insert_ignoring_conflict
+from storage.queries.sql import insert_ignoring_conflict, rows_affected
 
 EVENT_TYPE = "pipeline_coach_delivery"
 MAX_ATTEMPTS = 5
@@ -249,7 +249,7 @@ def take(session: Session, delivery_id: int, *, token: int, job: str | None, now
     if job is not None:
         conditions.append(exists().where(JobRun.name == job, JobRun.fence == token))
     stmt = update(Delivery).where(*conditions).values(fence=token, taken_at=now)
-    return bool(session.execute(stmt.execution_options(synchronize_session=False)).rowcount)
+    return bool(rows_affected(session.execute(stmt.execution_options(synchronize_session=False))))
 
 
 def fence_is_current(session: Session, job: str, fence: int) -> bool:
@@ -313,8 +313,7 @@ def unresolved(session: Session, job: str, *, since: datetime) -> list[Claim]:
 
 def prune(session: Session, *, before: datetime) -> int:
     """Forget ledger rows claimed before `before` (their keys can no longer come round again)."""
-    result = session.execute(delete(Delivery).where(Delivery.claimed_at < before))
-    return int(result.rowcount or 0)
+    return rows_affected(session.execute(delete(Delivery).where(Delivery.claimed_at < before)))
 
 
 def metadata_for(delivery_id: int, job: str) -> dict[str, Any]:

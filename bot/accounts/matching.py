@@ -117,7 +117,7 @@ def find_contacts(session: Session, team_id: str, account_id: int, text: str, *,
             Contact.team_id == team_id, Contact.account_id == account_id
         )
     ).all()
-    return rank_contacts([tuple(r) for r in rows], text, limit=limit)
+    return rank_contacts([(ident, name, norm) for ident, name, norm in rows], text, limit=limit)
 
 
 def rank_contacts(rows: list[tuple[int, str, str]], text: str, *, limit: int = 5) -> list[Candidate]:

@@ -130,22 +130,8 @@ def fetch(
                 raise FetchError("gone", str(response.status))
             if response.status != 200:
                 raise FetchError("http", str(response.status))
-            length = response.getheader("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise FetchError("too_large")
-            chunks: list[bytes] = []
-            size = 0
-            while True:
-                if time.monotonic() > deadline:
-                    raise FetchError("timeout")
-                chunk = response.read(64 * 1024)
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > max_bytes:
-                    raise FetchError("too_large")
-                chunks.append(chunk)
-            return Fetched(b"".join(chunks), response.getheader("ETag"), response.getheader("Last-Modified"))
+            body = _read_body(response, deadline, max_bytes)
+            return Fetched(body, response.getheader("ETag"), response.getheader("Last-Modified"))
         except FetchError:
             raise
         except TimeoutError:
@@ -156,3 +142,24 @@ def fetch(
             if conn is not None:
                 conn.close()
     raise FetchError("http", "too many redirects")
+
+
+def _read_body(response: http.client.HTTPResponse, deadline: float, max_bytes: int) -> bytes:
+    """The body, read in chunks so a feed that is too big or trickles past the deadline is cut
+    off instead of filling memory or holding a worker (split from `fetch` to keep it short)."""
+    length = response.getheader("Content-Length")
+    if length and length.isdigit() and int(length) > max_bytes:
+        raise FetchError("too_large")
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise FetchError("timeout")
+        chunk = response.read(64 * 1024)
+        if not chunk:
+            break
+        size += len(chunk)
+        if size > max_bytes:
+            raise FetchError("too_large")
+        chunks.append(chunk)
+    return b"".join(chunks)

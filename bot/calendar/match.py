@@ -61,7 +61,7 @@ class Directory:
 def load_directory(session: Session, actor: Actor, occurrences: list[Occurrence]) -> Directory:
     """The contacts and domains of the rep's visible accounts that these occurrences mention."""
     emails = {a.email for o in occurrences for a in o.attendees} | {o.organizer for o in occurrences if o.organizer}
-    emails.discard(None)  # type: ignore[arg-type]
+    emails.discard(None)
     domains = {domain_of(e) for e in emails if e}
     people = team_person_ids(session, actor)
     visible: list[Any] = [Account.team_id == actor.team_id, Account.archived_at.is_(None)]

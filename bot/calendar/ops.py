@@ -30,6 +30,7 @@ from bot.people.members import actor_for
 from bot.visits.ops import Logged, VisitInput, do_log_visit
 from storage.db import Database
 from storage.models import CalendarConnection, CalendarMeeting, Contact, Person, VisitContact
+from storage.queries.sql import rows_affected
 
 log = logging.getLogger("calendar")
 
@@ -100,7 +101,7 @@ def do_disconnect(db: Database, actor: Actor) -> bool:
     with db.transaction() as session:
         session.execute(delete(CalendarMeeting).where(CalendarMeeting.person_id == actor.person_id))
         result = session.execute(delete(CalendarConnection).where(CalendarConnection.person_id == actor.person_id))
-        return bool(result.rowcount)
+        return bool(rows_affected(result))
 
 
 def calendar_status(db: Database, actor: Actor, now: datetime) -> CalendarStatus | None:

@@ -80,9 +80,9 @@ def _logged_by_hand(session: Session, rows: list[tuple[CalendarMeeting, str]]) -
         by_day.setdefault((rep, account, local_date(occurred, tz_of[rep])), visit_id)
     found = {}
     for meeting, tz in rows:
-        visit_id = by_day.get((meeting.person_id, meeting.account_id or 0, local_date(meeting.starts_at, tz)))
-        if visit_id is not None:
-            found[meeting.id] = visit_id
+        logged = by_day.get((meeting.person_id, meeting.account_id or 0, local_date(meeting.starts_at, tz)))
+        if logged is not None:
+            found[meeting.id] = logged
     return found
 
 

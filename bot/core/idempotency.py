@@ -17,7 +17,7 @@ from sqlalchemy import delete
 
 from storage.db import Database
 from storage.models import EventReceipt
-from storage.queries.sql import insert_ignoring_conflict
+from storage.queries.sql import insert_ignoring_conflict, rows_affected
 
 # Slack retries three times within about an hour; a day is a wide margin.
 RECEIPT_TTL = timedelta(days=1)
@@ -38,4 +38,4 @@ def claim_event(db: Database, team_id: str, event_id: str, now: datetime) -> boo
 def prune_receipts(db: Database, now: datetime) -> int:
     with db.transaction() as session:
         result = session.execute(delete(EventReceipt).where(EventReceipt.received_at < now - RECEIPT_TTL))
-        return int(result.rowcount or 0)
+        return rows_affected(result)

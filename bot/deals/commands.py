@@ -199,8 +199,8 @@ def _run(db: Database, actor: Actor, op: dict[str, Any], now: datetime, channel:
     if action == "move":
         if not changes.is_empty():
             do_set_fields(db, actor, deal_id, changes, now)
-        note = str(op["n"]) if op.get("n") else None
-        result = do_move_deal(db, actor, deal_id, str(op.get("to") or ""), now, override=override, note=note)
+        move_note = str(op["n"]) if op.get("n") else None
+        result = do_move_deal(db, actor, deal_id, str(op.get("to") or ""), now, override=override, note=move_note)
         return Outcome(reply=render.moved(result, funnel, lang, now, tz))
     if action == "set":
         view = do_set_fields(db, actor, deal_id, changes, now)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.accounts.matching import Candidate, find_accounts
@@ -31,7 +31,7 @@ class DealMatch:
     remainder: str = ""  # the title words left once the account was recognised
 
 
-def _visible(query, session: Session, actor: Actor):  # type: ignore[no-untyped-def]
+def _visible(query: Select, session: Session, actor: Actor) -> Select:
     people = team_person_ids(session, actor)
     query = query.where(Deal.team_id == actor.team_id)
     return query if people is None else query.where(Deal.owner_id.in_(people))

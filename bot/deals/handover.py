@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.access import NotAllowed, access_person, require_manager
@@ -59,7 +59,7 @@ def _people(session: Session, actor: Actor, source: object, target: object, now:
     return source_person, target_person
 
 
-def _count(session: Session, model: type, *conditions: object) -> int:
+def _count(session: Session, model: type, *conditions: ColumnElement[bool]) -> int:
     return int(session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0)
 
 

@@ -136,7 +136,7 @@ class FieldChanges:
             changes.expected_close = date.fromisoformat(str(data["close"])) if data.get("close") else None
         except ValueError:
             changes.expected_close = None
-        q = data.get("q") if isinstance(data.get("q"), dict) else {}
+        q = raw_q if isinstance(raw_q := data.get("q"), dict) else {}
         changes.qualification = {k: v for k, v in q.items() if k in BANTCC and v in (True, False, None)}
         return changes
 

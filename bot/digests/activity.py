@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
 from storage.models import Account, Deal, Visit
 
@@ -104,7 +104,7 @@ def coverage(session: Session, team_id: str, rep_ids: list[int], now: datetime) 
     )
     is_new = and_(per_account.c.assigned_at.is_not(None), per_account.c.assigned_at >= new_since)
 
-    def counted(condition) -> object:  # type: ignore[no-untyped-def]
+    def counted(condition: ColumnElement[bool]) -> ColumnElement[int]:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     rows = session.execute(
@@ -163,7 +163,7 @@ class VisitTally:
         return HuntFarm(self.hunting, self.visits - self.hunting)
 
 
-def _blank(text_column) -> object:  # type: ignore[no-untyped-def]
+def _blank(text_column: QueryableAttribute[str | None]) -> ColumnElement[bool]:
     return func.coalesce(func.trim(text_column), "") == ""
 
 
@@ -226,5 +226,6 @@ def won_since(session: Session, team_id: str, starts: dict[int, datetime], end: 
             .group_by(Deal.owner_id)
         )
         for owner, amount in rows:
+            assert owner is not None  # the query keeps only deals owned by `reps`
             totals[owner] = Decimal(str(amount)) if amount is not None else Decimal(0)
     return totals

@@ -192,8 +192,8 @@ def build_recap(
                 Visit.occurred_at < period.end,
             )
         ).all()
-        for visit_id, account_id, occurred_at, deal_id in visit_rows:
-            visits_by_account[account_id].append((visit_id, occurred_at, deal_id))
+        for visit_id, account_id, occurred_at, visit_deal_id in visit_rows:
+            visits_by_account[account_id].append((visit_id, occurred_at, visit_deal_id))
         visit_ids = [v for v, _, _, _ in visit_rows]
         if visit_ids:
             for visit_id, contact_name in session.execute(

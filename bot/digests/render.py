@@ -9,6 +9,7 @@ ping the whole team every morning.
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 from bot.analytics import StageInfo, StepRate
@@ -17,6 +18,7 @@ from bot.analytics.wording import decided_cell, money, pct, separator, step_cell
 from bot.core.clock import local_date
 from bot.core.i18n import Lang, format_day, t
 from bot.digests import quadrant as quad
+from bot.digests.activity import Coverage
 from bot.digests.daily import DailyDigest, RepDay
 from bot.digests.layout import Chart, Post, Rendered, line_sections, split_message
 from bot.digests.recap import ClosedDeal, Recap, through_item
@@ -44,7 +46,7 @@ def _finish(kind: str, lang: Lang, text: str, blocks: list[bk.Block], extra: lis
     return Rendered(kind, parent, [*overflow, *(extra or [])], overflowed=bool(overflow))
 
 
-def month_label(lang: Lang, first_day) -> str:  # type: ignore[no-untyped-def]
+def month_label(lang: Lang, first_day: date | None) -> str:
     if first_day is None:
         return t(lang, "digests.weekly.no_date")
     if lang == "zh":
@@ -184,7 +186,7 @@ def _conversion_line(lang: Lang, rep: RepWeek) -> str:
     return " · ".join(parts)
 
 
-def _coverage_text(lang: Lang, cov) -> str:  # type: ignore[no-untyped-def]
+def _coverage_text(lang: Lang, cov: Coverage) -> str:
     return t(
         lang,
         "digests.weekly.coverage",

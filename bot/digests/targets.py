@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -98,9 +99,9 @@ def parse_period(text: str, today: date) -> Period | None:
     if not rest and year is None:
         return None
 
-    def upcoming(build, *args: int) -> Period:  # type: ignore[no-untyped-def]
+    def upcoming(build: Callable[..., Period], *args: int) -> Period:
         if year is not None:
-            return build(year, *args)  # type: ignore[no-any-return]
+            return build(year, *args)
         period = build(today.year, *args)
         return period if period.end >= today else build(today.year + 1, *args)
 

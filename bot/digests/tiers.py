@@ -207,6 +207,7 @@ def build_tier_review(
             .group_by(Visit.account_id)
         ):
             visits[account_id] = int(count)
+        latest: datetime | None
         for account_id, latest in session.execute(
             select(Visit.account_id, func.max(Visit.occurred_at))
             .where(Visit.account_id.in_(account_ids), Visit.occurred_at < month_end)
@@ -246,8 +247,7 @@ def do_show_tiers(db: Database, actor: Actor, rep_user_id: str | None, now: date
             require_manager(actor)
             person = access_person_by_slack_id(session, actor, rep_user_id)
         else:
-            person = session.get(Person, actor.person_id)
-            assert person is not None
+            person = session.get_one(Person, actor.person_id)
         return build_tier_review(
             session, actor.team_id, "", [person], month_of(today, actor.tz), year_to(today, actor.tz)
         )

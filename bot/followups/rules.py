@@ -87,6 +87,7 @@ def apply_rules(
             ~lead_rule,
         )
     ):
+        assert received is not None  # the query keeps only accounts with lead_received_at
         rows.append(
             {
                 "team_id": team_id,

@@ -32,6 +32,7 @@ from bot.leads.ops import LeadFields, LeadInputError, create_lead, find_by_key
 from bot.leads.routing import route
 from storage.db import Database
 from storage.models import LeadKey, Person
+from storage.queries.sql import rows_affected
 
 MAX_BODY = 64 * 1024
 KEY_PREFIX = "pc_lead_"
@@ -83,7 +84,7 @@ def revoke_all(session: Session, team_id: str, now: datetime) -> int:
     result = session.execute(
         update(LeadKey).where(LeadKey.team_id == team_id, LeadKey.revoked_at.is_(None)).values(revoked_at=now)
     )
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return rows_affected(result)
 
 
 def bearer(authorization: str | None) -> str | None:

@@ -203,7 +203,7 @@ def do_create_lead(
             require_manager(actor)
             assignee = access_person_by_slack_id(session, actor, assignee_user)
         else:
-            assignee = session.get(Person, actor.person_id)
+            assignee = session.get_one(Person, actor.person_id)
         return create_lead(
             session,
             actor.team_id,

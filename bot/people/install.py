@@ -28,9 +28,10 @@ from storage.models import (
     SlackInstallation,
     Workspace,
 )
+from storage.queries.sql import rows_affected
 
 
-def active_workspaces() -> Select[tuple[str]]:
+def active_workspaces() -> Select[str]:
     """The team ids of installed workspaces: the scheduler's sweeps join on this."""
     return select(Workspace.team_id).where(Workspace.uninstalled_at.is_(None))
 
@@ -121,11 +122,11 @@ def do_delete_workspace(db: Database, team_id: str) -> dict[str, int]:
             if "team_id" not in table.c or table.name == Workspace.__tablename__:
                 continue
             result = session.execute(delete(table).where(table.c.team_id == team_id))
-            if result.rowcount:
-                deleted[table.name] = int(result.rowcount)
+            if count := rows_affected(result):
+                deleted[table.name] = count
         result = session.execute(delete(Workspace).where(Workspace.team_id == team_id))
-        if result.rowcount:
-            deleted[Workspace.__tablename__] = int(result.rowcount)
+        if count := rows_affected(result):
+            deleted[Workspace.__tablename__] = count
     return deleted
 
 

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.access import (
@@ -38,6 +38,7 @@ from bot.visits.ops import load_view
 from bot.visits.render import list_line
 from storage.db import Database
 from storage.models import Account, AccountAlias, Contact, Deal, FollowUp, Person, Visit
+from storage.queries.sql import rows_affected
 
 MAX_NAME = 200
 RECENT = 5
@@ -178,9 +179,9 @@ def do_account_command(db: Database, actor: Actor, command: AccountCommand, now:
             old = account.name
             account.name, account.name_norm = name, normalize(name)
             session.execute(
-                AccountAlias.__table__.delete().where(
-                    AccountAlias.account_id == account.id, AccountAlias.alias_norm == account.name_norm
-                )
+                delete(AccountAlias)
+                .execution_options(synchronize_session=False)
+                .where(AccountAlias.account_id == account.id, AccountAlias.alias_norm == account.name_norm)
             )
             _add_alias(session, account, old)
             message = t(lang, "account.renamed", old=bk.escape(old), name=bk.escape(name))
@@ -192,9 +193,9 @@ def do_account_command(db: Database, actor: Actor, command: AccountCommand, now:
                 message = t(lang, "account.alias_added", alias=bk.escape(alias), name=bk.escape(account.name))
             elif action.lower() in ("remove", "delete", "删除", "去掉") and alias:
                 session.execute(
-                    AccountAlias.__table__.delete().where(
-                        AccountAlias.account_id == account.id, AccountAlias.alias_norm == normalize(alias)
-                    )
+                    delete(AccountAlias)
+                    .execution_options(synchronize_session=False)
+                    .where(AccountAlias.account_id == account.id, AccountAlias.alias_norm == normalize(alias))
                 )
                 message = t(lang, "account.alias_removed", alias=bk.escape(alias), name=bk.escape(account.name))
             else:
@@ -224,7 +225,8 @@ def do_account_command(db: Database, actor: Actor, command: AccountCommand, now:
             record_change(session, actor, "account", account.id, "merged", before, None, now)
             session.delete(account)
             session.flush()
-            return t(lang, "account.merged", source=bk.escape(before["name"]), target=bk.escape(target.name), **moved)
+            source_name = bk.escape(str(before["name"]))
+            return t(lang, "account.merged", source=source_name, target=bk.escape(target.name), **moved)
         else:
             raise AccountError("account.usage")
         session.flush()
@@ -237,9 +239,11 @@ def _merge(session: Session, source: Account, target: Account) -> dict[str, int]
     moved = {}
     for key, model in (("visits", Visit), ("contacts", Contact), ("deals", Deal), ("follow_ups", FollowUp)):
         result = session.execute(update(model).where(model.account_id == source.id).values(account_id=target.id))
-        moved[key] = int(result.rowcount or 0)
+        moved[key] = rows_affected(result)
     names = [source.name, *session.scalars(select(AccountAlias.alias).where(AccountAlias.account_id == source.id))]
-    session.execute(AccountAlias.__table__.delete().where(AccountAlias.account_id == source.id))
+    session.execute(
+        delete(AccountAlias).execution_options(synchronize_session=False).where(AccountAlias.account_id == source.id)
+    )
     for name in names:
         _add_alias(session, target, name)
     target.contact_count = (target.contact_count or 0) + (source.contact_count or 0)

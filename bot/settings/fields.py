@@ -19,7 +19,7 @@ from bot.core.config import LossReason
 class FieldError(ValueError):
     """A value that cannot be saved: `key` and `values` make the message under the field."""
 
-    def __init__(self, key: str, **values: object) -> None:
+    def __init__(self, key: str, /, **values: object) -> None:
         super().__init__(key)
         self.key = key
         self.values = values

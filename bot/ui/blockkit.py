@@ -7,6 +7,7 @@ same payloads with slack_sdk's own models.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 MAX_MESSAGE_BLOCKS = 50
@@ -56,52 +57,85 @@ def problems_in_blocks(blocks: list[dict[str, Any]], max_blocks: int) -> list[st
             if block_id in block_ids:
                 found.append(f"{where}: duplicate block_id {block_id!r}")
             block_ids.add(block_id)
-        if kind == "section":
-            if "text" not in block and "fields" not in block:
-                found.append(f"{where}: needs text or fields")
-            if "text" in block and not _text_len(block["text"]):
-                found.append(f"{where}: empty text")
-            if _text_len(block.get("text")) > MAX_SECTION_TEXT:
-                found.append(f"{where}: text over {MAX_SECTION_TEXT}")
-            fields = block.get("fields") or []
-            if len(fields) > MAX_FIELDS:
-                found.append(f"{where}: more than {MAX_FIELDS} fields")
-            for field in fields:
-                if _text_len(field) > MAX_FIELD_TEXT:
-                    found.append(f"{where}: field over {MAX_FIELD_TEXT}")
-            if block.get("accessory"):
-                found.extend(f"{where}: {p}" for p in _element_problems(block["accessory"]))
-        elif kind == "header":
-            if not 0 < _text_len(block.get("text")) <= MAX_HEADER_TEXT:
-                found.append(f"{where}: header text must be 1..{MAX_HEADER_TEXT}")
-        elif kind == "context":
-            elements = block.get("elements") or []
-            if not 0 < len(elements) <= MAX_CONTEXT_ELEMENTS:
-                found.append(f"{where}: context needs 1..{MAX_CONTEXT_ELEMENTS} elements")
-            for element in elements:
-                if element.get("type") in ("mrkdwn", "plain_text") and not _text_len(element):
-                    found.append(f"{where}: empty context text")
-                if _text_len(element) > MAX_SECTION_TEXT:
-                    found.append(f"{where}: context text over {MAX_SECTION_TEXT}")
-        elif kind == "actions":
-            elements = block.get("elements") or []
-            if not 0 < len(elements) <= MAX_ACTIONS_ELEMENTS:
-                found.append(f"{where}: actions needs 1..{MAX_ACTIONS_ELEMENTS} elements")
-            for element in elements:
-                found.extend(f"{where}: {p}" for p in _element_problems(element))
-        elif kind == "input":
-            label = block.get("label")
-            if not 0 < _text_len(label) <= MAX_INPUT_LABEL:
-                found.append(f"{where}: input label must be 1..{MAX_INPUT_LABEL}")
-            if "element" not in block:
-                found.append(f"{where}: input needs an element")
-            else:
-                found.extend(f"{where}: {p}" for p in _element_problems(block["element"]))
-        elif kind in ("divider", "image", "rich_text", "file", "video"):
-            pass
-        else:
+        check = _BLOCK_CHECKS.get(kind) if isinstance(kind, str) else None
+        if check is not None:
+            found.extend(f"{where}: {p}" for p in check(block))
+        elif kind not in ("divider", "image", "rich_text", "file", "video"):
             found.append(f"{where}: unknown block type")
     return found
+
+
+def _section_problems(block: dict[str, Any]) -> list[str]:
+    """A section's own limits: one check per block type keeps `problems_in_blocks` a plain loop."""
+    found: list[str] = []
+    if "text" not in block and "fields" not in block:
+        found.append("needs text or fields")
+    if "text" in block and not _text_len(block["text"]):
+        found.append("empty text")
+    if _text_len(block.get("text")) > MAX_SECTION_TEXT:
+        found.append(f"text over {MAX_SECTION_TEXT}")
+    fields = block.get("fields") or []
+    if len(fields) > MAX_FIELDS:
+        found.append(f"more than {MAX_FIELDS} fields")
+    for field in fields:
+        if _text_len(field) > MAX_FIELD_TEXT:
+            found.append(f"field over {MAX_FIELD_TEXT}")
+    if block.get("accessory"):
+        found.extend(_element_problems(block["accessory"]))
+    return found
+
+
+def _header_problems(block: dict[str, Any]) -> list[str]:
+    """A header's text length (Slack rejects an empty or long one)."""
+    if not 0 < _text_len(block.get("text")) <= MAX_HEADER_TEXT:
+        return [f"header text must be 1..{MAX_HEADER_TEXT}"]
+    return []
+
+
+def _context_problems(block: dict[str, Any]) -> list[str]:
+    """A context block's element count and the length of each text in it."""
+    found: list[str] = []
+    elements = block.get("elements") or []
+    if not 0 < len(elements) <= MAX_CONTEXT_ELEMENTS:
+        found.append(f"context needs 1..{MAX_CONTEXT_ELEMENTS} elements")
+    for element in elements:
+        if element.get("type") in ("mrkdwn", "plain_text") and not _text_len(element):
+            found.append("empty context text")
+        if _text_len(element) > MAX_SECTION_TEXT:
+            found.append(f"context text over {MAX_SECTION_TEXT}")
+    return found
+
+
+def _actions_problems(block: dict[str, Any]) -> list[str]:
+    """An actions block's element count and each element's own limits."""
+    found: list[str] = []
+    elements = block.get("elements") or []
+    if not 0 < len(elements) <= MAX_ACTIONS_ELEMENTS:
+        found.append(f"actions needs 1..{MAX_ACTIONS_ELEMENTS} elements")
+    for element in elements:
+        found.extend(_element_problems(element))
+    return found
+
+
+def _input_problems(block: dict[str, Any]) -> list[str]:
+    """An input block's label and its one element."""
+    found: list[str] = []
+    if not 0 < _text_len(block.get("label")) <= MAX_INPUT_LABEL:
+        found.append(f"input label must be 1..{MAX_INPUT_LABEL}")
+    if "element" not in block:
+        found.append("input needs an element")
+    else:
+        found.extend(_element_problems(block["element"]))
+    return found
+
+
+_BLOCK_CHECKS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
+    "section": _section_problems,
+    "header": _header_problems,
+    "context": _context_problems,
+    "actions": _actions_problems,
+    "input": _input_problems,
+}
 
 
 def _element_problems(element: dict[str, Any]) -> list[str]:
@@ -117,6 +151,21 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
             found.append(f"button value over {MAX_BUTTON_VALUE}")
     if "placeholder" in element and _text_len(element["placeholder"]) > MAX_PLACEHOLDER:
         found.append(f"placeholder over {MAX_PLACEHOLDER}")
+    found.extend(_option_problems(element, kind))
+    if kind == "plain_text_input":
+        max_length = element.get("max_length")
+        if max_length is not None and max_length > MAX_INPUT_LENGTH:
+            found.append(f"max_length over {MAX_INPUT_LENGTH}")
+        initial_value = element.get("initial_value")
+        if initial_value is not None and len(initial_value) > MAX_INPUT_LENGTH:
+            found.append(f"initial_value over {MAX_INPUT_LENGTH}")
+    return found
+
+
+def _option_problems(element: dict[str, Any], kind: object) -> list[str]:
+    """The options of a select, checkbox or radio element (grouped ones included) and the
+    initial ones among them; split from `_element_problems` to keep each check short."""
+    found: list[str] = []
     options = list(element.get("options") or [])
     for group in element.get("option_groups") or []:
         options.extend(group.get("options") or [])
@@ -132,13 +181,6 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
             found.append(f"option text must be 1..{MAX_OPTION_TEXT}")
         if not 0 < len(str(option.get("value", ""))) <= MAX_OPTION_VALUE:
             found.append(f"option value must be 1..{MAX_OPTION_VALUE}")
-    if kind == "plain_text_input":
-        max_length = element.get("max_length")
-        if max_length is not None and max_length > MAX_INPUT_LENGTH:
-            found.append(f"max_length over {MAX_INPUT_LENGTH}")
-        initial = element.get("initial_value")
-        if initial is not None and len(initial) > MAX_INPUT_LENGTH:
-            found.append(f"initial_value over {MAX_INPUT_LENGTH}")
     return found
 
 

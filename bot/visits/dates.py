@@ -177,6 +177,7 @@ class DateExpr:
         if self.kind in ("iso", "en_abs", "zh_abs"):
             return "either"
         past_words = ("yesterday", "ago", "last", "past", "昨", "前天", "大前天", "上")
+        future_words: tuple[str, ...]
         future_words = ("tomorrow", "tomorow", "tmr", "tmrw", "next", "in ", "later", "from now", "coming")
         future_words += ("明", "后天", "下", "以后", "之后", "后", "内", "end of", "eow", "eom", "月底", "月初")
         if self.kind == "zh_ago" or any(w in low for w in past_words):
@@ -222,11 +223,11 @@ def impossible(expr: DateExpr) -> str | None:
         numbers = [(a, b, year), (b, a, year)]
     elif expr.kind == "en_abs":
         month = next((i + 1 for i, m in enumerate(_MONTHS) if re.search(_BL + m, core)), None)
-        day = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d{3})", core)
-        year = re.search(r"\d{4}", core)
-        if month is None or day is None:
+        day_match = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)?\b(?!,?\s*\d{3})", core)
+        year_match = re.search(r"\d{4}", core)
+        if month is None or day_match is None:
             return None
-        numbers = [(month, int(day.group(1)), int(year.group(0)) if year else 2024)]
+        numbers = [(month, int(day_match.group(1)), int(year_match.group(0)) if year_match else 2024)]
     elif expr.kind == "zh_abs":
         match = re.fullmatch(r"(?:(\d{2,4})年)?(" + _NUM_ZH + r")月(" + _NUM_ZH + r")[日号]?", expr.core or "")
         if not match:

@@ -334,6 +334,30 @@ def read_visit_form(values: dict[str, Any], meta: FormMeta, now: datetime) -> Fo
     if account_id is None and not clean_phrase(new_account or ""):
         errors["account"] = t(lang, "visit.modal.error.account")
 
+    contacts = _form_contacts(values, lang, errors)
+    channel = _selected(values, "channel") or "in_person"
+    channel = channel if channel in CHANNELS else "in_person"
+    occurred_at = _form_occurred_at(values, meta, now, today, errors)
+    next_step, due = _form_next_step(values, lang, tz, now, errors)
+
+    visit = VisitInput(
+        account_id=account_id,
+        new_account_name=clean_phrase(new_account or "")[:200] or None,
+        channel=channel,
+        contacts=tuple(contacts),
+        occurred_at=occurred_at,
+        purpose=read_long_text(values, "purpose"),
+        notes=read_long_text(values, "notes"),
+        next_step=next_step or None,
+        next_due=due,
+        source=meta.source if meta.source in ("modal", "shortcut") else "modal",
+    )
+    return FormInput(visit, errors)
+
+
+def _form_contacts(values: dict[str, Any], lang: Lang, errors: dict[str, str]) -> list[ContactInput]:
+    """The contacts ticked (each with the level picked beside it) and the new names typed; one
+    step of `read_visit_form`, split out so each part of the form reads on its own."""
     levels: dict[int, int] = {}
     for block_id in values:
         cid = _int_after("level_", block_id)
@@ -353,10 +377,15 @@ def read_visit_form(values: dict[str, Any], meta: FormMeta, now: datetime) -> Fo
     if len(names) > MAX_NEW_CONTACTS:
         errors["new_contacts"] = t(lang, "visit.modal.error.new_contacts")
     contacts += [ContactInput(name=c.name, role=c.role, title=c.title, level=new_level) for c in names]
+    return contacts
 
-    channel = _selected(values, "channel") or "in_person"
-    channel = channel if channel in CHANNELS else "in_person"
 
+def _form_occurred_at(
+    values: dict[str, Any], meta: FormMeta, now: datetime, today: date, errors: dict[str, str]
+) -> datetime | None:
+    """When the visit happened: None keeps an edited visit's time (or means now); the date
+    picked may not be in the future or too far back."""
+    lang, tz = meta.lang, meta.tz
     occurred_at: datetime | None = None
     day_text = _value(values, "date").get("selected_date")
     try:
@@ -375,7 +404,14 @@ def read_visit_form(values: dict[str, Any], meta: FormMeta, now: datetime) -> Fo
         occurred_at = start  # a calendar meeting, its day kept: the visit is when the meeting was
     elif day != today:
         occurred_at = _local(day, time(12, 0), tz)
+    return occurred_at
 
+
+def _form_next_step(
+    values: dict[str, Any], lang: Lang, tz: str, now: datetime, errors: dict[str, str]
+) -> tuple[str, datetime | None]:
+    """The next step and its due time: a due date needs a time in the future (not too far), and
+    a next step needs a due date."""
     next_step = read_long_text(values, "next_step") or ""
     due_text = _value(values, "next_due_date").get("selected_date")
     time_text = _value(values, "next_due_time").get("selected_time")
@@ -394,20 +430,7 @@ def read_visit_form(values: dict[str, Any], meta: FormMeta, now: datetime) -> Fo
             next_step = t(lang, "visit.default_step")
     elif next_step:
         errors["next_due_date"] = t(lang, "visit.modal.error.due_needed")
-
-    visit = VisitInput(
-        account_id=account_id,
-        new_account_name=clean_phrase(new_account or "")[:200] or None,
-        channel=channel,
-        contacts=tuple(contacts),
-        occurred_at=occurred_at,
-        purpose=read_long_text(values, "purpose"),
-        notes=read_long_text(values, "notes"),
-        next_step=next_step or None,
-        next_due=due,
-        source=meta.source if meta.source in ("modal", "shortcut") else "modal",
-    )
-    return FormInput(visit, errors)
+    return next_step, due
 
 
 # ----- the follow-up form ----------------------------------------------------------------------

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from sqlalchemy import event, select, text
+from sqlalchemy import Engine, event, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Account, AccountAlias, Contact
@@ -203,7 +203,7 @@ class NameIndex:
         top_account, top_alias, top_contact = above
         first = above == (0, 0, 0)
 
-        def team(model: type) -> list:
+        def team(model: type[Account] | type[AccountAlias] | type[Contact]) -> list:
             return [model.team_id == self.team_id] if first else []
 
         for ident, team_id, key, archived in session.execute(
@@ -333,11 +333,11 @@ def name_index(session: Session, team_id: str) -> NameIndex:
         return index
 
 
-def _rebuild(engine: object, cache_key: tuple[str, str]) -> None:
+def _rebuild(engine: Engine, cache_key: tuple[str, str]) -> None:
     """Build a fresh index with a session of its own and swap it in."""
     try:
         fresh = NameIndex(cache_key[1])
-        with Session(engine) as session:  # type: ignore[call-overload]
+        with Session(engine) as session:
             fresh.build(session)
         with _LOCK:
             _INDEXES[cache_key] = fresh
@@ -352,13 +352,13 @@ def forget_indexes() -> None:
         _INDEXES.clear()
 
 
-def warm_indexes(engine: object, team_ids: list[str]) -> threading.Thread:
+def warm_indexes(engine: Engine, team_ids: list[str]) -> threading.Thread:
     """Build the workspaces' indexes in a background thread (a worker process at start), so
     the first `/visit` line after a start does not wait for the build."""
 
     def build() -> None:
         for team_id in team_ids:
-            with Session(engine) as session:  # type: ignore[call-overload]
+            with Session(engine) as session:
                 name_index(session, team_id)
 
     thread = threading.Thread(target=build, daemon=True, name="name-index-warm")

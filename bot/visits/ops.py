@@ -273,6 +273,56 @@ def _by_request_key(session: Session, actor: Actor, request_key: str | None) -> 
 def _resolve_line(
     session: Session, actor: Actor, parsed: ParsedVisit, choices: Choices, known: Recognised
 ) -> VisitInput | AskAccount | OfferCreate | AskContact:
+    found = _line_account(session, actor, parsed, choices, known)
+    if isinstance(found, (AskAccount, OfferCreate)):
+        return found
+    account, new_name, shared, phrases = found
+    account_id = account.id if account else None
+    used: set[int] = set()
+    contacts = _parsed_contacts(session, actor, parsed, choices, account, used)
+    if isinstance(contacts, AskContact):
+        return contacts
+    # a free phrase that is exactly a contact of this account was a contact met ("理光 王芳 面谈");
+    # one that is only a first name ("Olivia") is asked about when the line would lower a level
+    leftover: list[str] = []
+    purpose: list[str] = []
+    pieces: list[tuple[str, int | None, list[str]]] = []
+    for phrase in phrases[1:]:
+        if account_id is None:
+            leftover.append(phrase)
+            continue
+        pieces.extend(
+            (piece, pick, leftover) for piece, pick in _contacts_in_phrase(session, actor, account_id, phrase, used)
+        )
+    for phrase in parsed.purpose_phrases:  # "Contoso: phone Lena": a whole phrase that is a contact
+        pick = _exact_contact(session, actor, account_id, phrase, used) if account_id is not None else None
+        pieces.append((phrase, pick, purpose))
+    asked = _phrase_contacts(session, actor, parsed, choices, account, pieces, used, contacts)
+    if asked is not None:
+        return asked
+    return VisitInput(
+        account_id=account_id,
+        new_account_name=new_name if account is None else None,
+        channel=parsed.resolved_channel,
+        contacts=tuple(contacts),
+        occurred_at=parsed.occurred_at,
+        purpose=join_phrases([*leftover, *purpose]),
+        notes=parsed.notes,
+        next_step=parsed.next_step or (t(actor.lang, "visit.default_step") if parsed.next_due else None),
+        next_due=parsed.next_due,
+        level=parsed.level,
+        raw_text=parsed.original,
+        source="command",
+        shared_account=shared,
+    )
+
+
+def _line_account(
+    session: Session, actor: Actor, parsed: ParsedVisit, choices: Choices, known: Recognised
+) -> tuple[Account | None, str | None, bool, list[str]] | AskAccount | OfferCreate:
+    """The account a `/visit` line is about (a choice made earlier, one to create, the one the line
+    recognised, or a search), with the name to create, whether it is shared and the free phrases;
+    or the question to ask first. Split from `_resolve_line` so each step reads on its own."""
     phrases = list(parsed.main_phrases)
     account: Account | None = None
     new_name: str | None = None
@@ -296,9 +346,16 @@ def _resolve_line(
             found.choices = choices
             return found
         account, phrases = found
+    return account, new_name, shared, phrases
+
+
+def _parsed_contacts(
+    session: Session, actor: Actor, parsed: ParsedVisit, choices: Choices, account: Account | None, used: set[int]
+) -> list[ContactInput] | AskContact:
+    """The contacts the parser found on the line, each matched to one of the account's contacts
+    (or kept as a new name), adding their ids to `used`; or the question when a match is unsure."""
     contacts: list[ContactInput] = []
     account_id = account.id if account else None
-    used: set[int] = set()
     for index, pc in enumerate(parsed.contacts):
         chosen = choices.contact_choice(index)
         if chosen is not None:
@@ -323,22 +380,23 @@ def _resolve_line(
                 continue
             used.add(contact_input.contact_id)
         contacts.append(contact_input)
-    # a free phrase that is exactly a contact of this account was a contact met ("理光 王芳 面谈");
-    # one that is only a first name ("Olivia") is asked about when the line would lower a level
-    leftover: list[str] = []
-    purpose: list[str] = []
+    return contacts
+
+
+def _phrase_contacts(
+    session: Session,
+    actor: Actor,
+    parsed: ParsedVisit,
+    choices: Choices,
+    account: Account | None,
+    pieces: list[tuple[str, int | None, list[str]]],
+    used: set[int],
+    contacts: list[ContactInput],
+) -> AskContact | None:
+    """Add to `contacts` the contacts that free phrases turned out to be (a phrase matching none
+    goes back to its `slot`); the question when taking one would lower a level without asking."""
+    account_id = account.id if account else None
     extra = len(parsed.contacts)  # questions about these phrases get indexes after the parsed ones
-    pieces: list[tuple[str, int | None, list[str]]] = []
-    for phrase in phrases[1:]:
-        if account_id is None:
-            leftover.append(phrase)
-            continue
-        pieces.extend(
-            (piece, pick, leftover) for piece, pick in _contacts_in_phrase(session, actor, account_id, phrase, used)
-        )
-    for phrase in parsed.purpose_phrases:  # "Contoso: phone Lena": a whole phrase that is a contact
-        pick = _exact_contact(session, actor, account_id, phrase, used) if account_id is not None else None
-        pieces.append((phrase, pick, purpose))
     for piece, pick, slot in pieces:
         if pick is None:
             slot.append(piece)
@@ -362,21 +420,7 @@ def _resolve_line(
             extra += 1
         used.add(pick)
         contacts.append(ContactInput(contact_id=pick, level=parsed.level))
-    return VisitInput(
-        account_id=account_id,
-        new_account_name=new_name if account is None else None,
-        channel=parsed.resolved_channel,
-        contacts=tuple(contacts),
-        occurred_at=parsed.occurred_at,
-        purpose=join_phrases([*leftover, *purpose]),
-        notes=parsed.notes,
-        next_step=parsed.next_step or (t(actor.lang, "visit.default_step") if parsed.next_due else None),
-        next_due=parsed.next_due,
-        level=parsed.level,
-        raw_text=parsed.original,
-        source="command",
-        shared_account=shared,
-    )
+    return None
 
 
 def _on_working_day(
@@ -1164,7 +1208,7 @@ def contact_choices(db: Database, actor: Actor, account_id: object, query: str, 
 
 def clear_account_for(
     db: Database, actor: Actor, parsed: ParsedVisit
-) -> tuple[Account | None, list[Contact], list[str]]:
+) -> tuple[Account | None, dict[int, Contact], list[str]]:
     """For prefilling the form from text: the account the text names without any doubt, the
     contacts it names that exist there, and the remaining phrases."""
     if not parsed.main_phrases:

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from bot.core.clock import zone
 from bot.core.i18n import Lang
-from bot.visits.dates import DateExpr, find_dates, impossible, zh_number
+from bot.visits.dates import DateExpr, Direction, find_dates, impossible, zh_number
 
 MAX_TEXT = 3000
 CHANNELS = ("phone", "im", "email", "in_person", "informal", "video")
@@ -567,131 +568,195 @@ class _Builder:
         st.contact_end = -1
 
     def token(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
-        """Handle tokens[i]; returns the index of the last token it used."""
-        tok = tokens[i]
-        kind = tok.kind
-        text = self.src(tok.start, tok.end)
-        in_text = st.slot in ("purpose", "notes")
+        """Handle tokens[i]; returns the index of the last token it used. Each kind of token has
+        its own step (`_TOKEN_STEPS`) so no one function holds every rule of the grammar."""
+        kind = tokens[i].kind
         after_account, st.after_account = st.after_account, kind == "account_name"
-        if kind == "text":
-            self.extend(st, tok)
-        elif kind == "account_name":
-            inner = tok.value if isinstance(tok.value, tuple) else (tok.start, tok.end)
-            if self.result.account_known:
-                self.extend(st, tok)  # a second account named: part of the text
-            else:
-                self.flush(st)
-                st.mode, st.pending_account = None, False
-                self.result.main_phrases.insert(0, clean_phrase(self.src(*inner)))
-                self.result.account_explicit = self.result.account_known = True
-        elif kind == "contact_name":
-            inner = tok.value if isinstance(tok.value, tuple) else (tok.start, tok.end)
-            if st.slot == "notes":
-                self.extend(st, tok)
-            else:
-                self.flush(st)
-                self.result.contacts.append(ParsedContact(clean_phrase(self.src(*inner)), known=True))
-                st.contact_end = tok.end
-                if st.mode == "with":
-                    st.expect_name = True  # "with Olivia Hart and Jack": the list goes on
-        elif kind == "comma":
-            if st.slot == "main" or st.mode == "with":
-                self.flush(st)
-                if st.mode == "with":
-                    st.expect_name = True
-            else:
-                self.extend(st, tok)
-        elif kind == "date":
-            expr = tok.value
-            assert isinstance(expr, DateExpr)
-            if in_text and not self.standalone(tokens, i):
-                self.extend(st, tok)
-            else:
-                self.flush(st)
-                st.mode = None
-                return self.date_in_main(expr, tokens, i)
-        elif kind == "paren":
-            inner = text[1:-1].strip()
-            if st.mode == "with" and st.run is not None and st.expect_name:
-                self.flush(st)
-            if st.contact_end >= 0 and st.run is None and not self.norm[st.contact_end : tok.start].strip():
-                self.attach_role(inner)
-                st.contact_end = tok.end
-            else:
-                self.extend(st, tok)
-        elif kind == "stray":
-            self.flush(st)
-            self.result.issues.append(Issue("unbalanced", text))
-            if text == "(" and st.contact_end >= 0:
-                i = self.unclosed_role(tokens, i, tok.end, end)
-            st.contact_end = -1
-        elif kind == "role":
-            if st.contact_end >= 0 and st.run is None and not in_text:
-                self.attach_role(text)
-                st.contact_end = tok.end
-            else:
-                self.extend(st, tok)
-        elif kind == "contact":
-            if in_text:
-                self.extend(st, tok)
-            else:
-                self.flush(st)
-                self.result.contacts.append(ParsedContact(clean_phrase(text)))
-                st.contact_end = tok.end
-                if st.mode == "with":
-                    st.expect_name = False
-        elif kind in ("with", "channel_with"):
-            if in_text or (kind == "with" and st.mode == "with"):
-                self.extend(st, tok)
-            else:
-                self.flush(st)
-                if kind == "channel_with" and self.result.channel is None:
-                    self.result.channel = str(tok.value)
-                elif tok.value and self.result.channel_implied is None:
-                    self.result.channel_implied = str(tok.value)
-                st.mode, st.expect_name, st.contact_end = "with", True, -1
-        elif kind == "channel":
-            if self.result.channel is None:
-                self.flush(st)
-                st.mode = None
-                self.result.channel = str(tok.value)
-            else:
-                if st.mode == "with" and st.run is None:
-                    st.mode = None  # "with Dan, coffee tasting": a keyword starts a phrase, not a name
-                self.extend(st, tok)
-        elif kind == "level":
-            self.flush(st)
-            st.mode = None
-            level = _level_of(text)
-            if level is None or not 0 <= level <= 5:
-                self.result.issues.append(Issue("level_range", clean_phrase(text)))
-            else:
-                self.result.level = level
-        elif kind == "colon":
+        if kind == "colon":
             self.flush(st)
             st.mode = None
             if st.slot == "main" and not after_account:  # "Contoso: phone Lena" names, then says
                 st.slot = "purpose"
-        elif kind == "purpose":
-            if st.slot == "notes":
-                self.extend(st, tok)
-            else:
-                self.flush(st)
-                st.mode, st.slot = None, "purpose"
-        elif kind == "notes":
+            return i
+        step = _TOKEN_STEPS.get(kind)
+        return step(self, tokens, i, st, end) if step is not None else i
+
+    @staticmethod
+    def in_text(st: _State) -> bool:
+        """Inside purpose or notes, where names and keywords are just words."""
+        return st.slot in ("purpose", "notes")
+
+    def on_text(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """Plain words: part of the current phrase."""
+        self.extend(st, tokens[i])
+        return i
+
+    def on_account_name(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A known account's name: the visit's account, unless one was named already."""
+        tok = tokens[i]
+        inner = tok.value if isinstance(tok.value, tuple) else (tok.start, tok.end)
+        if self.result.account_known:
+            self.extend(st, tok)  # a second account named: part of the text
+        else:
             self.flush(st)
-            st.mode, st.slot = None, "notes"
-        elif kind == "account":
-            if st.slot == "main" and not self.result.account_explicit:
-                self.flush(st)
-                st.mode, st.pending_account = None, True
-            else:
-                self.extend(st, tok)
-        elif kind == "free":
-            if st.mode == "with":
-                self.flush(st)
-                st.mode = None
+            st.mode, st.pending_account = None, False
+            self.result.main_phrases.insert(0, clean_phrase(self.src(*inner)))
+            self.result.account_explicit = self.result.account_known = True
+        return i
+
+    def on_contact_name(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A known contact's name: a contact met (in notes, just words)."""
+        tok = tokens[i]
+        inner = tok.value if isinstance(tok.value, tuple) else (tok.start, tok.end)
+        if st.slot == "notes":
             self.extend(st, tok)
+        else:
+            self.flush(st)
+            self.result.contacts.append(ParsedContact(clean_phrase(self.src(*inner)), known=True))
+            st.contact_end = tok.end
+            if st.mode == "with":
+                st.expect_name = True  # "with Olivia Hart and Jack": the list goes on
+        return i
+
+    def on_comma(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A comma ends a phrase in the main part and between names; in purpose or notes it is text."""
+        if st.slot == "main" or st.mode == "with":
+            self.flush(st)
+            if st.mode == "with":
+                st.expect_name = True
+        else:
+            self.extend(st, tokens[i])
+        return i
+
+    def on_date(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A date: when the visit was or the next step is due, unless it is inside the text."""
+        expr = tokens[i].value
+        assert isinstance(expr, DateExpr)
+        if self.in_text(st) and not self.standalone(tokens, i):
+            self.extend(st, tokens[i])
+            return i
+        self.flush(st)
+        st.mode = None
+        return self.date_in_main(expr, tokens, i)
+
+    def on_paren(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A bracket right after a contact is that contact's role; elsewhere it is text."""
+        tok = tokens[i]
+        bracketed = self.src(tok.start, tok.end)[1:-1].strip()
+        if st.mode == "with" and st.run is not None and st.expect_name:
+            self.flush(st)
+        if st.contact_end >= 0 and st.run is None and not self.norm[st.contact_end : tok.start].strip():
+            self.attach_role(bracketed)
+            st.contact_end = tok.end
+        else:
+            self.extend(st, tok)
+        return i
+
+    def on_stray(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """An unbalanced bracket: reported; after a contact, the role words it starts are kept."""
+        tok = tokens[i]
+        text = self.src(tok.start, tok.end)
+        self.flush(st)
+        self.result.issues.append(Issue("unbalanced", text))
+        if text == "(" and st.contact_end >= 0:
+            i = self.unclosed_role(tokens, i, tok.end, end)
+        st.contact_end = -1
+        return i
+
+    def on_role(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """Role words right after a contact are that contact's role; elsewhere they are text."""
+        tok = tokens[i]
+        if st.contact_end >= 0 and st.run is None and not self.in_text(st):
+            self.attach_role(self.src(tok.start, tok.end))
+            st.contact_end = tok.end
+        else:
+            self.extend(st, tok)
+        return i
+
+    def on_contact(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A name shaped like a person's ("王总", "Mr Lee"): a contact met, unless inside the text."""
+        tok = tokens[i]
+        if self.in_text(st):
+            self.extend(st, tok)
+        else:
+            self.flush(st)
+            self.result.contacts.append(ParsedContact(clean_phrase(self.src(tok.start, tok.end))))
+            st.contact_end = tok.end
+            if st.mode == "with":
+                st.expect_name = False
+        return i
+
+    def on_with(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A "with" ("spoke to", "和"), or a word that also says the channel ("拜访了"): names follow."""
+        tok = tokens[i]
+        kind = tok.kind
+        if self.in_text(st) or (kind == "with" and st.mode == "with"):
+            self.extend(st, tok)
+            return i
+        self.flush(st)
+        if kind == "channel_with" and self.result.channel is None:
+            self.result.channel = str(tok.value)
+        elif tok.value and self.result.channel_implied is None:
+            self.result.channel_implied = str(tok.value)
+        st.mode, st.expect_name, st.contact_end = "with", True, -1
+        return i
+
+    def on_channel(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A channel word: the first one is the visit's channel, later ones are text."""
+        tok = tokens[i]
+        if self.result.channel is None:
+            self.flush(st)
+            st.mode = None
+            self.result.channel = str(tok.value)
+        else:
+            if st.mode == "with" and st.run is None:
+                st.mode = None  # "with Dan, coffee tasting": a keyword starts a phrase, not a name
+            self.extend(st, tok)
+        return i
+
+    def on_level(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A relationship level ("level 3", "lv:4"): 0..5, anything else reported."""
+        tok = tokens[i]
+        text = self.src(tok.start, tok.end)
+        self.flush(st)
+        st.mode = None
+        level = _level_of(text)
+        if level is None or not 0 <= level <= 5:
+            self.result.issues.append(Issue("level_range", clean_phrase(text)))
+        else:
+            self.result.level = level
+        return i
+
+    def on_purpose(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A "purpose:"/"目的" marker: what follows is the purpose (inside notes, just words)."""
+        if st.slot == "notes":
+            self.extend(st, tokens[i])
+        else:
+            self.flush(st)
+            st.mode, st.slot = None, "purpose"
+        return i
+
+    def on_notes(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A "notes:"/"备注" marker: what follows is notes."""
+        self.flush(st)
+        st.mode, st.slot = None, "notes"
+        return i
+
+    def on_account(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A marker like "client:", "客户:" or "at" in the main part: the next phrase is the account."""
+        if st.slot == "main" and not self.result.account_explicit:
+            self.flush(st)
+            st.mode, st.pending_account = None, True
+        else:
+            self.extend(st, tokens[i])
+        return i
+
+    def on_free(self, tokens: list[_Tok], i: int, st: _State, end: int) -> int:
+        """A phrase like "call back" or "回电": never a name, so it ends a list of names after "with"."""
+        if st.mode == "with":
+            self.flush(st)
+            st.mode = None
+        self.extend(st, tokens[i])
         return i
 
     def unclosed_role(self, tokens: list[_Tok], i: int, pos: int, end: int) -> int:
@@ -717,7 +782,7 @@ class _Builder:
     def date_in_main(self, expr: DateExpr, tokens: list[_Tok], i: int) -> int:
         """Place a date found outside a next-step clause; returns the index of the last token used."""
         direction = expr.direction
-        prefer = "future" if (direction == "future" or expr.deadline) else "past"
+        prefer: Direction = "future" if (direction == "future" or expr.deadline) else "past"
         day, _tod = expr.resolve(self.local_now, prefer)
         future = day is not None and day > self.local_now.date()
         if direction == "future" or expr.deadline or (future and direction == "either"):
@@ -838,6 +903,26 @@ class _Builder:
             result.blocking.append(Issue("no_account"))
         return result
 
+
+_TOKEN_STEPS: dict[str, Callable[[_Builder, list[_Tok], int, _State, int], int]] = {
+    "text": _Builder.on_text,
+    "account_name": _Builder.on_account_name,
+    "contact_name": _Builder.on_contact_name,
+    "comma": _Builder.on_comma,
+    "date": _Builder.on_date,
+    "paren": _Builder.on_paren,
+    "stray": _Builder.on_stray,
+    "role": _Builder.on_role,
+    "contact": _Builder.on_contact,
+    "with": _Builder.on_with,
+    "channel_with": _Builder.on_with,
+    "channel": _Builder.on_channel,
+    "level": _Builder.on_level,
+    "purpose": _Builder.on_purpose,
+    "notes": _Builder.on_notes,
+    "account": _Builder.on_account,
+    "free": _Builder.on_free,
+}
 
 _CONNECTORS = re.compile(
     r"^\s*(?:by|before|on|at|until|due|to)\s+|\s+(?:by|before|on|at|until|due)\s*$|^\s*(?:前|之前|以前)|^\s*[,:]\s*",

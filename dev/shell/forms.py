@@ -169,36 +169,9 @@ def parse_value(
         state["selected_options"] = [choose_option(options, item) for item in split_many(raw)]
         return state
     if kind in ("external_select", "multi_external_select"):
-        if search is None:
-            raise FieldError("this field searches as you type; nothing to search with here")
-        chosen = [_search_one(search, item) for item in (split_many(raw) if kind.startswith("multi") else [raw])]
-        if kind.startswith("multi"):
-            state["selected_options"] = chosen if raw else []
-        else:
-            state["selected_option"] = chosen[0] if raw else None
-        return state
-    if kind == "datepicker":
-        state["selected_date"] = parse_date(raw, today).isoformat() if raw else None
-        return state
-    if kind == "timepicker":
-        if raw:
-            try:
-                state["selected_time"] = time.fromisoformat(raw).strftime("%H:%M")
-            except ValueError:
-                raise FieldError(f"{raw!r} is not a time: try 08:45") from None
-        else:
-            state["selected_time"] = None
-        return state
-    if kind == "datetimepicker":
-        if not raw:
-            state["selected_date_time"] = None
-            return state
-        try:
-            when = datetime.fromisoformat(raw)
-        except ValueError:
-            raise FieldError(f"{raw!r} is not a date and time: try 2026-11-24T09:15") from None
-        state["selected_date_time"] = int((when if when.tzinfo else when.replace(tzinfo=zone(tz))).timestamp())
-        return state
+        return _external_value(kind, raw, state, search)
+    if kind in ("datepicker", "timepicker", "datetimepicker"):
+        return _picked_value(kind, raw, state, today=today, tz=tz)
     if kind in ("users_select", "multi_users_select"):
         users = [_user(find_user, item) for item in split_many(raw)]
         if kind == "users_select":
@@ -215,6 +188,45 @@ def parse_value(
         state[key] = [item.lstrip("#") for item in split_many(raw)]
         return state
     raise FieldError(f"the shell cannot fill a {kind} field")
+
+
+def _external_value(kind: str, raw: str, state: Json, search: Callable[[str], list[Json]] | None) -> Json:
+    """An external select: each typed item is looked up the way Slack would, through the app's
+    options handler (`search`). Split from `parse_value` to keep it short."""
+    if search is None:
+        raise FieldError("this field searches as you type; nothing to search with here")
+    chosen = [_search_one(search, item) for item in (split_many(raw) if kind.startswith("multi") else [raw])]
+    if kind.startswith("multi"):
+        state["selected_options"] = chosen if raw else []
+    else:
+        state["selected_option"] = chosen[0] if raw else None
+    return state
+
+
+def _picked_value(kind: str, raw: str, state: Json, *, today: date, tz: str) -> Json:
+    """A date, time or date-and-time picker, in the format Slack sends for each (a date-time is
+    a Unix timestamp, a naive one read in the user's zone). Split from `parse_value`."""
+    if kind == "datepicker":
+        state["selected_date"] = parse_date(raw, today).isoformat() if raw else None
+        return state
+    if kind == "timepicker":
+        if raw:
+            try:
+                state["selected_time"] = time.fromisoformat(raw).strftime("%H:%M")
+            except ValueError:
+                raise FieldError(f"{raw!r} is not a time: try 08:45") from None
+        else:
+            state["selected_time"] = None
+        return state
+    if not raw:
+        state["selected_date_time"] = None
+        return state
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        raise FieldError(f"{raw!r} is not a date and time: try 2026-11-24T09:15") from None
+    state["selected_date_time"] = int((when if when.tzinfo else when.replace(tzinfo=zone(tz))).timestamp())
+    return state
 
 
 def _search_one(search: Callable[[str], list[Json]], query: str) -> Json:

@@ -29,7 +29,7 @@ from bot.core.clock import ManualClock, zone
 from bot.core.i18n import Lang, format_day, lang_for, plural, t
 from dev import slack_requests as sr
 from dev.driver import Driver, Response
-from dev.fake_slack import FakeSlack, Message
+from dev.fake_slack import Call, FakeSlack, Message
 from dev.shell.forms import FieldError, describe_state, element_options, initial_state, parse_value
 from dev.shell.render import INDENT, Field, Rendered, Renderer, Surface, Target, display_width, pad
 from dev.shell.timeline import due_instants, holidays_reached
@@ -830,8 +830,33 @@ class Shell:
         batch = batch if batch is not None else Batch()
         if heading:
             batch.lines.append(self.renderer.dim(heading))
+        updated, views_changed, home_changed = self._apply_calls(calls, batch)
+        modal_changed = modal_changed or views_changed
+        others = self._add_fresh(batch, fresh, updated)
+        if home_changed and self.home is not None:
+            try:
+                rendered = self.renderer.view(self.home, first=batch.next_number)
+                batch.add(rendered, "▸ App Home", Surface("home", self.home))
+            except Exception as exc:
+                batch.lines.append(f"  error: cannot show the App Home: {type(exc).__name__}: {exc}")
+        if modal_changed:
+            self._render_modal(batch, print_now=False)
+        if others:
+            listed = ", ".join(f"{n} to {self.user_name(who)}" for who, n in others.items())
+            batch.lines.append(self.renderer.dim(f"  (also sent: {listed} — :as NAME then :inbox to read)"))
+        counts: dict[str, int] = {}
+        for line in self.app_errors:
+            counts[line] = counts.get(line, 0) + 1
+        batch.lines.extend(f"  ⚠ {line}" + (f" (×{n})" if n > 1 else "") for line, n in counts.items())
+        self.app_errors.clear()
+        self._print_batch(batch)
+
+    def _apply_calls(self, calls: list[Call], batch: Batch) -> tuple[list[tuple[str, str]], bool, bool]:
+        """Follow the app's Slack calls: opened, pushed and updated modals, a published App Home,
+        updated or deleted messages, and a line for each rejected call. Returns the messages
+        updated and whether the modal stack and the App Home changed."""
         updated: list[tuple[str, str]] = []
-        home_changed = False
+        modal_changed = home_changed = False
         for call in calls:
             method, response = call.method, call.response
             if not response.get("ok") and call.status == 200:
@@ -857,6 +882,11 @@ class Shell:
                 updated.append((str(response.get("channel")), str(response.get("ts"))))
             elif method == "chat.delete":
                 batch.lines.append(self.renderer.dim("  (a message was deleted)"))
+        return updated, modal_changed, home_changed
+
+    def _add_fresh(self, batch: Batch, fresh: list[Message], updated: list[tuple[str, str]]) -> dict[str, int]:
+        """Add the new messages this user can see (thread replies under their parent, messages
+        the app updated marked so); returns how many others got, by recipient, for one line."""
         others: dict[str, int] = {}
         replies = [m for m in fresh if m.thread_ts and m.thread_ts != m.ts]
         for message in fresh:
@@ -877,23 +907,7 @@ class Shell:
             message = next((m for m in self.fake.messages if m.channel == channel and m.ts == ts), None)
             if message is not None and self._visible(message) and (channel, ts) not in fresh_keys:
                 self._add_message(batch, message, heading=f"{self._where(message)} · (updated)")
-        if home_changed and self.home is not None:
-            try:
-                rendered = self.renderer.view(self.home, first=batch.next_number)
-                batch.add(rendered, "▸ App Home", Surface("home", self.home))
-            except Exception as exc:
-                batch.lines.append(f"  error: cannot show the App Home: {type(exc).__name__}: {exc}")
-        if modal_changed:
-            self._render_modal(batch, print_now=False)
-        if others:
-            listed = ", ".join(f"{n} to {self.user_name(who)}" for who, n in others.items())
-            batch.lines.append(self.renderer.dim(f"  (also sent: {listed} — :as NAME then :inbox to read)"))
-        counts: dict[str, int] = {}
-        for line in self.app_errors:
-            counts[line] = counts.get(line, 0) + 1
-        batch.lines.extend(f"  ⚠ {line}" + (f" (×{n})" if n > 1 else "") for line, n in counts.items())
-        self.app_errors.clear()
-        self._print_batch(batch)
+        return others
 
     def _rejection(self, method: str, response: Json) -> str:
         detail = response.get("errors") or (response.get("response_metadata") or {}).get("messages") or ""

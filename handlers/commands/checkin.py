@@ -85,9 +85,10 @@ def _time_off(svc: Any, actor: Actor, text: str, now: datetime) -> Reply:
 def _times(svc: Any, actor: Actor, quiet: bool, text: str) -> Reply:
     lang = actor.lang
     found = [hhmm(v) for v in _HHMM.findall(text)]
-    if len(found) != 2 or None in found or (quiet and found[0] >= found[1]):  # type: ignore[operator]
+    valid = [v for v in found if v is not None]
+    if len(found) != 2 or len(valid) != 2 or (quiet and valid[0] >= valid[1]):
         return Reply(t(lang, "checkin.quiet.usage" if quiet else "checkin.times.usage"))
-    first, second = found
+    first, second = valid
     if quiet:
         do_set_times(svc.db, actor, quiet_start=first, quiet_end=second)
         return Reply(t(lang, "checkin.quiet.done", start=first, end=second))

@@ -57,12 +57,12 @@ def coach_team(req: Request, rest: str) -> None:
         if not name.strip():
             req.reply(echo_reply(lang, "teams.usage", rest))
             return
-        info = teams.do_rename_team(svc.db, actor, name, now)
-        req.reply(teams.render_teams(lang, [info]))
+        renamed = teams.do_rename_team(svc.db, actor, name, now)
+        req.reply(teams.render_teams(lang, [renamed]))
         return
     if first in _CHANNEL and channels and not users:
-        info = teams.do_set_channel(svc.db, actor, channels[0], now)
-        req.reply(teams.render_teams(lang, [info]))
+        changed = teams.do_set_channel(svc.db, actor, channels[0], now)
+        req.reply(teams.render_teams(lang, [changed]))
         return
     if not users:
         req.reply(echo_reply(lang, "teams.usage", rest))

@@ -31,7 +31,7 @@ def handle_tokens_revoked(ack: Ack, body: dict[str, Any], event: dict[str, Any],
     ack()
     svc = services(context)
     team_id, _ = ids_of(body)
-    tokens = event.get("tokens") if isinstance(event.get("tokens"), dict) else {}
+    tokens = raw if isinstance(raw := event.get("tokens"), dict) else {}
     users = [str(u) for u in tokens.get("oauth") or [] if isinstance(u, str)]
     do_revoke_user_tokens(svc.db, team_id, users)
     if tokens.get("bot"):

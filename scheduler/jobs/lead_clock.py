@@ -105,12 +105,12 @@ def plan(session: Session, team_id: str, at: datetime) -> list[Send]:
             sends.append(_send(team_id, boss, f"missed:{lead.id}", text, blocks, summary, lead.id))
     for lead, account, contacts in to_judge(session, team_id, at):
         key = f"judge:{lead.id}"
-        person = session.get(Person, lead.assignee_id)
-        if key in done or person is None or not person.is_active:
+        assignee = session.get(Person, lead.assignee_id)
+        if key in done or assignee is None or not assignee.is_active:
             continue
-        lang = lang_for(person.locale, person.lang)
+        lang = lang_for(assignee.locale, assignee.lang)
         text, blocks = judge_card(lang, lead, account, contacts)
-        sends.append(_send(team_id, person, key, text, blocks, text, lead.id))
+        sends.append(_send(team_id, assignee, key, text, blocks, text, lead.id))
     return sends
 
 

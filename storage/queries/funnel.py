@@ -7,7 +7,7 @@ past every stage; a `to_stage` that is not in the mapping (a retired or unknown 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -159,7 +159,7 @@ def entry_rows(
             _sc.changed_at < end,
         )
         conditions.append(_sc.deal_id.in_(moved))
-    in_order = {"partition_by": _sc.deal_id, "order_by": (_sc.changed_at, _sc.to_stage)}
+    in_order: dict[str, Any] = {"partition_by": _sc.deal_id, "order_by": (_sc.changed_at, _sc.to_stage)}
     lost_at = case((_sc.to_stage == "lost", _sc.changed_at))
     columns = [
         _sc.owner_id,
@@ -171,7 +171,7 @@ def entry_rows(
         func.max(_sc.changed_at).over(**in_order, rows=(None, None)).label("last_at"),
     ]
     if by_owner:
-        mine = {"partition_by": (_sc.deal_id, _sc.owner_id)}
+        mine: dict[str, Any] = {"partition_by": (_sc.deal_id, _sc.owner_id)}
         columns += [
             func.max(pos).over(**mine).label("own_hw"),
             func.max(lost_at).over(**mine).label("own_lost_at"),
@@ -237,7 +237,7 @@ def _workspace_entry_rows(
     keys = [c.hw_start, c.hw, lost, young]
     rows = []
     for hw_start, hw, is_lost, is_young, count in session.execute(
-        select(*keys, func.count()).where(c.hw.is_not(None), rising).group_by(*keys)
+        select(c.hw_start, c.hw, lost, young, func.count()).where(c.hw.is_not(None), rising).group_by(*keys)
     ):
         standing = Standing(int(hw), bool(is_lost), bool(is_young))
         rows.append(EntryRow(None, hw_start, int(hw), standing, standing, int(count)))
@@ -367,8 +367,8 @@ def _deal_columns(now: datetime) -> list:
     ]
 
 
-def _deal_row(row: object) -> DealRow:
-    values = list(row)  # type: ignore[call-overload]
+def _deal_row(row: Sequence[Any]) -> DealRow:
+    values = list(row)
     amount = values[5]
     values[5] = None if amount is None else _money(amount)
     values[8] = int(values[8])

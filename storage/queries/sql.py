@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, case, literal
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.functions import FunctionElement
@@ -47,7 +48,7 @@ def instant(value: datetime) -> ColumnElement[datetime]:
     return literal(value, UTCDateTime())
 
 
-def lookup(column: ColumnElement[Any], mapping: Mapping[str, Any]) -> ColumnElement[Any]:
+def lookup(column: ColumnElement[Any] | QueryableAttribute[Any], mapping: Mapping[Any, Any]) -> ColumnElement[Any]:
     """`CASE column WHEN key THEN value … END` (NULL for keys not in `mapping`)."""
     if not mapping:
         return literal(None)
@@ -59,6 +60,12 @@ def owned_by(column: ColumnElement[Any], person_ids: Collection[int] | None) -> 
     if person_ids is None:
         return None
     return column.in_(sorted(person_ids))
+
+
+def rows_affected(result: Result[Any]) -> int:
+    """How many rows an UPDATE or DELETE matched. `Session.execute` is typed as returning a plain
+    `Result`, which has no rowcount; the statements passed here always give a `CursorResult`."""
+    return int(result.rowcount or 0) if isinstance(result, CursorResult) else 0
 
 
 def insert_ignoring_conflict(
