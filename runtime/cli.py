@@ -160,6 +160,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         app,
         spool,
         queue=work_queue(db),
+        db=db,
         threads=settings.worker_threads,
         nice=settings.worker_nice,
         idle=settings.worker_idle,

@@ -52,7 +52,7 @@ from slack_bolt import App, BoltRequest
 
 from handlers._support import QUEUED_RUN, RECEIVED_AT, QueuedRun
 from runtime.spool import Claimed, Spool, SpoolEntry
-from storage.db import DatabaseUnavailable
+from storage.db import Database, DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -299,6 +299,27 @@ class SpoolWorker:
             self.spool.close()  # another worker may take over what this one owned
 
 
+def warm_name_indexes(db: Database) -> threading.Thread:
+    """Build the installed workspaces' name indexes (`bot.visits.names`) in the background, so
+    the first `/visit` after a worker starts does not wait for its workspace's build. Readiness
+    never waits for it, and a database that is down only means the first line builds it."""
+    from bot.people.install import active_workspaces
+    from bot.visits.names import warm_indexes
+
+    def run() -> None:
+        try:
+            with db.transaction() as session:
+                teams = list(session.scalars(active_workspaces()))
+        except Exception:
+            log.warning("worker: name indexes not built ahead (database unavailable)", exc_info=True)
+            return
+        warm_indexes(db.engine, teams).join()
+
+    thread = threading.Thread(target=run, name="name-index-start", daemon=True)
+    thread.start()
+    return thread
+
+
 def lower_priority(nice: int, idle: bool) -> None:
     """Give the CPU to the process answering Slack first. With `idle` (Linux SCHED_IDLE) this
     process runs only on CPU time nothing else wants: under a burst the acks keep their pace
@@ -323,11 +344,15 @@ def run_worker(
     max_hold: float,
     now: Callable[[], datetime],
     queue: WorkQueue | None = None,
+    db: Database | None = None,
 ) -> None:
     """`pipeline-coach worker`: drain the spool (and with PostgreSQL, the database's work
     `queue`, the spool then holding only what was queued while the database was unreachable)
-    until SIGTERM/SIGINT, then finish what is claimed."""
+    until SIGTERM/SIGINT, then finish what is claimed. With `db`, the name indexes are warmed
+    in the background meanwhile."""
     lower_priority(nice, idle)
+    if db is not None:
+        warm_name_indexes(db)
     workers = [
         SpoolWorker(app, spool, threads if queue is None else 1, yield_rate=yield_rate, max_hold=max_hold, now=now)
     ]

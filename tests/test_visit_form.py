@@ -259,3 +259,28 @@ def test_a_contact_of_another_account_saves_nothing_and_gives_the_text_back(driv
     assert count(db, Visit) == 0
     reply = reply_text(driver.last_ephemeral("U1"))
     assert "Nothing was saved" in reply and "long notes here" in reply
+
+
+def test_a_message_naming_the_account_after_a_contact_or_in_a_chinese_sentence_prefills_it(
+    driver: Driver, db: Database
+) -> None:
+    me = rep(db, driver, "U1")
+    colleague = rep(db, driver, "U2", name="Alice")
+    wide = account(db, me, "Wide World", "Wide World Importers")
+    olivia = contact(db, wide, "Olivia Hart")
+    pingan = account(db, me, "中国平安")
+    account(db, colleague, "Adventure Works", "AdvWorks")
+
+    def prefilled(text: str, ts: str) -> dict[str, dict]:
+        message = {"type": "message", "ts": ts, "user": "U9", "text": text}
+        driver.message_shortcut("U1", "log_visit_message", message, channel_id="C0000DEALS")
+        return _blocks(driver.last_view())
+
+    lunch = prefilled("lunch with Olivia Hart (WIDE WORLD) about renewal", "1763860000.000300")
+    assert lunch["account"]["element"]["initial_option"]["value"] == f"a:{wide}"
+    assert [o["value"] for o in lunch["contacts"]["element"]["initial_options"]] == [f"c:{olivia}"]
+    chinese = prefilled("拜访了中国平安的刘总，下一步：周五前发方案", "1763860000.000400")
+    assert chinese["account"]["element"]["initial_option"]["value"] == f"a:{pingan}"
+    theirs = prefilled("AdvWorks call Ken", "1763860000.000500")  # Alice's: the rep picks, never a copy
+    assert "initial_option" not in theirs["account"]["element"]
+    assert count(db, Account) == 3

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.accounts.matching import EXACT, find_accounts
+from bot.accounts.matching import EXACT, Candidate, find_accounts
 from bot.core.access import AccessError, access_deal
 from bot.core.actor import Actor
 from bot.core.clock import local_date
@@ -44,8 +44,9 @@ from bot.deals.records import do_change_deal_owner, do_rename_deal, parse_record
 from bot.deals.stages import StageError, load_funnel
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply, echo_reply
+from bot.visits.known import recognise
 from storage.db import Database
-from storage.models import Account, Deal
+from storage.models import Account, Deal, Person
 
 
 @dataclass
@@ -131,8 +132,24 @@ def _new(db: Database, actor: Actor, command: DealCommand, now: datetime, channe
     lang = actor.lang
     words = command.words
     with db.transaction() as session:
-        if command.title is not None:
-            account_text, title = " ".join(words), command.title
+        whole = " ".join(words)
+        known = recognise(session, actor, whole)
+        span = known.account_span()
+        if span is not None and known.shared and known.account is not None:
+            owner = session.get(Person, known.account.owner_id) if known.account.owner_id else None
+            text = t(
+                lang,
+                "deal.new.colleagues_account",
+                account=bk.escape(known.account.name),
+                owner=bk.escape(owner.name if owner else ""),
+            )
+            return Outcome(reply=Reply(text, [bk.section(text)]))  # never a duplicate of a colleague's
+        if span is not None and (known.candidates or known.account is not None):
+            account_text = whole[span[0] : span[1]]
+            title = command.title if command.title is not None else " ".join(known.without_account(whole).split())
+            candidates = known.candidates or [Candidate(known.account.id, known.account.name, EXACT)]  # type: ignore[union-attr]
+        elif command.title is not None:
+            account_text, title = whole, command.title
             candidates = find_accounts(session, actor, account_text)
         else:
             account_text, title, candidates = words[0], " ".join(words[1:]), []

@@ -1,7 +1,9 @@
 """Which deal a rep means by "Ricoh copiers" or "理光复印机".
 
-A reference is an account (matched by `bot.accounts.matching.find_accounts`, names and aliases in both
-scripts) followed by words of the deal's title. "Ricoh" alone means every deal of that account;
+A reference is an account (found anywhere in it the way `/visit` finds one,
+`bot.visits.known.recognise`: names and aliases in both scripts, case, punctuation and
+full-width folded; else `bot.accounts.matching.find_accounts`, for typos) and words of the
+deal's title. "Ricoh" alone means every deal of that account;
 "copiers" alone (no account matched) searches titles. Only deals the actor may see are
 candidates, so a reference can never reach another rep's deal. Callers use one clear match,
 ask with buttons when there are several, and say so plainly when there are none.
@@ -15,10 +17,11 @@ from rapidfuzz import fuzz
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from bot.accounts.matching import Candidate, find_accounts
+from bot.accounts.matching import EXACT, Candidate, find_accounts
 from bot.core.access import access_deal, team_person_ids
 from bot.core.actor import Actor
 from bot.core.text import normalize
+from bot.visits.known import recognise
 from storage.models import Account, AccountAlias, Deal
 
 MAX_CANDIDATES = 5
@@ -53,6 +56,25 @@ def _account_remainder(session: Session, account_id: int, query: str) -> str | N
     return query[len(max(prefixes, key=len)) :] if prefixes else None
 
 
+def _named_accounts(session: Session, actor: Actor, ref: str, wanted: dict[int, str]) -> list[Candidate]:
+    """The visible accounts `ref` names anywhere, by name or alias, in either script, the way
+    `/visit` reads a line (`bot.visits.known.recognise`); `wanted` gets each one's title words
+    (the reference without the name). A colleague's account names none: its deals are not the
+    actor's to see."""
+    known = recognise(session, actor, ref)
+    if known.account_span() is None:
+        return []
+    if known.candidates:
+        found = known.candidates
+    elif known.account is not None and not known.shared:
+        found = [Candidate(known.account.id, known.account.name, EXACT)]
+    else:
+        return []
+    rest = normalize(known.without_account(ref))
+    wanted.update({c.id: rest for c in found})
+    return found
+
+
 def find_deals(
     session: Session,
     actor: Actor,
@@ -68,8 +90,11 @@ def find_deals(
     if not query:
         return DealMatch()
     words = ref.split()
-    accounts = find_accounts(session, actor, ref, limit=10)
+    wanted: dict[int, str] = {}
+    accounts = _named_accounts(session, actor, ref, wanted)
     used_words = len(words)
+    if not accounts:
+        accounts = find_accounts(session, actor, ref, limit=10)
     if not accounts:
         for k in range(len(words) - 1, 0, -1):
             accounts = find_accounts(session, actor, " ".join(words[:k]), limit=10)
@@ -78,8 +103,9 @@ def find_deals(
                 break
     if accounts:
         match = DealMatch(accounts=accounts)
-        wanted: dict[int, str] = {}
         for account in accounts:
+            if account.id in wanted:
+                continue
             remainder = _account_remainder(session, account.id, query)
             if remainder is None:
                 remainder = normalize(" ".join(words[used_words:]))

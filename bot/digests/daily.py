@@ -26,10 +26,13 @@ from bot.followups.rules import overdue_by_owner
 from bot.leads.stats import SpeedReport, speed_to_lead
 from bot.people.notify import day_off
 from bot.people.teams import display_name
+from bot.visits.shared import ColleagueVisits, visits_by_others_of
 from storage.models import Account, CheckIn, Person, TimeOff
 
 # How many reps the "needs attention first" list names.
 ATTENTION_LIMIT = 3
+# Colleagues' visits on a rep's accounts named in the digest (the rest: "and N more").
+COLLEAGUE_VISITS_SHOWN = 5
 # Cooling contacts read for a team at first (key contacts come first; more are read only while
 # all of them are key).
 COOLING_SCAN = 500
@@ -50,6 +53,7 @@ class RepDay:
     cooling: int
     off: bool = False
     meetings: tuple[int, int, int] = (0, 0, 0)  # calendar meetings: prompted, logged, dismissed
+    by_colleagues: ColleagueVisits = field(default_factory=ColleagueVisits)  # on the rep's accounts
 
     @property
     def shortfall(self) -> int:
@@ -181,10 +185,19 @@ def build_daily(
     tz: str,
     now: datetime,
     config: WorkspaceConfig,
+    *,
+    since: datetime | None = None,
 ) -> DailyDigest:
-    """The daily digest of `reps` for the local date `day` (in `tz`), as of `now`."""
+    """The daily digest of `reps` for the local date `day` (in `tz`), as of `now`.
+
+    Visits colleagues logged on each rep's accounts are those logged from `since` (the end of
+    the previous digest's day, so a weekend's are not lost) to the end of `day`: each is told
+    once (issue 15)."""
     ids = [p.id for p in reps]
     window: Window = day_window(day, tz)
+    by_colleagues = visits_by_others_of(
+        session, team_id, ids, since or window.start, window.end, limit=COLLEAGUE_VISITS_SHOWN
+    )
     standard = config.daily_visit_standard
     visits = visit_tallies(session, team_id, ids, window.start, window.end)
     overdue = overdue_counts(session, team_id, ids, now) if ids else {}
@@ -205,6 +218,7 @@ def build_daily(
             cooling=cooling.get(p.id, 0),
             off=p.id in off,
             meetings=meetings.get(p.id, (0, 0, 0)),
+            by_colleagues=by_colleagues.get(p.id, ColleagueVisits()),
         )
         for p in reps
     ]

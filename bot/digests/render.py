@@ -62,6 +62,21 @@ def _rep_day_line(lang: Lang, rep: RepDay) -> str:
     if any(rep.meetings):
         prompted, logged, dismissed = rep.meetings
         line += t(lang, "digests.daily.meetings", prompted=prompted, logged=logged, dismissed=dismissed)
+    told = rep.by_colleagues
+    if told.count:
+        shown = [
+            t(lang, "digests.daily.by_colleague", account=name_of(v.account_name), rep=name_of(v.rep_name))
+            for v in told.first
+        ]
+        line += t(
+            lang,
+            "digests.daily.by_colleagues",
+            name=name_of(rep.name),
+            count=told.count,
+            visits=t(lang, "digests.sep").join(shown),
+        )
+        if told.count > len(shown):
+            line += t(lang, "digests.daily.by_colleagues_more", count=told.count - len(shown))
     return line
 
 

@@ -228,8 +228,11 @@ def build(
     today = today or local_now_of(now, tz).date()
     reps = _members(session, team)
     if kind == "daily":
-        day = daily.previous_working_day(today, config, _holidays(session, team.team_id, today))
-        return daily.build_daily(session, team.team_id, team.name, reps, day, tz, now, config)
+        holidays = _holidays(session, team.team_id, today)
+        day = daily.previous_working_day(today, config, holidays)
+        before = daily.previous_working_day(day, config, holidays)  # the previous digest's day
+        since = periods.day_window(before, tz).end
+        return daily.build_daily(session, team.team_id, team.name, reps, day, tz, now, config, since=since)
     if kind == "weekly":
         return weekly.build_weekly(session, team.team_id, team.name, reps, today, tz, now, config)
     if kind == "recap":

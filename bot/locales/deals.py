@@ -57,6 +57,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "There is no account “{account}” yet. Create it with this deal?",
         "还没有客户“{account}”。要同时新建这个客户吗?",
     ),
+    "deal.new.colleagues_account": (
+        "*{account}* is {owner}'s account, so no new account is made for it: ask {owner} to open the deal"
+        " or to hand the account over to you.",
+        "*{account}* 是{owner}的客户，不会再新建一个重复客户：请{owner}创建这个商机，或把客户转给你。",
+    ),
     "deal.new.which_account": (
         "Which account did you mean by “{account}”?",
         "“{account}”指的是哪个客户?",

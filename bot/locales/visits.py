@@ -267,4 +267,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Follow-up added for *{account}*: {step}, due {due}.",
         "已为 *{account}* 添加跟进:{step},截止 {due}。",
     ),
+    "digests.daily.by_colleagues": (
+        "\n    {count:plural:# visit|# visits} by colleagues on {name}'s accounts: {visits}",
+        "\n    同事拜访了{name}的客户 {count} 次：{visits}",
+    ),
+    "digests.daily.by_colleague": ("{account} by {rep}", "{account}（{rep}）"),
+    "digests.daily.by_colleagues_more": (" and {count} more", "，另有 {count} 次"),
 }

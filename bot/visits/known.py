@@ -37,6 +37,15 @@ class Recognised:
     candidates: list[Candidate] = field(default_factory=list)  # several visible: ask
     phrase: str = ""
 
+    def account_span(self) -> tuple[int, int] | None:
+        """Where the line names its account (by name or alias), if it does."""
+        return next(((k.start, k.end) for k in self.names if k.kind == "account"), None)
+
+    def without_account(self, text: str) -> str:
+        """`text` with the account's name taken out ("Ricoh copiers" → " copiers")."""
+        span = self.account_span()
+        return text if span is None else text[: span[0]] + " " + text[span[1] :]
+
 
 def _accounts_for(session: Session, actor: Actor, hit: NameHit) -> list[Account]:
     """The hit's accounts that still carry this name (or alias), not archived."""

@@ -28,6 +28,7 @@ bench/RESULTS.md (about 165 MB of process RSS at 100,000 accounts and 300,000 co
 from __future__ import annotations
 
 import bisect
+import logging
 import threading
 import time
 import unicodedata
@@ -40,6 +41,8 @@ from sqlalchemy import Engine, event, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Account, AccountAlias, Contact
+
+log = logging.getLogger(__name__)
 
 ACCOUNT = 0
 CONTACT = 1
@@ -352,14 +355,23 @@ def forget_indexes() -> None:
         _INDEXES.clear()
 
 
+def is_indexed(engine: Engine, team_id: str) -> bool:
+    """Whether this process holds the workspace's index already (the next line will not build it)."""
+    with _LOCK:
+        return (str(getattr(engine, "url", "")), team_id) in _INDEXES
+
+
 def warm_indexes(engine: Engine, team_ids: list[str]) -> threading.Thread:
     """Build the workspaces' indexes in a background thread (a worker process at start), so
     the first `/visit` line after a start does not wait for the build."""
 
     def build() -> None:
         for team_id in team_ids:
-            with Session(engine) as session:
-                name_index(session, team_id)
+            try:
+                with Session(engine) as session:
+                    name_index(session, team_id)
+            except Exception:  # the database may be down at start: the first line builds it then
+                log.warning("name index for %s not built ahead", team_id, exc_info=True)
 
     thread = threading.Thread(target=build, daemon=True, name="name-index-warm")
     thread.start()

@@ -1207,17 +1207,25 @@ def contact_choices(db: Database, actor: Actor, account_id: object, query: str, 
 
 
 def clear_account_for(
-    db: Database, actor: Actor, parsed: ParsedVisit
+    db: Database, actor: Actor, parsed: ParsedVisit, known: Recognised | None = None
 ) -> tuple[Account | None, dict[int, Contact], list[str]]:
     """For prefilling the form from text: the account the text names without any doubt, the
-    contacts it names that exist there, and the remaining phrases."""
-    if not parsed.main_phrases:
+    contacts it names that exist there, and the remaining phrases. `known` (what `recognise`
+    found in the text) comes first, as for `/visit`; several accounts of that name, or a
+    colleague's account (the form can only pick the rep's own), prefill none."""
+    if known is not None and (known.candidates or known.shared):
         return None, {}, []
     with db.transaction() as session:
-        found = _match_account(session, actor, parsed)
-        if not isinstance(found, tuple):
+        if known is not None and known.account is not None:
+            account = access_account(session, actor, known.account.id)
+            phrases = ["", *parsed.main_phrases] if known.through_contact else list(parsed.main_phrases)
+        elif not parsed.main_phrases:
             return None, {}, []
-        account, phrases = found
+        else:
+            found = _match_account(session, actor, parsed)
+            if not isinstance(found, tuple):
+                return None, {}, []
+            account, phrases = found
         contacts: dict[int, Contact] = {}
         for index, pc in enumerate(parsed.contacts):
             pick = _clear_match(find_contacts(session, actor.team_id, account.id, pc.name))

@@ -9,6 +9,7 @@ from bot.core.actor import Actor
 from bot.core.clock import zone
 from bot.core.i18n import Lang, join_list, t
 from bot.visits import ops
+from bot.visits.known import recognise
 from bot.visits.modal import FormState
 from bot.visits.parse import ParsedContact, join_phrases, parse_visit
 from bot.visits.render import role_label
@@ -27,8 +28,11 @@ def _names(lang: Lang, contacts: list[ParsedContact]) -> str:
 def form_from_text(db: Database, actor: Actor, text: str, now: datetime, *, as_notes: bool) -> FormState:
     """The form prefilled from `text`; with `as_notes` (a message turned into a visit) the
     whole text goes into the notes and only clear facts are lifted out of it."""
-    parsed = parse_visit(text[:3000], actor.tz, now, actor.lang)
-    account, found, phrases = ops.clear_account_for(db, actor, parsed)
+    text = text[:3000]
+    with db.transaction() as session:
+        known = recognise(session, actor, text)  # the names the workspace knows, as `/visit` reads them
+    parsed = parse_visit(text, actor.tz, now, actor.lang, names=known.names)
+    account, found, phrases = ops.clear_account_for(db, actor, parsed, known)
     contacts = list({c.id: c for c in found.values()}.values())
     state = FormState(
         account=(f"a:{account.id}", account.name) if account else None,
@@ -43,7 +47,7 @@ def form_from_text(db: Database, actor: Actor, text: str, now: datetime, *, as_n
         state.due_day, state.due_time = local.date(), local.strftime("%H:%M")
         state.next_step = state.next_step or t(actor.lang, "visit.default_step")
     if as_notes:
-        state.notes = text[:3000]
+        state.notes = text
     else:
         rest = phrases if account else parsed.main_phrases[1:]
         state.purpose = (join_phrases([*rest, *parsed.purpose_phrases]) or "")[:500]
