@@ -37,7 +37,7 @@ import ahocorasick
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sqlalchemy import event, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from storage.models import Account, AccountAlias, Contact
 
@@ -306,6 +306,19 @@ def _names_written(session: Session, _context: object) -> None:
     global _FLUSHED
     if any(isinstance(obj, (Account, AccountAlias, Contact)) for obj in session.new):
         _FLUSHED = True
+
+
+_NAME_TABLES = frozenset({"accounts", "account_aliases", "contacts"})
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _names_inserted(state: ORMExecuteState) -> None:
+    """The same for a name inserted by an `INSERT … ON CONFLICT DO NOTHING` (a new account or
+    contact that a concurrent request may have created first), which no flush sees."""
+    global _FLUSHED
+    if state.is_insert and getattr(state.statement, "table", None) is not None:
+        if state.statement.table.name in _NAME_TABLES:  # type: ignore[attr-defined]
+            _FLUSHED = True
 
 
 _INDEXES: dict[tuple[str, str], NameIndex] = {}
