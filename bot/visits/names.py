@@ -316,9 +316,9 @@ def _names_inserted(state: ORMExecuteState) -> None:
     """The same for a name inserted by an `INSERT … ON CONFLICT DO NOTHING` (a new account or
     contact that a concurrent request may have created first), which no flush sees."""
     global _FLUSHED
-    if state.is_insert and getattr(state.statement, "table", None) is not None:
-        if state.statement.table.name in _NAME_TABLES:  # type: ignore[attr-defined]
-            _FLUSHED = True
+    table = getattr(state.statement, "table", None) if state.is_insert else None
+    if table is not None and table.name in _NAME_TABLES:
+        _FLUSHED = True
 
 
 _INDEXES: dict[tuple[str, str], NameIndex] = {}
