@@ -58,7 +58,9 @@ def _merge_duplicate_accounts() -> bool:
         kept_name = conn.execute(sa.text("SELECT name FROM accounts WHERE id = :k"), {"k": keep}).scalar()
         for dupe, name, is_lead, first_contacted_at, contact_count in dupes:
             for table in _MOVED:
-                conn.execute(sa.text(f"UPDATE {table} SET account_id = :k WHERE account_id = :d"), {"k": keep, "d": dupe})
+                conn.execute(
+                    sa.text(f"UPDATE {table} SET account_id = :k WHERE account_id = :d"), {"k": keep, "d": dupe}
+                )
             # Its name (if spelled differently) and aliases become the kept account's aliases.
             aliases = [
                 (row[0], row[1])
