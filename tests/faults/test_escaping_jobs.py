@@ -1,6 +1,7 @@
 """Scheduled messages never turn what users typed into Slack control sequences: account,
 contact and deal names, visit purposes and next steps, follow-ups and lessons, rendered by the
-real jobs (daily, weekly and recap digests, the follow-up nudge, the cooling DM) to the fake
+real jobs (daily, weekly and recap digests, the follow-up nudge, the cooling DM, the check-in
+plan and review with their calendar agenda) to the fake
 Slack, blocks and top-level `text` alike."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from bot.core.clock import ManualClock
 from dev.driver import Driver
 from storage.db import Database
+from storage.models import CalendarMeeting
 from tests.digest_world import World, sh
 from tests.faults.test_escaping import _sent_texts
 from tests.scheduler_world import run
@@ -30,6 +32,19 @@ def test_every_scheduled_message_escapes_user_text(driver: Driver, db: Database,
         for n in (-3, -4, -8):  # Friday and the week before
             w.visit(bo, ricoh, w.days(n), purpose=f"demo {HOSTILE}", next_step=f"send {HOSTILE}", deal=deal)
             w.visit(fang, ricoh, w.days(n), purpose=f"面谈 {HOSTILE}", next_step=f"报价 {HOSTILE}", contacts=(wang,))
+        for hour in (11, 15):  # on the check-in agendas
+            session.add(
+                CalendarMeeting(
+                    team_id=w.team_id,
+                    person_id=bo.id,
+                    uid=f"m{hour}",
+                    occurrence="",
+                    title=f"Review {HOSTILE}",
+                    starts_at=sh(2026, 11, 23, hour),
+                    ends_at=sh(2026, 11, 23, hour + 1),
+                    account_id=ricoh.id,
+                )
+            )
         w.follow_up(bo, w.days(-1), text=f"call {HOSTILE}")
         w.follow_up(fang, w.days(-1), text=f"回电 {HOSTILE}")
         for days, outcome in ((-2, "won"), (-1, "lost"), (2, "won"), (3, "lost")):
@@ -47,8 +62,10 @@ def test_every_scheduled_message_escapes_user_text(driver: Driver, db: Database,
     sent = {
         "manager-digest": run(driver, "manager-digest", NOW, clock),
         "weekly-digest": run(driver, "weekly-digest", NOW, clock),
+        "checkin-morning": run(driver, "checkin-morning", sh(2026, 11, 23, 9, 0), clock),
         "followup-nudges": run(driver, "followup-nudges", sh(2026, 11, 23, 9, 30), clock),
         "relationship-decay": run(driver, "relationship-decay", sh(2026, 11, 23, 10, 0), clock),
+        "checkin-evening": run(driver, "checkin-evening", sh(2026, 11, 23, 19, 0), clock),
         "winloss-recap": run(driver, "winloss-recap", sh(2026, 11, 27, 16, 45), clock),
     }
     assert all(sent.values()), sent  # every job had something to say
@@ -56,4 +73,5 @@ def test_every_scheduled_message_escapes_user_text(driver: Driver, db: Database,
     assert [(where, t) for where, t in texts if LIVE.search(t)] == []
     assert [(where, t) for where, t in texts if " & " in t] == []
     # The user's text is still there, shown as typed.
-    assert any("&lt;!here&gt;" in t for _, t in texts)
+    for shown in ("Ricoh &lt;!here&gt;", "Review &lt;!here&gt;", "call &lt;!here&gt;", "Li &lt;!here&gt;"):
+        assert any(shown in t for _, t in texts), shown
