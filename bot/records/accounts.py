@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.access import (
@@ -177,6 +177,7 @@ def do_account_command(db: Database, actor: Actor, command: AccountCommand, now:
                 raise AccountError("account.usage")
             old = account.name
             account.name, account.name_norm = name, normalize(name)
+            _name_free(session, account)
             session.execute(
                 AccountAlias.__table__.delete().where(
                     AccountAlias.account_id == account.id, AccountAlias.alias_norm == account.name_norm
@@ -227,9 +228,29 @@ def do_account_command(db: Database, actor: Actor, command: AccountCommand, now:
             return t(lang, "account.merged", source=bk.escape(before["name"]), target=bk.escape(target.name), **moved)
         else:
             raise AccountError("account.usage")
+        _name_free(session, account)
         session.flush()
         record_change(session, actor, "account", account.id, "edit", before, _fields(session, account), now)
         return message
+
+
+def _name_free(session: Session, account: Account) -> None:
+    """A rename, restore or new owner must not give one owner two live accounts of one name
+    (the database's unique key would refuse it): say so, and suggest merging instead."""
+    if account.archived_at is not None:
+        return
+    with session.no_autoflush:
+        clash = session.scalar(
+            select(Account.id).where(
+                Account.team_id == account.team_id,
+                func.coalesce(Account.owner_id, 0) == (account.owner_id or 0),
+                Account.name_norm == account.name_norm,
+                Account.archived_at.is_(None),
+                Account.id != account.id,
+            )
+        )
+    if clash is not None:
+        raise AccountError("account.name_taken", name=account.name)
 
 
 def _merge(session: Session, source: Account, target: Account) -> dict[str, int]:

@@ -9,7 +9,7 @@ from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Visit
 from tests.faults.test_races import _all_at_once
-from tests.visit_world import buttons, rep
+from tests.visit_world import account, buttons, rep, reply_text
 
 LINES = [
     "Nimbus Labs with Li Na phone: pricing",
@@ -48,3 +48,26 @@ def test_concurrent_create_clicks_for_the_same_new_account_make_one_account_with
     driver.command("U1", "/visit", "Nimbus Labs phone: quote sent")
     with db.transaction() as session:
         assert len(session.scalars(select(Visit)).all()) == 9
+
+
+def test_a_rename_or_new_owner_that_would_give_one_owner_two_ricohs_is_refused_with_a_merge_hint(
+    driver: Driver, db: Database
+) -> None:
+    me = rep(db, driver, "U1", role="manager")
+    other = rep(db, driver, "U2", name="Bo")
+    with db.transaction() as session:
+        from storage.models import Person
+
+        session.get(Person, other).manager_id = me  # type: ignore[union-attr]
+    ricoh = account(db, me, "Ricoh")
+    china = account(db, me, "Ricoh China")
+    bos = account(db, other, "理光")
+    driver.command("U1", "/account", "Ricoh China rename ricoh")
+    assert "already has a live account called *ricoh*" in reply_text(driver.last_ephemeral("U1"))
+    unowned = account(db, None, "理光", "LG")
+    driver.command("U1", "/account", "LG owner <@U2>")  # Bo has a 理光 of his own
+    assert "already has a live account called *理光*" in reply_text(driver.last_ephemeral("U1"))
+    with db.transaction() as session:
+        names = {a.id: (a.name, a.owner_id) for a in session.scalars(select(Account))}
+    assert names[ricoh] == ("Ricoh", me) and names[china] == ("Ricoh China", me) and names[bos] == ("理光", other)
+    assert names[unowned] == ("理光", None)
