@@ -51,3 +51,21 @@ def create_account(session: Session, team_id: str, name: str, owner_id: int | No
         ),
         execution_options={"populate_existing": True},
     ).one()
+
+
+def live_namesake(session: Session, account: Account) -> int | None:
+    """Another live account of `account`'s owner with its name, if any: a rename, restore or
+    change of owner must not make one (the unique key of live accounts would refuse it).
+    Read without flushing `account`'s pending change."""
+    if account.archived_at is not None:
+        return None
+    with session.no_autoflush:
+        return session.scalar(
+            select(Account.id).where(
+                Account.team_id == account.team_id,
+                func.coalesce(Account.owner_id, 0) == (account.owner_id or 0),
+                Account.name_norm == account.name_norm,
+                Account.archived_at.is_(None),
+                Account.id != account.id,
+            )
+        )

@@ -17,9 +17,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.accounts.create import live_namesake
 from bot.core.access import (
     AccessError,
     NotAllowed,
@@ -235,21 +236,9 @@ def do_account_command(db: Database, actor: Actor, command: AccountCommand, now:
 
 
 def _name_free(session: Session, account: Account) -> None:
-    """A rename, restore or new owner must not give one owner two live accounts of one name
-    (the database's unique key would refuse it): say so, and suggest merging instead."""
-    if account.archived_at is not None:
-        return
-    with session.no_autoflush:
-        clash = session.scalar(
-            select(Account.id).where(
-                Account.team_id == account.team_id,
-                func.coalesce(Account.owner_id, 0) == (account.owner_id or 0),
-                Account.name_norm == account.name_norm,
-                Account.archived_at.is_(None),
-                Account.id != account.id,
-            )
-        )
-    if clash is not None:
+    """A rename, restore or new owner must not give one owner two live accounts of one name:
+    say so, and suggest merging instead."""
+    if live_namesake(session, account) is not None:
         raise AccountError("account.name_taken", name=account.name)
 
 
