@@ -71,3 +71,29 @@ def test_a_rename_or_new_owner_that_would_give_one_owner_two_ricohs_is_refused_w
         names = {a.id: (a.name, a.owner_id) for a in session.scalars(select(Account))}
     assert names[ricoh] == ("Ricoh", me) and names[china] == ("Ricoh China", me) and names[bos] == ("理光", other)
     assert names[unowned] == ("理光", None)
+
+
+def test_concurrent_leads_for_the_same_new_company_share_one_account(db: Database) -> None:
+    from bot.leads.ops import LeadFields, do_create_lead
+    from bot.people.members import load_actor
+    from storage.models import Lead
+    from tests.conftest import START, TEAM
+
+    actor = load_actor(db, TEAM, "U1", START)[0]
+    people = ["Raj Patel", "李娜", "Kowalski", "王伟", "Ana Silva", "Chen"]
+    outcomes = _all_at_once(
+        6,
+        lambda i: do_create_lead(
+            db,
+            actor,
+            LeadFields(company=" contoso  Ltd" if i % 2 else "Contoso Ltd", person=people[i]),
+            START,
+            request_key=f"lead-{i}",
+        ),
+    )
+    assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+    with db.transaction() as session:
+        accounts = session.scalars(select(Account)).all()
+        assert [(a.name_norm, a.is_lead) for a in accounts] == [("contosoltd", True)]
+        assert {lead.account_id for lead in session.scalars(select(Lead))} == {accounts[0].id}
+        assert len(session.scalars(select(Lead)).all()) == 6
