@@ -24,6 +24,7 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.accounts.create import live_namesake
 from bot.core.i18n import plural
 from bot.core.text import normalize
 from bot.deals.amounts import parse_amount
@@ -306,8 +307,11 @@ def _apply_account_row(
     if account is None:
         account = new_account(session, team_id, name, owner_id, now)
     elif owner_id is not None and account.owner_id != owner_id:
-        account.owner_id = owner_id
-        account.assigned_at = now
+        previous, account.owner_id = account.owner_id, owner_id
+        if live_namesake(session, account) is None:
+            account.assigned_at = now
+        else:  # the new owner already has an account of that name: this one keeps its owner
+            account.owner_id = previous
     for column in ("industry", "region", "size"):
         if row.cells.get(column):
             setattr(account, column, row.cells[column])

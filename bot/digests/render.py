@@ -510,7 +510,8 @@ def _deal_reply(lang: Lang, recap: Recap, deal: ClosedDeal) -> Post:
         flags.append(t(lang, "digests.recap.ask_why"))
     if flags:
         blocks.append(bk.section("\n".join(flags)))
-    text = t(lang, "digests.recap.deal_text", outcome=outcome, account=deal.account_name, amount=money(deal.amount))
+    account = bk.escape(deal.account_name)
+    text = t(lang, "digests.recap.deal_text", outcome=outcome, account=account, amount=money(deal.amount))
     return Post(text, blocks)
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.accounts.create import create_account
+from bot.accounts.create import create_account, live_namesake
 from bot.accounts.matching import EXACT, find_accounts, find_contacts
 from bot.core.access import NotFound, access_person_by_slack_id, can_see_person, require_manager
 from bot.core.actor import Actor
@@ -304,6 +304,10 @@ def do_reassign(db: Database, actor: Actor, lead_id: object, user_id: str, now: 
             lead.assignee_id = target.id
             account = session.get(Account, lead.account_id)
             if account is not None and account.is_lead and account.first_contacted_at is None:
+                previous = account.owner_id
                 account.owner_id = target.id
-                account.assigned_at = now
+                if live_namesake(session, account) is None:
+                    account.assigned_at = now
+                else:  # the new assignee has an account of that name: the lead's stays as it was
+                    account.owner_id = previous
         return lead

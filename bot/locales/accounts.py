@@ -29,6 +29,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "account.restored": ("Restored *{name}*.", "已恢复 *{name}*。"),
     "account.owner_set": ("*{name}* now belongs to {owner}.", "*{name}* 现在由 {owner} 负责。"),
+    "account.name_taken": (
+        "The same owner already has a live account called *{name}*: merge the two instead "
+        "(`/account NAME merge into OTHER`).",
+        "同一负责人已有名为 *{name}* 的客户:请改为合并(`/account 名称 合并到 另一个`)。",
+    ),
     "account.merge_self": ("An account cannot be merged into itself.", "不能把客户合并到它自己。"),
     "account.merged": (
         "Merged *{source}* into *{target}*: {visits} visits, {contacts} contacts, {deals} deals and {follow_ups} "

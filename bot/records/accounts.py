@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.accounts.create import live_namesake
 from bot.core.access import (
     AccessError,
     NotAllowed,
@@ -178,6 +179,7 @@ def do_account_command(db: Database, actor: Actor, command: AccountCommand, now:
                 raise AccountError("account.usage")
             old = account.name
             account.name, account.name_norm = name, normalize(name)
+            _name_free(session, account)
             session.execute(
                 delete(AccountAlias)
                 .execution_options(synchronize_session=False)
@@ -229,9 +231,17 @@ def do_account_command(db: Database, actor: Actor, command: AccountCommand, now:
             return t(lang, "account.merged", source=source_name, target=bk.escape(target.name), **moved)
         else:
             raise AccountError("account.usage")
+        _name_free(session, account)
         session.flush()
         record_change(session, actor, "account", account.id, "edit", before, _fields(session, account), now)
         return message
+
+
+def _name_free(session: Session, account: Account) -> None:
+    """A rename, restore or new owner must not give one owner two live accounts of one name:
+    say so, and suggest merging instead."""
+    if live_namesake(session, account) is not None:
+        raise AccountError("account.name_taken", name=account.name)
 
 
 def _merge(session: Session, source: Account, target: Account) -> dict[str, int]:

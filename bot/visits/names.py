@@ -38,7 +38,7 @@ import ahocorasick
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sqlalchemy import Engine, event, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from storage.models import Account, AccountAlias, Contact
 
@@ -308,6 +308,19 @@ def _names_written(session: Session, _context: object) -> None:
     """A name added by this process is looked for on the next line, without waiting."""
     global _FLUSHED
     if any(isinstance(obj, (Account, AccountAlias, Contact)) for obj in session.new):
+        _FLUSHED = True
+
+
+_NAME_TABLES = frozenset({"accounts", "account_aliases", "contacts"})
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _names_inserted(state: ORMExecuteState) -> None:
+    """The same for a name inserted by an `INSERT … ON CONFLICT DO NOTHING` (a new account or
+    contact that a concurrent request may have created first), which no flush sees."""
+    global _FLUSHED
+    table = getattr(state.statement, "table", None) if state.is_insert else None
+    if table is not None and table.name in _NAME_TABLES:
         _FLUSHED = True
 
 

@@ -15,6 +15,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,6 +37,21 @@ class Account(TenantMixin, CreatedAtMixin, Base):
         Index("ix_accounts_team_name_norm", "team_id", "name_norm"),
         # archived_at included: the sweeps read "accounts of these owners, not archived" from the index alone
         Index("ix_accounts_team_owner", "team_id", "owner_id", "archived_at"),
+        # One live account per name per owner (unowned accounts are one more "owner"): two
+        # close-together /visits, forms or /leads naming the same new account create it once,
+        # the loser re-reading the winner's row (bot/accounts/create.py). Per owner, not per
+        # workspace, because a rep sees only their own and unowned accounts: a teammate's
+        # private "Ricoh" must not stop them creating theirs. Archived accounts are left out:
+        # they never match a typed name, so naming one creates a new account (as before).
+        Index(
+            "uq_accounts_team_owner_name_norm",
+            "team_id",
+            func.coalesce(text("owner_id"), 0),
+            "name_norm",
+            unique=True,
+            sqlite_where=text("archived_at IS NULL"),
+            postgresql_where=text("archived_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
