@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import urllib.request
 from typing import Any
+from urllib.parse import quote
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
@@ -41,11 +42,12 @@ def download(req: Request, url: str) -> bytes | None:
     if not _host_allowed(url, _allowed_hosts(req.svc)):
         log.warning("file URL outside Slack refused: %s", url[:200])
         return None
+    url = quote(url, safe=":/?&=%#@+,;~")  # a name with non-ASCII characters, if not already escaped
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {req.client.token}"})
     try:
         with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:
             return bytes(response.read(MAX_UPLOAD_BYTES + 1))
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         log.warning("file download failed: %s", exc)
         return None
 
