@@ -76,7 +76,8 @@ def handle_file_share(req: Request) -> None:
     event = req.body.get("event") or {}
     if event.get("channel_type") != "im" or not _from_a_person(event, req.context):
         return
-    files = [f for f in event.get("files") or [] if isinstance(f, dict) and f.get("id")]
+    shared = event.get("files") if isinstance(event.get("files"), list) else []
+    files = [f for f in shared if isinstance(f, dict) and isinstance(f.get("id"), str) and f["id"]]
     for shared in files[:MAX_FILES]:
         reply = import_one(req, str(shared["id"]))
         if reply is not None:
