@@ -11,6 +11,7 @@ more than `MAX_UPLOAD_BYTES`.
 from __future__ import annotations
 
 import logging
+import urllib.error
 import urllib.request
 from typing import Any
 from urllib.parse import quote
@@ -36,6 +37,20 @@ def _from_a_person(event: dict[str, Any], context: dict[str, Any]) -> bool:
     return not event.get("bot_id") and event.get("user") not in (None, context.get("bot_user_id"))
 
 
+class _SlackOnlyRedirects(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only to Slack's hosts: urllib would carry the bot token along."""
+
+    def __init__(self, hosts: set[str]) -> None:
+        self.hosts = hosts
+
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
+        if not _host_allowed(newurl, self.hosts):
+            raise urllib.error.URLError(f"redirect outside Slack refused: {newurl[:200]}")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def download(req: Request, url: str) -> bytes | None:
     """The file's bytes (at most MAX_UPLOAD_BYTES + 1, so an oversized one is noticed), or
     None when Slack does not give it or the URL is not Slack's."""
@@ -44,8 +59,11 @@ def download(req: Request, url: str) -> bytes | None:
         return None
     url = quote(url, safe=":/?&=%#@+,;~")  # a name with non-ASCII characters, if not already escaped
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {req.client.token}"})
+    opener = urllib.request.build_opener(_SlackOnlyRedirects(_allowed_hosts(req.svc)))
     try:
-        with urllib.request.urlopen(request, timeout=DOWNLOAD_TIMEOUT) as response:
+        with opener.open(request, timeout=DOWNLOAD_TIMEOUT) as response:
+            if response.headers.get_content_type() == "text/html":
+                return None  # Slack's sign-in page: the token may not read files (files:read)
             return bytes(response.read(MAX_UPLOAD_BYTES + 1))
     except (OSError, ValueError) as exc:
         log.warning("file download failed: %s", exc)
