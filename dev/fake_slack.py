@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlparse
+from urllib.parse import parse_qsl, quote, urlparse
 
 from bot.ui.blockkit import message_problems, view_problems
 
@@ -305,6 +305,9 @@ class FakeSlack:
                 if file_id in self.files:
                     self.files[file_id]["content"] = _multipart_content(raw, request.headers.get("Content-Type", ""))
             self._send(request, 200, None, text="OK - uploaded")
+            return
+        if parsed.path.startswith("/files-pri/"):
+            self._serve_file(request, parsed.path)
             return
         if not parsed.path.startswith("/api/"):
             self._send(request, 404, {"ok": False, "error": "not_found"})
@@ -676,6 +679,64 @@ class FakeSlack:
             "content": b"",
         }
         return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    # ----- files a user shares with the bot (files.info, url_private_download) ---------------
+    def share_file(self, user_id: str, name: str, content: bytes, *, filetype: str = "csv") -> dict[str, Any]:
+        """`user_id` uploads `content` into their DM with the bot: the file is stored (files.info
+        describes it, its url_private_download serves it) and the `message` event Slack would
+        send (subtype file_share) is returned for the test to deliver."""
+        with self._lock:
+            file_id = f"F{next(self._ids):08d}"
+            self.files[file_id] = {
+                "id": file_id,
+                "name": name,
+                "filetype": filetype,
+                "content": content,
+                "user": user_id,
+            }
+            ts = self._next_ts()
+        return {
+            "type": "message",
+            "subtype": "file_share",
+            "channel": self.dm_channel(user_id),
+            "channel_type": "im",
+            "user": user_id,
+            "text": "",
+            "ts": ts,
+            "event_ts": ts,
+            "files": [{"id": file_id, "name": name, "filetype": filetype}],
+        }
+
+    def _m_files_info(self, params: dict[str, Any], _token: str | None) -> dict[str, Any]:
+        stored = self.files.get(str(params.get("file")))
+        if stored is None:
+            return {"ok": False, "error": "file_not_found"}
+        content = stored.get("content") or b""
+        url = f"{self.base_url}/files-pri/{self.team_id}-{stored['id']}/download/{quote(stored['name'])}"
+        info = {k: v for k, v in stored.items() if k != "content"}
+        return {"ok": True, "file": {**info, "size": len(content), "url_private": url, "url_private_download": url}}
+
+    def _serve_file(self, request: BaseHTTPRequestHandler, path: str) -> None:
+        """GET url_private_download: the bytes, to a request with a valid bot token only (Slack
+        answers others with its login page; here a 403). Recorded as a `files.download` call."""
+        file_id = path.split("/")[2].rsplit("-", 1)[-1]
+        auth = request.headers.get("Authorization", "")
+        token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else None
+        with self._lock:
+            stored = self.files.get(file_id)
+            allowed = token is not None and token not in self.revoked_tokens and self._knows("files.info", token)
+            status = 404 if stored is None else 200 if allowed else 403
+            call = Call("files.download", {"file": file_id}, token, time.time(), status, {"ok": status == 200})
+            self.calls.append(call)
+        if stored is None or not allowed:
+            self._send(request, status, None, text="not found" if stored is None else "denied")
+            return
+        payload = bytes(stored.get("content") or b"")
+        request.send_response(200)
+        request.send_header("Content-Type", "text/csv")
+        request.send_header("Content-Length", str(len(payload)))
+        request.end_headers()
+        request.wfile.write(payload)
 
     def _m_files_completeUploadExternal(self, params: dict[str, Any], _token: str | None) -> dict[str, Any]:
         files = params.get("files") or []

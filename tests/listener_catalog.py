@@ -129,7 +129,9 @@ def manifest_surfaces() -> set[str]:
     labels = {f"command:{c['command']}" for c in m["features"].get("slash_commands", [])}
     for s in m["features"].get("shortcuts", []):
         labels.add(f"{'message_shortcut' if s['type'] == 'message' else 'shortcut'}:{s['callback_id']}")
-    labels |= {f"event:{e}" for e in m["settings"].get("event_subscriptions", {}).get("bot_events", [])}
+    events = m["settings"].get("event_subscriptions", {}).get("bot_events", [])
+    # Slack's message.im (.channels, …) subscriptions all deliver events of type "message".
+    labels |= {f"event:{e.partition('.')[0] if e.startswith('message.') else e}" for e in events}
     return labels
 
 

@@ -208,9 +208,14 @@ def well_formed(world: World, listener: Listener, data: st.DataObject) -> tuple[
             "tab": "home",
             "event_ts": "1700000000.000100",
         }
+        if name == "message":  # a file shared in the bot's DM (handlers/events/csv_upload.py)
+            shared = world.fake.share_file(user, "fuzz.csv", b"Date,Amount\n2026-12-01,10\n")
+            event.update({k: shared[k] for k in ("subtype", "channel_type", "files")})
         event.update(
             data.draw(
-                st.dictionaries(st.sampled_from(["text", "tab", "view", "tokens"]), hostile_json(world), max_size=2),
+                st.dictionaries(
+                    st.sampled_from(["text", "tab", "view", "tokens", "files"]), hostile_json(world), max_size=2
+                ),
                 label="extra",
             )
         )

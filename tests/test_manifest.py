@@ -29,6 +29,7 @@ METHOD_SCOPES = {
     "conversations_history": ("im:history", "channels:history", "groups:history"),
     "conversations_replies": ("im:history", "channels:history", "groups:history"),
     "files_upload_v2": "files:write",
+    "files_info": "files:read",  # a CSV an admin sends to the bot's DM (handlers/events/csv_upload.py)
     "usergroups_users_list": "usergroups:read",
     # Slack's own "away" signals hold scheduled messages (scheduler/away.py).
     "dnd_info": "dnd:read",
@@ -97,6 +98,8 @@ def test_every_declared_command_shortcut_and_event_has_a_listener_and_back() -> 
     declared_commands = {c["command"] for c in m["features"].get("slash_commands", [])}
     declared_shortcuts = {s["callback_id"] for s in m["features"].get("shortcuts", [])}
     declared_events = set(m["settings"].get("event_subscriptions", {}).get("bot_events", []))
+    # Slack's message.im (.channels, …) subscriptions all deliver events of type "message".
+    declared_events = {e.partition(".")[0] if e.startswith("message.") else e for e in declared_events}
     commands, shortcuts, events = _listener_constraints()
     assert declared_commands == commands
     assert declared_shortcuts == shortcuts

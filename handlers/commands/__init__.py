@@ -10,6 +10,7 @@ from handlers.commands import coach_digest as coach_digest  # @subcommand words
 from handlers.commands import coach_export as coach_export  # @subcommand words
 from handlers.commands import coach_handover as coach_handover
 from handlers.commands import coach_holidays as coach_holidays
+from handlers.commands import coach_import as coach_import
 from handlers.commands import coach_leads as coach_leads
 from handlers.commands import coach_settings as coach_settings
 from handlers.commands import coach_stages as coach_stages

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.events import lifecycle
+from handlers.events import csv_upload, lifecycle
 
 
 def register(app: App) -> None:
     lifecycle.register(app)
+    csv_upload.register(app)
