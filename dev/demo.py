@@ -9,8 +9,11 @@ and lost ones with their stage history and reasons; six weeks of visits; open an
 follow-ups; past check-ins; targets; a sales team with a digest channel; holidays and a
 time off. Every date is relative to the clock, so the data looks the same whenever it starts.
 
-Everything goes through the ORM models; the generator is seeded, so two runs build the same
-workspace. Each demo user is also registered in the fake Slack (`users.info` answers with their
+Accounts, their aliases and contacts are created by the app's own operations (`create_account`,
+`add_alias`, `contact_named`), backdated by passing an earlier `now`; the rest (people, visits,
+deals and their history, follow-ups, check-ins, targets, calendar) is still written as ORM rows in
+the one transaction (issue 14 d7: not yet moved). The generator is seeded, so two runs build the
+same workspace. Each demo user is also registered in the fake Slack (`users.info` answers with their
 time zone and locale).
 """
 
@@ -24,13 +27,15 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import delete
 
+from bot.accounts.create import create_account
 from bot.core.clock import Clock, zone
 from bot.core.text import normalize
 from bot.people.members import ensure_workspace
+from bot.records.accounts import add_alias
+from bot.visits.ops import contact_named
 from storage.db import Database
 from storage.models import (
     Account,
-    AccountAlias,
     CheckIn,
     Contact,
     Deal,
@@ -301,6 +306,8 @@ def load_demo(db: Database, fake: FakeSlack, clock: Clock, *, team_id: str | Non
 
 def _people(session, team: str, fake: FakeSlack, now: datetime) -> dict[str, Person]:
     people: dict[str, Person] = {}
+    # Direct: `ensure_person` would make Emma, the first user, the founding admin, and role and
+    # team operations each run in their own transaction, while the demo is built in one.
     for user in USERS:
         person = Person(
             team_id=team,
@@ -349,6 +356,9 @@ class _Builder:
 
     def _add(self, row: object) -> None:
         self.session.add(row)
+        self._count(row)
+
+    def _count(self, row: object) -> None:
         name = type(row).__name__
         self.counts[name] = self.counts.get(name, 0) + 1
 
@@ -400,45 +410,41 @@ class _Builder:
         user: DemoUser,
     ) -> Account:
         received = self.now - timedelta(hours=2 if index % 2 else 26) if lead else None
-        account = Account(
-            team_id=self.team,
-            name=name,
-            name_norm=normalize(name),
-            owner_id=person.id,
-            business_status=status,
-            tier=tier,
-            tier_expected=Decimal(TIER_EXPECTED[tier] // (1 if user.locale.startswith("zh") else 2)) if tier else None,
-            industry=industry,
-            region="华东" if user.locale.startswith("zh") else user.tz.split("/")[-1].replace("_", " "),
-            potential=Decimal(self.rng.choice([500_000, 1_200_000, 3_000_000])),
-            is_lead=lead,
-            lead_received_at=received,
-            assigned_at=received or self.now - timedelta(days=25 if index == 4 else 300),
-            created_at=received or self.now - timedelta(days=300),
+        created = received or self.now - timedelta(days=300)
+        account = create_account(self.session, self.team, name, person.id, created)
+        self._count(account)
+        # What the CSV import or a won deal would have set over the account's life (the lead
+        # flag comes with `create_lead`'s own Lead row and contacts, which the demo has no need of).
+        account.business_status = status
+        account.tier = tier
+        account.tier_expected = (
+            Decimal(TIER_EXPECTED[tier] // (1 if user.locale.startswith("zh") else 2)) if tier else None
         )
-        self._add(account)
-        self.session.flush()
+        account.industry = industry
+        account.region = "华东" if user.locale.startswith("zh") else user.tz.split("/")[-1].replace("_", " ")
+        account.potential = Decimal(self.rng.choice([500_000, 1_200_000, 3_000_000]))
+        account.is_lead, account.lead_received_at = lead, received
+        account.assigned_at = received or self.now - timedelta(days=25 if index == 4 else 300)
         for alias in aliases:
-            self._add(AccountAlias(team_id=self.team, account_id=account.id, alias=alias, alias_norm=normalize(alias)))
+            if add_alias(self.session, account, alias):
+                self.counts["AccountAlias"] = self.counts.get("AccountAlias", 0) + 1
         return account
+
+    def _contact(self, account: Account, name: str, title: str, role: str, level: int) -> Contact:
+        """A contact as a logged visit first names them; title, role and level are what their
+        later visits and `/contact` edits gave them."""
+        contact, _ = contact_named(self.session, account, name, self.now - timedelta(days=420))
+        self._count(contact)
+        contact.title, contact.buying_role, contact.relationship_level = title, role, level
+        contact.involvement = min(5, level + 1) if level else None
+        return contact
 
     def _named_contacts(
         self, account: Account, specs: list[tuple[str, str, int, int | None, str]]
     ) -> list[tuple[Contact, int | None]]:
         out = []
         for name, role, level, days, title in specs:
-            contact = Contact(
-                team_id=self.team,
-                account_id=account.id,
-                name=name,
-                name_norm=normalize(name),
-                title=title,
-                buying_role=role,
-                relationship_level=level,
-                involvement=min(5, level + 1) if level else None,
-                created_at=self.now - timedelta(days=420),
-            )
-            self._add(contact)
+            contact = self._contact(account, name, title, role, level)
             out.append((contact, days))
         self.session.flush()
         return out
@@ -455,18 +461,7 @@ class _Builder:
             name = names[self.rep_contacts % len(names)]
             self.rep_contacts += 1
             zh_title, en_title = ROLE_TITLES[role]
-            contact = Contact(
-                team_id=self.team,
-                account_id=account.id,
-                name=name,
-                name_norm=normalize(name),
-                title=zh_title if lang == "zh" else en_title,
-                buying_role=role,
-                relationship_level=level,
-                involvement=min(5, level + 1) if level else None,
-                created_at=self.now - timedelta(days=420),
-            )
-            self._add(contact)
+            contact = self._contact(account, name, zh_title if lang == "zh" else en_title, role, level)
             out.append((contact, days))
         self.session.flush()
         return out

@@ -12,12 +12,15 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.accounts.create import create_account
 from bot.core.settings import Settings
-from bot.core.text import normalize
+from bot.people.members import load_actor
+from bot.people.teams import do_set_up_team
+from bot.records.accounts import do_account_command, parse_account_command
 from dev.driver import Driver
 from runtime.cli import build_parser
 from storage.db import Database
-from storage.models import Account, AccountAlias, Deal, Person, StageChange
+from storage.models import Deal, Person, StageChange
 from tests.conftest import START
 
 ADMIN, MGR, REP, ZH = "UADMIN", "UMGR", "UREP", "UZH"
@@ -31,24 +34,18 @@ def build_team(driver: Driver, db: Database) -> dict[str, int]:
     fake.add_user(ZH, "张伟", tz="Asia/Shanghai", locale="zh-CN")
     for user in (ADMIN, MGR, REP, ZH):
         driver.command(user, "/deal", "help")
+    admin, _ = load_actor(db, driver.team_id, ADMIN, START)
+    # `/coach team @Mia @Ren`: Mia becomes a manager and Ren reports to her.
+    do_set_up_team(db, admin, MGR, [REP], START)
     with db.transaction() as session:
-        people = {p.slack_user_id: p for p in session.scalars(select(Person))}
-        people[MGR].role = "manager"
-        people[REP].manager_id = people[MGR].id
-        ids = {user: person.id for user, person in people.items()}
-        for name, alias, owner in (("Ricoh", "理光", REP), ("Canon", "佳能", ZH)):
-            account = Account(
-                team_id=driver.team_id,
-                name=name,
-                name_norm=normalize(name),
-                owner_id=ids[owner],
-                business_status="has_business",
-                created_at=START,
-            )
-            session.add(account)
-            session.flush()
-            session.add(AccountAlias(team_id=driver.team_id, account_id=account.id, alias=alias, alias_norm=alias))
+        ids = {p.slack_user_id: p.id for p in session.scalars(select(Person))}
+        for name, owner in (("Ricoh", REP), ("Canon", ZH)):
+            account = create_account(session, driver.team_id, name, ids[owner], START)
+            # No operation sets the status but the CSV import; these accounts already buy from us.
+            account.business_status = "has_business"
             ids[name] = account.id
+    for name, alias in (("Ricoh", "理光"), ("Canon", "佳能")):
+        do_account_command(db, admin, parse_account_command(f"{name} alias add {alias}"), START)
     driver.fake.reset()
     return ids
 

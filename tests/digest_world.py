@@ -14,8 +14,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.accounts.create import create_account
 from bot.core.text import normalize
 from bot.people.members import ensure_workspace
+from bot.visits.ops import contact_named
 from storage.models import (
     Account,
     CheckIn,
@@ -135,30 +137,20 @@ class World:
         tier: str | None = None,
         expected: int | None = None,
     ) -> Account:
-        return self._add(
-            Account(
-                team_id=self.team_id,
-                name=name,
-                name_norm=normalize(name),
-                owner_id=owner.id if owner else None,
-                business_status=status,
-                assigned_at=assigned_at,
-                tier=tier,
-                tier_expected=Decimal(expected) if expected is not None else None,
-            )
-        )
+        """An account as /visit, /deal and the CSV import create it (as of the world's now); the
+        status, tier and assignment date the import or a handover would set are put on after."""
+        account = create_account(self.s, self.team_id, name, owner.id if owner else None, self.now)
+        account.business_status, account.assigned_at, account.tier = status, assigned_at, tier
+        account.tier_expected = Decimal(expected) if expected is not None else None
+        self.s.flush()
+        return account
 
     def contact(self, account: Account, name: str, role: str | None = None, met: datetime | None = None) -> Contact:
-        return self._add(
-            Contact(
-                team_id=self.team_id,
-                account_id=account.id,
-                name=name,
-                name_norm=normalize(name),
-                buying_role=role,
-                last_face_to_face_at=met,
-            )
-        )
+        """A contact as a logged visit first names them, with the role and last meeting a test needs."""
+        contact, _ = contact_named(self.s, account, name, self.now)
+        contact.buying_role, contact.last_face_to_face_at = role, met
+        self.s.flush()
+        return contact
 
     def visit(
         self,

@@ -7,11 +7,13 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.core.text import normalize
+from bot.accounts.create import create_account
 from bot.people.members import ensure_workspace
+from bot.records.accounts import add_alias
+from bot.visits.ops import contact_named
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import Account, AccountAlias, Contact, FollowUp, Person, Visit, VisitContact
+from storage.models import Account, Contact, FollowUp, Person, Visit, VisitContact
 from tests.conftest import START, TEAM
 
 
@@ -27,6 +29,8 @@ def rep(
 ) -> int:
     """A rep known to Slack (fake users.info) and to the database; returns the person id."""
     driver.fake.add_user(user_id, name or user_id, tz=tz, locale=locale)
+    # Direct on purpose: the app makes the first person of a workspace its admin (`ensure_person`),
+    # and these tests need a lone rep, a manager or an admin in whatever order they ask.
     with db.transaction() as session:
         ensure_workspace(session, TEAM, START)
         person = Person(
@@ -40,35 +44,26 @@ def rep(
 def account(
     db: Database, owner_id: int | None, name: str, *aliases: str, is_lead: bool = False, created: datetime = START
 ) -> int:
+    """An account as /visit, /deal and the CSV import create it, with aliases as `/account … alias
+    add` adds them. A lead here is only the flag and its clock (no `Lead` row, no contacts, as
+    `create_lead` would add): the /visit tests read nothing else."""
     with db.transaction() as session:
-        row = Account(
-            team_id=TEAM,
-            name=name,
-            name_norm=normalize(name),
-            owner_id=owner_id,
-            is_lead=is_lead,
-            lead_received_at=created if is_lead else None,
-            created_at=created,
-        )
-        session.add(row)
-        session.flush()
+        row = create_account(session, TEAM, name, owner_id, created)
+        row.is_lead, row.lead_received_at = is_lead, created if is_lead else None
         for alias in aliases:
-            session.add(AccountAlias(team_id=TEAM, account_id=row.id, alias=alias, alias_norm=normalize(alias)))
+            add_alias(session, row, alias)
+        session.flush()
         return row.id
 
 
 def contact(db: Database, account_id: int, name: str, *, level: int = 0, role: str | None = None) -> int:
+    """A contact as a logged visit first names them; the level and buying role a later visit or
+    `/contact` edit would give are set on the row."""
     with db.transaction() as session:
-        row = Contact(
-            team_id=TEAM,
-            account_id=account_id,
-            name=name,
-            name_norm=normalize(name),
-            relationship_level=level,
-            buying_role=role,
-            created_at=START,
-        )
-        session.add(row)
+        account = session.get(Account, account_id)
+        assert account is not None
+        row, _ = contact_named(session, account, name, START)
+        row.relationship_level, row.buying_role = level, role
         session.flush()
         return row.id
 

@@ -153,7 +153,9 @@ def _fields(session: Session, account: Account) -> dict[str, object]:
     }
 
 
-def _add_alias(session: Session, account: Account, alias: str) -> bool:
+def add_alias(session: Session, account: Account, alias: str) -> bool:
+    """Another name `account` is found by (`/account X alias add Y`, a rename, a merge);
+    False when it adds nothing (empty, the name itself, or already there)."""
     key = normalize(alias)
     if not key or key == account.name_norm:
         return False
@@ -185,13 +187,13 @@ def do_account_command(db: Database, actor: Actor, command: AccountCommand, now:
                 .execution_options(synchronize_session=False)
                 .where(AccountAlias.account_id == account.id, AccountAlias.alias_norm == account.name_norm)
             )
-            _add_alias(session, account, old)
+            add_alias(session, account, old)
             message = t(lang, "account.renamed", old=bk.escape(old), name=bk.escape(name))
         elif verb == "alias":
             action, _, alias = rest.partition(" ")
             alias = _unquote(alias)
             if action.lower() in ("add", "添加", "加") and alias:
-                _add_alias(session, account, alias)
+                add_alias(session, account, alias)
                 message = t(lang, "account.alias_added", alias=bk.escape(alias), name=bk.escape(account.name))
             elif action.lower() in ("remove", "delete", "删除", "去掉") and alias:
                 session.execute(
@@ -255,7 +257,7 @@ def _merge(session: Session, source: Account, target: Account) -> dict[str, int]
         delete(AccountAlias).execution_options(synchronize_session=False).where(AccountAlias.account_id == source.id)
     )
     for name in names:
-        _add_alias(session, target, name)
+        add_alias(session, target, name)
     target.contact_count = (target.contact_count or 0) + (source.contact_count or 0)
     if source.is_lead and not target.first_contacted_at:
         target.first_contacted_at = source.first_contacted_at

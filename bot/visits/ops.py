@@ -719,7 +719,7 @@ def _apply(
             name = clean_phrase(ci.name or "")[:200]
             if not normalize(name):
                 continue
-            contact, created = _contact_named(session, actor, account, name, now)
+            contact, created = contact_named(session, account, name, now)
             created = created or contact.id in created_ids
         if contact.id in seen:
             continue
@@ -798,7 +798,7 @@ def _contact_to_log(session: Session, actor: Actor, contact_id: int, account: Ac
     return contact
 
 
-def _contact_named(session: Session, actor: Actor, account: Account, name: str, now: datetime) -> tuple[Contact, bool]:
+def contact_named(session: Session, account: Account, name: str, now: datetime) -> tuple[Contact, bool]:
     """The account's contact called `name`, created if there is none; whether this call created it.
 
     The unique key (account, name_norm) settles a race: of two visits naming the same new
@@ -810,7 +810,7 @@ def _contact_named(session: Session, actor: Actor, account: Account, name: str, 
     if existing is not None:
         return existing, False
     values = {
-        "team_id": actor.team_id,
+        "team_id": account.team_id,
         "account_id": account.id,
         "name": name,
         "name_norm": norm,
