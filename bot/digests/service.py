@@ -29,7 +29,7 @@ from bot.digests import daily, periods, recap, render, tiers, weekly
 from bot.digests.layout import Rendered
 from bot.people.members import workspace_config
 from bot.people.notify import day_off
-from bot.people.teams import TeamInfo, team_for_request, team_info
+from bot.people.teams import TeamInfo, team_config, team_for_request, team_info
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
 from storage.db import Database
@@ -191,7 +191,8 @@ def due(kind: str, local: datetime, config: WorkspaceConfig, holidays: dict[date
 
 
 def due_for_team(session: Session, team: TeamInfo, kind: str, now: datetime) -> Due | None:
-    config = workspace_config(session, team.team_id)
+    """Due by the team's own digest days and times where its manager or an admin set them."""
+    config = team_config(workspace_config(session, team.team_id), session.get(SalesTeam, team.id))
     local = local_now_of(now, team.manager_tz)
     return due(kind, local, config, _holidays(session, team.team_id, local.date()))
 

@@ -76,6 +76,9 @@ class SalesTeam(TenantMixin, CreatedAtMixin, Base):
     manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), nullable=False)
     digest_channel_id: Mapped[str | None] = mapped_column(String(32))
     usergroup_id: Mapped[str | None] = mapped_column(String(32))
+    # The team's own digest days and times ({"digest_time": "08:30", …}); a key not set here
+    # falls back to the workspace's schedule (see bot.settings.team).
+    settings: Mapped[dict[str, Any] | None] = mapped_column(json_type(), nullable=True)
 
 
 class Target(TenantMixin, CreatedAtMixin, Base):
