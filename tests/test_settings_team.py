@@ -168,3 +168,22 @@ def test_digest_goes_to_the_teams_channel_at_the_teams_time(
     assert [p.params["channel"] for p in fake_slack.calls_to("chat.postMessage")] == ["C0EAST"]
     assert run_job(job_services, client, "manager-digest", sh(2026, 11, 23, 9, 5)) == 1  # West: the default
     assert [p.params["channel"] for p in fake_slack.calls_to("chat.postMessage")] == ["C0EAST", "C0WEST"]
+
+
+def test_a_private_channel_without_the_bot_tells_the_manager_once_in_their_language(
+    db: Database, org, settings: Settings, fake_slack: FakeSlack, job_services: Services
+) -> None:
+    """Wes (Chinese) picks a private channel the bot was never invited to: his digest comes
+    by DM, with one note asking him to invite the bot, and no second note the next day."""
+    fake_slack.private_without_bot.add("C0PRIV")
+    assert (
+        cli(["settings", "set", "--team", TEAM, "--sales-team", "魏斯", "team.digest_channel", "C0PRIV"], settings) == 0
+    )
+    client = WebClient(token="xoxb-test-token", base_url=fake_slack.api_url)
+    assert run_job(job_services, client, "manager-digest", sh(2026, 11, 23, 9, 5)) == 3  # East; Wes: note, digest
+    note, digest = fake_slack.dms_to("UWES")
+    assert "无法在 <#C0PRIV> 发布团队简报" in note.text and "/invite @Pipeline Coach" in note.text
+    assert "C0PRIV" not in digest.text
+    assert run_job(job_services, client, "manager-digest", sh(2026, 11, 24, 9, 5)) == 2  # East; Wes: digest
+    assert len(fake_slack.dms_to("UWES")) == 3
+    assert not fake_slack.messages_in("C0PRIV")
