@@ -83,6 +83,7 @@ def _holidays(session: Session, team_id: str, around: date) -> dict[date, str]:
     rows = session.execute(
         select(Holiday.day, Holiday.name).where(
             Holiday.team_id == team_id,
+            Holiday.scope == "",  # a team's or a region's days off are people's, not the digest's
             Holiday.day >= around - timedelta(days=45),
             Holiday.day <= around + timedelta(days=45),
         )
