@@ -173,9 +173,11 @@ MESSAGES.update(
         "settings.label.holidays": ("Holidays", "节假日"),
         "holidays.usage": (
             "Usage: `/coach holidays` (list) · `add 2027-01-04 Company day` · `remove 2027-01-04` · "
-            "`load CN 2027` (a country, or a region such as US-CA) (admins change them)",
+            "`load CN 2027` (a country, or a region such as US-CA) · `load CN 2027 region` (only people whose "
+            "time zone is in CN) · `load GB 2027 team @manager` (only that team) (admins change them)",
             "用法:`/coach holidays`(列表)· `add 2027-01-04 公司假日` · `remove 2027-01-04` · "
-            "`load CN 2027`(国家,或地区如 US-CA)(管理员可修改)",
+            "`load CN 2027`(国家,或地区如 US-CA)· `load CN 2027 region`(仅时区在 CN 的人)· "
+            "`load GB 2027 team @经理`(仅该团队)(管理员可修改)",
         ),
         "holidays.none": (
             "No holidays are set. Admins: `/coach holidays load CN 2027` loads a country's public holidays.",
@@ -202,6 +204,13 @@ MESSAGES.update(
             "I couldn't read “{text}” as a date: write it as 2027-01-04.",
             "无法识别日期“{text}”,请写成 2027-01-04。",
         ),
+        "holidays.error.region_country": (
+            "A region's holidays are matched by people's time zone, which names a country only: "
+            "load “{region}” for a team instead (`team @manager`).",
+            "按地区的假日依据个人时区匹配,而时区只对应国家:请改为给团队导入“{region}”(`team @经理`)。",
+        ),
+        "holidays.scope.region": ("only {region}", "仅 {region}"),
+        "holidays.scope.team": ("only {team}", "仅 {team}"),
         "holidays.error.region": (
             "“{region}” is not a country or region I know holidays for: try CN, US-CA or DE-BY, and a year.",
             "不认识“{region}”这个国家或地区的假日:试试 CN、US-CA 或 DE-BY,以及年份。",
