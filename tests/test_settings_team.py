@@ -187,3 +187,14 @@ def test_a_private_channel_without_the_bot_tells_the_manager_once_in_their_langu
     assert run_job(job_services, client, "manager-digest", sh(2026, 11, 24, 9, 5)) == 2  # East; Wes: digest
     assert len(fake_slack.dms_to("UWES")) == 3
     assert not fake_slack.messages_in("C0PRIV")
+
+
+def test_a_manager_without_a_team_yet_gets_one_named_after_them(driver: Driver, db: Database, org) -> None:
+    with db.transaction() as session:
+        World(session, NOW).person("UNEW", "Nia", role="manager")
+    driver.fake.add_user("UNEW", "Nia", tz="Asia/Shanghai")
+    driver.command("UNEW", "/coach", "设置")
+    view = driver.last_view()
+    assert view["callback_id"] == "settings_team" and "*Nia*" in view["blocks"][0]["elements"][0]["text"]
+    driver.submit("UNEW", view, _state(view, schedule__recap_day="周四"))
+    assert _audit(db) == [("schedule.recap_day", 4, 3, "UNEW", "Nia")]

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.access import NotAllowed, NotFound, require_manager
 from bot.core.actor import Actor
-from bot.people.teams import SCHEDULE_KEYS, display_name
+from bot.people.teams import SCHEDULE_KEYS, display_name, ensure_team
 from bot.settings.fields import BY_KEY, FieldError, get_path, parse_field
 from bot.settings.ops import Change, InvalidSettings, current_config
 from storage.db import Database
@@ -67,9 +67,12 @@ def show_value(key: str, value: Any) -> str:
     return BY_KEY[key].show(value)
 
 
-def access_sales_team(session: Session, actor: Actor, manager_user_id: str | None) -> SalesTeam:
+def access_sales_team(
+    session: Session, actor: Actor, manager_user_id: str | None, now: datetime | None = None
+) -> SalesTeam:
     """The team whose settings `actor` may change: a manager's own (naming another's is
-    refused), or for an admin the team of the manager named (their own if none)."""
+    refused), or for an admin the team of the manager named (their own if none). With `now`,
+    a manager's own team is made the first time (as `/coach team channel` does)."""
     require_manager(actor)
     if manager_user_id and manager_user_id != actor.user_id and not actor.is_admin:
         raise NotYourTeam()
@@ -77,6 +80,8 @@ def access_sales_team(session: Session, actor: Actor, manager_user_id: str | Non
     manager = session.scalar(select(Person).where(Person.team_id == actor.team_id, Person.slack_user_id == user_id))
     if manager is None:
         raise NoSuchTeam()
+    if now is not None and manager.id == actor.person_id:
+        return ensure_team(session, manager, now)
     team = session.scalar(
         select(SalesTeam).where(SalesTeam.team_id == actor.team_id, SalesTeam.manager_id == manager.id)
     )
@@ -158,14 +163,14 @@ def do_update_team_settings(
 ) -> list[Change]:
     """`/coach settings team [@manager]` submitted (NotAllowed for a rep or another's team)."""
     with db.transaction() as session:
-        team = access_sales_team(session, actor, manager_user_id)
+        team = access_sales_team(session, actor, manager_user_id, now)
         return save_team_settings(session, team, texts, actor.user_id, "slack", now)
 
 
-def read_team(db: Database, actor: Actor, manager_user_id: str | None) -> tuple[str, dict[str, Any]]:
+def read_team(db: Database, actor: Actor, manager_user_id: str | None, now: datetime) -> tuple[str, dict[str, Any]]:
     """The team's name and effective values, for the modal."""
     with db.transaction() as session:
-        team = access_sales_team(session, actor, manager_user_id)
+        team = access_sales_team(session, actor, manager_user_id, now)
         return team.name, team_values(session, team)
 
 

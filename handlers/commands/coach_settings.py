@@ -40,6 +40,6 @@ def coach_settings(req: Request, rest: str) -> None:
 
 
 def _open_team(req: Request, manager: str | None) -> None:
-    name, values = team_settings.read_team(req.svc.db, req.actor, manager)  # NotAllowed for reps
+    name, values = team_settings.read_team(req.svc.db, req.actor, manager, req.now)  # NotAllowed for reps
     view = render.team_modal(req.actor.lang, name, values, manager, req.body.get("response_url"))
     req.client.views_open(trigger_id=req.trigger_id, view=view)
