@@ -78,6 +78,9 @@ class FakeSlack:
         self.bot_user_id = bot_user_id
         self.calls: list[Call] = []
         self.messages: list[Message] = []
+        # Private channels the bot is not a member of: a post there answers `not_in_channel`
+        # (public ones need no invitation: the app has `chat:write.public`).
+        self.private_without_bot: set[str] = set()
         self.responses: list[dict[str, Any]] = []  # posts to response_url
         self.views: dict[str, dict[str, Any]] = {}
         self.home_views: dict[str, dict[str, Any]] = {}
@@ -538,6 +541,8 @@ class FakeSlack:
         channel = params.get("channel")
         if not channel:
             return {"ok": False, "error": "channel_not_found"}
+        if not ephemeral and channel in self.private_without_bot:
+            return {"ok": False, "error": "not_in_channel"}
         if not ephemeral and str(channel).startswith(("U", "W")):
             channel = self.dm_channel(str(channel))  # Slack posts to a user id in the app's DM with them
         blocks = params.get("blocks") or []

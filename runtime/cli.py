@@ -8,7 +8,7 @@ jobs      `jobs list`, `jobs run NAME [--at ISO-8601]`
 workspace `workspace list`, `workspace delete T…` (all of one workspace's data, after confirming)
 import    `import accounts|contacts FILE --team T…` (CSV, all or nothing)
 export    `export visits|deals|conversion --team T… [--out FILE] [--since DATE]` (CSV)
-settings  `settings show|history --team T…`, `settings set --team T… KEY VALUE`
+settings  `settings show|history --team T…`, `settings set --team T… [--sales-team NAME] KEY VALUE`
 scheduler run only the scheduler
 worker    do the work `serve` spooled after its acks (`serve` starts these itself)
 
@@ -380,7 +380,8 @@ def cmd_settings(args: argparse.Namespace, settings: Settings) -> int:
 
     db = prepare_database(settings)
     key, value = getattr(args, "key", None), getattr(args, "value", None)
-    return run_settings(db, args.team, args.settings_command, key, value, Clock().now())
+    sales_team = getattr(args, "sales_team", None)
+    return run_settings(db, args.team, args.settings_command, key, value, Clock().now(), sales_team=sales_team)
 
 
 def _add_plugin_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -480,6 +481,12 @@ def build_parser() -> argparse.ArgumentParser:
     config_sub.add_parser("history", help="the latest changes, newest first")
     for parser_ in config_sub.choices.values():
         parser_.add_argument("--team", required=True, help="the workspace id, T…")
+    for parser_ in (show, change):
+        parser_.add_argument(
+            "--sales-team",
+            default=None,
+            help="a sales team (its name, or its manager's name or U… id): its own digest channel, days, times",
+        )
         parser_.set_defaults(func=cmd_settings)
 
     worker = sub.add_parser("worker", help="do the work `serve` spooled after its acks (serve starts it)")

@@ -18,7 +18,8 @@ SCHEMA = ROOT / "tests" / "vendor" / "slack" / "manifest.schema.1.0.0.json"
 
 # Web API method (as called through slack_sdk's WebClient) → the bot scope it needs.
 METHOD_SCOPES = {
-    "chat_postMessage": "chat:write",
+    # chat:write.public: a team's digest channel may be any public channel, invited or not.
+    "chat_postMessage": ("chat:write", "chat:write.public"),
     "chat_postEphemeral": "chat:write",
     "chat_update": "chat:write",
     "chat_delete": "chat:write",

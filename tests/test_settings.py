@@ -170,10 +170,12 @@ def test_chinese_admin_gets_the_modal_and_errors_in_chinese(driver: Driver, db: 
 
 def test_reps_and_managers_are_refused_and_nothing_opens(driver: Driver, db: Database, team: dict[str, int]) -> None:
     for user in (REP, MGR):
-        driver.command(user, "/coach", "settings")
+        driver.command(user, "/coach", "settings visits")
         assert "admin" in driver.last_ephemeral(user)["text"].lower()
         driver.command(user, "/coach", "settings history")
         assert "admin" in driver.last_ephemeral(user)["text"].lower()
+    driver.command(REP, "/coach", "settings")
+    assert "admin" in driver.last_ephemeral(REP)["text"].lower()
     assert not [c for c in driver.fake.calls if c.method == "views.open"]
     # A forged submission of the section modal by a rep changes nothing.
     forged = {

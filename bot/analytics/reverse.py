@@ -132,6 +132,8 @@ def working_days(session: Session, team_id: str, start: date, end: date) -> int:
     """Working days in [start, end) by the workspace's schedule and holidays."""
     config = workspace_config(session, team_id)
     holidays = session.scalars(
-        select(Holiday.day).where(Holiday.team_id == team_id, Holiday.day >= start, Holiday.day < end)
+        select(Holiday.day).where(
+            Holiday.team_id == team_id, Holiday.scope == "", Holiday.day >= start, Holiday.day < end
+        )
     )
     return count_working_days(start, end, config.schedule.working_days, holidays)

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from bot.core.actor import Actor
 from bot.core.clock import zone
+from bot.people.holiday_scope import person_holidays
 from bot.people.members import workspace_config
 from bot.people.notify import day_off, hhmm, next_working_day
 from storage.db import Database
-from storage.models import CheckIn, Holiday, Person, TimeOff
+from storage.models import CheckIn, Person, TimeOff
 
 MAX_TIME_OFF_DAYS = 366
 _ISO = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
@@ -169,12 +170,7 @@ def streak(session: Session, person: Person, today: date) -> int:
     )
     if not reviewed:
         return 0
-    holidays = {
-        d: n
-        for d, n in session.execute(
-            select(Holiday.day, Holiday.name).where(Holiday.team_id == person.team_id, Holiday.day >= since)
-        )
-    }
+    holidays = person_holidays(session, person, since, today)
     leave = list(
         session.execute(
             select(TimeOff.starts_on, TimeOff.ends_on).where(TimeOff.person_id == person.id, TimeOff.ends_on >= since)

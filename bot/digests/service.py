@@ -29,7 +29,7 @@ from bot.digests import daily, periods, recap, render, tiers, weekly
 from bot.digests.layout import Rendered
 from bot.people.members import workspace_config
 from bot.people.notify import day_off
-from bot.people.teams import TeamInfo, team_for_request, team_info
+from bot.people.teams import TeamInfo, team_config, team_for_request, team_info
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
 from storage.db import Database
@@ -83,6 +83,7 @@ def _holidays(session: Session, team_id: str, around: date) -> dict[date, str]:
     rows = session.execute(
         select(Holiday.day, Holiday.name).where(
             Holiday.team_id == team_id,
+            Holiday.scope == "",  # a team's or a region's days off are people's, not the digest's
             Holiday.day >= around - timedelta(days=45),
             Holiday.day <= around + timedelta(days=45),
         )
@@ -191,7 +192,8 @@ def due(kind: str, local: datetime, config: WorkspaceConfig, holidays: dict[date
 
 
 def due_for_team(session: Session, team: TeamInfo, kind: str, now: datetime) -> Due | None:
-    config = workspace_config(session, team.team_id)
+    """Due by the team's own digest days and times where its manager or an admin set them."""
+    config = team_config(workspace_config(session, team.team_id), session.get(SalesTeam, team.id))
     local = local_now_of(now, team.manager_tz)
     return due(kind, local, config, _holidays(session, team.team_id, local.date()))
 

@@ -103,7 +103,11 @@ def find_by_key(session: Session, team_id: str, request_key: str | None) -> Lead
 
 def holidays_of(session: Session, team_id: str, since: datetime) -> set:
     """The workspace's holidays from `since`'s date on (the due time skips them)."""
-    return set(session.scalars(select(Holiday.day).where(Holiday.team_id == team_id, Holiday.day >= since.date())))
+    return set(
+        session.scalars(
+            select(Holiday.day).where(Holiday.team_id == team_id, Holiday.scope == "", Holiday.day >= since.date())
+        )
+    )
 
 
 def create_lead(

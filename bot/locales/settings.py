@@ -5,8 +5,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings.next": ("Next", "下一步"),
     "settings.pick_label": ("Which settings?", "要修改哪一部分?"),
     "settings.usage": (
-        "Usage: `/coach settings [visits|cadence|followup|schedule|digest|reasons | history]`",
-        "用法:`/coach settings [visits|cadence|followup|schedule|digest|reasons | history]`",
+        "Usage: `/coach settings [visits|cadence|followup|schedule|digest|reasons | team [@manager] | history]`",
+        "用法:`/coach settings [visits|cadence|followup|schedule|digest|reasons | team [@manager] | history]`",
     ),
     "settings.section.visits": ("Visit standard", "拜访标准"),
     "settings.section.cadence": ("Face-to-face cadence", "见面频率"),
@@ -102,6 +102,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings.hint.schedule.weekly_digest_day": ("e.g. Mon or 周一", "例如 Mon 或 周一"),
     "settings.hint.schedule.recap_day": ("e.g. Fri or 周五", "例如 Fri 或 周五"),
     "settings.hint.schedule.recap_time": ("HH:MM, e.g. 16:00", "HH:MM,例如 16:00"),
+    "settings.section.team": ("Your team's digests", "团队简报"),
+    "settings.intro.team": (
+        "Digests of *{team}*: where and when they are posted. A time left as it is follows the workspace's.",
+        "*{team}* 的简报:发到哪里、何时发送。未修改的时间沿用工作区的设置。",
+    ),
+    "settings.label.team.digest_channel": ("Digest channel", "简报频道"),
+    "settings.hint.team.digest_channel": (
+        "Empty: the digest comes to the manager by DM. Invite me to a private channel first.",
+        "留空:简报以私信发给经理。私有频道请先邀请我加入。",
+    ),
+    "settings.team.prefix": ("[{team}]", "[{team}]"),
+    "settings.team.not_yours": (
+        "Sorry, you can change the settings of your own team only.",
+        "抱歉,你只能修改自己团队的设置。",
+    ),
+    "settings.team.none": (
+        "No sales team found for that manager. Set one up with `/coach team @manager @rep…` first.",
+        "未找到该经理的销售团队。请先用 `/coach team @经理 @销售…` 建立团队。",
+    ),
+    "settings.error.channel": ("Pick a channel.", "请选择一个频道。"),
     "settings.hint.loss_reasons": ("key | English | 中文", "key | English | 中文"),
     "settings.hint.win_reasons": ("key | English | 中文", "key | English | 中文"),
     "settings.error.int": ("Enter a whole number from {lo} to {hi}.", "请输入 {lo} 到 {hi} 之间的整数。"),
@@ -153,9 +173,11 @@ MESSAGES.update(
         "settings.label.holidays": ("Holidays", "节假日"),
         "holidays.usage": (
             "Usage: `/coach holidays` (list) · `add 2027-01-04 Company day` · `remove 2027-01-04` · "
-            "`load CN 2027` (a country, or a region such as US-CA) (admins change them)",
+            "`load CN 2027` (a country, or a region such as US-CA) · `load CN 2027 region` (only people whose "
+            "time zone is in CN) · `load GB 2027 team @manager` (only that team) (admins change them)",
             "用法:`/coach holidays`(列表)· `add 2027-01-04 公司假日` · `remove 2027-01-04` · "
-            "`load CN 2027`(国家,或地区如 US-CA)(管理员可修改)",
+            "`load CN 2027`(国家,或地区如 US-CA)· `load CN 2027 region`(仅时区在 CN 的人)· "
+            "`load GB 2027 team @经理`(仅该团队)(管理员可修改)",
         ),
         "holidays.none": (
             "No holidays are set. Admins: `/coach holidays load CN 2027` loads a country's public holidays.",
@@ -182,6 +204,13 @@ MESSAGES.update(
             "I couldn't read “{text}” as a date: write it as 2027-01-04.",
             "无法识别日期“{text}”,请写成 2027-01-04。",
         ),
+        "holidays.error.region_country": (
+            "A region's holidays are matched by people's time zone, which names a country only: "
+            "load “{region}” for a team instead (`team @manager`).",
+            "按地区的假日依据个人时区匹配,而时区只对应国家:请改为给团队导入“{region}”(`team @经理`)。",
+        ),
+        "holidays.scope.region": ("only {region}", "仅 {region}"),
+        "holidays.scope.team": ("only {team}", "仅 {team}"),
         "holidays.error.region": (
             "“{region}” is not a country or region I know holidays for: try CN, US-CA or DE-BY, and a year.",
             "不认识“{region}”这个国家或地区的假日:试试 CN、US-CA 或 DE-BY,以及年份。",

@@ -38,6 +38,7 @@ from bot.core.clock import zone
 from bot.core.config import Schedule, WorkspaceConfig
 from bot.core.i18n import Lang, catalog, format_day, lang_for, t, weekday
 from bot.people.away import away_now
+from bot.people.holiday_scope import WORKSPACE, people_scopes, person_holidays, scoped_holidays
 from bot.people.members import workspace_config
 from storage.models import Delivery, Holiday, Person, TimeOff
 from storage.queries.sql import lookup
@@ -112,11 +113,13 @@ def day_off(day: date, schedule: Schedule, holidays: dict[date, str]) -> str | N
 
 
 def holidays_near(session: Session, team_id: str, at: datetime, days: int = 2) -> dict[date, str]:
-    """The workspace's holidays around `at` (every time zone's local date falls in ±1 day)."""
+    """The workspace-wide holidays around `at` (every time zone's local date falls in ±1 day);
+    a team's or a region's are `bot.people.holiday_scope`'s."""
     today = at.astimezone(UTC).date()
     rows = session.execute(
         select(Holiday.day, Holiday.name).where(
             Holiday.team_id == team_id,
+            Holiday.scope == WORKSPACE,
             Holiday.day >= today - timedelta(days=days),
             Holiday.day <= today + timedelta(days=days),
         )
@@ -210,14 +213,21 @@ def due_people(
             Person.dm_channel_id,
             on_leave.label("on_leave"),
             off.label("off"),
+            Person.manager_id,
         )
         .where(*conditions, ~done)
         .order_by(Person.id)
-    )
+    ).all()
+    # A team's or a region's holiday: looked up for the few people due now, not in the query.
+    today = at.astimezone(UTC).date()
+    scoped = scoped_holidays(session, team_id, today - timedelta(days=2), today + timedelta(days=2))
+    scopes = people_scopes(session, team_id, [(r[0], r[8], r[4]) for r in rows]) if scoped else {}
     due = []
-    for pid, user, locale, lang, tz, dm, leave, off_reason in rows:
-        held = "time_off" if leave else (off_reason or None)
-        due.append(Due(pid, user, lang_for(locale, lang), tz, clocks[tz].date(), held, dm))
+    for pid, user, locale, lang, tz, dm, leave, off_reason, _ in rows:
+        local = clocks[tz].date()
+        own_holiday = any(local in scoped.get(scope, {}) for scope in scopes.get(pid, ()))
+        held = "time_off" if leave else (off_reason or ("holiday" if own_holiday else None))
+        due.append(Due(pid, user, lang_for(locale, lang), tz, local, held, dm))
     return due
 
 
@@ -264,14 +274,7 @@ def explain(session: Session, actor: Actor, at: datetime, *, days: int = 7) -> d
     schedule = config.schedule
     local_now = at.astimezone(zone(person.tz))
     today = local_now.date()
-    holidays = {
-        d: n
-        for d, n in session.execute(
-            select(Holiday.day, Holiday.name).where(
-                Holiday.team_id == actor.team_id, Holiday.day >= today - timedelta(days=days), Holiday.day <= today
-            )
-        )
-    }
+    holidays = person_holidays(session, person, today - timedelta(days=days), today)
     leave = time_off_on(session, person.id, today)
     off = "time_off" if leave else day_off(today, schedule, holidays)
     ledger_rows = list(
@@ -397,8 +400,7 @@ def is_off_for(session: Session, person: Person, day: date, config: WorkspaceCon
     """Why `person` gets nothing on local `day` (time_off, holiday, weekend), or None."""
     if time_off_on(session, person.id, day):
         return "time_off"
-    holiday = session.scalar(select(Holiday.id).where(Holiday.team_id == person.team_id, Holiday.day == day))
-    if holiday is not None:
+    if person_holidays(session, person, day, day):
         return "holiday"
     return day_off(day, config.schedule, {})
 

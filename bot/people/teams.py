@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.access import AccessError, require_admin, require_manager
 from bot.core.actor import Actor
+from bot.core.config import WorkspaceConfig
 from bot.core.i18n import Lang, t
 from bot.people.members import ensure_person
 from bot.ui import blocks as bk
@@ -102,6 +103,20 @@ def team_info(session: Session, team: SalesTeam) -> TeamInfo:
         usergroup_id=team.usergroup_id,
         members=members,
     )
+
+
+# The workspace's schedule keys a team may override (`/coach settings team`, bot.settings.team).
+SCHEDULE_KEYS = ("schedule.digest_time", "schedule.weekly_digest_day", "schedule.recap_day", "schedule.recap_time")
+
+
+def team_config(config: WorkspaceConfig, team: SalesTeam | None) -> WorkspaceConfig:
+    """The workspace config with the team's own digest days and times in its schedule, so the
+    digest jobs read one merged config (a key the team has not set stays the workspace's)."""
+    own = (team.settings or {}) if team is not None else {}
+    update = {k.split(".", 1)[1]: v for k, v in own.items() if k in SCHEDULE_KEYS}
+    if not update:
+        return config
+    return config.model_copy(update={"schedule": config.schedule.model_copy(update=update)})
 
 
 def ensure_team(session: Session, manager: Person, now: datetime) -> SalesTeam:

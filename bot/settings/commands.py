@@ -8,13 +8,24 @@ from datetime import datetime
 
 from bot.core.access import NotFound
 from bot.core.i18n import t
-from bot.settings import ops, render
+from bot.settings import ops, render, team
 from bot.settings.fields import BY_KEY, FIELDS, get_path
 from storage.db import Database
 
 
-def run_settings(db: Database, team_id: str, action: str, key: str | None, value: str | None, now: datetime) -> int:
+def run_settings(
+    db: Database,
+    team_id: str,
+    action: str,
+    key: str | None,
+    value: str | None,
+    now: datetime,
+    *,
+    sales_team: str | None = None,
+) -> int:
     try:
+        if sales_team is not None and action in ("show", "set"):
+            return _run_team(db, team_id, sales_team, action, key, value, now)
         if action == "show":
             with db.transaction() as session:
                 config = ops.current_config(session, team_id)
@@ -40,11 +51,32 @@ def run_settings(db: Database, team_id: str, action: str, key: str | None, value
         text = value.replace(";", "\n") if BY_KEY[key].reasons else value
         changes = ops.do_update_settings_cli(db, team_id, {key: text}, now)
     except NotFound:
-        print(f"{team_id}: no such workspace", file=sys.stderr)
+        missing = f"{team_id}: no such workspace" + (f" or sales team {sales_team!r}" if sales_team else "")
+        print(missing, file=sys.stderr)
         return 2
     except ops.InvalidSettings as exc:
         for bad, error in exc.errors.items():
             print(f"{bad}: {t('en', error.key, **error.values)}", file=sys.stderr)
         return 1
+    print(render.saved_reply("en", changes).text)
+    return 0
+
+
+def _run_team(
+    db: Database, team_id: str, name: str, action: str, key: str | None, value: str | None, now: datetime
+) -> int:
+    """`--sales-team NAME`: the team's own digest channel, days and times (raises NotFound,
+    InvalidSettings for `run_settings` to report)."""
+    if action == "show":
+        with db.transaction() as session:
+            values = team.team_values(session, team.find_team(session, team_id, name))
+        for each, shown in values.items():
+            if key is None or each == key:
+                print(f"{each} = {team.show_value(each, shown)}")
+        return 0
+    if key is None or value is None or key not in team.TEAM_KEYS:
+        print(f"{key}: not a per-team setting; one of: {', '.join(team.TEAM_KEYS)}", file=sys.stderr)
+        return 2
+    changes = team.do_update_team_settings_cli(db, team_id, name, {key: value}, now)
     print(render.saved_reply("en", changes).text)
     return 0

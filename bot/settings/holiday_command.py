@@ -8,6 +8,7 @@ from datetime import datetime
 from bot.core.actor import Actor
 from bot.core.clock import local_date
 from bot.core.i18n import format_day, t
+from bot.core.text import mentioned_users, strip_mentions
 from bot.settings.holidays import (
     HolidayError,
     do_add_holiday,
@@ -23,6 +24,8 @@ from storage.db import Database
 ADD = ("add", "添加", "增加")
 REMOVE = ("remove", "delete", "删除", "移除")
 LOAD = ("load", "导入", "加载")
+REGION = ("region", "地区")  # `load CN 2027 region`: only people whose time zone is in CN
+TEAM = ("team", "团队")  # `load GB 2027 team @manager`: only that manager's team
 MAX_LINES = 40  # one section of at most 3,000 characters
 
 
@@ -56,10 +59,22 @@ def holidays_command(db: Database, actor: Actor, text: str, now: datetime) -> Re
             key = "holidays.removed" if removed is not None else "holidays.not_a_holiday"
             return _reply(t(lang, key, day=format_day(lang, day)))
         if word in LOAD:
-            parts = rest.split()
-            if len(parts) != 2 or not parts[1].isdigit():
+            parts = strip_mentions(rest).split()
+            whose = parts[2].lower() if len(parts) == 3 else ""
+            if len(parts) not in (2, 3) or not parts[1].isdigit() or whose not in ("", *REGION, *TEAM):
                 return echo_reply(lang, "holidays.usage", text)
-            loaded = do_load_holidays(db, actor, parts[0], int(parts[1]), now)
+            managers = mentioned_users(rest)
+            if whose in TEAM and not managers:
+                return echo_reply(lang, "holidays.usage", text)
+            loaded = do_load_holidays(
+                db,
+                actor,
+                parts[0],
+                int(parts[1]),
+                now,
+                for_region=whose in REGION,
+                manager_user_id=managers[0] if whose in TEAM else None,
+            )
             head = t(lang, "holidays.loaded", count=len(loaded.added), region=parts[0].upper(), year=parts[1])
             if loaded.already:
                 head += " " + t(lang, "holidays.loaded_already", count=loaded.already)

@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 
 from bot.core.access import require_admin
 from bot.core.actor import Actor
-from bot.core.i18n import Lang
+from bot.core.i18n import Lang, t
+from bot.people.holiday_scope import WORKSPACE, region_scope, team_scope
+from bot.settings.team import access_sales_team
 from storage.db import Database
-from storage.models import Holiday, SettingsChange
+from storage.models import Holiday, SalesTeam, SettingsChange
 
 NAME_LENGTH = 120  # holidays.name
 LIST_DAYS_AHEAD = 366
@@ -70,18 +72,31 @@ def _audit(session: Session, actor: Actor, old: object, new: object, now: dateti
 
 
 def list_holidays(db: Database, actor: Actor, today: date) -> list[tuple[date, str]]:
-    """The coming year's holidays (and last week's), in order: everyone may see them."""
+    """The coming year's holidays (and last week's), in order: everyone may see them. A team's
+    or a region's say whose they are ("only CN", "only East")."""
     with db.transaction() as session:
         rows = session.execute(
-            select(Holiday.day, Holiday.name)
+            select(Holiday.day, Holiday.name, Holiday.scope)
             .where(
                 Holiday.team_id == actor.team_id,
                 Holiday.day >= today - timedelta(days=LIST_DAYS_BEHIND),
                 Holiday.day <= today + timedelta(days=LIST_DAYS_AHEAD),
             )
-            .order_by(Holiday.day)
+            .order_by(Holiday.day, Holiday.scope)
         ).all()
-        return [(day, name) for day, name in rows]
+        teams = {
+            team_scope(i): n
+            for i, n in session.execute(select(SalesTeam.id, SalesTeam.name).where(SalesTeam.team_id == actor.team_id))
+        }
+        return [(day, _with_scope(actor.lang, name, scope, teams.get(scope))) for day, name, scope in rows]
+
+
+def _with_scope(lang: Lang, name: str, scope: str, team: str | None) -> str:
+    if scope.startswith("region:"):
+        return f"{name} ({t(lang, 'holidays.scope.region', region=scope.split(':', 1)[1])})"
+    if scope.startswith("team:"):
+        return f"{name} ({t(lang, 'holidays.scope.team', team=team or '?')})"
+    return name
 
 
 def do_add_holiday(db: Database, actor: Actor, day: date, name: str, now: datetime) -> bool:
@@ -136,21 +151,44 @@ def public_holidays_for(region: str, year: int, lang: Lang) -> list[tuple[date, 
     return sorted((day, str(name)[:NAME_LENGTH]) for day, name in found.items())
 
 
-def do_load_holidays(db: Database, actor: Actor, region: str, year: int, now: datetime) -> Loaded:
-    """Add a region's public holidays for a year; days already holidays are left as they are."""
+def do_load_holidays(
+    db: Database,
+    actor: Actor,
+    region: str,
+    year: int,
+    now: datetime,
+    *,
+    for_region: bool = False,
+    manager_user_id: str | None = None,
+) -> Loaded:
+    """Add a region's public holidays for a year; days already holidays are left as they are.
+
+    They are everyone's, or with `for_region` only people's whose time zone is in that country,
+    or with `manager_user_id` only that manager's team's (`bot.people.holiday_scope`)."""
     require_admin(actor)
+    if for_region and not re.fullmatch(r"[A-Za-z]{2}", region.strip()):
+        raise HolidayError("holidays.error.region_country", region=region.strip()[:20])
     days = public_holidays_for(region, year, actor.lang)
     with db.transaction() as session:
+        scope = WORKSPACE
+        if for_region:
+            scope = region_scope(region.strip())
+        elif manager_user_id:
+            scope = team_scope(access_sales_team(session, actor, manager_user_id).id)
         existing = set(
             session.scalars(
                 select(Holiday.day).where(
-                    Holiday.team_id == actor.team_id, Holiday.day >= date(year, 1, 1), Holiday.day <= date(year, 12, 31)
+                    Holiday.team_id == actor.team_id,
+                    Holiday.scope == scope,
+                    Holiday.day >= date(year, 1, 1),
+                    Holiday.day <= date(year, 12, 31),
                 )
             ).all()
         )
         added = [(day, name) for day, name in days if day not in existing]
         for day, name in added:
-            session.add(Holiday(team_id=actor.team_id, day=day, name=name))
+            session.add(Holiday(team_id=actor.team_id, day=day, name=name, scope=scope))
         if added:
-            _audit(session, actor, None, {"region": region.upper(), "year": year, "days": len(added)}, now)
+            loaded = {"region": region.upper(), "year": year, "days": len(added)}
+            _audit(session, actor, None, {**loaded, **({"scope": scope} if scope else {})}, now)
         return Loaded(added=added, already=len(days) - len(added))

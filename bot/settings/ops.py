@@ -20,7 +20,7 @@ from bot.core.config import WorkspaceConfig
 from bot.deals.stages import apply_stage_list, funnel_specs, load_funnel, preset_of
 from bot.settings.fields import BY_KEY, STAGE_DAYS, FieldError, check_together, get_path, parse_field, set_path
 from storage.db import Database
-from storage.models import SettingsChange, Workspace
+from storage.models import SalesTeam, SettingsChange, Workspace
 
 HISTORY_LIMIT = 20
 
@@ -33,6 +33,7 @@ class Change:
     by: str
     source: str
     at: datetime | None = None
+    team: str = ""  # a per-team setting's sales team (its name); "" for the workspace's own
 
 
 def current_config(session: Session, team_id: str) -> dict[str, Any]:
@@ -141,13 +142,16 @@ def do_update_settings_cli(db: Database, team_id: str, texts: dict[str, str], no
 
 
 def history_rows(session: Session, team_id: str, limit: int = HISTORY_LIMIT) -> list[Change]:
-    rows = session.scalars(
-        select(SettingsChange)
+    rows = session.execute(
+        select(SettingsChange, SalesTeam.name)
+        .outerjoin(SalesTeam, SalesTeam.id == SettingsChange.sales_team_id)
         .where(SettingsChange.team_id == team_id)
         .order_by(SettingsChange.changed_at.desc(), SettingsChange.id.desc())
         .limit(limit)
     ).all()
-    return [Change(r.key, r.old_value, r.new_value, r.changed_by, r.source, r.changed_at) for r in rows]
+    return [
+        Change(r.key, r.old_value, r.new_value, r.changed_by, r.source, r.changed_at, name or "") for r, name in rows
+    ]
 
 
 def settings_history(db: Database, actor: Actor) -> list[Change]:

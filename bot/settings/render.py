@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo
 from bot.core.i18n import Lang, format_when, t
 from bot.settings.fields import BY_KEY, SECTIONS, FieldError, get_path, section_fields
 from bot.settings.ops import Change
+from bot.settings.team import CHANNEL, TEAM_KEYS, show_value
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
 
 PICK_CALLBACK = "settings_pick"
 SECTION_CALLBACK = "settings_section"
+TEAM_CALLBACK = "settings_team"
 VALUE_ACTION = "v"
 MAX_SHOWN = 60  # characters of an old or new value in a history line
 
@@ -62,6 +64,40 @@ def section_modal(lang: Lang, section: str, config: dict[str, Any], response_url
     )
 
 
+def team_modal(
+    lang: Lang, team: str, values: dict[str, Any], manager_user_id: str | None, response_url: str | None = None
+) -> dict[str, Any]:
+    """A sales team's own digest channel, days and times (filled with what is in force)."""
+    blocks = [bk.context(t(lang, "settings.intro.team", team=bk.escape(team)))]
+    for key in TEAM_KEYS:
+        if key == CHANNEL:
+            element = bk.channels_select(VALUE_ACTION, initial=values.get(CHANNEL))
+        else:
+            element = bk.text_input(VALUE_ACTION, initial=show_value(key, values[key]))
+        hint = t(lang, "settings.hint.team.digest_channel") if key == CHANNEL else t(lang, f"settings.hint.{key}")
+        label = t(lang, f"settings.label.{key}")
+        blocks.append(bk.input_block(key, label, element, optional=key == CHANNEL, hint=hint))
+    meta = {"l": lang, "m": manager_user_id or "", **({"ru": response_url} if response_url else {})}
+    return bk.modal(
+        t(lang, "settings.section.team"),
+        blocks,
+        callback_id=TEAM_CALLBACK,
+        submit=t(lang, "common.save"),
+        close=t(lang, "common.cancel"),
+        private_metadata=json.dumps(meta, separators=(",", ":")),
+    )
+
+
+def team_form_texts(values: dict[str, Any]) -> dict[str, str]:
+    """The submitted team form as texts (the channel picker's id; '' when cleared)."""
+    texts: dict[str, str] = {}
+    for key in TEAM_KEYS:
+        state = (values.get(key) or {}).get(VALUE_ACTION) or {}
+        raw = state.get("selected_channel") if key == CHANNEL else state.get("value")
+        texts[key] = raw if isinstance(raw, str) else ""
+    return texts
+
+
 def form_texts(section: str, values: dict[str, Any]) -> dict[str, str]:
     """The submitted text of each of the section's fields (state values → key: text)."""
     texts: dict[str, str] = {}
@@ -79,6 +115,8 @@ def _value(key: str, value: Any) -> str:
     field = BY_KEY.get(key)
     if value is None:
         return "–"
+    if key == CHANNEL:
+        return f"<#{value}>"
     if field is None:  # holidays: {"day", "name"} or a loaded region {"region", "year", "days"}
         if isinstance(value, dict) and "region" in value:
             return bk.clip(f"{value['region']} {value['year']} (+{value['days']})", MAX_SHOWN)
@@ -93,9 +131,14 @@ def _value(key: str, value: Any) -> str:
 
 
 def change_line(lang: Lang, change: Change) -> str:
-    known = change.key in BY_KEY or change.key == "holidays"
+    known = change.key in BY_KEY or change.key in ("holidays", CHANNEL)
     label = t(lang, f"settings.label.{change.key}") if known else change.key
-    return f"{label}: {bk.escape(_value(change.key, change.old))} → {bk.escape(_value(change.key, change.new))}"
+    if change.team:
+        label = f"{t(lang, 'settings.team.prefix', team=bk.escape(change.team))} {label}"
+    old, new = _value(change.key, change.old), _value(change.key, change.new)
+    if change.key == CHANNEL:  # a channel mention must stay a mention
+        return f"{label}: {old} → {new}"
+    return f"{label}: {bk.escape(old)} → {bk.escape(new)}"
 
 
 def saved_reply(lang: Lang, changes: list[Change]) -> Reply:

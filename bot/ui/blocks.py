@@ -277,6 +277,14 @@ def time_picker(action_id: str, *, initial: str | None = None) -> dict[str, Any]
     return element
 
 
+def channels_select(action_id: str, *, initial: str | None = None) -> dict[str, Any]:
+    """A public-channel picker (Slack gives back the channel's id, never a typed name)."""
+    element: dict[str, Any] = {"type": "channels_select", "action_id": action_id}
+    if initial:
+        element["initial_channel"] = initial
+    return element
+
+
 def input_block(
     block_id: str,
     label: str,

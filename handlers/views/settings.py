@@ -14,6 +14,7 @@ from bot.core.access import AccessError
 from bot.core.i18n import lang_for, t
 from bot.people.members import load_actor
 from bot.settings import ops, render
+from bot.settings import team as team_settings
 from bot.settings.fields import SECTIONS
 from bot.ui.reply import echo_reply
 from handlers._support import ids_of, services
@@ -95,6 +96,37 @@ def _save_section(req: Request) -> None:
     reply_after_modal(req, render.saved_reply(req.lang, changes))
 
 
+def _team_texts(body: dict[str, Any]) -> dict[str, str]:
+    return render.team_form_texts(_values(body))
+
+
+def _team_typed(body: dict[str, Any]) -> str:
+    return "\n".join(f"{key}: {text}" for key, text in _team_texts(body).items())
+
+
+def on_team(ack: Ack, body: dict[str, Any], client: WebClient, context: dict[str, Any]) -> None:
+    """A team's digest settings: errors under the fields (nothing saved), else saved."""
+    meta = parse_json(_view(body).get("private_metadata"))
+    with services(context).db.transaction() as session:
+        errors = team_settings.check_texts(session, ids_of(body)[0], _team_texts(body))
+    if errors:
+        ack(response_action="errors", errors=render.field_errors(lang_for(meta.get("l")), errors))
+        return
+    _save_team(ack, body, client, context, None)
+
+
+@listener(_team_typed)
+def _save_team(req: Request) -> None:
+    manager = str(parse_json(_view(req.body).get("private_metadata")).get("m") or "") or None
+    try:  # the permission is checked again here, from the stored roles (never the payload's)
+        changes = team_settings.do_update_team_settings(req.svc.db, req.actor, manager, _team_texts(req.body), req.now)
+    except ops.InvalidSettings:
+        reply_after_modal(req, echo_reply(req.lang, "common.error", _team_typed(req.body)))
+        return
+    reply_after_modal(req, render.saved_reply(req.lang, changes))
+
+
 def register(app: App) -> None:
     app.view(render.PICK_CALLBACK)(on_pick)
     app.view(render.SECTION_CALLBACK)(on_section)
+    app.view(render.TEAM_CALLBACK)(on_team)

@@ -125,7 +125,8 @@ def deliver_team(
             Send(
                 team_id=team.team_id,
                 recipient=manager,
-                dedupe_key=f"{due.key}:channel-refused",
+                # Once per channel (and digest kind), never again each day: the manager knows.
+                dedupe_key=f"channel-refused:{channel}",
                 message=Message(text=note.text, blocks=note.blocks),
                 summary=f"{job} {team.name} {due.key}: channel refused",
             )

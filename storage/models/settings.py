@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage.base import Base, TenantMixin
@@ -26,3 +26,5 @@ class SettingsChange(TenantMixin, Base):
     changed_by: Mapped[str] = mapped_column(String(64), nullable=False)  # a Slack user id, or "cli"
     source: Mapped[str] = mapped_column(String(8), nullable=False, default="slack")
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # A per-team setting's team (None: the workspace's own setting).
+    sales_team_id: Mapped[int | None] = mapped_column(ForeignKey("sales_teams.id", ondelete="SET NULL"))

@@ -51,14 +51,20 @@ class Stage(TenantMixin, Base):
 
 
 class Holiday(TenantMixin, Base):
-    """A workspace-wide day off: no check-ins, no nudges."""
+    """A day off: no check-ins, no nudges, for the people it belongs to.
+
+    `scope` says whose: "" the whole workspace; "team:<sales team id>" one sales team (its
+    manager and the people they manage); "region:<CC>" people whose Slack time zone is in
+    that country (ISO code, from the time zone database's zone.tab: Asia/Shanghai is CN).
+    """
 
     __tablename__ = "holidays"
-    __table_args__ = (UniqueConstraint("team_id", "day"),)
+    __table_args__ = (UniqueConstraint("team_id", "day", "scope"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[date] = mapped_column(Date, nullable=False)
     name: Mapped[str] = mapped_column(String(120), nullable=False, default="")
+    scope: Mapped[str] = mapped_column(String(40), nullable=False, default="", server_default="")
 
 
 class SalesTeam(TenantMixin, CreatedAtMixin, Base):
@@ -76,6 +82,9 @@ class SalesTeam(TenantMixin, CreatedAtMixin, Base):
     manager_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), nullable=False)
     digest_channel_id: Mapped[str | None] = mapped_column(String(32))
     usergroup_id: Mapped[str | None] = mapped_column(String(32))
+    # The team's own digest days and times ({"digest_time": "08:30", …}); a key not set here
+    # falls back to the workspace's schedule (see bot.settings.team).
+    settings: Mapped[dict[str, Any] | None] = mapped_column(json_type(), nullable=True)
 
 
 class Target(TenantMixin, CreatedAtMixin, Base):
