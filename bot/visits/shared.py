@@ -62,14 +62,16 @@ def visits_by_others_of(
         Visit.created_at >= since,
         Visit.created_at < until,
     )
-    counts = dict(
-        session.execute(
+    counts: dict[int, int] = {
+        owner: n
+        for owner, n in session.execute(
             select(Account.owner_id, func.count(Visit.id))
             .join(Account, Account.id == Visit.account_id)
             .where(*where)
             .group_by(Account.owner_id)
         ).all()
-    )
+        if owner is not None  # the `in_` above leaves none; the column is nullable
+    }
     if not counts:
         return {}
     rank = func.row_number().over(partition_by=Account.owner_id, order_by=(Visit.created_at, Visit.id)).label("n")

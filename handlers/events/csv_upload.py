@@ -94,10 +94,11 @@ def handle_file_share(req: Request) -> None:
     event = req.body.get("event") or {}
     if event.get("channel_type") != "im" or not _from_a_person(event, req.context):
         return
-    shared = event.get("files") if isinstance(event.get("files"), list) else []
-    files = [f for f in shared if isinstance(f, dict) and isinstance(f.get("id"), str) and f["id"]]
-    for shared in files[:MAX_FILES]:
-        reply = import_one(req, str(shared["id"]))
+    given = event.get("files")
+    shared: list[object] = given if isinstance(given, list) else []
+    ids = [f["id"] for f in shared if isinstance(f, dict) and isinstance(f.get("id"), str) and f["id"]]
+    for file_id in ids[:MAX_FILES]:
+        reply = import_one(req, str(file_id))
         if reply is not None:
             req.reply(reply)
 

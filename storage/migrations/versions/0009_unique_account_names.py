@@ -7,7 +7,7 @@
   it, their names and aliases become its aliases, lead counters are combined; same-name
   contacts that meet on the kept account are then merged as migration 0004 does.
 
-Revision ID: 0009_unique_account_names
+Revision ID: 0009
 Revises: 0008
 """
 
@@ -19,7 +19,7 @@ from types import ModuleType
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_unique_account_names"
+revision: str = "0009"
 down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
