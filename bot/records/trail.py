@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.access import NotFound, access_account, access_contact, access_visit
 from bot.core.actor import Actor
-from bot.core.audit import Change, changes_of
+from bot.core.audit import HISTORY_ACTION, Change, changes_of
 from bot.core.i18n import Lang, t
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
@@ -23,7 +23,7 @@ from bot.visits.render import when as when_text
 from storage.db import Database
 
 PAGE = 10
-SHOW_ACTION = "record_history"
+SHOW_ACTION = HISTORY_ACTION
 MORE_ACTION = "record_history_more"
 MAX_VALUE = 120  # characters of one before/after value shown; the rest says "…"
 _ACCESS = {"visit": access_visit, "contact": access_contact, "account": access_account}

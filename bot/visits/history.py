@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 
 from bot.core.access import AccessError, NotFound, access_person_by_slack_id, team_person_ids
 from bot.core.actor import Actor
+from bot.core.audit import HISTORY_ACTION
 from bot.core.clock import start_of_local_day, zone
 from bot.core.i18n import Lang, format_day, t
 from bot.core.text import normalize
-from bot.records.trail import SHOW_ACTION as TRAIL_ACTION
 from bot.ui import blocks as bk
 from bot.ui.blockkit import MAX_BUTTON_VALUE
 from bot.ui.reply import Reply
@@ -254,7 +254,7 @@ def render_history(lang: Lang, tz: str | None, page: HistoryPage) -> Reply:
                 bk.button(
                     t(lang, "visit.history.delete"), DELETE_ACTION, str(visit.id), style="danger", confirm=confirm
                 ),
-                bk.button(t(lang, "trail.history"), TRAIL_ACTION, f"visit:{visit.id}"),
+                bk.button(t(lang, "trail.history"), HISTORY_ACTION, f"visit:{visit.id}"),
                 block_id=f"visit_{visit.id}",
             )
         )
