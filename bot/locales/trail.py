@@ -21,6 +21,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "*{name}* 已标记为线索,负责人:{owner}。",
     ),
     "account.lead_already": ("*{name}* already has an open lead.", "*{name}* 已经有一条未关闭的线索。"),
+    "home.visits.me": ("My visits", "我的拜访"),
+    "home.visits.team": ("My team's visits", "团队的拜访"),
+    "home.visits.newer": ("Newer", "较新"),
+    "home.visits.older": ("Older", "更早"),
     "account.lead_contact": ("(contact to be found)", "(联系人待定)"),
     "account.mark_lead": ("Mark as lead", "标记为线索"),
 }
