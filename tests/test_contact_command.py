@@ -50,7 +50,7 @@ def test_a_contacts_card_in_english_shows_what_a_rep_needs(driver: Driver, db: D
     )
     for expected in wanted:
         assert expected in text or expected in json.dumps(card), expected
-    assert [b["action_id"] for b in buttons(card)] == ["contact_edit"]
+    assert [b["action_id"] for b in buttons(card)] == ["contact_edit", "record_history"]
     all_ok(driver)
 
 

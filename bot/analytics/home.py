@@ -41,11 +41,14 @@ from bot.core.clock import local_date, start_of_local_day, zone
 from bot.core.i18n import Lang, format_day, format_when, t
 from bot.people.members import workspace_config
 from bot.ui import blocks as bk
+from bot.ui.blockkit import MAX_VIEW_BLOCKS
+from bot.visits.history import PAGE, HistoryPage, HistoryQuery, list_history, page_title, visit_blocks
 from storage.db import Database
 from storage.models import Account, CheckIn, Deal, FollowUp, Person, TimeOff
 
 Mode = Literal["me", "team"]
 SWITCH_ACTION = "home_switch"
+VISITS_ACTION = "home_visits"  # "My visits" Newer / Older (`home_visits_newer|older`)
 LIST_LIMIT = 5
 FORECAST_LIMIT = 6
 
@@ -308,10 +311,37 @@ def render_home(lang: Lang, data: HomeData, tz: str, now: datetime) -> dict[str,
     return bk.home(blocks)
 
 
-def home_view(db: Database, actor: Actor, now: datetime, mode: Mode | None = None) -> dict[str, Any]:
-    """The App Home view for `actor` now: load in one transaction, then render."""
+def visits_blocks(lang: Lang, tz: str, page: HistoryPage, mode: Mode, *, manager: bool) -> list[bk.Block]:
+    """ "My visits" (a manager's: their team's): a page of the rows `/visit list` shows, then
+    Newer / Older buttons that re-publish the tab at the next page (value `mode:offset`)."""
+    title = t(lang, "home.visits.team" if manager else "home.visits.me")
+    blocks: list[bk.Block] = [bk.divider(), bk.header(title), bk.context(page_title(lang, page))]
+    blocks += visit_blocks(lang, tz, page)
+    offset, shown = page.query.offset, len(page.visits)
+    buttons = []
+    if offset > 0:
+        buttons.append(
+            bk.button(t(lang, "home.visits.newer"), f"{VISITS_ACTION}_newer", f"{mode}:{max(0, offset - PAGE)}")
+        )
+    if offset + shown < page.total:
+        buttons.append(bk.button(t(lang, "home.visits.older"), f"{VISITS_ACTION}_older", f"{mode}:{offset + shown}"))
+    if buttons:
+        blocks.append(bk.actions(*buttons, block_id="home_visits_pages"))
+    return blocks
+
+
+def home_view(
+    db: Database, actor: Actor, now: datetime, mode: Mode | None = None, visits_offset: int = 0
+) -> dict[str, Any]:
+    """The App Home view for `actor` now: load in one transaction, then render; "My visits"
+    (the page at `visits_offset`, the last page if fewer are left) goes before the footer."""
     with db.transaction() as session:
         data = load_home(session, actor, now, mode)
     view = render_home(actor.lang, data, actor.tz, now)
+    page = list_history(db, actor, HistoryQuery(offset=max(0, visits_offset)))
+    if not page.visits and page.total:
+        page = list_history(db, actor, HistoryQuery(offset=(page.total - 1) // PAGE * PAGE))
+    extra = visits_blocks(actor.lang, actor.tz, page, data.mode, manager=actor.is_manager)
+    view["blocks"][-1:-1] = extra[: max(0, MAX_VIEW_BLOCKS - len(view["blocks"]))]
     view["private_metadata"] = data.mode
     return view

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from bot.core.actor import Actor
 from storage.models import Person, RecordChange
 
+HISTORY_ACTION = "record_history"  # a record's History button (value `kind:id`), any area's screens
+
 
 def record_change(
     session: Session,

@@ -121,19 +121,22 @@ def create_lead(
     channel: str,
     request_key: str | None = None,
     router: Callable[[LeadFields], Person | None] | None = None,
+    account: Account | None = None,
 ) -> LeadOutcome:
     """Store a lead (or find the one `request_key` already stored); see the module docstring.
 
     `router` picks the assignee (inbound leads) only when no owner of the company decides it,
-    so a routing turn is never spent on a lead that goes to an account's owner."""
+    so a routing turn is never spent on a lead that goes to an account's owner. `account`: an
+    existing account marked as a lead (`/account NAME lead`), never looked up by name again."""
     previous = find_by_key(session, team_id, request_key)
     if previous is not None:
         return _outcome(session, previous, existing=False, duplicate=True)
     fields = fields.checked()
-    matches = [c for c in find_accounts(session, _workspace_wide(team_id), fields.company, exact_only=True)]
-    exact = [c for c in matches if c.score == EXACT]
-    existing = len(exact) == 1
-    account = session.get(Account, exact[0].id) if existing else None
+    if account is None:
+        matches = [c for c in find_accounts(session, _workspace_wide(team_id), fields.company, exact_only=True)]
+        exact = [c for c in matches if c.score == EXACT]
+        account = session.get(Account, exact[0].id) if len(exact) == 1 else None
+    existing = account is not None
     if router is not None and (account is None or account.owner_id is None):
         assignee = router(fields) or assignee
     if account is not None:

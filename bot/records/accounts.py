@@ -6,6 +6,9 @@ last visits) and its corrections, each kept in the audit trail:
   `/account NAME archive` / `restore`  (归档 / 恢复)
   `/account NAME merge into OTHER`  · visits, contacts, deals and follow-ups move; aliases kept (合并到)
   `/account NAME owner @rep`  · managers (负责人)
+  `/account NAME lead [CONTACT] [@rep]`  · a lead on this very account, to its owner unless a
+      manager names someone (线索); the "Mark as lead" button does the same
+  `/account NAME history`  · its audit trail (历史), for whoever may see the account
 
 The account's owner may correct it, and so may their manager (or an admin); unowned accounts
 only managers. Accounts are found among those the actor may see, archived ones included.
@@ -33,13 +36,18 @@ from bot.core.actor import Actor
 from bot.core.audit import record_change
 from bot.core.i18n import Lang, t
 from bot.core.text import mentioned_users, normalize
+from bot.leads.ops import LeadFields, create_lead
+from bot.records.trail import SHOW_ACTION as HISTORY_ACTION
+from bot.records.trail import trail_page
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply, echo_reply
 from bot.visits.ops import load_view
 from bot.visits.render import list_line
 from storage.db import Database
-from storage.models import Account, AccountAlias, Contact, Deal, FollowUp, Person, Visit
+from storage.models import Account, AccountAlias, Contact, Deal, FollowUp, Lead, Person, Visit
 from storage.queries.sql import rows_affected
+
+LEAD_ACTION = "account_mark_lead"
 
 MAX_NAME = 200
 RECENT = 5
@@ -57,6 +65,12 @@ _VERBS = {
     "合并到": "merge",
     "owner": "owner",
     "负责人": "owner",
+    "lead": "lead",
+    "线索": "lead",
+    "标记为线索": "lead",
+    "history": "history",
+    "历史": "history",
+    "修改记录": "history",
 }
 _COMMAND = re.compile(
     r"^(?P<ref>.+?)\s+(?P<verb>"
@@ -167,11 +181,16 @@ def add_alias(session: Session, account: Account, alias: str) -> bool:
     return True
 
 
-def do_account_command(db: Database, actor: Actor, command: AccountCommand, now: datetime) -> str:
-    """Carry out a correction; returns the message to show (in the actor's language)."""
+def do_account_command(
+    db: Database, actor: Actor, command: AccountCommand, now: datetime, *, account_id: object = None
+) -> str:
+    """Carry out a correction; returns the message to show (in the actor's language).
+    `account_id`: a button's account (fetched through `access_account`) instead of `command.ref`."""
     lang = actor.lang
     with db.transaction() as session:
-        account = _one(session, actor, command.ref)
+        account = (
+            access_account(session, actor, account_id) if account_id is not None else _one(session, actor, command.ref)
+        )
         _may_change(session, actor, account)
         before = _fields(session, account)
         verb, rest = command.verb, command.rest
@@ -218,6 +237,8 @@ def do_account_command(db: Database, actor: Actor, command: AccountCommand, now:
             person = access_person_by_slack_id(session, actor, users[0])
             account.owner_id, account.assigned_at = person.id, now
             message = t(lang, "account.owner_set", name=bk.escape(account.name), owner=bk.escape(person.name))
+        elif verb == "lead":
+            return _mark_lead(session, actor, account, rest, now)
         elif verb == "merge":
             target_text = _unquote(re.sub(r"^(?:into|to|到|进)\s*", "", rest, flags=re.I))
             target = _one(session, actor, target_text)
@@ -244,6 +265,50 @@ def _name_free(session: Session, account: Account) -> None:
     say so, and suggest merging instead."""
     if live_namesake(session, account) is not None:
         raise AccountError("account.name_taken", name=account.name)
+
+
+def _mark_lead(session: Session, actor: Actor, account: Account, rest: str, now: datetime) -> str:
+    """A lead attached to this account (never a new account): its contact is the one named, else
+    the account's latest contact; assigned to the account's owner unless a manager names a rep."""
+    lang = actor.lang
+    if session.scalar(select(Lead.id).where(Lead.account_id == account.id, Lead.status == "open").limit(1)):
+        raise AccountError("account.lead_already", name=account.name)
+    users = mentioned_users(rest)
+    given = None
+    if users and users[0] != actor.user_id:
+        require_manager(actor)
+        given = access_person_by_slack_id(session, actor, users[0])
+    elif users:
+        given = session.get(Person, actor.person_id)
+    person = _unquote(re.sub(r"<@[^>]+>", " ", rest))
+    if not normalize(person):
+        person = session.scalar(
+            select(Contact.name).where(Contact.account_id == account.id).order_by(Contact.id.desc()).limit(1)
+        ) or t(lang, "account.lead_contact")
+    owner = session.get(Person, account.owner_id) if account.owner_id else None
+    if not account.is_lead:
+        account.is_lead, account.lead_received_at = True, account.lead_received_at or now
+    outcome = create_lead(
+        session,
+        actor.team_id,
+        LeadFields(account.name, person),
+        given or owner or session.get(Person, actor.person_id),
+        now,
+        created_by_id=actor.person_id,
+        channel="slash",
+        account=account,
+    )
+    lead = session.get(Lead, outcome.lead_id)
+    if given is not None and lead is not None:
+        lead.assignee_id = given.id
+    assignee = given or (session.get(Person, lead.assignee_id) if lead and lead.assignee_id else None)
+    record_change(session, actor, "account", account.id, "edit", {"lead": None}, {"lead": person}, now)
+    return t(
+        lang,
+        "account.lead_marked",
+        name=bk.escape(account.name),
+        owner=bk.escape(assignee.name) if assignee else t(lang, "contact.none"),
+    )
 
 
 def _merge(session: Session, source: Account, target: Account) -> dict[str, int]:
@@ -295,6 +360,12 @@ def account_card(session: Session, actor: Actor, account: Account) -> Reply:
     blocks += bk.pack_lines(deal_lines or [none], max_blocks=2, title=f"*{t(lang, 'account.deals')}*", more=more)
     visit_lines = [list_line(lang, load_view(session, v), actor.tz) for v in visits]
     blocks += bk.pack_lines(visit_lines or [none], max_blocks=2, title=f"*{t(lang, 'contact.recent')}*", more=more)
+    blocks.append(
+        bk.actions(
+            bk.button(t(lang, "account.mark_lead"), LEAD_ACTION, str(account.id)),
+            bk.button(t(lang, "trail.history"), HISTORY_ACTION, f"account:{account.id}"),
+        )
+    )
     blocks.append(bk.context(t(lang, "account.help")))
     return Reply(text=account.name, blocks=blocks)
 
@@ -305,10 +376,22 @@ def account_reply(db: Database, actor: Actor, text: str, now: datetime) -> Reply
     if not command.ref or (command.verb is None and command.ref.lower() in ("help", "帮助", "?")):
         return echo_reply(actor.lang, "account.usage", None)
     try:
-        if command.verb is None:
+        if command.verb in (None, "history"):
             with db.transaction() as session:
-                return account_card(session, actor, _one(session, actor, command.ref))
+                account = _one(session, actor, command.ref)
+                if command.verb == "history":
+                    return trail_page(session, actor, "account", account.id, 0)
+                return account_card(session, actor, account)
         message = do_account_command(db, actor, command, now)
     except AccountError as exc:
         return echo_reply(actor.lang, exc.message_key, text, **{k: bk.escape(str(v)) for k, v in exc.values.items()})
+    return Reply(message, [bk.section(message)])
+
+
+def mark_lead_button(db: Database, actor: Actor, account_id: object, now: datetime) -> Reply:
+    """The card's "Mark as lead": the same as `/account NAME lead` on that account."""
+    try:
+        message = do_account_command(db, actor, AccountCommand(ref="", verb="lead"), now, account_id=account_id)
+    except AccountError as exc:
+        return echo_reply(actor.lang, exc.message_key, None, **{k: bk.escape(str(v)) for k, v in exc.values.items()})
     return Reply(message, [bk.section(message)])

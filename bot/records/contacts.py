@@ -24,6 +24,8 @@ from bot.core.audit import record_change
 from bot.core.i18n import Lang, t
 from bot.core.text import normalize
 from bot.people.members import workspace_config
+from bot.records.trail import SHOW_ACTION as HISTORY_ACTION
+from bot.records.trail import trail_page
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply, echo_reply
 from bot.visits.ops import VisitView, load_view
@@ -138,10 +140,16 @@ def render_card(lang: Lang, tz: str | None, card: ContactCard) -> Reply:
             title=f"*{t(lang, 'contact.recent')}*",
             more=lambda n: t(lang, "common.more", count=n),
         )
-    blocks.append(bk.actions(bk.button(t(lang, "contact.edit"), EDIT_ACTION, str(card.id))))
+    blocks.append(
+        bk.actions(
+            bk.button(t(lang, "contact.edit"), EDIT_ACTION, str(card.id)),
+            bk.button(t(lang, "trail.history"), HISTORY_ACTION, f"contact:{card.id}"),
+        )
+    )
     return Reply(text=f"{card.name} · {card.account_name}", blocks=blocks)
 
 
+_HISTORY = re.compile(r"^(?P<name>.+?)\s+(?:history|历史|修改记录)$", re.I)
 _MERGE = re.compile(r"^(?P<source>.+?)\s+(?:merge into|merge|合并到|合并)\s+(?P<target>.+)$", re.I)
 
 
@@ -200,6 +208,15 @@ def contact_reply(db: Database, actor: Actor, text: str, now: datetime) -> Reply
     name = " ".join(text.split())
     if not name or name.lower() in ("help", "帮助", "?", "？"):
         return echo_reply(actor.lang, "contact.usage", None)
+    history = _HISTORY.match(name)
+    if history:  # its audit trail (`_one` finds only contacts the actor may see)
+        try:
+            with db.transaction() as session:
+                return trail_page(session, actor, "contact", _one(session, actor, history["name"]).id, 0)
+        except ContactError as exc:
+            return echo_reply(
+                actor.lang, exc.message_key, text, **{k: bk.escape(str(v)) for k, v in exc.values.items()}
+            )
     merge = _MERGE.match(name)
     if merge:
         try:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.access import AccessError, NotFound, access_person_by_slack_id, team_person_ids
 from bot.core.actor import Actor
+from bot.core.audit import HISTORY_ACTION
 from bot.core.clock import start_of_local_day, zone
 from bot.core.i18n import Lang, format_day, t
 from bot.core.text import normalize
@@ -224,24 +225,16 @@ def _filters(lang: Lang, page: HistoryPage) -> str:
     return " · ".join(parts)
 
 
-def render_history(lang: Lang, tz: str | None, page: HistoryPage) -> Reply:
-    """A page of visits: each with Edit and Delete (Delete asks first), then "more"."""
-    first, last = page.query.offset + 1, page.query.offset + len(page.visits)
-    title = (
-        t(lang, "visit.history.title", first=first, last=last, total=page.total)
-        if page.visits
-        else t(lang, "visit.history.empty")
-    )
-    blocks: list[bk.Block] = [bk.section(f"*{title}*")]
-    filters = _filters(lang, page)
-    if filters:
-        blocks.append(bk.context(filters))
+def visit_blocks(lang: Lang, tz: str | None, page: HistoryPage) -> list[bk.Block]:
+    """Each visit of a page with Edit, Delete (asks first) and History: the one rendering of a
+    visit row, shared by `/visit list` and the App Home's "My visits"."""
     confirm = bk.confirm_dialog(
         t(lang, "visit.delete.confirm_title"),
         t(lang, "visit.delete.confirm_text"),
         t(lang, "visit.delete.confirm_yes"),
         t(lang, "common.cancel"),
     )
+    blocks: list[bk.Block] = []
     for visit in page.visits:
         line = list_line(lang, visit, tz)
         if visit.id in page.reps:
@@ -253,9 +246,31 @@ def render_history(lang: Lang, tz: str | None, page: HistoryPage) -> Reply:
                 bk.button(
                     t(lang, "visit.history.delete"), DELETE_ACTION, str(visit.id), style="danger", confirm=confirm
                 ),
+                bk.button(t(lang, "trail.history"), HISTORY_ACTION, f"visit:{visit.id}"),
                 block_id=f"visit_{visit.id}",
             )
         )
+    return blocks
+
+
+def page_title(lang: Lang, page: HistoryPage) -> str:
+    first, last = page.query.offset + 1, page.query.offset + len(page.visits)
+    return (
+        t(lang, "visit.history.title", first=first, last=last, total=page.total)
+        if page.visits
+        else t(lang, "visit.history.empty")
+    )
+
+
+def render_history(lang: Lang, tz: str | None, page: HistoryPage) -> Reply:
+    """A page of visits: each with Edit and Delete (Delete asks first), then "more"."""
+    last = page.query.offset + len(page.visits)
+    title = page_title(lang, page)
+    blocks: list[bk.Block] = [bk.section(f"*{title}*")]
+    filters = _filters(lang, page)
+    if filters:
+        blocks.append(bk.context(filters))
+    blocks += visit_blocks(lang, tz, page)
     remaining = page.total - last
     if page.visits and remaining > 0:
         value = HistoryQuery(**{**asdict(page.query), "offset": last}).encode()

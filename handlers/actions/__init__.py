@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import deal, lead, meeting, nudges, visit
+from handlers.actions import deal, lead, meeting, nudges, records, visit
 
 
 def register(app: App) -> None:
@@ -13,3 +13,4 @@ def register(app: App) -> None:
     nudges.register(app)
     meeting.register(app)
     lead.register(app)
+    records.register(app)

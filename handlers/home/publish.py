@@ -19,12 +19,15 @@ from bot.core.services import Services
 log = logging.getLogger("handlers.home")
 
 
-def publish_home(client: WebClient, services: Services, actor: Actor, mode: Mode | None = None) -> bool:
+def publish_home(
+    client: WebClient, services: Services, actor: Actor, mode: Mode | None = None, visits_offset: int = 0
+) -> bool:
     """Render and publish `actor`'s home tab (`mode` "team" for a manager's team view; None:
-    the view the tab opens on, `bot.analytics.home.default_mode`).
+    the view the tab opens on, `bot.analytics.home.default_mode`; `visits_offset`: the page of
+    "My visits" shown).
     True when Slack accepted it."""
     try:
-        view = home_view(services.db, actor, services.clock.now(), mode)
+        view = home_view(services.db, actor, services.clock.now(), mode, visits_offset)
         client.views_publish(user_id=actor.user_id, view=view)
         return True
     except Exception:

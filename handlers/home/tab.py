@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.analytics.home import SWITCH_ACTION, Mode
+from bot.analytics.home import SWITCH_ACTION, VISITS_ACTION, Mode
 from handlers._support import current_actor, services
 from handlers.home.publish import publish_home
 from handlers.listener import Request, listener
@@ -33,6 +33,16 @@ def handle_switch(req: Request) -> None:
     publish_home(req.client, req.svc, req.actor, "team" if req.action.value == "team" else "me")
 
 
+@listener()
+def handle_visits_page(req: Request) -> None:
+    """ "My visits" Newer / Older: the tab re-published at that page (value `mode:offset`)."""
+    mode, _, offset = (req.action.value or "").partition(":")
+    publish_home(
+        req.client, req.svc, req.actor, "team" if mode == "team" else "me", int(offset) if offset.isdigit() else 0
+    )
+
+
 def register(app: App) -> None:
     app.event("app_home_opened")(handle_home_opened)
     app.action(re.compile(rf"^{SWITCH_ACTION}_(me|team)$"))(handle_switch)
+    app.action(re.compile(rf"^{VISITS_ACTION}_(newer|older)$"))(handle_visits_page)

@@ -1,0 +1,88 @@
+"""App Home "My visits" (issue 19): a page of the visits `/visit list` shows, Older / Newer."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from dev.driver import Driver
+from storage.db import Database
+from storage.models import Person, Visit
+from tests.conftest import START, TEAM
+from tests.test_home import _home
+from tests.visit_world import account, all_ok, rep
+
+
+def _seed(db: Database, rep_id: int, account_id: int, n: int, tag: str) -> None:
+    """`n` visits, some at the same minute (ties must not make a page skip or repeat one)."""
+    with db.transaction() as session:
+        for i in range(n):
+            visit = Visit(
+                team_id=TEAM,
+                rep_id=rep_id,
+                account_id=account_id,
+                occurred_at=START - timedelta(hours=(i // 3) * 5),
+                channel="phone" if i % 2 else "in_person",
+                purpose=f"{tag}-{i:02d} pricing",
+                created_at=START,
+            )
+            session.add(visit)
+            session.flush()
+            _TAGS[visit.id] = f"{tag}-{i:02d}"
+
+
+def _shown(view: dict) -> list[str]:
+    """The visits on the page, by the purpose tag of the visit each row's buttons act on."""
+    ids = [int(m[1]) for b in view["blocks"] if (m := re.fullmatch(r"visit_(\d+)", str(b.get("block_id"))))]
+    return [_TAGS[i] for i in ids]
+
+
+_TAGS: dict[int, str] = {}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
+def test_a_rep_pages_through_45_visits_none_twice_none_skipped_nobody_elses(
+    driver: Driver, db: Database, locale: str
+) -> None:
+    me = rep(db, driver, "U1", locale=locale)
+    other = rep(db, driver, "U2")
+    _seed(db, me, account(db, me, "Ricoh"), 45, "MIN")
+    _seed(db, other, account(db, other, "Canon"), 12, "OTH")
+
+    driver.open_home("U1")
+    view, seen, pages = _home(driver, "U1"), [], 0
+    while True:
+        pages += 1
+        assert len(view["blocks"]) <= 100
+        seen += _shown(view)
+        older = [e for b in view["blocks"] if b.get("type") == "actions" for e in b["elements"]]
+        older = [e for e in older if e["action_id"] == "home_visits_older"]
+        if not older:
+            break
+        driver.click("U1", view, "home_visits_older")
+        view = _home(driver, "U1")
+    assert pages == 5 and len(seen) == 45 and set(seen) == {f"MIN-{i:02d}" for i in range(45)}
+    assert ("Older" if locale == "en-US" else "更早") not in str(view["blocks"][-3:])
+
+    driver.click("U1", view, "home_visits_newer")  # back one page: the fourth
+    back = _home(driver, "U1")
+    assert _shown(back) == seen[30:40]
+    assert ("My visits" if locale == "en-US" else "我的拜访") in str(back["blocks"])
+    all_ok(driver)
+
+
+def test_a_manager_sees_the_team_visits_with_who_logged_them(driver: Driver, db: Database) -> None:
+    boss = rep(db, driver, "UB", name="Mia")
+    mine = rep(db, driver, "U1", name="Bo")
+    stranger = rep(db, driver, "U2", name="Zed")
+    with db.transaction() as session:
+        session.get(Person, boss).role = "manager"
+        session.get(Person, mine).manager_id = boss
+    _seed(db, mine, account(db, mine, "Ricoh"), 3, "BOS")
+    _seed(db, stranger, account(db, stranger, "Canon"), 3, "OTH")
+    driver.open_home("UB")
+    view = _home(driver, "UB")
+    assert sorted(_shown(view)) == ["BOS-00", "BOS-01", "BOS-02"] and "My team's visits" in str(view["blocks"])
+    assert "_Bo_" in str(view["blocks"])
