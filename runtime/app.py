@@ -57,6 +57,8 @@ BOT_SCOPES = (
     "usergroups:read",
     "dnd:read",  # scheduled DMs wait while someone is in do-not-disturb (scheduler/away.py)
     "users.profile:read",  # ... or while their status says they are away
+    "chat:write.public",  # a team's digest in a public channel the bot was not invited to
+    "files:read",  # a CSV an admin sends the bot in a DM (handlers/events/csv_upload.py)
 )
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

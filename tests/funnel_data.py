@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.people.members import ensure_workspace
@@ -46,7 +47,17 @@ class Funnel:
         return person
 
     def account(self, name: str = "Ricoh", owner: Person | None = None) -> Account:
-        account = Account(team_id=self.team_id, name=name, name_norm=name.lower(), owner_id=owner.id if owner else None)
+        """The owner's account of that name, made on first use: one owner never has two live
+        accounts of one name (the database's unique key since migration 0009)."""
+        owner_id = owner.id if owner else None
+        existing = self.session.scalar(
+            select(Account).where(  # `== None` is IS NULL: unowned accounts count as one owner
+                Account.team_id == self.team_id, Account.name_norm == name.lower(), Account.owner_id == owner_id
+            )
+        )
+        if existing is not None:
+            return existing
+        account = Account(team_id=self.team_id, name=name, name_norm=name.lower(), owner_id=owner_id)
         self.session.add(account)
         self.session.flush()
         return account

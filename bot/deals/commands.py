@@ -147,7 +147,8 @@ def _new(db: Database, actor: Actor, command: DealCommand, now: datetime, channe
         if span is not None and (known.candidates or known.account is not None):
             account_text = whole[span[0] : span[1]]
             title = command.title if command.title is not None else " ".join(known.without_account(whole).split())
-            candidates = known.candidates or [Candidate(known.account.id, known.account.name, EXACT)]  # type: ignore[union-attr]
+            exact = [Candidate(known.account.id, known.account.name, EXACT)] if known.account is not None else []
+            candidates = known.candidates or exact
         elif command.title is not None:
             account_text, title = whole, command.title
             candidates = find_accounts(session, actor, account_text)

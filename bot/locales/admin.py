@@ -17,6 +17,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach leads route @rep | round-robin @a @b | region 华东=@a`: who gets inbound leads (admins)\n"
         "• `/coach settings [history]`: visit standard, cadences, follow-up rules, hours, digests, reasons (admins)\n"
         "• `/coach holidays [add DATE NAME | remove DATE | load CN 2027]`: days off (admins change them)\n"
+        "• `/coach import`: import accounts, contacts or leads from a CSV file sent to me in a DM (admins)\n"
         "• `/coach help`: this list",
         "*Pipeline Coach 管理命令*\n"
         "• `/coach role @用户 rep|manager|admin`:设置角色(管理员)\n"
@@ -33,6 +34,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "• `/coach leads route @销售 | 轮流 @甲 @乙 | 区域 华东=@甲`:外部线索分配给谁(管理员)\n"
         "• `/coach settings [history]`:拜访标准、见面频率、跟进规则、时间、简报、原因(管理员)\n"
         "• `/coach holidays [add 日期 名称 | remove 日期 | load CN 2027]`:节假日(管理员可修改)\n"
+        "• `/coach import`:在私信里发给我CSV文件,导入客户、联系人或线索(管理员)\n"
         "• `/coach help`:显示本列表",
     ),
     "coach.unknown": (
