@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from bot.accounts.create import create_account
 from bot.core.clock import ManualClock
 from bot.core.settings import Settings
 from dev.driver import Driver, LocalServer
@@ -27,7 +28,6 @@ from runtime.executor import TrackingExecutor
 from runtime.web import WebApp
 from storage.db import Database
 from storage.models import (
-    Account,
     CheckIn,
     Contact,
     Deal,
@@ -135,14 +135,9 @@ def build_world(driver: Driver, db: Database) -> World:
 
 def _own(session: Any, person: Person, secret: str) -> dict[str, list[int]]:
     team = person.team_id
-    account = Account(
-        team_id=team,
-        name=f"{secret} Account",
-        name_norm=f"{secret} account".lower(),
-        owner_id=person.id,
-        business_status="has_business",
-    )
-    session.add(account)
+    # through the app's own creation, so the names are indexed and recognised as the app's are
+    account = create_account(session, team, f"{secret} Account", person.id, START)
+    account.business_status = "has_business"
     session.flush()
     contact = Contact(
         team_id=team,

@@ -69,6 +69,39 @@ def test_a_colleagues_account_is_logged_to_not_duplicated_and_its_owner_will_hea
     all_ok(driver)
 
 
+def test_a_colleagues_contact_named_alone_neither_shows_nor_takes_the_colleagues_account(
+    driver: Driver, db: Database
+) -> None:
+    """Only an account the rep names exactly is a colleague's to log to (`access_account_to_log`):
+    a contact's name is not the account's, so it must not reveal which account of a colleague
+    has that contact, nor put the rep's visit, level and dates on it."""
+    me = rep(db, driver, "U1")
+    alice = rep(db, driver, "U2", name="Alice")
+    works = account(db, alice, "Adventure Works")
+    ken = contact(db, works, "Ken Adams", level=2)
+    zh_works = account(db, alice, "中国平安")
+    liu = contact(db, zh_works, "刘洋", level=1)
+
+    driver.command("U1", "/visit", "Tailspin Toys dinner with Ken Adams level 4 yesterday")
+    first = reply_text(driver.last_ephemeral("U1"))
+    driver.command("U1", "/visit", "coffee with Ken Adams about renewal")
+    second = reply_text(driver.last_ephemeral("U1"))
+    driver.command("U1", "/visit", "昨天和刘洋吃饭")
+    third = reply_text(driver.last_ephemeral("U1"))
+
+    assert [v.account_id for v in stored_visits(db) if v.account_id in (works, zh_works)] == []
+    assert (get(db, Contact, ken).relationship_level, get(db, Contact, liu).relationship_level) == (2, 1)
+    for reply in (first, second, third):
+        assert "Adventure Works" not in reply and "中国平安" not in reply and "Alice" not in reply
+    # the rep's own contact of the same name is still recognised on its own
+    mine = account(db, me, "Tailspin Toys")
+    own_ken = contact(db, mine, "Ken Adams", level=1)
+    driver.command("U1", "/visit", "coffee with Ken Adams about renewal")
+    (visit,) = [v for v in stored_visits(db) if v.account_id == mine]
+    assert [link.contact_id for link in links(db, visit.id)] == [own_ken]
+    all_ok(driver)
+
+
 def test_a_loose_contact_match_that_would_lower_a_level_asks_first(driver: Driver, db: Database) -> None:
     me = rep(db, driver, "U1")
     ricoh = account(db, me, "理光")

@@ -6,7 +6,8 @@ see, and returns the spans for the parser plus the account they point to:
 
 - an account the rep may see, named by its name or an alias, anywhere in the line;
 - else one named only through a contact's full name ("coffee with Olivia Hart" → Olivia's
-  account), when only one account has a contact of that name;
+  account), when only one account the rep may see has a contact of that name (a colleague's
+  contact implies nothing: it would show the rep the colleague's account and log to it);
 - else a teammate's account named exactly: it is used rather than offering to create a
   duplicate (`shared`), the visit counts for the rep and the owner hears of it in their digest
   (`bot.visits.shared`).
@@ -21,7 +22,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.accounts.matching import EXACT, Candidate
-from bot.core.access import access_account_to_log, team_person_ids
+from bot.core.access import access_account, access_account_to_log, team_person_ids
 from bot.core.actor import Actor
 from bot.visits.names import ACCOUNT, CONTACT, NameHit, name_index
 from bot.visits.parse import Known, keyword_spans
@@ -108,10 +109,13 @@ def recognise(session: Session, actor: Actor, text: str) -> Recognised:
             )
         )
     )
-    visible, others = _split(session, actor, accounts)
-    if len(visible) == 1 or (not visible and len(others) == 1):
-        chosen = (visible or others)[0]
-        result.account, result.shared = access_account_to_log(session, actor, chosen.id)
+    # only an account the rep may see: a contact's name does not name a colleague's account,
+    # and logging there would show the rep which one it is and change it (access_account_to_log
+    # is for an account named exactly, above)
+    visible, _others = _split(session, actor, accounts)
+    if len(visible) == 1:
+        chosen = access_account(session, actor, visible[0].id)
+        result.account = chosen
         result.through_contact = True
         result.names = tuple(Known("contact", h.start, h.end) for h in contact_hits if chosen.id in h.ids)
     return result

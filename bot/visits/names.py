@@ -241,7 +241,9 @@ class NameIndex:
         key, where = folded(text)
         if not key:
             return []
-        found: list[NameHit] = []
+        # (kind, start, end) -> key, ids: a name in both automata (a contact added since the
+        # build, named like an older one) is one hit with the ids of both
+        found: dict[tuple[int, int, int], tuple[str, set[int]]] = {}
         for automaton, multi in ((self._base, self._base_multi), (self._delta_automaton, self._delta_multi)):
             if automaton is None:
                 continue
@@ -254,10 +256,10 @@ class NameIndex:
                 if key[start].isascii() and ((s > 0 and _latin(text[s - 1])) or (e < len(text) and _latin(text[e]))):
                     continue  # inside a longer Latin word
                 for kind in (ACCOUNT, CONTACT):
-                    ids = tuple(sorted({i for k, i in owners if k == kind}))
+                    ids = {i for k, i in owners if k == kind}
                     if ids:
-                        found.append(NameHit(kind, s, e, key[start : end + 1], ids))
-        return _longest_first(found)
+                        found.setdefault((kind, s, e), (key[start : end + 1], set()))[1].update(ids)
+        return _longest_first([NameHit(kind, s, e, k, tuple(sorted(ids))) for (kind, s, e), (k, ids) in found.items()])
 
     def similar(self, phrase: str, *, limit: int = 5) -> list[tuple[int, str, int]]:
         """Accounts whose key starts with what was typed, or is one or two typos from it:
