@@ -2,7 +2,8 @@
 day, or load a country's (or region's) public holidays for a year from the maintained
 `holidays` package. Each day is the workspace's, one region's or one sales team's
 (`Holiday.scope`); adding or removing one scope's day leaves the others' alone. The scheduler
-sends nobody anything on a holiday (`bot.people.notify.is_off_for`) and digests shift around them (`bot.digests.service`).
+sends nobody anything on a holiday (`bot.people.notify.is_off_for`) and digests shift around
+the workspace's and their team's (`bot.digests.service`).
 
 Every change is recorded in the settings history (key "holidays": old → new).
 """
