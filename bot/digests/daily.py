@@ -106,7 +106,7 @@ class DailyDigest:
 
 
 def previous_working_day(today: date, config: WorkspaceConfig, holidays: dict[date, str]) -> date:
-    """The last working day before `today` (weekends and workspace holidays skipped)."""
+    """The last working day before `today` (weekends and the team's holidays skipped)."""
     day = today - timedelta(days=1)
     for _ in range(31):
         if day_off(day, config.schedule, holidays) is None:

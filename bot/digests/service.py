@@ -27,6 +27,7 @@ from bot.core.config import WorkspaceConfig
 from bot.core.i18n import Lang, lang_for, t
 from bot.digests import daily, periods, recap, render, tiers, weekly
 from bot.digests.layout import Rendered
+from bot.people.holiday_scope import WORKSPACE, team_scope
 from bot.people.members import workspace_config
 from bot.people.notify import day_off
 from bot.people.teams import TeamInfo, team_config, team_for_request, team_info
@@ -77,13 +78,15 @@ def team_lang(team: TeamInfo) -> Lang:
     return lang_for(team.manager_locale, team.manager_lang)
 
 
-def _holidays(session: Session, team_id: str, around: date) -> dict[date, str]:
-    """The workspace's holidays within a month and a half of `around` (enough for "the first
-    working day of the month/week" and "yesterday")."""
+def _holidays(session: Session, team: TeamInfo, around: date) -> dict[date, str]:
+    """The workspace's and this sales team's own holidays within a month and a half of `around`
+    (enough for "the first working day of the month/week" and "yesterday"): a team's day off
+    moves its digests as a workspace holiday moves everyone's. A region's holidays do not: they
+    are the days off of the people whose time zone is there, and a team may span regions."""
     rows = session.execute(
         select(Holiday.day, Holiday.name).where(
-            Holiday.team_id == team_id,
-            Holiday.scope == "",  # a team's or a region's days off are people's, not the digest's
+            Holiday.team_id == team.team_id,
+            Holiday.scope.in_((WORKSPACE, team_scope(team.id))),
             Holiday.day >= around - timedelta(days=45),
             Holiday.day <= around + timedelta(days=45),
         )
@@ -195,7 +198,7 @@ def due_for_team(session: Session, team: TeamInfo, kind: str, now: datetime) -> 
     """Due by the team's own digest days and times where its manager or an admin set them."""
     config = team_config(workspace_config(session, team.team_id), session.get(SalesTeam, team.id))
     local = local_now_of(now, team.manager_tz)
-    return due(kind, local, config, _holidays(session, team.team_id, local.date()))
+    return due(kind, local, config, _holidays(session, team, local.date()))
 
 
 def local_now_of(now: datetime, tz: str) -> datetime:
@@ -230,7 +233,7 @@ def build(
     today = today or local_now_of(now, tz).date()
     reps = _members(session, team)
     if kind == "daily":
-        holidays = _holidays(session, team.team_id, today)
+        holidays = _holidays(session, team, today)
         day = daily.previous_working_day(today, config, holidays)
         before = daily.previous_working_day(day, config, holidays)  # the previous digest's day
         since = periods.day_window(before, tz).end

@@ -174,10 +174,11 @@ MESSAGES.update(
         "holidays.usage": (
             "Usage: `/coach holidays` (list) · `add 2027-01-04 Company day` · `remove 2027-01-04` · "
             "`load CN 2027` (a country, or a region such as US-CA) · `load CN 2027 region` (only people whose "
-            "time zone is in CN) · `load GB 2027 team @manager` (only that team) (admins change them)",
+            "time zone is in CN) · `load GB 2027 team @manager` (only that team); `add` and `remove` take "
+            "`team @manager` or `region CN` at the end too (admins change them)",
             "用法:`/coach holidays`(列表)· `add 2027-01-04 公司假日` · `remove 2027-01-04` · "
             "`load CN 2027`(国家,或地区如 US-CA)· `load CN 2027 region`(仅时区在 CN 的人)· "
-            "`load GB 2027 team @经理`(仅该团队)(管理员可修改)",
+            "`load GB 2027 team @经理`(仅该团队);`add` 和 `remove` 末尾也可加 `团队 @经理` 或 `地区 CN`(管理员可修改)",
         ),
         "holidays.none": (
             "No holidays are set. Admins: `/coach holidays load CN 2027` loads a country's public holidays.",

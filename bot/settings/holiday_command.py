@@ -1,5 +1,6 @@
-"""`/coach holidays [add DATE NAME | remove DATE | load COUNTRY[-REGION] YEAR]` (节假日): the
-text read, the operation called, the answer rendered in the user's language."""
+"""`/coach holidays [add DATE NAME | remove DATE | load COUNTRY[-REGION] YEAR]` (节假日), each
+change optionally for one team (`team @manager`) or region (`region CN`, for `load` just
+`region`): the text read, the operation called, the answer rendered in the user's language."""
 
 from __future__ import annotations
 
@@ -33,6 +34,21 @@ def _reply(text: str) -> Reply:
     return Reply(text, [bk.section(text)])
 
 
+def _scope_words(text: str) -> tuple[list[str], str, str | None, str | None] | None:
+    """The words of `text` before a trailing scope, which of "", "region", "team" it is, the
+    country after "region" (if any) and the mentioned manager of "team"; None when "team" names
+    no one. The scope is read from the end only, so a name such as "Team building day" stays a name."""
+    words = strip_mentions(text).split()
+    if words and words[-1].lower() in TEAM:
+        managers = mentioned_users(text)
+        return (words[:-1], "team", None, managers[0]) if managers else None
+    if words and words[-1].lower() in REGION:
+        return words[:-1], "region", None, None
+    if len(words) >= 2 and words[-2].lower() in REGION:
+        return words[:-2], "region", words[-1], None
+    return words, "", None, None
+
+
 def holidays_command(db: Database, actor: Actor, text: str, now: datetime) -> Reply:
     lang = actor.lang
     today = local_date(now, actor.tz)
@@ -47,24 +63,26 @@ def holidays_command(db: Database, actor: Actor, text: str, now: datetime) -> Re
             if len(days) > MAX_LINES:
                 lines.append(t(lang, "holidays.more", count=len(days) - MAX_LINES))
             return _reply(t(lang, "holidays.head", count=len(days)) + "\n" + "\n".join(lines))
-        if word in ADD:
-            when, _, name = rest.strip().partition(" ")
-            day = parse_holiday_date(when)
-            added = do_add_holiday(db, actor, day, name, now)
-            key = "holidays.added" if added else "holidays.already"
-            return _reply(t(lang, key, day=format_day(lang, day)))
-        if word in REMOVE:
-            day = parse_holiday_date(rest)
-            removed = do_remove_holiday(db, actor, day, now)
+        scoped = _scope_words(rest)
+        if scoped is None:
+            return echo_reply(lang, "holidays.usage", text)
+        parts, whose, country, manager = scoped
+        if word in (*ADD, *REMOVE):
+            if not parts or (whose == "region" and country is None):
+                return echo_reply(lang, "holidays.usage", text)
+            if word in ADD:
+                day = parse_holiday_date(parts[0])
+                added = do_add_holiday(
+                    db, actor, day, " ".join(parts[1:]), now, region=country, manager_user_id=manager
+                )
+                key = "holidays.added" if added else "holidays.already"
+                return _reply(t(lang, key, day=format_day(lang, day)))
+            day = parse_holiday_date(" ".join(parts))
+            removed = do_remove_holiday(db, actor, day, now, region=country, manager_user_id=manager)
             key = "holidays.removed" if removed is not None else "holidays.not_a_holiday"
             return _reply(t(lang, key, day=format_day(lang, day)))
         if word in LOAD:
-            parts = strip_mentions(rest).split()
-            whose = parts[2].lower() if len(parts) == 3 else ""
-            if len(parts) not in (2, 3) or not parts[1].isdigit() or whose not in ("", *REGION, *TEAM):
-                return echo_reply(lang, "holidays.usage", text)
-            managers = mentioned_users(rest)
-            if whose in TEAM and not managers:
+            if len(parts) != 2 or not parts[1].isdigit() or country is not None:
                 return echo_reply(lang, "holidays.usage", text)
             loaded = do_load_holidays(
                 db,
@@ -72,8 +90,8 @@ def holidays_command(db: Database, actor: Actor, text: str, now: datetime) -> Re
                 parts[0],
                 int(parts[1]),
                 now,
-                for_region=whose in REGION,
-                manager_user_id=managers[0] if whose in TEAM else None,
+                for_region=whose == "region",
+                manager_user_id=manager,
             )
             head = t(lang, "holidays.loaded", count=len(loaded.added), region=parts[0].upper(), year=parts[1])
             if loaded.already:

@@ -1,7 +1,9 @@
 """The workspace's holidays (`/coach holidays`): everyone may list them; admins add or remove a
 day, or load a country's (or region's) public holidays for a year from the maintained
-`holidays` package. The scheduler already sends nobody anything on a holiday
-(`bot.people.notify.is_off_for`) and digests shift around them (`bot.digests.service`).
+`holidays` package. Each day is the workspace's, one region's or one sales team's
+(`Holiday.scope`); adding or removing one scope's day leaves the others' alone. The scheduler
+sends nobody anything on a holiday (`bot.people.notify.is_off_for`) and digests shift around
+the workspace's and their team's (`bot.digests.service`).
 
 Every change is recorded in the settings history (key "holidays": old → new).
 """
@@ -99,38 +101,74 @@ def _with_scope(lang: Lang, name: str, scope: str, team: str | None) -> str:
     return name
 
 
-def do_add_holiday(db: Database, actor: Actor, day: date, name: str, now: datetime) -> bool:
-    """Make `day` a holiday (False: it already was; its name is updated)."""
+def holiday_scope(session: Session, actor: Actor, region: str | None, manager_user_id: str | None) -> str:
+    """The scope a change is for: `region` (a country code: people's time zones name countries
+    only), else the team of `manager_user_id`, else the whole workspace."""
+    if region is not None:
+        if not re.fullmatch(r"[A-Za-z]{2}", region.strip()):
+            raise HolidayError("holidays.error.region_country", region=region.strip()[:20])
+        return region_scope(region.strip())
+    if manager_user_id:
+        return team_scope(access_sales_team(session, actor, manager_user_id).id)
+    return WORKSPACE
+
+
+def _entry(day: date, name: str, scope: str) -> dict[str, str]:
+    """A day as the settings history records it (its scope only when it is not everyone's)."""
+    return {"day": day.isoformat(), "name": name, **({"scope": scope} if scope else {})}
+
+
+def do_add_holiday(
+    db: Database,
+    actor: Actor,
+    day: date,
+    name: str,
+    now: datetime,
+    *,
+    region: str | None = None,
+    manager_user_id: str | None = None,
+) -> bool:
+    """Make `day` a holiday of the workspace, of one region or of one manager's team (False: it
+    already was one for them; its name is updated). Other scopes' days are left alone."""
     require_admin(actor)
     name = name.strip()[:NAME_LENGTH]
     with db.transaction() as session:
-        row = session.scalar(select(Holiday).where(Holiday.team_id == actor.team_id, Holiday.day == day))
+        scope = holiday_scope(session, actor, region, manager_user_id)
+        row = session.scalar(
+            select(Holiday).where(Holiday.team_id == actor.team_id, Holiday.day == day, Holiday.scope == scope)
+        )
         if row is not None:
             if name and name != row.name:
-                _audit(
-                    session,
-                    actor,
-                    {"day": day.isoformat(), "name": row.name},
-                    {"day": day.isoformat(), "name": name},
-                    now,
-                )
+                _audit(session, actor, _entry(day, row.name, scope), _entry(day, name, scope), now)
                 row.name = name
             return False
-        session.add(Holiday(team_id=actor.team_id, day=day, name=name))
-        _audit(session, actor, None, {"day": day.isoformat(), "name": name}, now)
+        session.add(Holiday(team_id=actor.team_id, day=day, name=name, scope=scope))
+        _audit(session, actor, None, _entry(day, name, scope), now)
         return True
 
 
-def do_remove_holiday(db: Database, actor: Actor, day: date, now: datetime) -> str | None:
-    """Make `day` an ordinary day again: the removed holiday's name, or None if it was none."""
+def do_remove_holiday(
+    db: Database,
+    actor: Actor,
+    day: date,
+    now: datetime,
+    *,
+    region: str | None = None,
+    manager_user_id: str | None = None,
+) -> str | None:
+    """Make `day` an ordinary day again for the workspace, one region or one manager's team: the
+    removed holiday's name, or None if it was none for them. Other scopes' days stay."""
     require_admin(actor)
     with db.transaction() as session:
-        row = session.scalar(select(Holiday).where(Holiday.team_id == actor.team_id, Holiday.day == day))
+        scope = holiday_scope(session, actor, region, manager_user_id)
+        row = session.scalar(
+            select(Holiday).where(Holiday.team_id == actor.team_id, Holiday.day == day, Holiday.scope == scope)
+        )
         if row is None:
             return None
         name = row.name
         session.delete(row)
-        _audit(session, actor, {"day": day.isoformat(), "name": name}, None, now)
+        _audit(session, actor, _entry(day, name, scope), None, now)
         return name
 
 
@@ -166,15 +204,9 @@ def do_load_holidays(
     They are everyone's, or with `for_region` only people's whose time zone is in that country,
     or with `manager_user_id` only that manager's team's (`bot.people.holiday_scope`)."""
     require_admin(actor)
-    if for_region and not re.fullmatch(r"[A-Za-z]{2}", region.strip()):
-        raise HolidayError("holidays.error.region_country", region=region.strip()[:20])
-    days = public_holidays_for(region, year, actor.lang)
     with db.transaction() as session:
-        scope = WORKSPACE
-        if for_region:
-            scope = region_scope(region.strip())
-        elif manager_user_id:
-            scope = team_scope(access_sales_team(session, actor, manager_user_id).id)
+        scope = holiday_scope(session, actor, region if for_region else None, manager_user_id)
+        days = public_holidays_for(region, year, actor.lang)
         existing = set(
             session.scalars(
                 select(Holiday.day).where(
