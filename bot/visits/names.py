@@ -337,6 +337,11 @@ def name_index(session: Session, team_id: str) -> NameIndex:
     and swapped in, so no request waits for a rebuild after the first."""
     engine = session.get_bind()
     cache_key = (str(getattr(engine, "url", "")), team_id)
+    # The session's transaction first (on SQLite, BEGIN IMMEDIATE takes the write lock), then
+    # `_LOCK`: every thread takes the two in that order. Taken the other way round (the worker's
+    # warm-up thread did), a request holding the write lock and waiting here, and a thread holding
+    # `_LOCK` and waiting for the write lock, stalled each other until SQLite's busy timeout.
+    session.connection()
     with _LOCK:
         index = _INDEXES.get(cache_key)
         if index is None:
