@@ -21,7 +21,9 @@ that machine moves those entries here once it is back (`SpoolMover` in runtime/w
 
 from __future__ import annotations
 
+import copy
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -52,6 +54,77 @@ _CLAIM = text(
 )
 
 
+_INSERT = text(
+    """
+    INSERT INTO work_queue (function, payload, attempts)
+    SELECT function, payload, 0 FROM unnest(CAST(:functions AS text[]), CAST(:payloads AS text[]))
+        WITH ORDINALITY AS row(function, payload, n)
+    ORDER BY n
+    """
+)
+
+
+class GroupCommit:
+    """Rows written by many threads at once, in as few statements as possible (group commit).
+
+    A thread that finds no write in progress becomes the leader: it takes every row waiting
+    (its own and those that arrived while the previous statement ran) and writes them with one
+    call of `write`; the others wait until a leader has written theirs, and each learns the
+    outcome of its own group. Nobody waits for a timer: the group is whatever queued up while
+    the database answered the last one, so one request alone is written at once.
+    """
+
+    def __init__(self, write: Callable[[list[tuple[str, str]]], None]) -> None:
+        self._write = write
+        self._ready = threading.Condition()
+        self._waiting: list[_Pending] = []
+        self._writing = False
+
+    def put(self, row: tuple[str, str]) -> None:
+        mine = _Pending(row)
+        with self._ready:
+            self._waiting.append(mine)
+            while not mine.done and self._writing:
+                self._ready.wait()
+            if mine.done:
+                mine.raise_failure()
+                return
+            self._writing = True
+            group, self._waiting = self._waiting, []
+        failure: BaseException | None = None
+        try:
+            self._write([pending.row for pending in group])
+        except BaseException as exc:  # handed to every request of the group (and raised here)
+            failure = exc
+        with self._ready:
+            for pending in group:
+                pending.done, pending.failure = True, failure
+            self._writing = False
+            self._ready.notify_all()
+        mine.raise_failure()
+
+
+class _Pending:
+    """One row waiting in `GroupCommit`, and what became of it."""
+
+    __slots__ = ("done", "failure", "row")
+
+    def __init__(self, row: tuple[str, str]) -> None:
+        self.row = row
+        self.done = False
+        self.failure: BaseException | None = None
+
+    def raise_failure(self) -> None:
+        """The group's error, as a copy of its own in each thread (one exception object raised
+        in several threads at once would have their tracebacks mixed in it)."""
+        if self.failure is not None:
+            try:
+                own = copy.copy(self.failure)
+            except Exception:  # an exception that cannot be copied: the shared one
+                own = self.failure
+            raise own from self.failure.__cause__
+
+
 class DbQueue:
     """The `work_queue` table, with the spool's interface (`put`, `claim`, `done`, `release`)
     so that `SpoolWorker` drains either."""
@@ -79,6 +152,7 @@ class DbQueue:
             connect_args={"options": options},
         )
         self.lease = lease
+        self._group = GroupCommit(self._insert)
         self._last_count: tuple[float, int] | None = None  # (when read, the id sequence's value)
         self._monotonic = monotonic
         self.path = "postgresql:work_queue"  # what the worker's start-up log line names
@@ -102,6 +176,10 @@ class DbQueue:
     def put(self, entry: SpoolEntry) -> None:
         """Store `entry` (committed) before the request is answered.
 
+        Requests answered at the same moment share one INSERT (`GroupCommit`): a burst costs
+        the serving process and the database one statement per group, not per request, and a
+        lone request is written at once, never held back to wait for company.
+
         The commit does not wait for PostgreSQL to flush its log to disk (`synchronous_commit`
         off for this queue's connections only): the row is in the server's memory and visible to every
         worker at once, so it survives the loss of any machine that runs `serve` or a worker;
@@ -109,11 +187,12 @@ class DbQueue:
         a second (`wal_writer_delay`, 200 ms by default, up to three times that) — the same
         promise as the local spool, which is not fsync'ed either. Waiting for the flush put a
         disk write on every ack's path."""
-        self._execute(
-            "INSERT INTO work_queue (function, payload, attempts) VALUES (:function, :payload, 0)",
-            function=entry.function[:100],
-            payload=entry.to_json(),
-        )
+        self._group.put((entry.function[:100], entry.to_json()))
+
+    def _insert(self, rows: list[tuple[str, str]]) -> None:
+        """One statement for every row of a group: all stored, or none (an error reaches each
+        request of the group, which then goes to the local spool)."""
+        self._execute(_INSERT, functions=[function for function, _ in rows], payloads=[payload for _, payload in rows])
 
     # ----- consuming (workers on any machine) -------------------------------------------------
 

@@ -26,11 +26,11 @@ from dev.driver import Driver, LocalServer
 from dev.fake_slack import FakeSlack, Message
 from runtime.app import build_app
 from runtime.executor import TrackingExecutor
-from runtime.queue import DbQueue
+from runtime.queue import DbQueue, GroupCommit
 from runtime.spool import MAX_ATTEMPTS, Spool, SpoolEntry
 from runtime.web import WebApp
 from runtime.worker import ArrivalGauge, SpoolWorker
-from storage.db import Database
+from storage.db import Database, DatabaseUnavailable
 from tests.conftest import SECRET, TEAM
 from tests.pg_outage import needs_postgresql, refusing_connections, terminate_backends
 from tests.test_ops_serve import serve_env, serving
@@ -106,6 +106,81 @@ def test_concurrent_workers_take_each_row_exactly_once(queue: DbQueue, db: Datab
         thread.join()
     assert sorted(taken) == sorted(f"text={n}" for n in range(60))
     assert queue.pending() == 0
+
+
+def test_requests_answered_at_once_are_stored_together_each_exactly_once(queue: DbQueue) -> None:
+    """40 serving threads put at the same moment: every row stored once, in fewer statements."""
+    statements: list[int] = []
+    write = queue._insert
+
+    def counting(rows: list[tuple[str, str]]) -> None:
+        statements.append(len(rows))
+        time.sleep(0.005)  # the database's answer takes a moment: others arrive meanwhile
+        write(rows)
+
+    queue._group = GroupCommit(counting)
+    start = threading.Barrier(40)
+
+    def serve(n: int) -> None:
+        start.wait()
+        queue.put(_entry(n))
+
+    threads = [threading.Thread(target=serve, args=(n,)) for n in range(40)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    taken = []
+    while (claimed := queue.claim()) is not None:
+        taken.append(claimed.entry.body)
+        queue.done(claimed)
+    assert sorted(taken) == sorted(f"text={n}" for n in range(40))
+    assert sum(statements) == 40 and len(statements) < 40
+
+
+def _in_background(target: Callable[[], None]) -> tuple[threading.Thread, list[BaseException]]:
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            target()
+        except BaseException as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, failures
+
+
+def test_a_group_is_written_by_one_statement_and_its_failure_reaches_each_request() -> None:
+    """A lone request is written at once; those arriving meanwhile wait for the next statement,
+    which carries them all; if it fails, every one of them hears so (and goes to the spool)."""
+    writes: list[list[str]] = []
+    first_started, release_first = threading.Event(), threading.Event()
+
+    def write(rows: list[tuple[str, str]]) -> None:
+        writes.append([payload for _, payload in rows])
+        if len(writes) == 1:
+            first_started.set()
+            assert release_first.wait(10)
+        elif len(writes) == 2:
+            raise DatabaseUnavailable("connection refused")
+
+    group = GroupCommit(write)
+    leader, leader_failures = _in_background(lambda: group.put(("f", "a")))
+    assert first_started.wait(10)  # written at once, alone
+    followers = [_in_background(lambda name=name: group.put(("f", name))) for name in "bcd"]
+    deadline = time.monotonic() + 10
+    while len(group._waiting) < 3 and time.monotonic() < deadline:
+        time.sleep(0.001)
+    release_first.set()
+    for thread, _ in [(leader, leader_failures), *followers]:
+        thread.join(10)
+    assert writes == [["a"], ["b", "c", "d"]]
+    assert leader_failures == []
+    assert all(len(f) == 1 and isinstance(f[0], DatabaseUnavailable) for _, f in followers)
+    group.put(("f", "e"))  # the next one starts afresh
+    assert writes[-1] == ["e"]
 
 
 def test_a_row_whose_lease_ended_is_taken_again_then_marked_failed(queue: DbQueue, db: Database) -> None:
