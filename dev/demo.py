@@ -9,12 +9,22 @@ and lost ones with their stage history and reasons; six weeks of visits; open an
 follow-ups; past check-ins; targets; a sales team with a digest channel; holidays and a
 time off. Every date is relative to the clock, so the data looks the same whenever it starts.
 
-Accounts, their aliases and contacts are created by the app's own operations (`create_account`,
-`add_alias`, `contact_named`), backdated by passing an earlier `now`; the rest (people, visits,
-deals and their history, follow-ups, check-ins, targets, calendar) is still written as ORM rows in
-the one transaction (issue 14 d7: not yet moved). The generator is seeded, so two runs build the
-same workspace. Each demo user is also registered in the fake Slack (`users.info` answers with their
-time zone and locale).
+The workspace is made by the app's own operations, backdated by passing an earlier `now`, in
+one transaction: each `do_*` runs its session-level form there (`log_visit` is `do_log_visit`
+without its transaction, and so on). People join through `ensure_person` (the admin first, so she
+is the founding admin) and `update_profile`; the admin sets up the manager's team (`set_up_team`,
+which makes her a manager) and the manager names it (`rename_team`). Accounts, aliases and
+contacts: `create_account`, `add_alias`, `contact_named`. Visits: `log_visit`, which also makes
+their next steps' follow-ups; those done are completed (`complete_follow_up`), two more are added
+to visits (`add_follow_up`), and the follow-up rules (`apply_rules`) add the new leads'. Deals:
+`create_deal`, `move_deal` and `close_deal`, played in the order things happened. Check-ins:
+`save_plan`, `save_review` (which marks each planned item done or missed from the day's data).
+Targets: `set_target`, by the manager; holidays: `add_holiday`, by the admin. What no operation
+sets is written directly, with its reason where it is written (what the CSV import or `/contact`
+edits would have given accounts and contacts, a call that no visit logged, a planned time off).
+
+The generator is seeded, so two runs build the same workspace. Each demo user is also registered
+in the fake Slack (`users.info` answers with their time zone and locale).
 """
 
 from __future__ import annotations
@@ -25,17 +35,27 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.orm import Session
 
 from bot.accounts.create import create_account
+from bot.checkins.plan import TAGS, PlanInput, save_plan
+from bot.checkins.review import ReviewInput, save_review
+from bot.core.actor import Actor
 from bot.core.clock import Clock, zone
-from bot.core.text import normalize
-from bot.people.members import ensure_workspace
+from bot.deals.ops import close_deal, create_deal, move_deal
+from bot.deals.parser import FieldChanges
+from bot.digests.targets import quarter_of, set_target
+from bot.followups.rules import apply_rules, complete_follow_up
+from bot.people.members import actor_for, ensure_person, ensure_workspace, update_profile, workspace_config
+from bot.people.teams import rename_team, set_up_team
 from bot.records.accounts import add_alias
-from bot.visits.ops import contact_named
+from bot.settings.holidays import add_holiday
+from bot.visits.ops import ContactInput, VisitInput, VisitView, add_follow_up, contact_named, log_visit
 from storage.db import Database
 from storage.models import (
     Account,
+    AccountAlias,
     CheckIn,
     Contact,
     Deal,
@@ -43,7 +63,6 @@ from storage.models import (
     FollowUp,
     Holiday,
     Person,
-    SalesTeam,
     StageChange,
     Target,
     TimeOff,
@@ -81,6 +100,23 @@ USERS = (
 )
 DEFAULT_USER = USERS[0].user_id
 MANAGER = "UGRACE01"
+ADMIN = "UPRIYA01"
+# The rows the demo makes, counted for the shell's banner.
+COUNTED = (
+    Account,
+    AccountAlias,
+    Contact,
+    Visit,
+    VisitContact,
+    Deal,
+    StageChange,
+    DealReason,
+    FollowUp,
+    CheckIn,
+    Target,
+    Holiday,
+    TimeOff,
+)
 
 # Visits per working day, and how the rep's deals tend to end.
 ACTIVITY = {"excellent": (4, 6), "diligent": (4, 5), "smart": (1, 2), "at risk": (1, 2)}
@@ -281,19 +317,20 @@ def load_demo(db: Database, fake: FakeSlack, clock: Clock, *, team_id: str | Non
     rng = random.Random(2026)
     for user in USERS:
         fake.add_user(user.user_id, user.name, tz=user.tz, locale=user.locale, team_id=team)
-    counts: dict[str, int] = {}
     with db.transaction() as session:
+        _keep_loaded(session)
         session.execute(delete(Workspace).where(Workspace.team_id == team))
         session.flush()
-        workspace = ensure_workspace(session, team, now, name="Demo Co. 演示公司")
-        workspace.name = "Demo Co. 演示公司"
-        people = _people(session, team, fake, now)
-        builder = _Builder(session, team, now, rng, people)
+        ensure_workspace(session, team, now, name="Demo Co. 演示公司")
+        actors = _people(session, team, now)
+        builder = _Builder(session, team, now, rng, actors)
         for user in USERS:
             if user.user_id in ACCOUNTS:
                 builder.rep(user)
+        # The scheduler's follow-up rules, as its first sweep finds them: the new leads to contact.
+        apply_rules(session, team, workspace_config(session, team), now, [a.person_id for a in actors.values()])
         builder.calendar()
-        counts = builder.counts
+        counts = _counts(session, team)
     return Demo(
         team_id=team,
         users=USERS,
@@ -304,73 +341,112 @@ def load_demo(db: Database, fake: FakeSlack, clock: Clock, *, team_id: str | Non
     )
 
 
-def _people(session, team: str, fake: FakeSlack, now: datetime) -> dict[str, Person]:
+def _keep_loaded(session: Session) -> None:
+    """Hold every row the session loads or creates until it ends (the identity map only keeps
+    rows something refers to): the operations look up again rows an earlier one touched (a deal
+    moved, a follow-up done), and so read them from memory instead of the database."""
+    held: list[object] = session.info.setdefault("demo_rows", [])
+    event.listen(session, "loaded_as_persistent", lambda _session, row: held.append(row))
+    event.listen(session, "pending_to_persistent", lambda _session, row: held.append(row))
+
+
+def _people(session: Session, team: str, now: datetime) -> dict[str, Actor]:
+    """The team as the app makes it: the admin is the first person the workspace meets (so its
+    founding admin, as whoever installs the app), everyone else joins as a rep, and each one's
+    Slack profile is cached; the admin sets up Grace's team and its digest channel (which makes
+    her a manager), and she names it."""
+    joined = now - timedelta(days=400)
     people: dict[str, Person] = {}
-    # Direct: `ensure_person` would make Emma, the first user, the founding admin, and role and
-    # team operations each run in their own transaction, while the demo is built in one.
-    for user in USERS:
-        person = Person(
-            team_id=team,
-            slack_user_id=user.user_id,
-            name=user.name,
-            role=user.role,
-            tz=user.tz,
-            locale=user.locale,
-            profile_fetched_at=now,
-            dm_channel_id=fake.dm_channel(user.user_id),
-            created_at=now - timedelta(days=400),
-        )
-        session.add(person)
+    for user in sorted(USERS, key=lambda u: u.user_id != ADMIN):
+        person = ensure_person(session, team, user.user_id, joined)
+        update_profile(person, name=user.name, tz=user.tz, locale=user.locale, now=now)
         people[user.user_id] = person
-    session.flush()
-    for user in USERS:
-        if user.role == "rep":
-            people[user.user_id].manager_id = people[MANAGER].id
-    session.add(
-        SalesTeam(
-            team_id=team,
-            name="Key Accounts 大客户部",
-            manager_id=people[MANAGER].id,
-            digest_channel_id=DIGEST_CHANNEL,
-            created_at=now - timedelta(days=400),
-        )
-    )
-    return people
+    reps = [user.user_id for user in USERS if user.role == "rep"]
+    set_up_team(session, actor_for(people[ADMIN]), MANAGER, reps, joined, channel_id=DIGEST_CHANNEL)
+    rename_team(session, actor_for(people[MANAGER]), "Key Accounts 大客户部", joined)
+    return {user.user_id: actor_for(people[user.user_id]) for user in USERS}
+
+
+def _counts(session: Session, team: str) -> dict[str, int]:
+    """How many rows of each kind the workspace has (the shell's banner names some)."""
+    return {
+        model.__name__: session.scalar(select(func.count()).select_from(model).where(model.team_id == team)) or 0
+        for model in COUNTED
+    }
+
+
+def _titles(lives: list[_DealLife], titles: list[str]) -> list[str]:
+    """Each deal's title: as drawn, except that a closed deal that was open at the same time as
+    a deal of the same title at its account takes the next title free then (the app refuses a
+    second open deal of one title, so the rep would have named it otherwise). Open deals are
+    named first and keep their titles: they are the ones the tour shows."""
+    chosen: dict[int, str] = {}
+    for n in sorted(range(len(lives)), key=lambda n: lives[n].closed is not None):
+        life = lives[n]
+        start = titles.index(life.title)
+        for k in range(len(titles)):
+            title = titles[(start + k) % len(titles)]
+            clash = any(
+                chosen.get(m) == title and other.account_id == life.account_id and other.overlaps(life)
+                for m, other in enumerate(lives)
+            )
+            if not clash:
+                chosen[n] = title
+                break
+    return [chosen[n] for n in range(len(lives))]
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One step of a deal's life: "create" (at `stage`), "move" (to `stage`), "won" or "lost"."""
+
+    action: str
+    stage: str
+    when: datetime
+
+
+@dataclass(frozen=True)
+class _DealLife:
+    """A deal as drawn, before it is played through the deal operations."""
+
+    account_id: int
+    title: str
+    changes: FieldChanges
+    steps: list[_Step]
+    reasons: list[str] | None
+    lesson: str | None
+
+    @property
+    def closed(self) -> datetime | None:
+        return self.steps[-1].when if self.steps[-1].action in ("won", "lost") else None
+
+    def overlaps(self, other: _DealLife) -> bool:
+        """Whether the two deals were open at some moment together."""
+        far = datetime.max.replace(tzinfo=UTC)
+        return self.steps[0].when < (other.closed or far) and other.steps[0].when < (self.closed or far)
 
 
 class _Builder:
-    """Adds one rep's book of business: accounts, contacts, visits, deals, follow-ups."""
+    """Adds one rep's book of business: accounts, contacts, visits, deals, follow-ups, check-ins."""
 
-    def __init__(self, session, team: str, now: datetime, rng: random.Random, people: dict[str, Person]) -> None:
+    def __init__(self, session: Session, team: str, now: datetime, rng: random.Random, actors: dict[str, Actor]):
         self.session = session
         self.team = team
         self.now = now
         self.rng = rng
-        self.people = people
-        self.counts: dict[str, int] = {}
+        self.actors = actors
         self.rep_contacts = 0  # per rep: the key account starts with its decision maker, 王军 / Olivia Hart
-        self.met: dict[int, set[int]] = {}  # visit id → contacts met
-        self.changes: list[tuple[Deal, str | None, str, datetime]] = []  # stage history, written once deals have ids
-        self.reasons: list[tuple[Deal, str]] = []
         self.won_this_week = False
-
-    def _add(self, row: object) -> None:
-        self.session.add(row)
-        self._count(row)
-
-    def _count(self, row: object) -> None:
-        name = type(row).__name__
-        self.counts[name] = self.counts.get(name, 0) + 1
 
     # ----- one rep ------------------------------------------------------------------------
     def rep(self, user: DemoUser) -> None:
-        person = self.people[user.user_id]
+        actor = self.actors[user.user_id]
         self.rep_contacts = 0
         lang = _lang(user)
         today = self.now.astimezone(zone(user.tz)).date()
         accounts: list[tuple[Account, list[tuple[Contact, int | None]]]] = []
         for index, (name, aliases, status, tier, industry, lead) in enumerate(ACCOUNTS[user.user_id]):
-            account = self._account(person, name, aliases, status, tier, industry, lead, index, user)
+            account = self._account(actor, name, aliases, status, tier, industry, lead, index, user)
             fresh = account.assigned_at > self.now - timedelta(days=60)
             if name in NAMED_CONTACTS:
                 contacts = self._named_contacts(account, NAMED_CONTACTS[name])
@@ -379,27 +455,17 @@ class _Builder:
                     [] if lead else self._contacts(account, lang, 2 if status == "no_business" else 3, fresh=fresh)
                 )
             accounts.append((account, contacts))
-        visits = self._visits(user, person, accounts, today)
-        self._deals(user, person, [a for a, _ in accounts if not a.is_lead], lang)
-        self._follow_ups(user, person, visits, accounts, today)
-        self._checkins(user, person, today)
-        quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-        quarter_end = (quarter_start + timedelta(days=95)).replace(day=1) - timedelta(days=1)
-        self._add(
-            Target(
-                team_id=self.team,
-                person_id=person.id,
-                period_start=quarter_start,
-                period_end=quarter_end,
-                label=f"Q{(quarter_start.month - 1) // 3 + 1} {quarter_start.year}",
-                amount=Decimal(2_000_000 if lang == "zh" else 1_000_000),
-                created_at=self.now - timedelta(days=60),
-            )
-        )
+        visits = self._visits(user, actor, accounts, today)
+        self._deals(user, actor, [a for a, _ in accounts if not a.is_lead], lang)
+        self._follow_ups(user, actor, visits, accounts, today)
+        self._checkins(user, actor, visits, today)
+        amount = Decimal(2_000_000 if lang == "zh" else 1_000_000)
+        manager = self.actors[MANAGER]
+        set_target(self.session, manager, user.user_id, amount, quarter_of(today), self.now - timedelta(days=60))
 
     def _account(
         self,
-        person: Person,
+        actor: Actor,
         name: str,
         aliases: list[str],
         status: str,
@@ -411,8 +477,7 @@ class _Builder:
     ) -> Account:
         received = self.now - timedelta(hours=2 if index % 2 else 26) if lead else None
         created = received or self.now - timedelta(days=300)
-        account = create_account(self.session, self.team, name, person.id, created)
-        self._count(account)
+        account = create_account(self.session, self.team, name, actor.person_id, created)
         # What the CSV import or a won deal would have set over the account's life (the lead
         # flag comes with `create_lead`'s own Lead row and contacts, which the demo has no need of).
         account.business_status = status
@@ -426,15 +491,13 @@ class _Builder:
         account.is_lead, account.lead_received_at = lead, received
         account.assigned_at = received or self.now - timedelta(days=25 if index == 4 else 300)
         for alias in aliases:
-            if add_alias(self.session, account, alias):
-                self.counts["AccountAlias"] = self.counts.get("AccountAlias", 0) + 1
+            add_alias(self.session, account, alias)
         return account
 
     def _contact(self, account: Account, name: str, title: str, role: str, level: int) -> Contact:
         """A contact as a logged visit first names them; title, role and level are what their
         later visits and `/contact` edits gave them."""
         contact, _ = contact_named(self.session, account, name, self.now - timedelta(days=420))
-        self._count(contact)
         contact.title, contact.buying_role, contact.relationship_level = title, role, level
         contact.involvement = min(5, level + 1) if level else None
         return contact
@@ -466,21 +529,22 @@ class _Builder:
         self.session.flush()
         return out
 
+    # ----- visits -------------------------------------------------------------------------
     def _visits(
         self,
         user: DemoUser,
-        person: Person,
+        actor: Actor,
         accounts: list[tuple[Account, list[tuple[Contact, int | None]]]],
         today: date,
-    ) -> list[Visit]:
+    ) -> list[VisitView]:
+        """The rep's visits, drawn (seeded) and then logged in the order they happened; returned
+        in the order they were drawn."""
         low, high = ACTIVITY[user.profile]
         visited = [(a, c) for a, c in accounts if not a.is_lead and a.assigned_at < self.now - timedelta(days=60)]
-        visits: list[Visit] = []
-        met_by_visit: list[list[Contact]] = []
+        drawn: list[VisitInput] = []
 
         def add(account: Account, when: datetime, channel: str, met: list[Contact]) -> None:
-            visits.append(self._visit(person, account, when, channel, user))
-            met_by_visit.append(met)
+            drawn.append(self._visit(account, when, channel, met, user))
 
         # Anchors: each contact's last face-to-face meeting, exactly when the slot says.
         for account, contacts in accounts:
@@ -507,83 +571,72 @@ class _Builder:
                     met = [c for c, _ in contacts if c.relationship_level >= 1]
                 met = self.rng.sample(met, min(len(met), self.rng.randint(1, 2))) if met else []
                 add(account, when, channel, met)
-        self.session.flush()  # one flush for all the visits: their ids, for who was met
-        for visit, met in zip(visits, met_by_visit, strict=True):
-            self.met[visit.id] = {c.id for c in met}
-            for contact in met:
-                self._add(
-                    VisitContact(
-                        team_id=self.team,
-                        visit_id=visit.id,
-                        contact_id=contact.id,
-                        level_before=contact.relationship_level,
-                        level_after=contact.relationship_level,
-                    )
-                )
-        for account, contacts in accounts:
-            mine = [v for v in visits if v.account_id == account.id]
-            account.contact_count = len(mine)
-            account.first_contacted_at = min((v.occurred_at for v in mine), default=None)
+        logged: dict[int, VisitView] = {}
+        for k, visit in sorted(enumerate(drawn), key=lambda kv: kv[1].occurred_at or self.now):
+            when = visit.occurred_at or self.now
+            logged[k] = log_visit(self.session, actor, visit, now=when, request_key=None).visit
+        # Direct: a level-1 contact nobody met had the call the slot implies, which no visit logged.
+        for _, contacts in accounts:
             for contact, _ in contacts:
-                met = [v for v in mine if contact.id in self.met[v.id]]
-                contact.last_touch_at = max((v.occurred_at for v in met), default=None)
-                contact.last_face_to_face_at = max(
-                    (v.occurred_at for v in met if v.channel in ("in_person", "informal")), default=None
-                )
                 if contact.relationship_level == 1 and contact.last_touch_at is None:
                     contact.last_touch_at = self.now - timedelta(days=12)
-        return visits
+        return [logged[k] for k in range(len(drawn))]
 
-    def _visit(self, person: Person, account: Account, when: datetime, channel: str, user: DemoUser) -> Visit:
-        """One visit; how often it has a purpose and a next step (effective) is the rep's process."""
+    def _visit(self, account: Account, when: datetime, channel: str, met: list[Contact], user: DemoUser) -> VisitInput:
+        """One visit; how often it has a purpose and a next step (effective) is the rep's process.
+        Each contact met keeps the level their slot gives them (an explicit level on the visit)."""
         lang = _lang(user)
         purpose_rate, next_rate = EFFECTIVE[user.profile]
         with_next = self.rng.random() < next_rate
-        visit = Visit(
-            team_id=self.team,
-            rep_id=person.id,
+        purpose = self.rng.choice(PURPOSES[lang]) if self.rng.random() < purpose_rate else None
+        next_step = self.rng.choice(NEXT_STEPS[lang]) if with_next else None
+        next_due = when + timedelta(days=self.rng.randint(2, 7)) if with_next else None
+        return VisitInput(
             account_id=account.id,
-            occurred_at=when,
             channel=channel,
-            purpose=self.rng.choice(PURPOSES[lang]) if self.rng.random() < purpose_rate else None,
-            next_step=self.rng.choice(NEXT_STEPS[lang]) if with_next else None,
-            next_step_due_at=when + timedelta(days=self.rng.randint(2, 7)) if with_next else None,
+            contacts=tuple(ContactInput(contact_id=c.id, level=c.relationship_level) for c in met),
+            occurred_at=when,
+            purpose=purpose,
+            next_step=next_step,
+            next_due=next_due,
             source=self.rng.choice(["command", "command", "modal", "shortcut"]),
-            created_at=when,
         )
-        self._add(visit)
-        return visit
 
     # ----- deals --------------------------------------------------------------------------
-    def _deals(self, user: DemoUser, person: Person, accounts: list[Account], lang: str) -> None:
-        """The rep's deals as their coaching type would have them (DEAL_PLANS, EARLY_LOSSES)."""
+    def _deals(self, user: DemoUser, actor: Actor, accounts: list[Account], lang: str) -> None:
+        """The rep's deals as their coaching type would have them (DEAL_PLANS, EARLY_LOSSES),
+        drawn one by one, then played through the deal operations in the order things happened
+        (a title is refused only while a deal of that title is open at the account)."""
         at_s, at_p = EARLY_LOSSES[user.profile]
         early = [("S", "lost", 3 - n % 2) for n in range(at_s)] + [("P", "lost", 3 - n % 2) for n in range(at_p)]
-        self.changes.clear()
-        self.reasons.clear()
         self.won_this_week = False
+        lives = []
         for i, (stage, status, index) in enumerate([*DEAL_PLANS[user.profile], *early]):
             title = DEAL_TITLES[lang][i % len(DEAL_TITLES[lang])]
-            self._deal(user, person, accounts[index], title, stage, status, i, lang)
-        self.session.flush()  # the deals' ids, for their history
-        for deal, from_stage, to_stage, when in self.changes:
-            self._add(
-                StageChange(
-                    team_id=self.team,
-                    deal_id=deal.id,
-                    from_stage=from_stage,
-                    to_stage=to_stage,
-                    changed_at=when,
-                    changed_by_id=person.id,
-                    owner_id=deal.owner_id,
+            lives.append(self._deal(user, accounts[index], title, stage, status, i, lang))
+        titles = _titles(lives, DEAL_TITLES[lang])
+        events = [(step.when, n, step) for n, life in enumerate(lives) for step in life.steps]
+        ids: dict[int, int] = {}
+        for when, n, step in sorted(events, key=lambda e: e[0]):  # stable: a deal's steps are in order already
+            life = lives[n]
+            if step.action == "create":
+                view = create_deal(
+                    self.session, actor, title=titles[n], now=when, account_id=life.account_id, changes=life.changes
                 )
-            )
-        for deal, reason in self.reasons:
-            self._add(DealReason(team_id=self.team, deal_id=deal.id, reason_key=reason))
+                ids[n] = view.id
+            elif step.action == "move":
+                # "Move anyway" where the qualification falls short (a late loss without a budget).
+                move_deal(self.session, actor, ids[n], step.stage, when, override=True)
+            else:  # won / lost; "close anyway" on an account contacted too few times
+                reasons, lesson = life.reasons, life.lesson
+                close_deal(
+                    self.session, actor, ids[n], step.action, when, reasons=reasons, lesson=lesson, override=True
+                )
 
     def _deal(
-        self, user: DemoUser, person: Person, account: Account, title: str, stage: str, status: str, i: int, lang: str
-    ) -> None:
+        self, user: DemoUser, account: Account, title: str, stage: str, status: str, i: int, lang: str
+    ) -> _DealLife:
+        """One deal's life: created at S, moved up stage by stage, then won or lost (or open)."""
         path = STAGES[: STAGES.index(stage) + 1]
         step_days = [self.rng.randint(6, 18) for _ in path]
         # The last stage of an open deal: Close held 40 days and Demo 50 days for the weaker
@@ -601,87 +654,64 @@ class _Builder:
             amount = Decimal(self.rng.randrange(40, 70) * 10_000 if strong else self.rng.randrange(10, 20) * 10_000)
             amount = amount if lang == "zh" or not strong else amount * Decimal("0.7")
         reached = STAGES.index(stage)
-        deal = Deal(
-            team_id=self.team,
-            account_id=account.id,
-            owner_id=person.id,
-            title=title,
-            title_norm=normalize(title),
+        changes = FieldChanges(
             amount=amount,
             currency="CNY",
-            stage_key=stage,
-            stage_entered_at=created,
             expected_close=(self.now + timedelta(days=10 + 15 * (5 - reached) + self.rng.randint(0, 9))).date()
             if status == "open"
             else None,
-            need=True if reached >= 1 else None,
-            timeline=True if reached >= 1 else None,
-            authority=(reached >= 2) if reached >= 2 or status == "lost" else None,
-            budget=(reached >= 3 and not (status == "lost" and i % 2)) if reached >= 2 else None,
-            competition=True if reached >= 4 else None,
-            champion=True if reached >= 4 and user.profile != "at risk" else None,
-            status=status,
-            created_at=created,
+            qualification={
+                "need": True if reached >= 1 else None,
+                "timeline": True if reached >= 1 else None,
+                "authority": (reached >= 2) if reached >= 2 or status == "lost" else None,
+                "budget": (reached >= 3 and not (status == "lost" and i % 2)) if reached >= 2 else None,
+                "competition": True if reached >= 4 else None,
+                "champion": True if reached >= 4 and user.profile != "at risk" else None,
+            },
         )
-        self._add(deal)
-        when, previous = created, None
-        for key, days in zip(path, step_days, strict=True):
-            self.changes.append((deal, previous, key, when))
-            deal.stage_entered_at = when
-            previous = key
+        steps, when = [_Step("create", path[0], created)], created
+        for key, days in zip(path[1:], step_days, strict=False):  # after the days drawn for the stage before
             when += timedelta(days=days)
+            steps.append(_Step("move", key, when))
+        lost = status == "lost"
         if status != "open":
-            closed = self.now - timedelta(days=closed_ago)
-            self.changes.append((deal, previous, status, closed))
-            deal.closed_at = closed
-            if status == "lost":
-                self.reasons.extend((deal, reason) for reason in LOSS_REASONS[i % len(LOSS_REASONS)])
-                deal.lesson = LESSONS[lang][i % 2]
+            steps.append(_Step(status, stage, self.now - timedelta(days=closed_ago)))
+        return _DealLife(
+            account_id=account.id,
+            title=title,
+            changes=changes,
+            steps=steps,
+            reasons=LOSS_REASONS[i % len(LOSS_REASONS)] if lost else None,
+            lesson=LESSONS[lang][i % 2] if lost else None,
+        )
 
     # ----- follow-ups and check-ins --------------------------------------------------------
     def _follow_ups(
         self,
         user: DemoUser,
-        person: Person,
-        visits: list[Visit],
+        actor: Actor,
+        visits: list[VisitView],
         accounts: list[tuple[Account, list[tuple[Contact, int | None]]]],
         today: date,
     ) -> None:
-        """Next steps: done when long past, open (some overdue) when recent; leads; one today."""
+        """The visits' next steps: done when long past, open (some overdue) when recent; and
+        two further follow-ups added to visits, one due today and one overdue."""
+        steps = dict(
+            self.session.execute(
+                select(FollowUp.visit_id, FollowUp.id).where(
+                    FollowUp.owner_id == actor.person_id, FollowUp.kind == "next_step"
+                )
+            ).all()
+        )
         for visit in visits:
-            if not visit.next_step or visit.next_step_due_at is None:
+            if not visit.next_step or visit.next_due is None:
                 continue
-            due = visit.next_step_due_at
+            due = visit.next_due
             overdue_days = (self.now - due).days
-            done = due < self.now and (overdue_days > 4 or self.rng.random() < FOLLOW_THROUGH[user.profile])
-            self._add(
-                FollowUp(
-                    team_id=self.team,
-                    owner_id=person.id,
-                    account_id=visit.account_id,
-                    visit_id=visit.id,
-                    kind="next_step",
-                    text=visit.next_step,
-                    due_at=due,
-                    status="done" if done else "open",
-                    done_at=due - timedelta(hours=3) if done else None,
-                    created_at=visit.occurred_at,
-                )
-            )
+            if due < self.now and (overdue_days > 4 or self.rng.random() < FOLLOW_THROUGH[user.profile]):
+                complete_follow_up(self.session, actor, steps[visit.id], due - timedelta(hours=3))
         lang = _lang(user)
-        for account, _ in accounts:
-            if account.is_lead and account.lead_received_at is not None:
-                self._add(
-                    FollowUp(
-                        team_id=self.team,
-                        owner_id=person.id,
-                        account_id=account.id,
-                        kind="new_lead",
-                        text="首次联系新线索" if lang == "zh" else "First contact with the new lead",
-                        due_at=account.lead_received_at + timedelta(hours=5),
-                        created_at=account.lead_received_at,
-                    )
-                )
+        added = self.now - timedelta(days=5)
         # One due later this morning (a nudge to see after `:time +3h`) and one overdue.
         for account, text, due in (
             (
@@ -695,49 +725,36 @@ class _Builder:
                 _at(_weekday_on_or_before(today - timedelta(days=2)), 17, 0, user.tz),
             ),
         ):
-            self._add(
-                FollowUp(
-                    team_id=self.team,
-                    owner_id=person.id,
-                    account_id=account.id,
-                    kind="manual",
-                    text=text[0] if lang == "zh" else text[1],
-                    due_at=due,
-                    created_at=self.now - timedelta(days=5),
-                )
+            visit = max(
+                (v for v in visits if v.account_id == account.id and v.occurred_at <= added),
+                key=lambda v: v.occurred_at,
             )
+            add_follow_up(self.session, actor, visit.id, text[0] if lang == "zh" else text[1], due, now=added)
 
-    def _checkins(self, user: DemoUser, person: Person, today: date) -> None:
-        """The last five working days' PDCA; the at-risk rep skipped some evenings."""
+    def _checkins(self, user: DemoUser, actor: Actor, visits: list[VisitView], today: date) -> None:
+        """The last five working days' PDCA, oldest first; the at-risk rep skipped some evenings.
+        Each review marks the plan against that day's visits and follow-ups done."""
         lang = _lang(user)
-        day, done = today - timedelta(days=1), 0
-        while done < 5:
+        days: list[date] = []
+        day = today - timedelta(days=1)
+        while len(days) < 5:
             if day.weekday() < 5:
-                reviewed = not (user.profile == "at risk" and done in (0, 2))
-
-                def said(zh: str, en: str, reviewed: bool = reviewed) -> str | None:
-                    return (zh if lang == "zh" else en) if reviewed else None
-
-                self._add(
-                    CheckIn(
-                        team_id=self.team,
-                        person_id=person.id,
-                        local_date=day,
-                        plan_items=[
-                            {"text": NEXT_STEPS[lang][(done + k) % len(NEXT_STEPS[lang])], "tag": tag}
-                            for k, tag in enumerate(["key", "routine", "adhoc"])
-                        ],
-                        planned_visits=[],
-                        planned_at=_at(day, 8, 50, user.tz),
-                        done_text=said("完成了三次拜访", "Three visits done"),
-                        problems=said("客户预算推迟", "Budget slipped"),
-                        countermeasures=said("约财务总监见面", "Meet the finance director"),
-                        reviewed_at=_at(day, 18, 10, user.tz) if reviewed else None,
-                        created_at=_at(day, 8, 50, user.tz),
-                    )
-                )
-                done += 1
+                days.append(day)
             day -= timedelta(days=1)
+        for done, day in reversed(list(enumerate(days))):
+            steps = NEXT_STEPS[lang]
+            items = [{"text": steps[(done + k) % len(steps)], "tag": tag} for k, tag in enumerate(TAGS)]
+            save_plan(self.session, actor, day, PlanInput(items=items), _at(day, 8, 50, user.tz))
+            if user.profile == "at risk" and done in (0, 2):
+                continue
+            said = {
+                "done_text": ("完成了三次拜访", "Three visits done"),
+                "problems": ("客户预算推迟", "Budget slipped"),
+                "countermeasures": ("约财务总监见面", "Meet the finance director"),
+            }
+            review = ReviewInput({name: zh if lang == "zh" else en for name, (zh, en) in said.items()})
+            visited = [v.account_id for v in visits if v.occurred_at.astimezone(zone(user.tz)).date() == day]
+            save_review(self.session, actor, day, review, _at(day, 18, 10, user.tz), visited)
 
     # ----- the calendar ---------------------------------------------------------------------
     def calendar(self) -> None:
@@ -749,13 +766,14 @@ class _Builder:
             (date(today.year + 1, 1, 1), "New Year's Day 元旦"),
         ):
             if day >= today:
-                self._add(Holiday(team_id=self.team, day=day, name=name))
-        sam = self.people["USAM0001"]
+                add_holiday(self.session, self.actors[ADMIN], day, name, self.now)
+        # Direct: `/away` (do_set_time_off) starts today and has no note; Sam's trade show is next week.
+        sam = self.actors["USAM0001"]
         monday = today + timedelta(days=7 - today.weekday())
-        self._add(
+        self.session.add(
             TimeOff(
                 team_id=self.team,
-                person_id=sam.id,
+                person_id=sam.person_id,
                 starts_on=monday,
                 ends_on=monday + timedelta(days=1),
                 note="Trade show",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from dev.fake_slack import FakeSlack
 from storage.db import Database
 from storage.migrate import current_heads
 from storage.models import Base
+from tests.conftest import START, TEAM
 
 
 def test_autogenerate_finds_no_difference(db: Database) -> None:
@@ -61,39 +63,62 @@ def _revisions_with_a_parent() -> list[str]:
     return [rev.revision for rev in script.walk_revisions() if rev.down_revision is not None]
 
 
+@contextmanager
+def _second_database(database_url: str, directory: Path, name: str) -> Iterator[str]:
+    """Another database on the same server as the suite's (or a SQLite file in `directory`),
+    dropped afterwards."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{directory / f'{name}.db'}"
+        return
+    base = make_url(database_url)
+    database = f"pc_{name}_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    try:
+        yield base.set(database=database).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+
+
 @pytest.fixture
 def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     """A second, empty database on the same server as the suite's (or a SQLite file)."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'upgrade.db'}"
-        return
-    base = make_url(database_url)
-    name = f"pc_upgrade_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with _second_database(database_url, tmp_path, "upgrade") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def demo_database(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The demo workspace at head, built once for every upgrade below (through the app's
+    operations it takes a second or two) in a database of its own."""
+    from dev.demo import load_demo
+    from storage.migrate import upgrade
+
+    with _second_database(database_url, tmp_path_factory.mktemp("demo"), "demo") as url:
+        demo = Database(url)
+        try:
+            upgrade(demo.engine)
+            load_demo(demo, FakeSlack(team_id=TEAM), ManualClock(START))
+            yield demo
+        finally:
+            demo.dispose()
 
 
 @pytest.mark.parametrize("revision", _revisions_with_a_parent())
 def test_upgrade_keeps_the_data_of_a_database_at_the_previous_revision(
-    revision: str, db: Database, fake_slack: FakeSlack, clock: ManualClock, empty_database_url: str
+    revision: str, demo_database: Database, empty_database_url: str
 ) -> None:
     """A database at the revision before `revision`, filled with the demo workspace (every table
-    the demo uses, realistic rows), is upgraded: every row and every old column's value is still
-    there afterwards."""
+    the demo uses, realistic rows, built at head through the app's operations), is upgraded:
+    every row and every old column's value is still there afterwards."""
     from alembic.script import ScriptDirectory
 
-    from dev.demo import load_demo
     from storage.migrate import alembic_config, upgrade
 
-    load_demo(db, fake_slack, clock)  # the data, built at head through the app's operations
-    script = ScriptDirectory.from_config(alembic_config(db.url))
+    script = ScriptDirectory.from_config(alembic_config(demo_database.url))
     previous = script.get_revision(revision).down_revision
     assert isinstance(previous, str)
 
@@ -102,7 +127,7 @@ def test_upgrade_keeps_the_data_of_a_database_at_the_previous_revision(
         upgrade(old.engine, previous)
         old_tables = MetaData()
         old_tables.reflect(old.engine)
-        copied = _copy_rows(db, old, old_tables)
+        copied = _copy_rows(demo_database, old, old_tables)
         upgrade(old.engine, revision)
         with old.engine.connect() as conn:
             for name, rows in copied.items():

@@ -245,16 +245,21 @@ def ensure_checkin(session: Session, actor: Actor, day: date, now: datetime) -> 
 
 def do_save_plan(db: Database, actor: Actor, day: date, plan: PlanInput, now: datetime) -> CheckIn:
     """Save (or replace) the plan of `day`; accounts are checked through `access_account`."""
+    with db.transaction() as session:
+        return save_plan(session, actor, day, plan, now)
+
+
+def save_plan(session: Session, actor: Actor, day: date, plan: PlanInput, now: datetime) -> CheckIn:
+    """`do_save_plan` inside the caller's transaction (the demo builds its workspace in one)."""
     if len(plan.items) > MAX_ITEMS:
         raise ValueError("too many items")
-    with db.transaction() as session:
-        visits: list[dict[str, Any]] = []
-        for account_id in dict.fromkeys(plan.account_ids):
-            account = access_account(session, actor, account_id)
-            visits.append({"account_id": account.id, "name": account.name})
-        visits += [{"name": name} for name in plan.other_visits]
-        checkin = ensure_checkin(session, actor, day, now)
-        checkin.plan_items = plan.items
-        checkin.planned_visits = visits
-        checkin.planned_at = now
-        return checkin
+    visits: list[dict[str, Any]] = []
+    for account_id in dict.fromkeys(plan.account_ids):
+        account = access_account(session, actor, account_id)
+        visits.append({"account_id": account.id, "name": account.name})
+    visits += [{"name": name} for name in plan.other_visits]
+    checkin = ensure_checkin(session, actor, day, now)
+    checkin.plan_items = plan.items
+    checkin.planned_visits = visits
+    checkin.planned_at = now
+    return checkin

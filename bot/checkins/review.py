@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from bot.checkins.days import streak
 from bot.checkins.forms import text_box, typed
 from bot.checkins.outcome import Entry, mark, plan_entries
@@ -150,15 +152,25 @@ def do_save_review(db: Database, actor: Actor, day: date, review: ReviewInput, n
     end = start_of_local_day(day + timedelta(days=1), actor.tz)
     visited = [v.account_id for v in visits_on_day(db, actor, start, end).visits]
     with db.transaction() as session:
-        checkin = ensure_checkin(session, actor, day, now)
-        for name, value in review.values.items():
-            setattr(checkin, name, value)
-        done_keys = review.done_keys
-        if done_keys is None:
-            done_keys = {e.key for e in plan_entries(session, actor, checkin, visited, start, end) if e.done}
-        done, missed = mark(checkin, done_keys)
-        checkin.reviewed_at = now
-        session.flush()
-        person = session.get(Person, actor.person_id)
-        assert person is not None
-        return ReviewSaved(streak(session, person, now.astimezone(zone(actor.tz)).date()), done, missed)
+        return save_review(session, actor, day, review, now, visited)
+
+
+def save_review(
+    session: Session, actor: Actor, day: date, review: ReviewInput, now: datetime, visited: list[int]
+) -> ReviewSaved:
+    """`do_save_review` inside the caller's transaction (the demo builds its workspace in one);
+    `visited`: the accounts of the rep's visits that day, as the form showed them."""
+    start = start_of_local_day(day, actor.tz)
+    end = start_of_local_day(day + timedelta(days=1), actor.tz)
+    checkin = ensure_checkin(session, actor, day, now)
+    for name, value in review.values.items():
+        setattr(checkin, name, value)
+    done_keys = review.done_keys
+    if done_keys is None:
+        done_keys = {e.key for e in plan_entries(session, actor, checkin, visited, start, end) if e.done}
+    done, missed = mark(checkin, done_keys)
+    checkin.reviewed_at = now
+    session.flush()
+    person = session.get(Person, actor.person_id)
+    assert person is not None
+    return ReviewSaved(streak(session, person, now.astimezone(zone(actor.tz)).date()), done, missed)

@@ -203,60 +203,84 @@ def do_create_deal(
     With `new_account_name` the account is created too (the rep confirmed it is new). The same
     open title at the same account is refused, so a double click creates one deal.
     """
+    with db.transaction() as session:
+        return create_deal(
+            session,
+            actor,
+            title=title,
+            now=now,
+            account_id=account_id,
+            new_account_name=new_account_name,
+            changes=changes,
+            stage=stage,
+        )
+
+
+def create_deal(
+    session: Session,
+    actor: Actor,
+    *,
+    title: str,
+    now: datetime,
+    account_id: int | None = None,
+    new_account_name: str | None = None,
+    changes: FieldChanges | None = None,
+    stage: str = "",
+) -> DealView:
+    """`do_create_deal` inside the caller's transaction (the demo builds its workspace in one)."""
     title = " ".join(title.split())
     if not normalize(title):
         raise DealError("deal.err.title")
     if len(title) > MAX_TITLE:
         raise DealError("deal.err.title_long", limit=MAX_TITLE)
-    with db.transaction() as session:
-        funnel = load_funnel(session, actor.team_id)
-        if not funnel.active:
-            raise DealError("deal.err.no_stages")
-        stage_key = _stage_for(funnel, stage) if stage else funnel.active[0].key
-        if new_account_name is not None:
-            existing = session.scalar(
-                select(Account).where(
-                    Account.team_id == actor.team_id,
-                    Account.name_norm == normalize(new_account_name),
-                    Account.archived_at.is_(None),
-                )
+    funnel = load_funnel(session, actor.team_id)
+    if not funnel.active:
+        raise DealError("deal.err.no_stages")
+    stage_key = _stage_for(funnel, stage) if stage else funnel.active[0].key
+    if new_account_name is not None:
+        existing = session.scalar(
+            select(Account).where(
+                Account.team_id == actor.team_id,
+                Account.name_norm == normalize(new_account_name),
+                Account.archived_at.is_(None),
             )
-            if existing is not None:
-                account = access_account(session, actor, existing.id)
-            else:
-                account = new_account(session, actor.team_id, new_account_name, actor.person_id, now)
+        )
+        if existing is not None:
+            account = access_account(session, actor, existing.id)
         else:
-            account = access_account(session, actor, account_id)
-        duplicate = session.scalar(
-            select(Deal.id).where(
-                Deal.team_id == actor.team_id,
-                Deal.account_id == account.id,
-                Deal.title_norm == normalize(title),
-                Deal.status == "open",
-            )
+            account = new_account(session, actor.team_id, new_account_name, actor.person_id, now)
+    else:
+        account = access_account(session, actor, account_id)
+    duplicate = session.scalar(
+        select(Deal.id).where(
+            Deal.team_id == actor.team_id,
+            Deal.account_id == account.id,
+            Deal.title_norm == normalize(title),
+            Deal.status == "open",
         )
-        if duplicate is not None:
-            raise DealError("deal.err.duplicate", title=title, account=account.name)
-        config = workspace_config(session, actor.team_id)
-        deal = Deal(
-            team_id=actor.team_id,
-            account_id=account.id,
-            owner_id=actor.person_id,
-            title=title,
-            title_norm=normalize(title),
-            currency=config.default_currency,
-            stage_key=stage_key,
-            stage_entered_at=now,
-            status="open",
-            created_at=now,
-        )
-        _apply_changes(deal, changes or FieldChanges())
-        session.add(deal)
-        session.flush()
-        _record(session, deal, actor, None, stage_key, now)
-        link_deal(session, account.id, deal.id, now)  # the deal remembers the lead it came from
-        session.flush()
-        return deal_view(session, deal)
+    )
+    if duplicate is not None:
+        raise DealError("deal.err.duplicate", title=title, account=account.name)
+    config = workspace_config(session, actor.team_id)
+    deal = Deal(
+        team_id=actor.team_id,
+        account_id=account.id,
+        owner_id=actor.person_id,
+        title=title,
+        title_norm=normalize(title),
+        currency=config.default_currency,
+        stage_key=stage_key,
+        stage_entered_at=now,
+        status="open",
+        created_at=now,
+    )
+    _apply_changes(deal, changes or FieldChanges())
+    session.add(deal)
+    session.flush()
+    _record(session, deal, actor, None, stage_key, now)
+    link_deal(session, account.id, deal.id, now)  # the deal remembers the lead it came from
+    session.flush()
+    return deal_view(session, deal)
 
 
 def _open_deal(session: Session, actor: Actor, deal_id: object) -> Deal:
@@ -304,22 +328,36 @@ def do_move_deal(
     recorded only when criteria were in fact unmet.
     """
     with db.transaction() as session:
-        deal = _open_deal(session, actor, deal_id)
-        funnel = load_funnel(session, actor.team_id)
-        target = _stage_for(funnel, stage)
-        source = deal.stage_key
-        if target == source:
-            raise DealError("deal.err.same_stage", stage=funnel.label(target, actor.lang))
-        unmet = [item for item in funnel.required_for(source, target) if getattr(deal, item) is not True]
-        if unmet and not override:
-            raise NeedsConfirm(deal_id=deal.id, kind="criteria", unmet=unmet, target=target)
-        back = not funnel.is_forward(source, target)
-        deal.stage_key = target
-        deal.stage_entered_at = now
-        deal.stale_notified_stage = None
-        _record(session, deal, actor, source, target, now, override=bool(unmet), note=note)
-        session.flush()
-        return MoveResult(deal_view(session, deal), source, target, back, bool(unmet), tuple(unmet))
+        return move_deal(session, actor, deal_id, stage, now, override=override, note=note)
+
+
+def move_deal(
+    session: Session,
+    actor: Actor,
+    deal_id: object,
+    stage: str,
+    now: datetime,
+    *,
+    override: bool = False,
+    note: str | None = None,
+) -> MoveResult:
+    """`do_move_deal` inside the caller's transaction (the demo builds its workspace in one)."""
+    deal = _open_deal(session, actor, deal_id)
+    funnel = load_funnel(session, actor.team_id)
+    target = _stage_for(funnel, stage)
+    source = deal.stage_key
+    if target == source:
+        raise DealError("deal.err.same_stage", stage=funnel.label(target, actor.lang))
+    unmet = [item for item in funnel.required_for(source, target) if getattr(deal, item) is not True]
+    if unmet and not override:
+        raise NeedsConfirm(deal_id=deal.id, kind="criteria", unmet=unmet, target=target)
+    back = not funnel.is_forward(source, target)
+    deal.stage_key = target
+    deal.stage_entered_at = now
+    deal.stale_notified_stage = None
+    _record(session, deal, actor, source, target, now, override=bool(unmet), note=note)
+    session.flush()
+    return MoveResult(deal_view(session, deal), source, target, back, bool(unmet), tuple(unmet))
 
 
 def contacts_made(account: Account) -> int:
@@ -375,26 +413,41 @@ def do_close_deal(
     override: bool = False,
 ) -> DealView:
     """Close an open deal as won or lost, with reasons from the workspace's taxonomy."""
+    with db.transaction() as session:
+        return close_deal(session, actor, deal_id, outcome, now, reasons=reasons, lesson=lesson, override=override)
+
+
+def close_deal(
+    session: Session,
+    actor: Actor,
+    deal_id: object,
+    outcome: str,
+    now: datetime,
+    *,
+    reasons: list[str] | None = None,
+    lesson: str | None = None,
+    override: bool = False,
+) -> DealView:
+    """`do_close_deal` inside the caller's transaction (the demo builds its workspace in one)."""
     if outcome not in ("won", "lost"):
         raise ValueError(outcome)
-    with db.transaction() as session:
-        deal = _open_deal(session, actor, deal_id)
-        allowed = {r.key for r in reasons_for(session, actor.team_id, outcome)}
-        chosen = list(dict.fromkeys(reasons or []))
-        unknown = [r for r in chosen if r not in allowed]
-        if unknown:
-            raise DealError("deal.err.reason_unknown", reasons=", ".join(unknown)[:200])
-        if outcome == "lost" and allowed and not chosen:
-            raise DealError("deal.err.reason_needed")
-        overridden = _check_contacts(session, actor, deal, outcome, override=override)
-        deal.status = outcome
-        deal.closed_at = now
-        deal.lesson = (lesson or "").strip()[:3000] or None
-        for key in chosen:
-            session.add(DealReason(team_id=deal.team_id, deal_id=deal.id, reason_key=key))
-        _record(session, deal, actor, deal.stage_key, outcome, now, override=overridden)
-        session.flush()
-        return deal_view(session, deal)
+    deal = _open_deal(session, actor, deal_id)
+    allowed = {r.key for r in reasons_for(session, actor.team_id, outcome)}
+    chosen = list(dict.fromkeys(reasons or []))
+    unknown = [r for r in chosen if r not in allowed]
+    if unknown:
+        raise DealError("deal.err.reason_unknown", reasons=", ".join(unknown)[:200])
+    if outcome == "lost" and allowed and not chosen:
+        raise DealError("deal.err.reason_needed")
+    overridden = _check_contacts(session, actor, deal, outcome, override=override)
+    deal.status = outcome
+    deal.closed_at = now
+    deal.lesson = (lesson or "").strip()[:3000] or None
+    for key in chosen:
+        session.add(DealReason(team_id=deal.team_id, deal_id=deal.id, reason_key=key))
+    _record(session, deal, actor, deal.stage_key, outcome, now, override=overridden)
+    session.flush()
+    return deal_view(session, deal)
 
 
 def do_show_deal(db: Database, actor: Actor, deal_id: object) -> DealView:

@@ -138,22 +138,30 @@ def do_set_target(
     """Set (or replace) a rep's target for `period`. Managers for their reports; admins anyone."""
     require_manager(actor)
     with db.transaction() as session:
-        rep = access_person_by_slack_id(session, actor, rep_user_id)
-        if rep.id == actor.person_id and not actor.is_admin:
-            raise NotAllowed()  # a manager's own target is set by their manager
-        row = session.scalar(
-            select(Target).where(
-                Target.team_id == actor.team_id, Target.person_id == rep.id, Target.period_start == period.start
-            )
+        return set_target(session, actor, rep_user_id, amount, period, now)
+
+
+def set_target(
+    session: Session, actor: Actor, rep_user_id: str, amount: Decimal, period: Period, now: datetime
+) -> TargetRow:
+    """`do_set_target` inside the caller's transaction (the demo builds its workspace in one)."""
+    require_manager(actor)
+    rep = access_person_by_slack_id(session, actor, rep_user_id)
+    if rep.id == actor.person_id and not actor.is_admin:
+        raise NotAllowed()  # a manager's own target is set by their manager
+    row = session.scalar(
+        select(Target).where(
+            Target.team_id == actor.team_id, Target.person_id == rep.id, Target.period_start == period.start
         )
-        if row is None:
-            row = Target(team_id=actor.team_id, person_id=rep.id, period_start=period.start, created_at=now)
-            session.add(row)
-        row.period_end = period.end
-        row.label = period.label
-        row.amount = amount
-        session.flush()
-        return TargetRow(rep.id, rep.name or "", rep.slack_user_id, period.label, period.start, period.end, amount)
+    )
+    if row is None:
+        row = Target(team_id=actor.team_id, person_id=rep.id, period_start=period.start, created_at=now)
+        session.add(row)
+    row.period_end = period.end
+    row.label = period.label
+    row.amount = amount
+    session.flush()
+    return TargetRow(rep.id, rep.name or "", rep.slack_user_id, period.label, period.start, period.end, amount)
 
 
 def targets_on(session: Session, team_id: str, person_ids: list[int], day: date) -> dict[int, Target]:

@@ -219,11 +219,16 @@ def items_by_id(session: Session, actor: Actor, ids: Collection[int]) -> list[tu
 # ----- the buttons ----------------------------------------------------------------------------
 def do_complete(db: Database, actor: Actor, follow_up_id: object, now: datetime) -> FollowUp:
     with db.transaction() as session:
-        follow_up = access_follow_up(session, actor, follow_up_id)
-        if follow_up.status == "open":
-            follow_up.status = "done"
-            follow_up.done_at = now
-        return follow_up
+        return complete_follow_up(session, actor, follow_up_id, now)
+
+
+def complete_follow_up(session: Session, actor: Actor, follow_up_id: object, now: datetime) -> FollowUp:
+    """`do_complete` inside the caller's transaction (the demo builds its workspace in one)."""
+    follow_up = access_follow_up(session, actor, follow_up_id)
+    if follow_up.status == "open":
+        follow_up.status = "done"
+        follow_up.done_at = now
+    return follow_up
 
 
 def snooze_until(option: str, local_now: datetime) -> datetime:

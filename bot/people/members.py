@@ -128,14 +128,19 @@ def do_update_profile(
     with db.transaction() as session:
         person = session.get(Person, actor.person_id)
         assert person is not None
-        if name:
-            person.name = name[:200]
-        if tz:
-            person.tz = tz[:64]
-        if locale:
-            person.locale = locale[:16]
-        person.profile_fetched_at = now
-        return actor_for(person)
+        return update_profile(person, name=name, tz=tz, locale=locale, now=now)
+
+
+def update_profile(person: Person, *, name: str | None, tz: str | None, locale: str | None, now: datetime) -> Actor:
+    """`do_update_profile` on a person already read in the caller's transaction (the demo's)."""
+    if name:
+        person.name = name[:200]
+    if tz:
+        person.tz = tz[:64]
+    if locale:
+        person.locale = locale[:16]
+    person.profile_fetched_at = now
+    return actor_for(person)
 
 
 def do_refresh_profile(db: Database, actor: Actor, user: Mapping[str, Any], now: datetime) -> Actor:

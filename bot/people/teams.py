@@ -229,16 +229,33 @@ def do_set_up_team(
     who would manage themselves) leaves the team as it was."""
     require_admin(actor)
     with db.transaction() as session:
-        manager = _manager_person(session, actor, manager_user_id, now)
-        if usergroup_id is not None:
-            _sync_usergroup(session, actor, manager, usergroup_id, member_user_ids, now)
-        elif member_user_ids:
-            _assign_members(session, actor, manager, member_user_ids, now)
-        team = ensure_team(session, manager, now)
-        if channel_id:
-            team.digest_channel_id = channel_id[:32]
-        session.flush()
-        return team_info(session, team)
+        return set_up_team(
+            session, actor, manager_user_id, member_user_ids, now, usergroup_id=usergroup_id, channel_id=channel_id
+        )
+
+
+def set_up_team(
+    session: Session,
+    actor: Actor,
+    manager_user_id: str,
+    member_user_ids: list[str],
+    now: datetime,
+    *,
+    usergroup_id: str | None = None,
+    channel_id: str | None = None,
+) -> TeamInfo:
+    """`do_set_up_team` inside the caller's transaction (the demo builds its workspace in one)."""
+    require_admin(actor)
+    manager = _manager_person(session, actor, manager_user_id, now)
+    if usergroup_id is not None:
+        _sync_usergroup(session, actor, manager, usergroup_id, member_user_ids, now)
+    elif member_user_ids:
+        _assign_members(session, actor, manager, member_user_ids, now)
+    team = ensure_team(session, manager, now)
+    if channel_id:
+        team.digest_channel_id = channel_id[:32]
+    session.flush()
+    return team_info(session, team)
 
 
 def do_set_channel(
@@ -261,12 +278,18 @@ def do_rename_team(db: Database, actor: Actor, name: str, now: datetime) -> Team
     """A manager names their own team (the name heads its digests)."""
     require_manager(actor)
     with db.transaction() as session:
-        manager = session.get(Person, actor.person_id)
-        assert manager is not None
-        team = ensure_team(session, manager, now)
-        team.name = name.strip()[:120] or team.name
-        session.flush()
-        return team_info(session, team)
+        return rename_team(session, actor, name, now)
+
+
+def rename_team(session: Session, actor: Actor, name: str, now: datetime) -> TeamInfo:
+    """`do_rename_team` inside the caller's transaction (the demo builds its workspace in one)."""
+    require_manager(actor)
+    manager = session.get(Person, actor.person_id)
+    assert manager is not None
+    team = ensure_team(session, manager, now)
+    team.name = name.strip()[:120] or team.name
+    session.flush()
+    return team_info(session, team)
 
 
 def visible_teams(session: Session, actor: Actor) -> list[TeamInfo]:

@@ -131,20 +131,35 @@ def do_add_holiday(
     """Make `day` a holiday of the workspace, of one region or of one manager's team (False: it
     already was one for them; its name is updated). Other scopes' days are left alone."""
     require_admin(actor)
-    name = name.strip()[:NAME_LENGTH]
     with db.transaction() as session:
-        scope = holiday_scope(session, actor, region, manager_user_id)
-        row = session.scalar(
-            select(Holiday).where(Holiday.team_id == actor.team_id, Holiday.day == day, Holiday.scope == scope)
-        )
-        if row is not None:
-            if name and name != row.name:
-                _audit(session, actor, _entry(day, row.name, scope), _entry(day, name, scope), now)
-                row.name = name
-            return False
-        session.add(Holiday(team_id=actor.team_id, day=day, name=name, scope=scope))
-        _audit(session, actor, None, _entry(day, name, scope), now)
-        return True
+        return add_holiday(session, actor, day, name, now, region=region, manager_user_id=manager_user_id)
+
+
+def add_holiday(
+    session: Session,
+    actor: Actor,
+    day: date,
+    name: str,
+    now: datetime,
+    *,
+    region: str | None = None,
+    manager_user_id: str | None = None,
+) -> bool:
+    """`do_add_holiday` inside the caller's transaction (the demo builds its workspace in one)."""
+    require_admin(actor)
+    name = name.strip()[:NAME_LENGTH]
+    scope = holiday_scope(session, actor, region, manager_user_id)
+    row = session.scalar(
+        select(Holiday).where(Holiday.team_id == actor.team_id, Holiday.day == day, Holiday.scope == scope)
+    )
+    if row is not None:
+        if name and name != row.name:
+            _audit(session, actor, _entry(day, row.name, scope), _entry(day, name, scope), now)
+            row.name = name
+        return False
+    session.add(Holiday(team_id=actor.team_id, day=day, name=name, scope=scope))
+    _audit(session, actor, None, _entry(day, name, scope), now)
+    return True
 
 
 def do_remove_holiday(

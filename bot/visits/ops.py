@@ -644,18 +644,31 @@ def do_log_visit(
 ) -> Logged:
     """Store a visit from the modal (its input already validated); `also(session, visit_id)`
     records what else the new visit settles (a calendar meeting) in the same transaction."""
-    request_key = scoped_key(actor, request_key)
     try:
         with db.transaction() as session:
-            existing = _by_request_key(session, actor, request_key)
-            if existing is not None:
-                return Logged(load_view(session, existing), duplicate=True)
-            stored, lead_closed = _store(session, actor, visit, now, request_key, visit.source)
-            if also is not None:
-                also(session, stored.id)
-            return Logged(load_view(session, stored, lead_closed=lead_closed))
+            return log_visit(session, actor, visit, now=now, request_key=request_key, also=also)
     except IntegrityError:
-        return _after_race(db, actor, request_key, None)
+        return _after_race(db, actor, scoped_key(actor, request_key), None)
+
+
+def log_visit(
+    session: Session,
+    actor: Actor,
+    visit: VisitInput,
+    *,
+    now: datetime,
+    request_key: str | None,
+    also: Callable[[Session, int], None] | None = None,
+) -> Logged:
+    """`do_log_visit` inside the caller's transaction (the demo builds its workspace in one)."""
+    request_key = scoped_key(actor, request_key)
+    existing = _by_request_key(session, actor, request_key)
+    if existing is not None:
+        return Logged(load_view(session, existing), duplicate=True)
+    stored, lead_closed = _store(session, actor, visit, now, request_key, visit.source)
+    if also is not None:
+        also(session, stored.id)
+    return Logged(load_view(session, stored, lead_closed=lead_closed))
 
 
 def _store(
@@ -1057,37 +1070,51 @@ def do_add_follow_up(
 
     `request_key` (the form's view id) makes a double-submitted form add one follow-up.
     """
-    request_key = scoped_key(actor, request_key)
     try:
         with db.transaction() as session:
-            visit = _own_visit(session, actor, visit_id)
-            account = session.get(Account, visit.account_id)
-            text = clean_phrase(text)[:2000] or t(actor.lang, "visit.default_step")
-            if request_key and session.scalar(
-                select(FollowUp.id).where(FollowUp.team_id == actor.team_id, FollowUp.request_key == request_key)
-            ):
-                return (account.name if account else ""), text  # the same form, submitted again
-            session.add(
-                FollowUp(
-                    team_id=actor.team_id,
-                    owner_id=actor.person_id,
-                    account_id=visit.account_id,
-                    visit_id=visit.id,
-                    deal_id=visit.deal_id,
-                    kind="manual",
-                    text=text,
-                    due_at=due_at,
-                    status="open",
-                    created_at=now,
-                    request_key=request_key,
-                )
-            )
-            return (account.name if account else ""), text
+            return add_follow_up(session, actor, visit_id, text, due_at, now=now, request_key=request_key)
     except IntegrityError:  # the same form submitted at the same moment: the other one stored it
         with db.transaction() as session:
             visit = _own_visit(session, actor, visit_id)
             account = session.get(Account, visit.account_id)
             return (account.name if account else ""), clean_phrase(text)[:2000] or t(actor.lang, "visit.default_step")
+
+
+def add_follow_up(
+    session: Session,
+    actor: Actor,
+    visit_id: object,
+    text: str,
+    due_at: datetime,
+    *,
+    now: datetime,
+    request_key: str | None = None,
+) -> tuple[str, str]:
+    """`do_add_follow_up` inside the caller's transaction (the demo builds its workspace in one)."""
+    request_key = scoped_key(actor, request_key)
+    visit = _own_visit(session, actor, visit_id)
+    account = session.get(Account, visit.account_id)
+    text = clean_phrase(text)[:2000] or t(actor.lang, "visit.default_step")
+    if request_key and session.scalar(
+        select(FollowUp.id).where(FollowUp.team_id == actor.team_id, FollowUp.request_key == request_key)
+    ):
+        return (account.name if account else ""), text  # the same form, submitted again
+    session.add(
+        FollowUp(
+            team_id=actor.team_id,
+            owner_id=actor.person_id,
+            account_id=visit.account_id,
+            visit_id=visit.id,
+            deal_id=visit.deal_id,
+            kind="manual",
+            text=text,
+            due_at=due_at,
+            status="open",
+            created_at=now,
+            request_key=request_key,
+        )
+    )
+    return (account.name if account else ""), text
 
 
 # ----- reading ---------------------------------------------------------------------------------
