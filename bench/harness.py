@@ -7,6 +7,8 @@ Every run is bounded (a request count and a time limit per phase) and talks only
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import http.client
 import itertools
 import json
@@ -19,7 +21,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -313,12 +315,27 @@ def closed_loop(
     threads = [threading.Thread(target=client, daemon=True) for _ in range(concurrency)]
     for t in threads:
         t.start()
-    start.wait()
-    began = time.perf_counter()
-    for t in threads:
-        t.join()
-    phase.seconds = time.perf_counter() - began
+    with _no_client_gc():
+        start.wait()
+        began = time.perf_counter()
+        for t in threads:
+            t.join()
+        phase.seconds = time.perf_counter() - began
     return phase
+
+
+@contextlib.contextmanager
+def _no_client_gc() -> Iterator[None]:
+    """No garbage collection in the measuring process during a phase: its heap grows with every
+    phase's samples, and a full collection (30-40 ms seen by the end of a run) would stop all
+    client threads at once and add itself to the latency of every request then in flight, in
+    whichever phase, the hello app's or ours, it happened to fall."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def open_loop(
@@ -357,22 +374,23 @@ def open_loop(
         finally:
             slots.release()
 
-    began = time.perf_counter()
-    workers: list[threading.Thread] = []
-    for i in range(total):
-        due = began + i / rate
-        delay = due - time.perf_counter()
-        if delay > 0:
-            time.sleep(delay)
-        if not slots.acquire(timeout=30):
-            phase.errors.append("client: too many requests in flight")
-            continue
-        t = threading.Thread(target=send, args=(i,), daemon=True)
-        t.start()
-        workers.append(t)
-    for t in workers:
-        t.join(timeout=60)
-    phase.seconds = time.perf_counter() - began
+    with _no_client_gc():
+        began = time.perf_counter()
+        workers: list[threading.Thread] = []
+        for i in range(total):
+            due = began + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            if not slots.acquire(timeout=30):
+                phase.errors.append("client: too many requests in flight")
+                continue
+            t = threading.Thread(target=send, args=(i,), daemon=True)
+            t.start()
+            workers.append(t)
+        for t in workers:
+            t.join(timeout=60)
+        phase.seconds = time.perf_counter() - began
     for conns in pool:
         for conn in conns:
             phase.stale_retries += conn.stale_retries
