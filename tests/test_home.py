@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bot.people.members import actor_for
+import pytest
+
+from bot.followups.rules import apply_rules
+from bot.people.members import actor_for, workspace_config
 from bot.ui import blockkit
 from bot.ui import blocks as bk
 from dev.driver import Driver
@@ -71,8 +74,8 @@ def test_home_shows_my_day_pipeline_stale_deals_and_conversion(driver: Driver, d
     assert "My day — Mon 23 Nov 2026" in text
     assert "Morning plan: done ✅" in text and "Evening review: not yet" in text
     assert "*Follow-ups*: 2 overdue · 1 due today" in text
-    assert "• ⚠️ Long ago (Canon) — was due Sat 24 Oct 2026, 02:00" in text
-    assert "• Call Wang (Canon) — due 06:48" in text
+    assert "• ⚠️ Canon: Long ago — was due Sat 24 Oct 2026, 02:00" in text  # as the nudges name it
+    assert "• Canon: Call Wang — due 06:48" in text
     assert "Next week" not in text and "Done" not in text
     assert "*Cooling relationships* (3)" in text
     lines = [line for line in text.splitlines() if "days ago" in line or "never met" in line]
@@ -89,6 +92,41 @@ def test_home_shows_my_day_pipeline_stale_deals_and_conversion(driver: Driver, d
     assert "P→A Prospect → Analysis: *33%* (3 of 9) · team 60% · decided only 33%" in text
     assert "Weakest step: *P→A Prospect → Analysis*, 3 of 9 (33%) against the team's 60%." in text
     assert "Team view" not in text  # reps get no switch
+
+
+@pytest.mark.parametrize(
+    ("zh", "lead", "decide"),
+    [
+        (
+            False,
+            "• First contact with new lead Margie's Travel (due within 5 hours) — due 06:00",
+            "• Decide on Fourth Coffee: 3 contacts so far, qualify it (open a deal) or drop it — due 02:00",
+        ),
+        (
+            True,
+            "• 新线索 Margie's Travel 首次联系（5 小时内） — 06:00 到期",
+            "• 对 Fourth Coffee 做判断：已联系 3 次，转为商机或放弃 — 02:00 到期",
+        ),
+    ],
+    ids=["en", "zh"],
+)
+def test_rule_made_follow_ups_show_on_home_as_the_nudges_name_them(
+    driver: Driver, db: Database, zh: bool, lead: str, decide: str
+) -> None:
+    """The follow-up rules store the account's name as the text: Home shows what is owed (the
+    nudge's label), not "Margie's Travel (Margie's Travel)"."""
+    ann = _team(db, zh=zh)["ann"]
+    with db.transaction() as session:
+        f = Funnel(session)
+        new_lead = f.account("Margie's Travel", ann)
+        new_lead.is_lead, new_lead.lead_received_at = True, START - timedelta(hours=1)
+        prospect = f.account("Fourth Coffee", ann)
+        prospect.business_status, prospect.contact_count, prospect.created_at = "no_business", 3, day(-30)
+        session.flush()
+        assert apply_rules(session, TEAM, workspace_config(session, TEAM), START, [ann.id]) == 2
+    text = _open(driver, "UANN")
+    assert lead in text and decide in text
+    assert "Margie's Travel (Margie's Travel)" not in text and "Margie's Travel（Margie's Travel）" not in text
 
 
 def test_stale_deals_on_home_and_time_off(driver: Driver, db: Database) -> None:
@@ -112,10 +150,10 @@ def test_a_manager_opens_on_the_team_view_and_switches_to_their_own_and_back(dri
     assert "Open deals: *3* · 350k" in text
     assert "*Ann* — 3 open · 350k · weighted 145k · weakest P→A 2 of 8 (team 57%)" in text
     assert "Olu" not in text
-    assert team_view["private_metadata"] == "team"
+    assert team_view["private_metadata"] == "team:0"
     driver.click("UMIA", team_view, "home_switch_me")
     mine = _home(driver, "UMIA")
-    assert "My day" in _text(mine) and mine["private_metadata"] == "me"
+    assert "My day" in _text(mine) and mine["private_metadata"] == "me:0"
     # Reopening the tab keeps the view the manager chose.
     driver.event({"type": "app_home_opened", "user": "UMIA", "tab": "home", "view": mine, "event_ts": "1700000000.2"})
     assert "My day" in _text(_home(driver, "UMIA"))

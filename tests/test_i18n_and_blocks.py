@@ -6,7 +6,7 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.core.i18n import catalog, format_day, lang_for, placeholders, t
+from bot.core.i18n import Lang, catalog, format_day, lang_for, placeholders, t
 from bot.ui import blockkit
 from bot.ui import blocks as bk
 
@@ -42,6 +42,7 @@ def test_builders_clip_to_slack_limits_and_pass_slack_sdk_validation() -> None:
         bk.input_block("in", long, bk.text_input("t", initial=long)),
     ]
     view = bk.modal(
+        "en",
         "A title far longer than twenty-four characters",
         blocks,
         callback_id="cb",
@@ -52,6 +53,18 @@ def test_builders_clip_to_slack_limits_and_pass_slack_sdk_validation() -> None:
     for block in blocks:
         Block.parse(block).validate_json()  # type: ignore[union-attr]
     View(**view).validate_json()
+
+
+@pytest.mark.parametrize(("lang", "save", "cancel"), [("en", "Save", "Cancel"), ("zh", "保存", "取消")])
+def test_modal_buttons_default_to_save_and_cancel_in_the_users_language(lang: Lang, save: str, cancel: str) -> None:
+    form = bk.modal(lang, "A title far longer than twenty-four characters", [], callback_id="cb")
+    assert (form["submit"]["text"], form["close"]["text"]) == (save, cancel)
+    assert len(form["title"]["text"]) <= blockkit.MAX_VIEW_TITLE and form["title"]["text"].endswith("…")
+    assert blockkit.view_problems(form) == []
+    named = bk.modal(lang, "Close the deal", [], callback_id="cb", submit="Mark won", close="Back")
+    assert (named["submit"]["text"], named["close"]["text"]) == ("Mark won", "Back")
+    shown = bk.modal(lang, "Nothing to pick", [], callback_id="cb", submit="Open", read_only=True)
+    assert "submit" not in shown and shown["close"]["text"] == cancel
 
 
 def test_checker_rejects_what_slack_rejects() -> None:

@@ -186,6 +186,7 @@ def _form_feature(driver: Driver) -> None:
     def open_form(ack, body, client):
         ack()
         view = bk.modal(
+            "en",
             "Log it",
             [
                 bk.input_block("name", "Name", bk.text_input("name_in")),
@@ -380,6 +381,7 @@ def test_renderer_shows_a_home_and_a_modal_with_values_and_errors() -> None:
     assert [t.element["action_id"] for t in rendered.targets] == ["fu_done", "log", "del"]
 
     modal = bk.modal(
+        "en",
         "Visit",
         [
             bk.input_block("acct", "Account", bk.external_select("acct_in", placeholder="Search")),

@@ -39,12 +39,13 @@ from bot.core.access import team_person_ids
 from bot.core.actor import Actor
 from bot.core.clock import local_date, start_of_local_day, zone
 from bot.core.i18n import Lang, format_day, format_when, t
+from bot.followups.rules import FollowUpItem, open_due_by
 from bot.people.members import workspace_config
 from bot.ui import blocks as bk
 from bot.ui.blockkit import MAX_VIEW_BLOCKS
 from bot.visits.history import PAGE, HistoryPage, HistoryQuery, list_history, page_title, visit_blocks
 from storage.db import Database
-from storage.models import Account, CheckIn, Deal, FollowUp, Person, TimeOff
+from storage.models import CheckIn, Deal, FollowUp, Person, TimeOff
 
 Mode = Literal["me", "team"]
 SWITCH_ACTION = "home_switch"
@@ -55,9 +56,10 @@ FORECAST_LIMIT = 6
 
 @dataclass(frozen=True)
 class FollowUpLine:
-    text: str
-    account_name: str | None
-    due_at: datetime
+    """A follow-up due today or overdue; shown by its label (`FollowUpItem.label`), the words
+    the nudges use, so a rule-made follow-up reads as its rule, not its stored text."""
+
+    item: FollowUpItem
     overdue: bool
 
 
@@ -119,14 +121,8 @@ def load_day(session: Session, actor: Actor, now: datetime) -> MyDay:
             func.count().filter(FollowUp.due_at >= now),
         ).where(due)
     ).one()
-    rows = session.execute(
-        select(FollowUp.text, Account.name, FollowUp.due_at)
-        .outerjoin(Account, Account.id == FollowUp.account_id)
-        .where(due)
-        .order_by(FollowUp.due_at, FollowUp.id)
-        .limit(LIST_LIMIT)
-    )
-    follow_ups = [FollowUpLine(text, account, due_at, due_at < now) for text, account, due_at in rows]
+    items = open_due_by(session, actor.team_id, actor.person_id, end_of_day, limit=LIST_LIMIT)
+    follow_ups = [FollowUpLine(item, item.due_at < now) for item in items]
     config = workspace_config(session, actor.team_id)
     cooling_total, cooling = cooling_contacts(
         session, actor.team_id, {actor.person_id}, now, config.cadence, limit=LIST_LIMIT
@@ -212,12 +208,11 @@ def _day_blocks(lang: Lang, day: MyDay, tz: str, *, team: bool = False) -> list[
     lines = [t(lang, "home.followups.title", overdue=day.overdue, today=day.due_today)]
     if not day.follow_ups:
         lines.append(t(lang, "home.followups.none"))
-    for item in day.follow_ups:
-        local = item.due_at.astimezone(zone(tz))
-        when = format_when(lang, local) if item.overdue else f"{local:%H:%M}"
-        account = t(lang, "home.followups.account", account=bk.escape(item.account_name)) if item.account_name else ""
-        key = "home.followups.overdue" if item.overdue else "home.followups.today"
-        lines.append(t(lang, key, text=bk.escape(bk.clip(item.text, 200)), account=account, when=when))
+    for line in day.follow_ups:
+        local = line.item.due_at.astimezone(zone(tz))
+        when = format_when(lang, local) if line.overdue else f"{local:%H:%M}"
+        key = "home.followups.overdue" if line.overdue else "home.followups.today"
+        lines.append(t(lang, key, text=bk.escape(bk.clip(line.item.label(lang), 200)), when=when))
     shown = len(day.follow_ups)
     if day.overdue + day.due_today > shown:
         lines.append(t(lang, "pipeline.more", count=day.overdue + day.due_today - shown))
@@ -311,6 +306,20 @@ def render_home(lang: Lang, data: HomeData, tz: str, now: datetime) -> dict[str,
     return bk.home(blocks)
 
 
+def home_state(mode: Mode, offset: int) -> str:
+    """`mode:offset`, what a published tab was showing (the view's `private_metadata`, and the
+    value of "My visits" Newer / Older): what a change made from the tab re-publishes it at."""
+    return f"{mode}:{offset}"
+
+
+def read_home_state(raw: str | None) -> tuple[Mode | None, int]:
+    """The (mode, "My visits" offset) of `home_state` text. A tab published before the offset
+    was kept holds only its mode; anything else reads as (None, 0): the default view."""
+    mode, _, offset = (raw or "").partition(":")
+    shown: Mode | None = "team" if mode == "team" else "me" if mode == "me" else None
+    return shown, int(offset) if offset.isdigit() and len(offset) <= 9 else 0
+
+
 def visits_blocks(lang: Lang, tz: str, page: HistoryPage, mode: Mode, *, manager: bool) -> list[bk.Block]:
     """ "My visits" (a manager's: their team's): a page of the rows `/visit list` shows, then
     Newer / Older buttons that re-publish the tab at the next page (value `mode:offset`)."""
@@ -321,10 +330,11 @@ def visits_blocks(lang: Lang, tz: str, page: HistoryPage, mode: Mode, *, manager
     buttons = []
     if offset > 0:
         buttons.append(
-            bk.button(t(lang, "home.visits.newer"), f"{VISITS_ACTION}_newer", f"{mode}:{max(0, offset - PAGE)}")
+            bk.button(t(lang, "home.visits.newer"), f"{VISITS_ACTION}_newer", home_state(mode, max(0, offset - PAGE)))
         )
     if offset + shown < page.total:
-        buttons.append(bk.button(t(lang, "home.visits.older"), f"{VISITS_ACTION}_older", f"{mode}:{offset + shown}"))
+        older = home_state(mode, offset + shown)
+        buttons.append(bk.button(t(lang, "home.visits.older"), f"{VISITS_ACTION}_older", older))
     if buttons:
         blocks.append(bk.actions(*buttons, block_id="home_visits_pages"))
     return blocks
@@ -334,7 +344,8 @@ def home_view(
     db: Database, actor: Actor, now: datetime, mode: Mode | None = None, visits_offset: int = 0
 ) -> dict[str, Any]:
     """The App Home view for `actor` now: load in one transaction, then render; "My visits"
-    (the page at `visits_offset`, the last page if fewer are left) goes before the footer."""
+    (the page at `visits_offset`, the last page if fewer are left) goes before the footer. The
+    view keeps what it shows (`home_state`) so a change made from it can re-publish the same."""
     with db.transaction() as session:
         data = load_home(session, actor, now, mode)
     view = render_home(actor.lang, data, actor.tz, now)
@@ -343,5 +354,5 @@ def home_view(
         page = list_history(db, actor, HistoryQuery(offset=(page.total - 1) // PAGE * PAGE))
     extra = visits_blocks(actor.lang, actor.tz, page, data.mode, manager=actor.is_manager)
     view["blocks"][-1:-1] = extra[: max(0, MAX_VIEW_BLOCKS - len(view["blocks"]))]
-    view["private_metadata"] = data.mode
+    view["private_metadata"] = home_state(data.mode, page.query.offset)
     return view

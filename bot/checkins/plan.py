@@ -203,11 +203,10 @@ def _modal(
     )
     meta = {"d": day.isoformat(), "l": lang, **(origin or {})}
     return bk.modal(
+        lang,
         t(lang, "checkin.plan.title"),
         blocks,
         callback_id=CALLBACK,
-        submit=t(lang, "common.save"),
-        close=t(lang, "common.cancel"),
         private_metadata=json.dumps(meta, separators=(",", ":")),
     )
 

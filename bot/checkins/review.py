@@ -112,11 +112,10 @@ def review_view(
         )
     meta = {"d": day.isoformat(), **(origin or {})}
     return bk.modal(
+        lang,
         t(lang, "checkin.review.title"),
         blocks,
         callback_id=CALLBACK,
-        submit=t(lang, "common.save"),
-        close=t(lang, "common.cancel"),
         private_metadata=json.dumps(meta, separators=(",", ":")),
     )
 

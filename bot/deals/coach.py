@@ -88,11 +88,10 @@ def stages_modal(db: Database, actor: Actor) -> dict[str, Any]:
         hint=t(lang, "deal.stages.modal_hint"),
     )
     return bk.modal(
+        lang,
         t(lang, "deal.stages.modal_title"),
         [block],
         callback_id="deal_stages",
-        submit=t(lang, "common.save"),
-        close=t(lang, "common.cancel"),
         private_metadata=json.dumps({"l": lang}),
     )
 

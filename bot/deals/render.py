@@ -229,11 +229,11 @@ def close_modal(
     )
     meta = {"d": view.id, "o": outcome, "ov": 1 if override else 0, "ch": channel, "l": lang}
     return bk.modal(
+        lang,
         t(lang, f"deal.close.title_{outcome}"),
         blocks,
         callback_id="deal_close",
         submit=t(lang, f"deal.close.submit_{outcome}"),
-        close=t(lang, "common.cancel"),
         private_metadata=_meta(meta),
     )
 
@@ -274,11 +274,12 @@ def update_modal(
         if not deal_options:
             blocks.append(bk.section(t(lang, "deal.update.none")))
         return bk.modal(
+            lang,
             t(lang, "deal.update.title"),
             blocks,
             callback_id="deal_update",
-            submit=t(lang, "deal.update.open") if deal_options else None,
-            close=t(lang, "common.cancel"),
+            submit=t(lang, "deal.update.open"),
+            read_only=not deal_options,
             private_metadata=_meta({"d": None, "ch": channel, "l": lang}),
         )
     stage_options = [bk.option(f"{s.key} · {s.name(lang)}", s.key) for s in funnel.active]
@@ -327,11 +328,10 @@ def update_modal(
         )
     )
     return bk.modal(
+        lang,
         t(lang, "deal.update.title"),
         blocks,
         callback_id="deal_update",
-        submit=t(lang, "common.save"),
-        close=t(lang, "common.cancel"),
         private_metadata=_meta({"d": view.id, "ch": channel, "l": lang}),
     )
 

@@ -35,11 +35,10 @@ def lead_form(lang: Lang, prefill: LeadLine | None = None, *, metadata: str = ""
     assignee = {"type": "users_select", "action_id": "value", "placeholder": bk.plain(t(lang, "lead.form.me"), 150)}
     blocks.append(bk.input_block("assignee", t(lang, "lead.form.assignee"), assignee, optional=True))
     return bk.modal(
+        lang,
         t(lang, "lead.form.title"),
         blocks,
         callback_id=CALLBACK,
-        submit=t(lang, "lead.form.submit"),
-        close=t(lang, "lead.form.cancel"),
         private_metadata=metadata or json.dumps({"l": lang}),
     )
 

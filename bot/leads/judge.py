@@ -76,11 +76,11 @@ def drop_form(lang: Lang, ctx: DropContext) -> dict[str, Any]:
         }
         blocks.append(bk.input_block("override", t(lang, "lead.drop.override_label"), box, optional=True))
     return bk.modal(
+        lang,
         t(lang, "lead.drop.title"),
         blocks,
         callback_id=DROP_CALLBACK,
         submit=t(lang, "lead.drop.submit"),
-        close=t(lang, "lead.form.cancel"),
         private_metadata=json.dumps({"lead": ctx.lead_id, "l": lang, "o": ctx.needs_override}),
     )
 

@@ -40,8 +40,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "lead.unassigned": ("nobody yet", "暂无"),
     # the form
     "lead.form.title": ("New lead", "新线索"),
-    "lead.form.submit": ("Save", "保存"),
-    "lead.form.cancel": ("Cancel", "取消"),
     "lead.form.company": ("Company", "公司"),
     "lead.form.name": ("Person", "联系人"),
     "lead.form.phone": ("Phone", "电话"),

@@ -212,7 +212,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # the modal
     "visit.modal.title": ("Log a visit", "记录拜访"),
     "visit.modal.edit_title": ("Edit visit", "编辑拜访"),
-    "visit.modal.submit": ("Save", "保存"),
     "visit.modal.account": ("Account", "客户"),
     "visit.modal.account_placeholder": ("Type to search your accounts", "输入以搜索你的客户"),
     "visit.modal.create_option": ("➕ Create “{text}”", "➕ 新建“{text}”"),

@@ -306,11 +306,10 @@ def edit_form(db: Database, actor: Actor, contact_id: object, *, channel_id: str
         ]
         meta = {"c": contact.id, "l": lang, "ch": channel_id or "", "lv": contact.relationship_level}
         return bk.modal(
+            lang,
             t(lang, "contact.edit_title"),
             blocks,
             callback_id=CALLBACK,
-            submit=t(lang, "common.save"),
-            close=t(lang, "common.cancel"),
             private_metadata=json.dumps(meta, separators=(",", ":")),
         )
 

@@ -28,11 +28,11 @@ def picker_modal(lang: Lang, response_url: str | None = None) -> dict[str, Any]:
     block = bk.input_block("section", t(lang, "settings.pick_label"), bk.static_select("pick", options))
     meta = {"l": lang, **({"ru": response_url} if response_url else {})}
     return bk.modal(
+        lang,
         t(lang, "settings.title"),
         [block],
         callback_id=PICK_CALLBACK,
         submit=t(lang, "settings.next"),
-        close=t(lang, "common.cancel"),
         private_metadata=json.dumps(meta, separators=(",", ":")),
     )
 
@@ -55,11 +55,10 @@ def section_modal(lang: Lang, section: str, config: dict[str, Any], response_url
         )
     meta = {"l": lang, "s": section, **({"ru": response_url} if response_url else {})}
     return bk.modal(
+        lang,
         t(lang, f"settings.section.{section}"),
         blocks,
         callback_id=SECTION_CALLBACK,
-        submit=t(lang, "common.save"),
-        close=t(lang, "common.cancel"),
         private_metadata=json.dumps(meta, separators=(",", ":")),
     )
 
@@ -79,11 +78,10 @@ def team_modal(
         blocks.append(bk.input_block(key, label, element, optional=key == CHANNEL, hint=hint))
     meta = {"l": lang, "m": manager_user_id or "", **({"ru": response_url} if response_url else {})}
     return bk.modal(
+        lang,
         t(lang, "settings.section.team"),
         blocks,
         callback_id=TEAM_CALLBACK,
-        submit=t(lang, "common.save"),
-        close=t(lang, "common.cancel"),
         private_metadata=json.dumps(meta, separators=(",", ":")),
     )
 

@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from bot.core.i18n import Lang, t
 from bot.ui import blockkit as limits
 from bot.ui.split import split_text
 
@@ -309,25 +310,29 @@ def input_block(
 
 
 def modal(
+    lang: Lang,
     title: str,
     blocks: list[Block],
     *,
     callback_id: str,
     submit: str | None = None,
     close: str | None = None,
+    read_only: bool = False,
     private_metadata: str = "",
 ) -> dict[str, Any]:
-    """A modal view; the title is clipped to Slack's 24 characters."""
+    """A modal view shown to someone reading `lang`; the title is clipped to Slack's 24
+    characters. Its buttons say Save and Cancel in `lang` unless `submit` / `close` say
+    otherwise, so forms name only what differs; `read_only` leaves out the submit button (a
+    view with nothing to submit)."""
     view: dict[str, Any] = {
         "type": "modal",
         "callback_id": callback_id,
         "title": plain(title, limits.MAX_VIEW_TITLE),
         "blocks": blocks[: limits.MAX_VIEW_BLOCKS],
     }
-    if submit:
-        view["submit"] = plain(submit, limits.MAX_VIEW_BUTTON)
-    if close:
-        view["close"] = plain(close, limits.MAX_VIEW_BUTTON)
+    if not read_only:
+        view["submit"] = plain(submit or t(lang, "common.save"), limits.MAX_VIEW_BUTTON)
+    view["close"] = plain(close or t(lang, "common.cancel"), limits.MAX_VIEW_BUTTON)
     if private_metadata:
         if len(private_metadata) > limits.MAX_PRIVATE_METADATA:
             raise ValueError("private_metadata too long")

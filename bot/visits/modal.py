@@ -50,6 +50,7 @@ class FormMeta:
     source: str = "modal"
     meeting_id: int | None = None  # opened from a calendar meeting's prompt (bot/calendar)
     at: str | None = None  # that meeting's start (UTC ISO): the visit's time when its day is kept
+    home: str | None = None  # opened from the App Home: the tab's state, re-published after saving
 
     def encode(self) -> str:
         data = {
@@ -63,6 +64,7 @@ class FormMeta:
             "s": self.source,
             "m": self.meeting_id,
             "at": self.at,
+            "h": self.home,
         }
         return json.dumps({k: v for k, v in data.items() if v is not None}, separators=(",", ":"))
 
@@ -85,6 +87,7 @@ class FormMeta:
                 source=str(data.get("s") or "modal")[:16],
                 meeting_id=int(meeting_id) if meeting_id is not None else None,
                 at=str(data["at"])[:40] if data.get("at") else None,
+                home=str(data["h"])[:32] if data.get("h") is not None else None,
             )
         except (ValueError, TypeError):
             return cls()
@@ -243,11 +246,10 @@ def visit_form(lang: Lang, state: FormState, meta: FormMeta, *, today: date) -> 
         blocks.append(bk.context(t(lang, "visit.modal.from_message", link=state.permalink)))
     title = "visit.modal.edit_title" if meta.visit_id else "visit.modal.title"
     return bk.modal(
+        lang,
         t(lang, title),
         blocks,
         callback_id=CALLBACK,
-        submit=t(lang, "visit.modal.submit"),
-        close=t(lang, "common.cancel"),
         private_metadata=meta.encode(),
     )
 
@@ -450,11 +452,10 @@ def follow_up_form(lang: Lang, meta: FormMeta, *, today: date) -> dict[str, Any]
         ),
     ]
     return bk.modal(
+        lang,
         t(lang, "visit.follow_up.title"),
         blocks,
         callback_id=FOLLOW_UP_CALLBACK,
-        submit=t(lang, "common.save"),
-        close=t(lang, "common.cancel"),
         private_metadata=meta.encode(),
     )
 

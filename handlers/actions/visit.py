@@ -20,6 +20,7 @@ from bot.ui.reply import Reply, echo_reply
 from bot.visits import history, ops, render, state
 from bot.visits.modal import FormMeta, TooLongToEdit, follow_up_form, local_today, with_contact_levels
 from bot.visits.prefill import form_from_text, form_from_visit
+from handlers.home.publish import refresh_home, shown_from
 from handlers.listener import Request, listener
 from handlers.views.visit import open_visit_form
 
@@ -60,10 +61,14 @@ def handle_undo(req: Request) -> None:
 
 @listener()
 def handle_edit(req: Request) -> None:
+    """The visit form, prefilled; pressed in the App Home, the form remembers the tab's state so
+    saving re-publishes it."""
     visit = ops.visit_view(req.svc.db, req.actor, req.action.value or "")
     prefill = form_from_visit(visit, req.actor)
     try:
-        open_visit_form(req, req.trigger_id, prefill, channel_id=req.channel_id, visit_id=visit.id)
+        open_visit_form(
+            req, req.trigger_id, prefill, channel_id=req.channel_id, visit_id=visit.id, home=shown_from(req.payload)
+        )
     except TooLongToEdit:  # never open a form that would cut the text: show it whole
         full = "\n\n".join(x for x in (visit.purpose, visit.notes, visit.next_step) if x)
         req.reply(echo_reply(req.lang, TooLongToEdit.message_key, full))
@@ -72,10 +77,12 @@ def handle_edit(req: Request) -> None:
 @listener()
 def handle_delete(req: Request) -> None:
     """Delete (the button asked for confirmation first): the author, or the account owner's
-    manager, at any time; the visit stays in the audit trail."""
+    manager, at any time; the visit stays in the audit trail. Pressed in the App Home's "My
+    visits", the tab is re-published without it."""
     name = ops.do_delete_visit(req.svc.db, req.actor, req.action.value or "", now=req.now)
     message = t(req.lang, "visit.delete.done", account=bk.escape(name))
     req.reply(Reply(message, [bk.section(message)]))
+    refresh_home(req.client, req.svc, req.actor, shown_from(req.payload))  # pressed in the Home tab
 
 
 @listener()

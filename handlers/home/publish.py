@@ -2,8 +2,10 @@
 
 Other handlers call `publish_home(client, services, actor)` after the user changed something
 (a deal moved, a visit logged, a check-in answered) so the tab is current the next time they
-look. A failure here is logged and swallowed: the change itself has been saved, and telling
-the user otherwise would be wrong.
+look; a change made from the tab itself (a "My visits" row's Edit or Delete) takes the tab's
+state with `shown_from` and re-publishes it as it was with `refresh_home`, so the tab never goes
+on listing what was just deleted. A failure here is logged and swallowed: the change itself has
+been saved, and telling the user otherwise would be wrong.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import logging
 
 from slack_sdk import WebClient
 
-from bot.analytics.home import Mode, home_view
+from bot.analytics.home import Mode, home_view, read_home_state
 from bot.core.actor import Actor
 from bot.core.services import Services
+from handlers import payloads as p
 
 log = logging.getLogger("handlers.home")
 
@@ -33,3 +36,21 @@ def publish_home(
     except Exception:
         log.exception("publishing the home tab of %s failed", actor.user_id)
         return False
+
+
+def shown_from(payload: p.SlackModel) -> str | None:
+    """The Home tab's state (`bot.analytics.home.home_state`) when `payload` is a button
+    pressed in the Home tab; None for one anywhere else (a message, a modal)."""
+    view = getattr(payload, "view", None)
+    if isinstance(view, p.View) and view.type == "home":
+        return view.private_metadata or ""
+    return None
+
+
+def refresh_home(client: WebClient, services: Services, actor: Actor, shown: str | None) -> None:
+    """Re-publish `actor`'s Home tab in the mode and at the "My visits" page it `shown` (from
+    `shown_from`) after a change made from it; nothing when the change came from elsewhere."""
+    if shown is None:
+        return
+    mode, offset = read_home_state(shown)
+    publish_home(client, services, actor, mode, offset)

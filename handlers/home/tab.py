@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.analytics.home import SWITCH_ACTION, VISITS_ACTION, Mode
+from bot.analytics.home import SWITCH_ACTION, VISITS_ACTION, read_home_state
 from handlers._support import current_actor, services
 from handlers.home.publish import publish_home
 from handlers.listener import Request, listener
@@ -23,8 +23,7 @@ def handle_home_opened(
     actor = current_actor(context, client, body)
     # Reopening the tab keeps the view the manager last chose (stored in the view itself); the
     # first time, a manager's opens on the team view (bot.analytics.home.default_mode).
-    shown = (event.get("view") or {}).get("private_metadata")
-    mode: Mode | None = "team" if shown == "team" else "me" if shown == "me" else None
+    mode, _ = read_home_state((event.get("view") or {}).get("private_metadata"))
     publish_home(client, services(context), actor, mode)
 
 
@@ -36,10 +35,8 @@ def handle_switch(req: Request) -> None:
 @listener()
 def handle_visits_page(req: Request) -> None:
     """ "My visits" Newer / Older: the tab re-published at that page (value `mode:offset`)."""
-    mode, _, offset = (req.action.value or "").partition(":")
-    publish_home(
-        req.client, req.svc, req.actor, "team" if mode == "team" else "me", int(offset) if offset.isdigit() else 0
-    )
+    mode, offset = read_home_state(req.action.value)
+    publish_home(req.client, req.svc, req.actor, mode or "me", offset)
 
 
 def register(app: App) -> None:

@@ -39,6 +39,7 @@ from handlers._support import (
     services,
     tell_after_saved,
 )
+from handlers.home.publish import refresh_home
 from handlers.listener import Request, form_text, listener
 
 log = logging.getLogger(__name__)
@@ -53,8 +54,10 @@ def open_visit_form(
     visit_id: int | None = None,
     message: tuple[str, str] | None = None,
     meeting: tuple[int, str] | None = None,
+    home: str | None = None,
 ) -> None:
-    """Open the visit form for the acting person (prefilled with `state`)."""
+    """Open the visit form for the acting person (prefilled with `state`); `home`: the App
+    Home's state when opened from it (`handlers.home.publish.shown_from`), to refresh it after."""
     actor = req.actor
     state = state or FormState()
     meta = FormMeta(
@@ -68,6 +71,7 @@ def open_visit_form(
         source="shortcut" if message else "modal",
         meeting_id=meeting[0] if meeting else None,
         at=meeting[1] if meeting else None,
+        home=home,
     )
     view = visit_form(actor.lang, state, meta, today=local_today(req.svc.clock.now(), actor.tz))
     req.client.views_open(trigger_id=trigger_id, view=view)
@@ -111,6 +115,7 @@ def handle_visit_submission(req: Request) -> None:
     meta = _meta(req.body)
     visit = read_visit_form(_values(req.body), meta, now).visit
     summary = "\n".join(x for x in (visit.purpose, visit.notes, visit.next_step) if x)
+    home = meta.home  # edited from the App Home: re-published once saved
     if meta.message_channel and meta.message_ts:
         visit = _with_permalink(req.client, visit, meta.message_channel, meta.message_ts)
     try:
@@ -128,8 +133,10 @@ def handle_visit_submission(req: Request) -> None:
             reply = render.render_logged(actor.lang, actor.tz, logged)
     except ops.ContactElsewhere as exc:
         reply = echo_reply(actor.lang, exc.message_key, summary)  # the form is gone: give its text back
+        home = None  # nothing changed: the App Home stays as it is
     # stored (or refused with the text given back): Slack trouble now must not say "not saved"
     tell_after_saved(lambda: notify(req.client, actor.user_id, meta.channel_id, reply))
+    refresh_home(req.client, svc, actor, home)
 
 
 def _with_permalink(client: WebClient, visit: ops.VisitInput, channel: str, ts: str) -> ops.VisitInput:
