@@ -8,9 +8,10 @@ share one file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
@@ -28,6 +29,10 @@ TCP_USER_TIMEOUT = 20  # unacknowledged data on an established connection: give 
 # 57P02 crash_shutdown, 57P03 cannot_connect_now, 53300 too_many_connections,
 # 53000 insufficient_resources (often out of connection slots).
 _CONNECTION_SQLSTATES = frozenset({"57P01", "57P02", "57P03", "53300", "53000"})
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -236,3 +241,19 @@ def describe_connect_error(exc: Exception, engine: Engine) -> str:
         return f"{where} refused user {url.username!r} (password authentication failed): correct user/password"
     first = first.removeprefix("connection failed: ")
     return f"cannot connect to {where}: {first}"
+
+
+def in_transaction(op: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Database, P], R]:
+    """The `do_*` form of a session-level operation: `op` run in a transaction of its own.
+
+    Operations are written against a session so that one caller can run several in one
+    transaction (the demo builds a workspace that way); requests want each in its own. One
+    wrapper for all of them, so a `do_*` never repeats its operation's signature.
+    """
+
+    @functools.wraps(op)
+    def run(db: Database, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        with db.transaction() as session:
+            return op(session, *args, **kwargs)
+
+    return run

@@ -21,7 +21,7 @@ from bot.core.clock import zone
 from bot.people.holiday_scope import person_holidays
 from bot.people.members import workspace_config
 from bot.people.notify import day_off, hhmm, next_working_day
-from storage.db import Database
+from storage.db import Database, in_transaction
 from storage.models import CheckIn, Person, TimeOff
 
 MAX_TIME_OFF_DAYS = 366
@@ -95,7 +95,7 @@ class TimeOffSet:
     back_on: date
 
 
-def do_set_time_off(db: Database, actor: Actor, until: date, now: datetime) -> TimeOffSet:
+def set_time_off(session: Session, actor: Actor, until: date, now: datetime) -> TimeOffSet:
     """Pause everything for the actor from today through `until` (inclusive).
 
     Replaces the actor's current or future time off, so saying it twice changes the end date
@@ -104,16 +104,18 @@ def do_set_time_off(db: Database, actor: Actor, until: date, now: datetime) -> T
     today = local_today(actor, now)
     if until < today or (until - today).days > MAX_TIME_OFF_DAYS:
         raise ValueError(until)
-    with db.transaction() as session:
-        session.execute(delete(TimeOff).where(TimeOff.person_id == actor.person_id, TimeOff.ends_on >= today))
-        session.add(
-            TimeOff(team_id=actor.team_id, person_id=actor.person_id, starts_on=today, ends_on=until, created_at=now)
-        )
-        session.flush()
-        person = session.get(Person, actor.person_id)
-        assert person is not None
-        back = next_working_day(session, person, until, workspace_config(session, actor.team_id))
-        return TimeOffSet(today, until, back)
+    session.execute(delete(TimeOff).where(TimeOff.person_id == actor.person_id, TimeOff.ends_on >= today))
+    session.add(
+        TimeOff(team_id=actor.team_id, person_id=actor.person_id, starts_on=today, ends_on=until, created_at=now)
+    )
+    session.flush()
+    person = session.get(Person, actor.person_id)
+    assert person is not None
+    back = next_working_day(session, person, until, workspace_config(session, actor.team_id))
+    return TimeOffSet(today, until, back)
+
+
+do_set_time_off = in_transaction(set_time_off)
 
 
 def do_end_time_off(db: Database, actor: Actor, now: datetime) -> bool:

@@ -22,7 +22,7 @@ from bot.core.actor import Actor
 from bot.core.clock import local_date
 from bot.digests.periods import Window, month_of, year_to
 from bot.people.teams import display_name
-from storage.db import Database
+from storage.db import Database, in_transaction
 from storage.models import Account, Deal, Person, Visit
 
 TIERS = ("big", "some", "none")
@@ -72,8 +72,14 @@ class TierResult:
     candidates: list[Candidate] = field(default_factory=list)
 
 
-def do_set_tier(
-    db: Database, actor: Actor, account_text: str, tier: str, expected: Decimal | None, *, account_id: int | None = None
+def set_tier(
+    session: Session,
+    actor: Actor,
+    account_text: str,
+    tier: str,
+    expected: Decimal | None,
+    *,
+    account_id: int | None = None,
 ) -> TierResult:
     """Put an account in one of its owner's 5+5+5 slots (or clear it).
 
@@ -81,33 +87,35 @@ def do_set_tier(
     see (a rep: their own; a manager: their team's); several matches come back as candidates and
     nothing changes. A slot holds at most five accounts: rotating one out is an explicit clear.
     """
-    with db.transaction() as session:
-        if account_id is None:
-            candidates = find_accounts(session, actor, account_text)
-            if len(candidates) != 1:
-                return TierResult(candidates=candidates)
-            account_id = candidates[0].id
-        account = access_account(session, actor, account_id)
-        if account.owner_id is None:
-            raise NoOwner()
-        if tier:
-            others = session.scalars(
-                select(Account.name).where(
-                    Account.team_id == actor.team_id,
-                    Account.owner_id == account.owner_id,
-                    Account.tier == tier,
-                    Account.id != account.id,
-                    Account.archived_at.is_(None),
-                )
-            ).all()
-            if len(others) >= PER_TIER:
-                raise TierFull(tier, sorted(others))
-        account.tier = tier or None
-        if tier:
-            account.tier_expected = expected if expected is not None else account.tier_expected
-        else:
-            account.tier_expected = None
-        return TierResult(account.id, account.name, tier, account.tier_expected)
+    if account_id is None:
+        candidates = find_accounts(session, actor, account_text)
+        if len(candidates) != 1:
+            return TierResult(candidates=candidates)
+        account_id = candidates[0].id
+    account = access_account(session, actor, account_id)
+    if account.owner_id is None:
+        raise NoOwner()
+    if tier:
+        others = session.scalars(
+            select(Account.name).where(
+                Account.team_id == actor.team_id,
+                Account.owner_id == account.owner_id,
+                Account.tier == tier,
+                Account.id != account.id,
+                Account.archived_at.is_(None),
+            )
+        ).all()
+        if len(others) >= PER_TIER:
+            raise TierFull(tier, sorted(others))
+    account.tier = tier or None
+    if tier:
+        account.tier_expected = expected if expected is not None else account.tier_expected
+    else:
+        account.tier_expected = None
+    return TierResult(account.id, account.name, tier, account.tier_expected)
+
+
+do_set_tier = in_transaction(set_tier)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from bot.core.i18n import Lang, t
 from bot.people.members import ensure_person
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
-from storage.db import Database
+from storage.db import Database, in_transaction
 from storage.models import Person, SalesTeam
 
 
@@ -258,20 +258,22 @@ def set_up_team(
     return team_info(session, team)
 
 
-def do_set_channel(
-    db: Database, actor: Actor, channel_id: str, now: datetime, manager_user_id: str | None = None
+def set_channel(
+    session: Session, actor: Actor, channel_id: str, now: datetime, manager_user_id: str | None = None
 ) -> TeamInfo:
     """Where a team's digests are posted. Admins set it for any team; a manager for their own."""
     require_manager(actor)
     if manager_user_id and manager_user_id != actor.user_id:
-        return do_set_up_team(db, actor, manager_user_id, [], now, channel_id=channel_id)
-    with db.transaction() as session:
-        manager = session.get(Person, actor.person_id)
-        assert manager is not None
-        team = ensure_team(session, manager, now)
-        team.digest_channel_id = channel_id[:32]
-        session.flush()
-        return team_info(session, team)
+        return set_up_team(session, actor, manager_user_id, [], now, channel_id=channel_id)
+    manager = session.get(Person, actor.person_id)
+    assert manager is not None
+    team = ensure_team(session, manager, now)
+    team.digest_channel_id = channel_id[:32]
+    session.flush()
+    return team_info(session, team)
+
+
+do_set_channel = in_transaction(set_channel)
 
 
 def do_rename_team(db: Database, actor: Actor, name: str, now: datetime) -> TeamInfo:
