@@ -11,8 +11,9 @@ import pytest
 from bot import analytics as an
 from bot.analytics.conversion import StepRate
 from bot.core.config import WorkspaceConfig
+from bot.settings.holidays import add_holiday
 from storage.db import Database
-from storage.models import Holiday, Workspace
+from storage.models import Workspace
 from tests.conftest import START, TEAM
 from tests.funnel_data import Funnel, day
 
@@ -112,6 +113,7 @@ def test_small_sample_flag_follows_the_workspace_threshold(db: Database) -> None
         assert (result.closed, result.small_sample) == (20, False)
         workspace = session.get(Workspace, TEAM)
         assert workspace is not None
+        # No setting changes this threshold (it is configuration only): written directly.
         workspace.config = WorkspaceConfig(small_sample_closed_deals=21).dump()
     with db.transaction() as session:
         assert an.conversion(session, TEAM, {ann.id}, YEAR).small_sample
@@ -245,8 +247,8 @@ def test_win_loss_by_reason_over_a_period(db: Database) -> None:
         ann = f.person("UANN")
         f.deal(ann, [(-50, "S"), (-10, "lost")], amount=100_000, reasons=("price",))
         f.deal(ann, [(-50, "S"), (-12, "lost")], amount=50_000, reasons=("price", "dm_absent"))
-        f.deal(ann, [(-50, "S"), (-14, "lost")], amount=30_000)
-        f.deal(ann, [(-50, "S"), (-20, "won")], amount=80_000, reasons=("relationship",))
+        f.deal(ann, [(-50, "S"), (-14, "lost")], amount=30_000, reasons=("no_need",))
+        f.deal(ann, [(-50, "S"), (-20, "won")], amount=80_000, reasons=("dm_relationship",))
         f.deal(ann, [(-500, "S"), (-400, "lost")], amount=1_000, reasons=("price",))
     with db.transaction() as session:
         result = an.win_loss(session, TEAM, {ann.id}, an.Period.last_days(START, 90))
@@ -254,8 +256,9 @@ def test_win_loss_by_reason_over_a_period(db: Database) -> None:
     assert [(r.reason_key, r.deals, r.amount) for r in result.lost_reasons] == [
         ("price", 2, 150_000),
         ("dm_absent", 1, 50_000),
+        ("no_need", 1, 30_000),  # the app asks a reason for every loss
     ]
-    assert [(r.reason_key, r.deals) for r in result.won_reasons] == [("relationship", 1)]
+    assert [(r.reason_key, r.deals) for r in result.won_reasons] == [("dm_relationship", 1)]
 
 
 def test_reverse_funnel_from_quota_to_visits_per_day() -> None:
@@ -286,7 +289,7 @@ def test_reverse_funnel_from_measured_rates(db: Database) -> None:
             f.deal(ann, [(-100 - i, "S"), (-90, "P"), (-80, "A"), (-70, "D"), (-60, "lost")], amount=10)
         for i in range(4):
             f.deal(ann, [(-100 - i, "S"), (-90, "lost")])
-        session.add(Holiday(team_id=TEAM, day=date(2026, 12, 25), name="Xmas"))
+        add_holiday(session, f.admin(), date(2026, 12, 25), "Xmas", START)
     with db.transaction() as session:
         measured = an.conversion(session, TEAM, {ann.id}, YEAR)
         days = an.working_days(session, TEAM, date(2026, 12, 1), date(2027, 1, 1))

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
-from bot.followups.rules import apply_rules
+from bot.accounts.create import create_account
+from bot.checkins.days import set_time_off
+from bot.checkins.plan import PlanInput, save_plan
+from bot.followups.rules import apply_rules, complete_follow_up
+from bot.leads.ops import LeadFields, create_lead
 from bot.people.members import actor_for, workspace_config
 from bot.ui import blockkit
 from bot.ui import blocks as bk
+from bot.visits.ops import ContactInput, VisitInput, add_follow_up, log_visit
 from dev.driver import Driver
 from handlers.home.publish import publish_home
 from runtime.app import services_of
 from storage.db import Database
-from storage.models import CheckIn, Contact, FollowUp, Person, TimeOff
+from storage.models import FollowUp, Person
 from tests.conftest import START, TEAM
 from tests.funnel_data import Funnel, day
 from tests.test_pipeline_cmd import _team, _text
@@ -39,32 +46,32 @@ def _open(driver: Driver, user: str) -> str:
 
 
 def _my_day(db: Database, ann: Person) -> None:
+    """Ann's day as she made it: an open deal on Canon, visits there (which met its contacts and
+    left next steps), follow-ups added and one done, and this morning's plan."""
     with db.transaction() as session:
         f = Funnel(session)
+        actor = actor_for(ann)
         account = f.account("Canon", ann)
         f.deal(ann, [(-20, "S"), (-15, "D")], title="Scanners", account=account)  # an open deal on Canon
-        session.add(CheckIn(team_id=TEAM, person_id=ann.id, local_date=START.date(), planned_at=START))
-        for text, due in [("Send the quote", -2), ("Call Wang", 0.2), ("Next week", 7), ("Long ago", -30)]:
-            session.add(FollowUp(team_id=TEAM, owner_id=ann.id, account_id=account.id, text=text, due_at=day(due)))
-        session.add(FollowUp(team_id=TEAM, owner_id=ann.id, text="Done", due_at=day(-1), status="done"))
         contacts = [
             ("Wang", "decision_maker", -45),  # key contact in an open deal: due every 30 days
-            ("Li", "coach", None),  # key, never met
+            ("Li", "coach", None),  # key, never met (only called)
             ("Zhao", "user", -100),  # others: every 90 days
             ("Sun", "user", -60),  # not yet
             ("Qian", "decision_maker", -10),  # met recently
         ]
         for name, role, met in contacts:
-            session.add(
-                Contact(
-                    team_id=TEAM,
-                    account_id=account.id,
-                    name=name,
-                    name_norm=name.lower(),
-                    buying_role=role,
-                    last_face_to_face_at=day(met) if met is not None else None,
-                )
-            )
+            channel, when = ("in_person", day(met)) if met is not None else ("phone", day(-31))
+            visit = VisitInput(account.id, channel, contacts=(ContactInput(name=name, role=role),), occurred_at=when)
+            if met is None:  # the call left the next step and the follow-ups below
+                visit = replace(visit, next_step="Send the quote", next_due=day(-2))
+            logged = log_visit(session, actor, visit, now=when, request_key=None)
+            if met is None:
+                for text, due in [("Call Wang", 0.2), ("Next week", 7), ("Long ago", -30), ("Done", -1)]:
+                    add_follow_up(session, actor, logged.visit.id, text, day(due), now=when)
+        done = session.scalar(select(FollowUp.id).where(FollowUp.owner_id == ann.id, FollowUp.text == "Done"))
+        complete_follow_up(session, actor, done, day(-1))
+        save_plan(session, actor, START.date(), PlanInput(), START)
 
 
 def test_home_shows_my_day_pipeline_stale_deals_and_conversion(driver: Driver, db: Database) -> None:
@@ -117,11 +124,14 @@ def test_rule_made_follow_ups_show_on_home_as_the_nudges_name_them(
     nudge's label), not "Margie's Travel (Margie's Travel)"."""
     ann = _team(db, zh=zh)["ann"]
     with db.transaction() as session:
-        f = Funnel(session)
-        new_lead = f.account("Margie's Travel", ann)
-        new_lead.is_lead, new_lead.lead_received_at = True, START - timedelta(hours=1)
-        prospect = f.account("Fourth Coffee", ann)
-        prospect.business_status, prospect.contact_count, prospect.created_at = "no_business", 3, day(-30)
+        owner = session.get(Person, ann.id)
+        received = START - timedelta(hours=1)
+        fields = LeadFields("Margie's Travel", "Margie")  # a new lead, assigned to Ann an hour ago
+        create_lead(session, TEAM, fields, owner, received, created_by_id=ann.id, channel="slash")
+        prospect = create_account(session, TEAM, "Fourth Coffee", ann.id, day(-30))  # no business yet
+        for n in range(3):  # contacted three times, no deal opened
+            call = VisitInput(prospect.id, "phone", contacts=(ContactInput(name="Chen"),), occurred_at=day(-20 + n))
+            log_visit(session, actor_for(ann), call, now=day(-20 + n), request_key=None)
         session.flush()
         assert apply_rules(session, TEAM, workspace_config(session, TEAM), START, [ann.id]) == 2
     text = _open(driver, "UANN")
@@ -134,7 +144,7 @@ def test_stale_deals_on_home_and_time_off(driver: Driver, db: Database) -> None:
         f = Funnel(session)
         ann = f.person("UANN", "Ann")
         f.deal(ann, [(-100, "S"), (-70, "A")], title="Old analysis")
-        session.add(TimeOff(team_id=TEAM, person_id=ann.id, starts_on=date(2026, 11, 20), ends_on=date(2026, 11, 27)))
+        set_time_off(session, actor_for(ann), date(2026, 11, 27), day(-3))  # said on Fri 20 Nov
     text = _open(driver, "UANN")
     assert "You're off today" in text
     assert "*Stale deals* (1)" in text
@@ -191,17 +201,19 @@ def test_home_stays_within_100_blocks_with_a_lot_of_data(driver: Driver, db: Dat
         for i in range(600):
             stage = stages[i % 6]
             history = [(-400 + i % 300, "S")] + ([(-200 + i % 150, stage)] if stage != "S" else [])
-            f.deal(reps[0] if i < 400 else reps[i % 300], history, title="T" * 200, account=account,
+            owner = reps[0] if i < 400 else reps[i % 300]
+            # One open title per account (numbered), each rep's deals on their own account.
+            f.deal(owner, history, title=f"{i:03d}" + "T" * 197, account=f.account("Account " + "a" * 190, owner),
                    close=date(2026, 1, 1) + timedelta(days=i * 3))  # fmt: skip
-        for i in range(200):
-            session.add(
-                FollowUp(team_id=TEAM, owner_id=busy.id, account_id=account.id, text="x" * 3000, due_at=day(-i))
-            )
-        for i in range(300):
-            session.add(
-                Contact(team_id=TEAM, account_id=account.id, name="c" * 200, name_norm=f"c{i}",
-                        buying_role="decision_maker", last_face_to_face_at=day(-40 - i))
-            )  # fmt: skip
+        actor = actor_for(busy)
+        call = log_visit(session, actor, VisitInput(account.id, "phone", occurred_at=day(-201)), now=day(-201),
+                         request_key=None)  # fmt: skip
+        for i in range(200):  # follow-ups of the longest text the app keeps
+            add_follow_up(session, actor, call.visit.id, "x" * 3000, day(-i), now=day(-201))
+        for i in range(300):  # each decision maker met once, 40 days ago or more
+            met = VisitInput(account.id, "in_person", occurred_at=day(-40 - i),
+                             contacts=(ContactInput(name=f"{i:03d}" + "c" * 197, role="decision_maker"),))  # fmt: skip
+            log_visit(session, actor, met, now=day(-40 - i), request_key=None)
     text = _open(driver, "UR000")
     assert len(_home(driver, "UR000")["blocks"]) <= 100
     assert "…and 195 more" in text and "…and 295 more" in text  # follow-ups, cooling contacts

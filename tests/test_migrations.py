@@ -179,16 +179,17 @@ def test_0003_backfills_the_owner_at_each_stage_change(database_url: str, tmp_pa
     their book to that owner: those were the mover's own (credit stays where it was earned)."""
     import os
     import uuid
-    from datetime import timedelta
 
     from alembic import command
     from sqlalchemy import create_engine, select, text
     from sqlalchemy.engine import make_url
 
+    from bot.deals.handover import handover
+    from bot.deals.ops import move_deal
+    from bot.people.members import actor_for
     from storage.migrate import alembic_config, upgrade
-    from storage.models import Handover, StageChange
-    from tests.conftest import START, TEAM
-    from tests.funnel_data import Funnel
+    from storage.models import StageChange
+    from tests.funnel_data import Funnel, day
 
     admin = None
     if database_url.startswith("sqlite"):
@@ -206,26 +207,12 @@ def test_0003_backfills_the_owner_at_each_stage_change(database_url: str, tmp_pa
             f = Funnel(session)
             mia = f.person("UMIA", "Mia", role="manager")
             ann, bo = f.person("UANN", "Ann", manager=mia), f.person("UBO", "Bo", manager=mia)
-            handed = f.deal(bo, [(-30, "S"), (-20, "P"), (-5, "A")], title="Handed over")
-            helped = f.deal(bo, [(-30, "S"), (-20, "P")], title="Moved by the manager")
-            changes = {c.deal_id: [] for c in session.scalars(select(StageChange))}
-            for change in session.scalars(select(StageChange).order_by(StageChange.changed_at)):
-                changes[change.deal_id].append(change)
-            for change in changes[handed.id][:2]:  # Ann moved it to P, then handed it over
-                change.changed_by_id = ann.id
-            changes[handed.id][2].changed_by_id = bo.id
-            for change in changes[helped.id]:
-                change.changed_by_id = mia.id
-            session.add(
-                Handover(
-                    team_id=TEAM,
-                    from_person_id=ann.id,
-                    to_person_id=bo.id,
-                    by_person_id=mia.id,
-                    handed_over_at=START - timedelta(days=10),
-                    deals=1,
-                )
-            )
+            # Ann moved it to P, then her manager handed her book to Bo, who moved it on.
+            handed = f.deal(ann, [(-30, "S"), (-20, "P")], title="Handed over")
+            handover(session, actor_for(mia), ann.id, bo.id, day(-10))
+            move_deal(session, actor_for(bo), handed.id, "A", day(-5), override=True)
+            helped = f.deal(bo, [(-30, "S")], title="Moved by the manager")
+            move_deal(session, actor_for(mia), helped.id, "P", day(-20), override=True)  # Bo's manager moved it
         ids = {"handed": handed.id, "helped": helped.id, "ann": ann.id, "bo": bo.id}
         config = alembic_config(url)
         with db.engine.begin() as connection:

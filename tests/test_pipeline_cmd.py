@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from bot.people.members import update_profile
 from dev.driver import Driver
 from storage.db import Database
 from storage.models import Person
+from tests.conftest import START
 from tests.funnel_data import Funnel
 
 
@@ -41,7 +43,7 @@ def _team(db: Database, *, zh: bool = False) -> dict[str, Person]:
         bo = f.person("UBO", "Bo", manager=mia)
         olu = f.person("UOLU", "Olu")
         if zh:
-            ann.locale = "zh-CN"
+            update_profile(ann, name="Ann", tz="UTC", locale="zh-CN", now=START)  # her Slack speaks Chinese
         account = f.account("Ricoh", ann)
         f.deal(ann, [(-20, "S")], amount=100_000, close=date(2026, 12, 10), title="A3 copiers", account=account)
         f.deal(
@@ -137,16 +139,16 @@ def test_a_huge_pipeline_stays_within_slacks_limits(driver: Driver, db: Database
         manager = f.person("UMIA", "Mia", role="manager")
         reps = [f.person(f"UREP{i:03d}", f"Rep number {i:03d} " + "x" * 60, manager=manager) for i in range(120)]
         stages = ["S", "P", "A", "D", "C", "O"]
-        account = f.account("A" * 200, reps[0])
         for i in range(400):
             stage = stages[i % len(stages)]
+            owner = reps[0] if i < 300 else reps[i % 120]
             f.deal(
-                reps[0] if i < 300 else reps[i % 120],
+                owner,
                 [(-300 + i % 200, "S"), (-100 + i % 90, stage)] if stage != "S" else [(-100 + i % 90, "S")],
                 amount=1_000 + i,
                 close=date(2026 + i % 3, 1 + i % 12, 1),
-                title="Very long deal title " * 9,
-                account=account,
+                title=f"{i:03d} " + "Very long deal title " * 9,  # one open title per account: numbered
+                account=f.account("A" * 200, owner),  # each rep's own account of that name
             )
     mine = _answer(driver, "UREP000")
     assert "…and 45 more" in mine

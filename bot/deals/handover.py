@@ -19,7 +19,7 @@ from bot.core.access import NotAllowed, access_person, require_manager
 from bot.core.actor import Actor
 from bot.deals.ops import DealError
 from bot.people.members import ensure_person
-from storage.db import Database
+from storage.db import Database, in_transaction
 from storage.models import Account, Deal, FollowUp, Handover, Person
 
 
@@ -85,37 +85,39 @@ def plan_handover(db: Database, actor: Actor, source: object, target: object, no
         return _plan(session, actor, source_person, target_person)
 
 
-def do_handover(db: Database, actor: Actor, source: object, target: object, now: datetime) -> HandoverPlan:
+def handover(session: Session, actor: Actor, source: object, target: object, now: datetime) -> HandoverPlan:
     """Move accounts, open deals and open follow-ups from `source` to `target`; returns the counts."""
-    with db.transaction() as session:
-        source_person, target_person = _people(session, actor, source, target, now)
-        team = actor.team_id
-        plan = _plan(session, actor, source_person, target_person)
-        session.execute(
-            update(Account)
-            .where(Account.team_id == team, Account.owner_id == source_person.id)
-            .values(owner_id=target_person.id, assigned_at=now)
+    source_person, target_person = _people(session, actor, source, target, now)
+    team = actor.team_id
+    plan = _plan(session, actor, source_person, target_person)
+    session.execute(
+        update(Account)
+        .where(Account.team_id == team, Account.owner_id == source_person.id)
+        .values(owner_id=target_person.id, assigned_at=now)
+    )
+    session.execute(
+        update(Deal)
+        .where(Deal.team_id == team, Deal.owner_id == source_person.id, Deal.status == "open")
+        .values(owner_id=target_person.id)
+    )
+    session.execute(
+        update(FollowUp)
+        .where(FollowUp.team_id == team, FollowUp.owner_id == source_person.id, FollowUp.status == "open")
+        .values(owner_id=target_person.id)
+    )
+    session.add(
+        Handover(
+            team_id=team,
+            from_person_id=source_person.id,
+            to_person_id=target_person.id,
+            by_person_id=actor.person_id,
+            handed_over_at=now,
+            accounts=plan.accounts,
+            deals=plan.deals,
+            follow_ups=plan.follow_ups,
         )
-        session.execute(
-            update(Deal)
-            .where(Deal.team_id == team, Deal.owner_id == source_person.id, Deal.status == "open")
-            .values(owner_id=target_person.id)
-        )
-        session.execute(
-            update(FollowUp)
-            .where(FollowUp.team_id == team, FollowUp.owner_id == source_person.id, FollowUp.status == "open")
-            .values(owner_id=target_person.id)
-        )
-        session.add(
-            Handover(
-                team_id=team,
-                from_person_id=source_person.id,
-                to_person_id=target_person.id,
-                by_person_id=actor.person_id,
-                handed_over_at=now,
-                accounts=plan.accounts,
-                deals=plan.deals,
-                follow_ups=plan.follow_ups,
-            )
-        )
-        return plan
+    )
+    return plan
+
+
+do_handover = in_transaction(handover)
