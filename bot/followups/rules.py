@@ -31,7 +31,7 @@ from bot.core.config import WorkspaceConfig
 from bot.core.i18n import Lang, t
 from bot.people.members import workspace_config
 from bot.people.notify import next_working_day
-from storage.db import Database
+from storage.db import Database, in_transaction
 from storage.models import Account, Contact, Deal, FollowUp, Person
 from storage.queries.sql import insert_ignoring_conflict
 
@@ -217,18 +217,17 @@ def items_by_id(session: Session, actor: Actor, ids: Collection[int]) -> list[tu
 
 
 # ----- the buttons ----------------------------------------------------------------------------
-def do_complete(db: Database, actor: Actor, follow_up_id: object, now: datetime) -> FollowUp:
-    with db.transaction() as session:
-        return complete_follow_up(session, actor, follow_up_id, now)
-
-
 def complete_follow_up(session: Session, actor: Actor, follow_up_id: object, now: datetime) -> FollowUp:
-    """`do_complete` inside the caller's transaction (the demo builds its workspace in one)."""
+    """Mark the actor's own follow-up done (the Done button); one already done or dropped stays
+    as it is, so a second click changes nothing."""
     follow_up = access_follow_up(session, actor, follow_up_id)
     if follow_up.status == "open":
         follow_up.status = "done"
         follow_up.done_at = now
     return follow_up
+
+
+do_complete = in_transaction(complete_follow_up)
 
 
 def snooze_until(option: str, local_now: datetime) -> datetime:
