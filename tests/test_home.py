@@ -9,6 +9,7 @@ import pytest
 
 from bot.followups.rules import apply_rules
 from bot.people.members import actor_for, workspace_config
+from bot.settings.ops import save_settings
 from bot.ui import blockkit
 from bot.ui import blocks as bk
 from dev.driver import Driver
@@ -127,6 +128,35 @@ def test_rule_made_follow_ups_show_on_home_as_the_nudges_name_them(
     text = _open(driver, "UANN")
     assert lead in text and decide in text
     assert "Margie's Travel (Margie's Travel)" not in text and "Margie's Travel（Margie's Travel）" not in text
+
+
+@pytest.mark.parametrize(
+    ("zh", "lead", "decide"),
+    [
+        (False, "new lead Margie's Travel (due within 2.5 hours)", "Decide on Fourth Coffee: 4 contacts so far,"),
+        (True, "新线索 Margie's Travel 首次联系（2.5 小时内）", "对 Fourth Coffee 做判断：已联系 4 次，"),
+    ],
+    ids=["en", "zh"],
+)
+def test_rule_labels_state_the_workspace_settings(
+    driver: Driver, db: Database, zh: bool, lead: str, decide: str
+) -> None:
+    """An admin who sets 2.5 hours for a new lead and 4 contacts before judging a prospect sees
+    those numbers in the rules' follow-ups, not the defaults (5 and 3)."""
+    ann = _team(db, zh=zh)["ann"]
+    with db.transaction() as session:
+        texts = {"follow_up.new_lead_hours": "2.5", "follow_up.prospect_decide_visits": "4"}
+        save_settings(session, TEAM, texts, "UADA", "slack", START)
+        f = Funnel(session)
+        new_lead = f.account("Margie's Travel", ann)
+        new_lead.is_lead, new_lead.lead_received_at = True, START - timedelta(hours=1)
+        prospect = f.account("Fourth Coffee", ann)
+        prospect.business_status, prospect.contact_count, prospect.created_at = "no_business", 4, day(-30)
+        session.flush()
+        assert apply_rules(session, TEAM, workspace_config(session, TEAM), START, [ann.id]) == 2
+    text = _open(driver, "UANN")
+    assert lead in text and decide in text
+    assert "within 5 hours" not in text and "（5 小时内）" not in text
 
 
 def test_stale_deals_on_home_and_time_off(driver: Driver, db: Database) -> None:

@@ -139,6 +139,7 @@ class VisitView:
     permalink: str | None
     source: str
     lead_closed: bool = False
+    lead_hours: float = 0  # the workspace's first-contact limit, named when the visit closed a lead's clock
 
 
 @dataclass
@@ -1152,6 +1153,7 @@ def load_view(session: Session, visit: Visit, *, lead_closed: bool = False) -> V
         permalink=visit.permalink,
         source=visit.source,
         lead_closed=lead_closed,
+        lead_hours=workspace_config(session, visit.team_id).follow_up.new_lead_hours if lead_closed else 0,
     )
 
 
