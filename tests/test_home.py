@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
 
 from bot.followups.rules import apply_rules
 from bot.people.members import actor_for, workspace_config
@@ -95,6 +96,18 @@ def test_home_shows_my_day_pipeline_stale_deals_and_conversion(driver: Driver, d
     assert "Team view" not in text  # reps get no switch
 
 
+def _rule_follow_ups(session: Session, ann: Person, *, contacts: int) -> None:
+    """Ann's new lead (Margie's Travel) and prospect contacted `contacts` times (Fourth Coffee),
+    and the follow-ups the rules make of them."""
+    f = Funnel(session)
+    new_lead = f.account("Margie's Travel", ann)
+    new_lead.is_lead, new_lead.lead_received_at = True, START - timedelta(hours=1)
+    prospect = f.account("Fourth Coffee", ann)
+    prospect.business_status, prospect.contact_count, prospect.created_at = "no_business", contacts, day(-30)
+    session.flush()
+    assert apply_rules(session, TEAM, workspace_config(session, TEAM), START, [ann.id]) == 2
+
+
 @pytest.mark.parametrize(
     ("zh", "lead", "decide"),
     [
@@ -118,13 +131,7 @@ def test_rule_made_follow_ups_show_on_home_as_the_nudges_name_them(
     nudge's label), not "Margie's Travel (Margie's Travel)"."""
     ann = _team(db, zh=zh)["ann"]
     with db.transaction() as session:
-        f = Funnel(session)
-        new_lead = f.account("Margie's Travel", ann)
-        new_lead.is_lead, new_lead.lead_received_at = True, START - timedelta(hours=1)
-        prospect = f.account("Fourth Coffee", ann)
-        prospect.business_status, prospect.contact_count, prospect.created_at = "no_business", 3, day(-30)
-        session.flush()
-        assert apply_rules(session, TEAM, workspace_config(session, TEAM), START, [ann.id]) == 2
+        _rule_follow_ups(session, ann, contacts=3)
     text = _open(driver, "UANN")
     assert lead in text and decide in text
     assert "Margie's Travel (Margie's Travel)" not in text and "Margie's Travel（Margie's Travel）" not in text
@@ -147,13 +154,7 @@ def test_rule_labels_state_the_workspace_settings(
     with db.transaction() as session:
         texts = {"follow_up.new_lead_hours": "2.5", "follow_up.prospect_decide_visits": "4"}
         save_settings(session, TEAM, texts, "UADA", "slack", START)
-        f = Funnel(session)
-        new_lead = f.account("Margie's Travel", ann)
-        new_lead.is_lead, new_lead.lead_received_at = True, START - timedelta(hours=1)
-        prospect = f.account("Fourth Coffee", ann)
-        prospect.business_status, prospect.contact_count, prospect.created_at = "no_business", 4, day(-30)
-        session.flush()
-        assert apply_rules(session, TEAM, workspace_config(session, TEAM), START, [ann.id]) == 2
+        _rule_follow_ups(session, ann, contacts=4)
     text = _open(driver, "UANN")
     assert lead in text and decide in text
     assert "within 5 hours" not in text and "（5 小时内）" not in text
