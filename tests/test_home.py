@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.accounts.create import create_account
 from bot.checkins.days import set_time_off
@@ -15,6 +16,7 @@ from bot.checkins.plan import PlanInput, save_plan
 from bot.followups.rules import apply_rules, complete_follow_up
 from bot.leads.ops import LeadFields, create_lead
 from bot.people.members import actor_for, workspace_config
+from bot.settings.ops import save_settings
 from bot.ui import blockkit
 from bot.ui import blocks as bk
 from bot.visits.ops import ContactInput, VisitInput, add_follow_up, log_visit
@@ -101,6 +103,21 @@ def test_home_shows_my_day_pipeline_stale_deals_and_conversion(driver: Driver, d
     assert "Team view" not in text  # reps get no switch
 
 
+def _rule_follow_ups(session: Session, ann: Person, *, contacts: int) -> None:
+    """Ann's new lead (Margie's Travel, assigned an hour ago) and a prospect she has called
+    `contacts` times without opening a deal (Fourth Coffee), and the follow-ups the rules make."""
+    received = START - timedelta(hours=1)
+    fields = LeadFields("Margie's Travel", "Margie")
+    owner = session.get(Person, ann.id)
+    create_lead(session, TEAM, fields, owner, received, created_by_id=ann.id, channel="slash")
+    prospect = create_account(session, TEAM, "Fourth Coffee", ann.id, day(-30))  # no business yet
+    for n in range(contacts):
+        call = VisitInput(prospect.id, "phone", contacts=(ContactInput(name="Chen"),), occurred_at=day(-20 + n))
+        log_visit(session, actor_for(ann), call, now=day(-20 + n), request_key=None)
+    session.flush()
+    assert apply_rules(session, TEAM, workspace_config(session, TEAM), START, [ann.id]) == 2
+
+
 @pytest.mark.parametrize(
     ("zh", "lead", "decide"),
     [
@@ -124,19 +141,33 @@ def test_rule_made_follow_ups_show_on_home_as_the_nudges_name_them(
     nudge's label), not "Margie's Travel (Margie's Travel)"."""
     ann = _team(db, zh=zh)["ann"]
     with db.transaction() as session:
-        owner = session.get(Person, ann.id)
-        received = START - timedelta(hours=1)
-        fields = LeadFields("Margie's Travel", "Margie")  # a new lead, assigned to Ann an hour ago
-        create_lead(session, TEAM, fields, owner, received, created_by_id=ann.id, channel="slash")
-        prospect = create_account(session, TEAM, "Fourth Coffee", ann.id, day(-30))  # no business yet
-        for n in range(3):  # contacted three times, no deal opened
-            call = VisitInput(prospect.id, "phone", contacts=(ContactInput(name="Chen"),), occurred_at=day(-20 + n))
-            log_visit(session, actor_for(ann), call, now=day(-20 + n), request_key=None)
-        session.flush()
-        assert apply_rules(session, TEAM, workspace_config(session, TEAM), START, [ann.id]) == 2
+        _rule_follow_ups(session, ann, contacts=3)
     text = _open(driver, "UANN")
     assert lead in text and decide in text
     assert "Margie's Travel (Margie's Travel)" not in text and "Margie's Travel（Margie's Travel）" not in text
+
+
+@pytest.mark.parametrize(
+    ("zh", "lead", "decide"),
+    [
+        (False, "new lead Margie's Travel (due within 2.5 hours)", "Decide on Fourth Coffee: 4 contacts so far,"),
+        (True, "新线索 Margie's Travel 首次联系（2.5 小时内）", "对 Fourth Coffee 做判断：已联系 4 次，"),
+    ],
+    ids=["en", "zh"],
+)
+def test_rule_labels_state_the_workspace_settings(
+    driver: Driver, db: Database, zh: bool, lead: str, decide: str
+) -> None:
+    """An admin who sets 2.5 hours for a new lead and 4 contacts before judging a prospect sees
+    those numbers in the rules' follow-ups, not the defaults (5 and 3)."""
+    ann = _team(db, zh=zh)["ann"]
+    with db.transaction() as session:
+        texts = {"follow_up.new_lead_hours": "2.5", "follow_up.prospect_decide_visits": "4"}
+        save_settings(session, TEAM, texts, "UADA", "slack", START)
+        _rule_follow_ups(session, ann, contacts=4)
+    text = _open(driver, "UANN")
+    assert lead in text and decide in text
+    assert "within 5 hours" not in text and "（5 小时内）" not in text
 
 
 def test_stale_deals_on_home_and_time_off(driver: Driver, db: Database) -> None:

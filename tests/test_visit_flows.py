@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from bot.core.clock import ManualClock
+from bot.settings.ops import save_settings
 from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Contact, FollowUp, Visit, VisitContact
@@ -111,6 +112,20 @@ def test_ambiguous_contact_is_asked_within_the_account(driver: Driver, db: Datab
     (visit,) = stored_visits(db)
     assert [link.contact_id for link in links(db, visit.id)] == [zhang_ming]
     assert len(contacts_of(db, ricoh)) == 2
+
+
+def test_the_lead_clock_message_names_the_workspace_limit(driver: Driver, db: Database) -> None:
+    """An admin who gives new leads 2.5 hours sees that limit named when a visit closes the clock."""
+    me = rep(db, driver, "U1")
+    lead = account(db, me, "Acme", is_lead=True)
+    with db.transaction() as session:
+        team_id = session.get_one(Account, lead).team_id
+        save_settings(session, team_id, {"follow_up.new_lead_hours": "2.5"}, "U1", "cli", START)
+
+    driver.command("U1", "/visit", "Acme in person")
+
+    assert get(db, Account, lead).first_contacted_at == START
+    assert "its 2.5-hour clock is closed" in reply_text(driver.last_ephemeral("U1"))
 
 
 def test_undo_restores_contacts_lead_clock_and_removes_follow_up(

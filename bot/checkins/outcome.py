@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from bot.core.actor import Actor
 from bot.core.text import normalize
 from bot.followups.rules import FollowUpItem
+from bot.people.members import workspace_config
 from storage.models import Account, AccountAlias, CheckIn, Contact, FollowUp
 
 MIN_NAME = 2  # a normalised name shorter than this matches too much to count
@@ -65,9 +66,10 @@ def _done_follow_ups(session: Session, actor: Actor, start: datetime, end: datet
             FollowUp.done_at < end,
         )
     )
+    rules = workspace_config(session, actor.team_id).follow_up
     out: set[str] = set()
     for f, account, contact in rows:
-        item = FollowUpItem(f.id, f.owner_id, f.kind, f.text, f.due_at, f.account_id, account, contact)
+        item = FollowUpItem(f.id, f.owner_id, f.kind, f.text, f.due_at, f.account_id, account, contact, rules)
         out |= {normalize(item.label("en")), normalize(item.label("zh")), normalize(f.text)}
     return {text for text in out if len(text) >= MIN_NAME}
 

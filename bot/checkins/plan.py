@@ -29,7 +29,7 @@ from bot.followups.nudges import stale_deals
 from bot.followups.rules import open_due_by
 from bot.people.members import workspace_config
 from bot.ui import blocks as bk
-from storage.db import Database
+from storage.db import Database, in_transaction
 from storage.models import Account, CheckIn, Visit
 from storage.queries.sql import insert_ignoring_conflict
 
@@ -242,14 +242,8 @@ def ensure_checkin(session: Session, actor: Actor, day: date, now: datetime) -> 
     return row
 
 
-def do_save_plan(db: Database, actor: Actor, day: date, plan: PlanInput, now: datetime) -> CheckIn:
-    """Save (or replace) the plan of `day`; accounts are checked through `access_account`."""
-    with db.transaction() as session:
-        return save_plan(session, actor, day, plan, now)
-
-
 def save_plan(session: Session, actor: Actor, day: date, plan: PlanInput, now: datetime) -> CheckIn:
-    """`do_save_plan` inside the caller's transaction (the demo builds its workspace in one)."""
+    """Save (or replace) the plan of `day`; accounts are checked through `access_account`."""
     if len(plan.items) > MAX_ITEMS:
         raise ValueError("too many items")
     visits: list[dict[str, Any]] = []
@@ -262,3 +256,6 @@ def save_plan(session: Session, actor: Actor, day: date, plan: PlanInput, now: d
     checkin.planned_visits = visits
     checkin.planned_at = now
     return checkin
+
+
+do_save_plan = in_transaction(save_plan)

@@ -157,8 +157,9 @@ def do_save_review(db: Database, actor: Actor, day: date, review: ReviewInput, n
 def save_review(
     session: Session, actor: Actor, day: date, review: ReviewInput, now: datetime, visited: list[int]
 ) -> ReviewSaved:
-    """`do_save_review` inside the caller's transaction (the demo builds its workspace in one);
-    `visited`: the accounts of the rep's visits that day, as the form showed them."""
+    """Save the review of `day` with each planned item marked done or missed (as ticked in the
+    form, or else as the day's data shows); returns the streak and the counts. `visited`: the
+    accounts of the rep's visits that day, as the form showed them (`do_save_review` reads them)."""
     start = start_of_local_day(day, actor.tz)
     end = start_of_local_day(day + timedelta(days=1), actor.tz)
     checkin = ensure_checkin(session, actor, day, now)

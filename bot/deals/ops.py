@@ -32,7 +32,7 @@ from bot.deals.parser import FieldChanges
 from bot.deals.stages import Funnel, load_funnel
 from bot.leads.ops import link_deal
 from bot.people.members import workspace_config
-from storage.db import Database
+from storage.db import Database, in_transaction
 from storage.models import Account, Deal, DealReason, Person, StageChange
 
 MAX_TITLE = 200
@@ -187,8 +187,8 @@ def _stage_for(funnel: Funnel, ref: str) -> str:
     raise DealError(key, stage=ref[:60], stages=", ".join(s.key for s in (found or funnel.active)))
 
 
-def do_create_deal(
-    db: Database,
+def create_deal(
+    session: Session,
     actor: Actor,
     *,
     title: str,
@@ -203,31 +203,6 @@ def do_create_deal(
     With `new_account_name` the account is created too (the rep confirmed it is new). The same
     open title at the same account is refused, so a double click creates one deal.
     """
-    with db.transaction() as session:
-        return create_deal(
-            session,
-            actor,
-            title=title,
-            now=now,
-            account_id=account_id,
-            new_account_name=new_account_name,
-            changes=changes,
-            stage=stage,
-        )
-
-
-def create_deal(
-    session: Session,
-    actor: Actor,
-    *,
-    title: str,
-    now: datetime,
-    account_id: int | None = None,
-    new_account_name: str | None = None,
-    changes: FieldChanges | None = None,
-    stage: str = "",
-) -> DealView:
-    """`do_create_deal` inside the caller's transaction (the demo builds its workspace in one)."""
     title = " ".join(title.split())
     if not normalize(title):
         raise DealError("deal.err.title")
@@ -283,6 +258,9 @@ def create_deal(
     return deal_view(session, deal)
 
 
+do_create_deal = in_transaction(create_deal)
+
+
 def _open_deal(session: Session, actor: Actor, deal_id: object) -> Deal:
     deal = access_deal(session, actor, deal_id)
     # Lock the row (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers): of two
@@ -312,8 +290,8 @@ class MoveResult:
     unmet: tuple[str, ...] = ()
 
 
-def do_move_deal(
-    db: Database,
+def move_deal(
+    session: Session,
     actor: Actor,
     deal_id: object,
     stage: str,
@@ -327,21 +305,6 @@ def do_move_deal(
     Forward past unmet exit criteria raises `NeedsConfirm` unless `override`; the override is
     recorded only when criteria were in fact unmet.
     """
-    with db.transaction() as session:
-        return move_deal(session, actor, deal_id, stage, now, override=override, note=note)
-
-
-def move_deal(
-    session: Session,
-    actor: Actor,
-    deal_id: object,
-    stage: str,
-    now: datetime,
-    *,
-    override: bool = False,
-    note: str | None = None,
-) -> MoveResult:
-    """`do_move_deal` inside the caller's transaction (the demo builds its workspace in one)."""
     deal = _open_deal(session, actor, deal_id)
     funnel = load_funnel(session, actor.team_id)
     target = _stage_for(funnel, stage)
@@ -358,6 +321,9 @@ def move_deal(
     _record(session, deal, actor, source, target, now, override=bool(unmet), note=note)
     session.flush()
     return MoveResult(deal_view(session, deal), source, target, back, bool(unmet), tuple(unmet))
+
+
+do_move_deal = in_transaction(move_deal)
 
 
 def contacts_made(account: Account) -> int:
@@ -401,22 +367,6 @@ def _check_contacts(session: Session, actor: Actor, deal: Deal, outcome: str, *,
     return True
 
 
-def do_close_deal(
-    db: Database,
-    actor: Actor,
-    deal_id: object,
-    outcome: str,
-    now: datetime,
-    *,
-    reasons: list[str] | None = None,
-    lesson: str | None = None,
-    override: bool = False,
-) -> DealView:
-    """Close an open deal as won or lost, with reasons from the workspace's taxonomy."""
-    with db.transaction() as session:
-        return close_deal(session, actor, deal_id, outcome, now, reasons=reasons, lesson=lesson, override=override)
-
-
 def close_deal(
     session: Session,
     actor: Actor,
@@ -428,7 +378,7 @@ def close_deal(
     lesson: str | None = None,
     override: bool = False,
 ) -> DealView:
-    """`do_close_deal` inside the caller's transaction (the demo builds its workspace in one)."""
+    """Close an open deal as won or lost, with reasons from the workspace's taxonomy."""
     if outcome not in ("won", "lost"):
         raise ValueError(outcome)
     deal = _open_deal(session, actor, deal_id)
@@ -448,6 +398,9 @@ def close_deal(
     _record(session, deal, actor, deal.stage_key, outcome, now, override=overridden)
     session.flush()
     return deal_view(session, deal)
+
+
+do_close_deal = in_transaction(close_deal)
 
 
 def do_show_deal(db: Database, actor: Actor, deal_id: object) -> DealView:

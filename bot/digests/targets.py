@@ -26,7 +26,7 @@ from bot.people.members import workspace_config
 from bot.ui import blocks as bk
 from bot.ui.reply import Reply
 from bot.ui.split import split_lines
-from storage.db import Database
+from storage.db import Database, in_transaction
 from storage.models import Person, Target
 
 # "mar", "march", "sept"… → month number (English names as `calendar` spells them).
@@ -132,19 +132,10 @@ class TargetRow:
     currency: str = ""
 
 
-def do_set_target(
-    db: Database, actor: Actor, rep_user_id: str, amount: Decimal, period: Period, now: datetime
-) -> TargetRow:
-    """Set (or replace) a rep's target for `period`. Managers for their reports; admins anyone."""
-    require_manager(actor)
-    with db.transaction() as session:
-        return set_target(session, actor, rep_user_id, amount, period, now)
-
-
 def set_target(
     session: Session, actor: Actor, rep_user_id: str, amount: Decimal, period: Period, now: datetime
 ) -> TargetRow:
-    """`do_set_target` inside the caller's transaction (the demo builds its workspace in one)."""
+    """Set (or replace) a rep's target for `period`. Managers for their reports; admins anyone."""
     require_manager(actor)
     rep = access_person_by_slack_id(session, actor, rep_user_id)
     if rep.id == actor.person_id and not actor.is_admin:
@@ -162,6 +153,9 @@ def set_target(
     row.amount = amount
     session.flush()
     return TargetRow(rep.id, rep.name or "", rep.slack_user_id, period.label, period.start, period.end, amount)
+
+
+do_set_target = in_transaction(set_target)
 
 
 def targets_on(session: Session, team_id: str, person_ids: list[int], day: date) -> dict[int, Target]:

@@ -27,11 +27,11 @@ from sqlalchemy.orm import Session
 from bot.core.access import NotFound, access_contact, access_deal, access_follow_up
 from bot.core.actor import Actor
 from bot.core.clock import zone
-from bot.core.config import WorkspaceConfig
+from bot.core.config import FollowUpRules, WorkspaceConfig
 from bot.core.i18n import Lang, t
 from bot.people.members import workspace_config
 from bot.people.notify import next_working_day
-from storage.db import Database
+from storage.db import Database, in_transaction
 from storage.models import Account, Contact, Deal, FollowUp, Person
 from storage.queries.sql import insert_ignoring_conflict
 
@@ -52,14 +52,16 @@ class FollowUpItem:
     account_id: int | None
     account_name: str | None
     contact_name: str | None
+    rules: FollowUpRules  # the workspace's, read with the item: a rule's label states its numbers
 
     def label(self, lang: Lang) -> str:
-        """What the rep owes, in words: rule-made follow-ups are named by their rule."""
+        """What the rep owes, in words: rule-made follow-ups are named by their rule, with the
+        numbers the workspace set for it (an admin's change shows in the next message)."""
         account = self.account_name or ""
         if self.kind == "new_lead":
-            return t(lang, "nudge.kind.new_lead", account=account)
+            return t(lang, "nudge.kind.new_lead", account=account, hours=f"{self.rules.new_lead_hours:g}")
         if self.kind == "prospect_decide":
-            return t(lang, "nudge.kind.prospect_decide", account=account)
+            return t(lang, "nudge.kind.prospect_decide", account=account, contacts=self.rules.prospect_decide_visits)
         if self.kind == "plan_visit":
             return t(lang, "nudge.kind.plan_visit", contact=self.contact_name or self.text, account=account)
         return f"{account}: {self.text}" if account and account not in self.text else self.text
@@ -190,16 +192,18 @@ def overdue_by_owner(
         .where(inner.c.rank <= per_person)
         .order_by(inner.c.owner_id, inner.c.due_at, inner.c.id)
     )
+    rules = workspace_config(session, team_id).follow_up
     found: dict[int, tuple[int, list[FollowUpItem]]] = {}
     for fid, owner, kind, text, due, account_id, account, contact, count in rows:
         due = due if due.tzinfo else due.replace(tzinfo=UTC)
-        item = FollowUpItem(fid, owner, kind, text, due, account_id, account, contact)
+        item = FollowUpItem(fid, owner, kind, text, due, account_id, account, contact, rules)
         found.setdefault(owner, (int(count), []))[1].append(item)
     return found
 
 
 def items_by_id(session: Session, actor: Actor, ids: Collection[int]) -> list[tuple[FollowUpItem, str]]:
     """The follow-ups a nudge listed (the clicker's own), with their current status, in order."""
+    rules = workspace_config(session, actor.team_id).follow_up
     out = []
     for fid in ids:
         row = session.execute(
@@ -211,24 +215,23 @@ def items_by_id(session: Session, actor: Actor, ids: Collection[int]) -> list[tu
         if row is None:
             continue
         f, account, contact = row
-        item = FollowUpItem(f.id, f.owner_id, f.kind, f.text, f.due_at, f.account_id, account, contact)
+        item = FollowUpItem(f.id, f.owner_id, f.kind, f.text, f.due_at, f.account_id, account, contact, rules)
         out.append((item, f.status))
     return out
 
 
 # ----- the buttons ----------------------------------------------------------------------------
-def do_complete(db: Database, actor: Actor, follow_up_id: object, now: datetime) -> FollowUp:
-    with db.transaction() as session:
-        return complete_follow_up(session, actor, follow_up_id, now)
-
-
 def complete_follow_up(session: Session, actor: Actor, follow_up_id: object, now: datetime) -> FollowUp:
-    """`do_complete` inside the caller's transaction (the demo builds its workspace in one)."""
+    """Mark the actor's own follow-up done (the Done button); one already done or dropped stays
+    as it is, so a second click changes nothing."""
     follow_up = access_follow_up(session, actor, follow_up_id)
     if follow_up.status == "open":
         follow_up.status = "done"
         follow_up.done_at = now
     return follow_up
+
+
+do_complete = in_transaction(complete_follow_up)
 
 
 def snooze_until(option: str, local_now: datetime) -> datetime:
@@ -333,7 +336,8 @@ def open_due_by(session: Session, team_id: str, person_id: int, until: datetime,
         .order_by(FollowUp.due_at, FollowUp.id)
         .limit(limit)
     )
+    rules = workspace_config(session, team_id).follow_up
     return [
-        FollowUpItem(f.id, f.owner_id, f.kind, f.text, f.due_at, f.account_id, account, contact)
+        FollowUpItem(f.id, f.owner_id, f.kind, f.text, f.due_at, f.account_id, account, contact, rules)
         for f, account, contact in rows
     ]

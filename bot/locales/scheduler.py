@@ -195,12 +195,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "nudge.status.cancelled": ("cancelled", "已取消"),
     "nudge.status.snoozed": (":zzz: snoozed until {day}", ":zzz: 推迟到 {day}"),
     "nudge.kind.new_lead": (
-        "First contact with new lead {account} (due within 5 hours)",
-        "新线索 {account} 首次联系(5 小时内)",
+        "First contact with new lead {account} (due within {hours:plural:# hour|# hours})",
+        "新线索 {account} 首次联系({hours} 小时内)",
     ),
     "nudge.kind.prospect_decide": (
-        "Decide on {account}: 3 contacts so far, qualify it (open a deal) or drop it",
-        "对 {account} 做判断:已联系 3 次,转为商机或放弃",
+        "Decide on {account}: {contacts:plural:# contact|# contacts} so far, qualify it (open a deal) or drop it",
+        "对 {account} 做判断:已联系 {contacts} 次,转为商机或放弃",
     ),
     "nudge.kind.plan_visit": ("Plan a visit with {contact} ({account})", "安排拜访 {contact}({account})"),
     # ----- relationship decay -----------------------------------------------------------------

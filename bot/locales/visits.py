@@ -60,8 +60,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "visit.due_moved.holiday": ("a holiday", "假日"),
     "visit.due_moved.time_off": ("during your time off", "你的休假期间"),
     "visit.lead_closed": (
-        "First contact with this new lead: its 5-hour clock is closed.",
-        "已首次联系这个新线索,5 小时联系时限已完成。",
+        "First contact with this new lead: its {hours}-hour clock is closed.",
+        "已首次联系这个新线索,{hours} 小时联系时限已完成。",
     ),
     "visit.button.edit": ("Edit", "编辑"),
     "visit.button.undo": ("Undo", "撤销"),

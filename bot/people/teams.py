@@ -214,8 +214,8 @@ def _sync_usergroup(
     ensure_team(session, manager, now).usergroup_id = usergroup_id[:32]
 
 
-def do_set_up_team(
-    db: Database,
+def set_up_team(
+    session: Session,
     actor: Actor,
     manager_user_id: str,
     member_user_ids: list[str],
@@ -228,24 +228,6 @@ def do_set_up_team(
     group, exactly) and the digest channel set in one transaction, so a refused part (someone
     who would manage themselves) leaves the team as it was."""
     require_admin(actor)
-    with db.transaction() as session:
-        return set_up_team(
-            session, actor, manager_user_id, member_user_ids, now, usergroup_id=usergroup_id, channel_id=channel_id
-        )
-
-
-def set_up_team(
-    session: Session,
-    actor: Actor,
-    manager_user_id: str,
-    member_user_ids: list[str],
-    now: datetime,
-    *,
-    usergroup_id: str | None = None,
-    channel_id: str | None = None,
-) -> TeamInfo:
-    """`do_set_up_team` inside the caller's transaction (the demo builds its workspace in one)."""
-    require_admin(actor)
     manager = _manager_person(session, actor, manager_user_id, now)
     if usergroup_id is not None:
         _sync_usergroup(session, actor, manager, usergroup_id, member_user_ids, now)
@@ -256,6 +238,9 @@ def set_up_team(
         team.digest_channel_id = channel_id[:32]
     session.flush()
     return team_info(session, team)
+
+
+do_set_up_team = in_transaction(set_up_team)
 
 
 def set_channel(
@@ -276,15 +261,8 @@ def set_channel(
 do_set_channel = in_transaction(set_channel)
 
 
-def do_rename_team(db: Database, actor: Actor, name: str, now: datetime) -> TeamInfo:
-    """A manager names their own team (the name heads its digests)."""
-    require_manager(actor)
-    with db.transaction() as session:
-        return rename_team(session, actor, name, now)
-
-
 def rename_team(session: Session, actor: Actor, name: str, now: datetime) -> TeamInfo:
-    """`do_rename_team` inside the caller's transaction (the demo builds its workspace in one)."""
+    """A manager names their own team (the name heads its digests)."""
     require_manager(actor)
     manager = session.get(Person, actor.person_id)
     assert manager is not None
@@ -292,6 +270,9 @@ def rename_team(session: Session, actor: Actor, name: str, now: datetime) -> Tea
     team.name = name.strip()[:120] or team.name
     session.flush()
     return team_info(session, team)
+
+
+do_rename_team = in_transaction(rename_team)
 
 
 def visible_teams(session: Session, actor: Actor) -> list[TeamInfo]:

@@ -23,7 +23,7 @@ from bot.core.actor import Actor
 from bot.core.i18n import Lang, t
 from bot.people.holiday_scope import WORKSPACE, region_scope, team_scope
 from bot.settings.team import access_sales_team
-from storage.db import Database
+from storage.db import Database, in_transaction
 from storage.models import Holiday, SalesTeam, SettingsChange
 
 NAME_LENGTH = 120  # holidays.name
@@ -118,23 +118,6 @@ def _entry(day: date, name: str, scope: str) -> dict[str, str]:
     return {"day": day.isoformat(), "name": name, **({"scope": scope} if scope else {})}
 
 
-def do_add_holiday(
-    db: Database,
-    actor: Actor,
-    day: date,
-    name: str,
-    now: datetime,
-    *,
-    region: str | None = None,
-    manager_user_id: str | None = None,
-) -> bool:
-    """Make `day` a holiday of the workspace, of one region or of one manager's team (False: it
-    already was one for them; its name is updated). Other scopes' days are left alone."""
-    require_admin(actor)
-    with db.transaction() as session:
-        return add_holiday(session, actor, day, name, now, region=region, manager_user_id=manager_user_id)
-
-
 def add_holiday(
     session: Session,
     actor: Actor,
@@ -145,7 +128,8 @@ def add_holiday(
     region: str | None = None,
     manager_user_id: str | None = None,
 ) -> bool:
-    """`do_add_holiday` inside the caller's transaction (the demo builds its workspace in one)."""
+    """Make `day` a holiday of the workspace, of one region or of one manager's team (False: it
+    already was one for them; its name is updated). Other scopes' days are left alone."""
     require_admin(actor)
     name = name.strip()[:NAME_LENGTH]
     scope = holiday_scope(session, actor, region, manager_user_id)
@@ -160,6 +144,9 @@ def add_holiday(
     session.add(Holiday(team_id=actor.team_id, day=day, name=name, scope=scope))
     _audit(session, actor, None, _entry(day, name, scope), now)
     return True
+
+
+do_add_holiday = in_transaction(add_holiday)
 
 
 def do_remove_holiday(

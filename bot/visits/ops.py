@@ -139,6 +139,7 @@ class VisitView:
     permalink: str | None
     source: str
     lead_closed: bool = False
+    lead_hours: float = 0  # the workspace's first-contact limit, named when the visit closed a lead's clock
 
 
 @dataclass
@@ -660,7 +661,10 @@ def log_visit(
     request_key: str | None,
     also: Callable[[Session, int], None] | None = None,
 ) -> Logged:
-    """`do_log_visit` inside the caller's transaction (the demo builds its workspace in one)."""
+    """Store a visit (its input already validated); a `request_key` already stored returns that
+    visit as a duplicate, so a double-submitted modal logs once. `also(session, visit_id)`
+    records what else the new visit settles (a calendar meeting) in the same transaction.
+    `do_log_visit` also answers the race of two submits at the same moment."""
     request_key = scoped_key(actor, request_key)
     existing = _by_request_key(session, actor, request_key)
     if existing is not None:
@@ -1090,7 +1094,11 @@ def add_follow_up(
     now: datetime,
     request_key: str | None = None,
 ) -> tuple[str, str]:
-    """`do_add_follow_up` inside the caller's transaction (the demo builds its workspace in one)."""
+    """A further follow-up on the actor's own visit's account; returns (account name, text).
+
+    `request_key` (the form's view id) makes a double-submitted form add one follow-up;
+    `do_add_follow_up` also answers the race of two submits at the same moment.
+    """
     request_key = scoped_key(actor, request_key)
     visit = _own_visit(session, actor, visit_id)
     account = session.get(Account, visit.account_id)
@@ -1145,6 +1153,7 @@ def load_view(session: Session, visit: Visit, *, lead_closed: bool = False) -> V
         permalink=visit.permalink,
         source=visit.source,
         lead_closed=lead_closed,
+        lead_hours=workspace_config(session, visit.team_id).follow_up.new_lead_hours if lead_closed else 0,
     )
 
 

@@ -146,7 +146,7 @@ def render_logged(lang: Lang, tz: str | None, logged: Logged, *, updated: bool =
         blocks.append(bk.context(t(lang, "visit.logged.shared", account=account, owner=bk.escape(logged.owner_name))))
     blocks.extend(visit_fields(lang, visit, tz, channel_assumed=logged.channel_assumed))
     if visit.lead_closed:
-        blocks.append(bk.context(t(lang, "visit.lead_closed")))
+        blocks.append(bk.context(t(lang, "visit.lead_closed", hours=f"{visit.lead_hours:g}")))
     if logged.due_moved is not None:
         reason = t(lang, f"visit.due_moved.{logged.due_moved.reason}")
         blocks.append(bk.context(t(lang, "visit.due_moved", day=format_day(lang, logged.due_moved.day), reason=reason)))
