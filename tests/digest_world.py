@@ -1,42 +1,65 @@
 """Hand-built teams for the digest tests: people in Shanghai, accounts, contacts, visits,
 follow-ups, check-ins, time off, targets and deals with their stage history.
 
-Everything is inserted directly with the ORM (as the visits, deals and check-ins features
-would have stored it), so each test states its numbers in one place and can check every
-figure of a digest against them.
+Everything is made by the app's own session-level operations, backdated by passing an earlier
+`now`, as dev/demo.py makes its workspace: people join through `ensure_person` (the workspace's
+first person is its founding admin, `UFOUNDER` unless a test names an admin first, and acts for
+the admin-only operations) and get their role from `set_role`; teams come from `set_up_team`,
+`rename_team`; targets from `set_target`, time off from `set_time_off` (on its first day),
+holidays from `add_holiday`, check-ins from `save_plan` / `save_review`, visits from `log_visit`,
+follow-ups from `add_follow_up` / `complete_follow_up`, deals from `create_deal`, `move_deal` and
+`close_deal` played in the order they happened, 5+5+5 tiers from `set_tier`. What no operation
+sets is written directly, with its reason where it is written. Each test states its numbers in
+one place and can check every figure of a digest against them.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.accounts.create import create_account
+from bot.checkins.days import set_time_off
+from bot.checkins.plan import PlanInput, save_plan
+from bot.checkins.review import ReviewInput, save_review
+from bot.core.actor import Actor
+from bot.core.clock import start_of_local_day
 from bot.core.text import normalize
-from bot.people.members import ensure_workspace
-from bot.visits.ops import contact_named
+from bot.deals.ops import close_deal, create_deal, move_deal
+from bot.deals.parser import FieldChanges
+from bot.digests.targets import Period, set_target
+from bot.digests.tiers import set_tier
+from bot.followups.rules import complete_follow_up
+from bot.people.admin import set_role
+from bot.people.members import actor_for, ensure_person, ensure_workspace, update_profile
+from bot.people.teams import rename_team, set_up_team
+from bot.settings.holidays import add_holiday
+from bot.visits.ops import ContactInput, VisitInput, add_follow_up, contact_named, log_visit
 from storage.models import (
     Account,
     CheckIn,
     Contact,
     Deal,
-    DealReason,
     FollowUp,
     Holiday,
     Person,
     SalesTeam,
-    StageChange,
     Target,
     TimeOff,
     Visit,
-    VisitContact,
 )
 from tests.conftest import TEAM
 
 SHANGHAI = "Asia/Shanghai"
+FOUNDER = "UFOUNDER"  # who installed the app: the workspace's first person, so its admin
+JOINED_DAYS = 500  # people and accounts are older than any history a test gives them
+CLOSING = ("won", "lost")
+DEFAULT_LOSS = "no_need"  # the app asks for a reason on a loss; a test that names none gets this
 
 
 def sh(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
@@ -44,38 +67,64 @@ def sh(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> date
     return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(SHANGHAI)).astimezone(UTC)
 
 
+@dataclass
+class _DealSpan:
+    """A deal the world made: where, under which title, and while it was open (for titles)."""
+
+    account_id: int
+    title_norm: str
+    start: datetime
+    end: datetime | None  # None: still open
+
+    def clashes(self, account_id: int, title_norm: str, start: datetime, end: datetime | None) -> bool:
+        """Whether the app would have refused a deal of this title then (one open at once)."""
+        if (self.account_id, self.title_norm) != (account_id, title_norm):
+            return False
+        far = datetime.max.replace(tzinfo=UTC)
+        return self.end is None or (self.start < (end or far) and start < self.end)
+
+
 class World:
     def __init__(self, session: Session, now: datetime, team_id: str = TEAM) -> None:
         self.s = session
         self.now = now
         self.team_id = team_id
-        ensure_workspace(session, team_id, now)
-
-    def _add(self, row):  # type: ignore[no-untyped-def]
-        self.s.add(row)
-        self.s.flush()
-        return row
+        self.joined = now - timedelta(days=JOINED_DAYS)
+        self._spans: list[_DealSpan] = []
+        ensure_workspace(session, team_id, self.joined)
 
     def days(self, n: float) -> datetime:
         """`n` days after now (negative: before)."""
         return self.now + timedelta(days=n)
 
     # ----- people ---------------------------------------------------------------------------
+    def admin(self) -> Actor:
+        """The workspace's first admin; the founder joins first if nobody has yet."""
+        person = self.s.scalar(
+            select(Person).where(Person.team_id == self.team_id, Person.role == "admin").order_by(Person.id).limit(1)
+        )
+        if person is None:
+            person = ensure_person(self.s, self.team_id, FOUNDER, self.joined)
+            update_profile(person, name="Founder", tz=SHANGHAI, locale="en-US", now=self.joined)
+            assert person.role == "admin", "a workspace with people but no admin"
+        return actor_for(person)
+
     def person(
         self, user_id: str, name: str, *, role: str = "rep", manager: Person | None = None, locale: str = "en-US"
     ) -> Person:
-        return self._add(
-            Person(
-                team_id=self.team_id,
-                slack_user_id=user_id,
-                name=name,
-                role=role,
-                manager_id=manager.id if manager else None,
-                tz=SHANGHAI,
-                locale=locale,
-                profile_fetched_at=self.now,
-            )
-        )
+        """Someone who joins the workspace (the founder first, unless this is a named admin and
+        nobody is here yet), with their Slack profile cached; the admin gives them `role` and
+        puts them in `manager`'s team."""
+        if role != "admin" or self.s.scalar(select(Person.id).where(Person.team_id == self.team_id).limit(1)):
+            self.admin()
+        person = ensure_person(self.s, self.team_id, user_id, self.joined)
+        update_profile(person, name=name, tz=SHANGHAI, locale=locale, now=self.now)
+        if person.role != role:
+            set_role(self.s, self.admin(), user_id, role, self.joined)
+        if manager is not None:
+            set_up_team(self.s, self.admin(), manager.slack_user_id, [user_id], self.joined)
+        self.s.flush()
+        return person
 
     def east_team(self) -> tuple[Person, Person, Person]:
         """The team most tests share: Mia (manager, English) with Bo (English) and 王芳
@@ -87,44 +136,61 @@ class World:
         return mia, bo, fang
 
     def team(self, manager: Person, name: str, channel: str | None = "C0SALES") -> SalesTeam:
-        return self._add(
-            SalesTeam(
-                team_id=self.team_id, name=name, manager_id=manager.id, digest_channel_id=channel, created_at=self.now
-            )
-        )
+        """The admin sets up `manager`'s team (with its digest channel); the manager names it."""
+        info = set_up_team(self.s, self.admin(), manager.slack_user_id, [], self.joined, channel_id=channel)
+        rename_team(self.s, actor_for(manager), name, self.joined)
+        team = self.s.get(SalesTeam, info.id)
+        assert team is not None
+        return team
 
     def target(self, person: Person, start: date, end: date, label: str, amount: int) -> Target:
-        return self._add(
-            Target(
-                team_id=self.team_id,
-                person_id=person.id,
-                period_start=start,
-                period_end=end,
-                label=label,
-                amount=Decimal(amount),
-                created_at=self.now,
-            )
-        )
+        """Set by the person's manager (the admin, for someone in no team)."""
+        manager = self.s.get(Person, person.manager_id) if person.manager_id else None
+        actor = actor_for(manager) if manager is not None else self.admin()
+        set_target(self.s, actor, person.slack_user_id, Decimal(amount), Period(start, end, label), self.now)
+        row = self.s.scalar(select(Target).where(Target.person_id == person.id, Target.period_start == start))
+        assert row is not None
+        return row
 
     def time_off(self, person: Person, start: date, end: date) -> TimeOff:
-        return self._add(TimeOff(team_id=self.team_id, person_id=person.id, starts_on=start, ends_on=end))
+        """`/away` said on the first day (time off starts today)."""
+        set_time_off(self.s, actor_for(person), end, self._local(start, 8, person))
+        row = self.s.scalar(select(TimeOff).where(TimeOff.person_id == person.id, TimeOff.starts_on == start))
+        assert row is not None
+        return row
 
     def holiday(self, day: date, name: str = "holiday") -> Holiday:
-        return self._add(Holiday(team_id=self.team_id, day=day, name=name))
+        """Added by the admin, for the whole workspace."""
+        add_holiday(self.s, self.admin(), day, name, self.now)
+        self.s.flush()
+        row = self.s.scalar(select(Holiday).where(Holiday.team_id == self.team_id, Holiday.day == day))
+        assert row is not None
+        return row
 
     def checkin(self, person: Person, day: date, *, planned: bool, reviewed: bool) -> CheckIn:
-        at = datetime(day.year, day.month, day.day, 1, tzinfo=UTC)
-        return self._add(
-            CheckIn(
-                team_id=self.team_id,
-                person_id=person.id,
-                local_date=day,
-                plan_items=[{"text": "private plan", "tag": "key"}],
-                planned_at=at if planned else None,
-                done_text="private detail" if reviewed else None,
-                reviewed_at=at + timedelta(hours=9) if reviewed else None,
-            )
-        )
+        """The day's plan at 09:00 and its review at 18:00 (the person's time)."""
+        actor = actor_for(person)
+        if planned:
+            items = [{"text": "private plan", "tag": "key"}]
+            save_plan(self.s, actor, day, PlanInput(items=items), self._local(day, 9, person))
+        if reviewed:
+            start = start_of_local_day(day, person.tz)
+            visited = self.s.scalars(
+                select(Visit.account_id).where(
+                    Visit.rep_id == person.id,
+                    Visit.occurred_at >= start,
+                    Visit.occurred_at < start + timedelta(days=1),
+                )
+            ).all()
+            review = ReviewInput({"done_text": "private detail"})
+            save_review(self.s, actor, day, review, self._local(day, 18, person), list(visited))
+        row = self.s.scalar(select(CheckIn).where(CheckIn.person_id == person.id, CheckIn.local_date == day))
+        assert row is not None
+        return row
+
+    @staticmethod
+    def _local(day: date, hour: int, person: Person) -> datetime:
+        return datetime.combine(day, time(hour), tzinfo=ZoneInfo(person.tz)).astimezone(UTC)
 
     # ----- accounts, contacts, visits ---------------------------------------------------------
     def account(
@@ -137,18 +203,33 @@ class World:
         tier: str | None = None,
         expected: int | None = None,
     ) -> Account:
-        """An account as /visit, /deal and the CSV import create it (as of the world's now); the
-        status, tier and assignment date the import or a handover would set are put on after."""
-        account = create_account(self.s, self.team_id, name, owner.id if owner else None, self.now)
-        account.business_status, account.assigned_at, account.tier = status, assigned_at, tier
-        account.tier_expected = Decimal(expected) if expected is not None else None
+        """An account as /visit, /deal and the CSV import create it, taken on at `assigned_at`
+        (else long ago); its owner names its 5+5+5 tier."""
+        account = create_account(self.s, self.team_id, name, owner.id if owner else None, assigned_at or self.joined)
+        # Direct: the business status is what the CSV import or the account's past gave it (no operation sets it).
+        account.business_status = status
+        if tier is not None:
+            assert owner is not None
+            amount = Decimal(expected) if expected is not None else None
+            set_tier(self.s, actor_for(owner), "", tier, amount, account_id=account.id)
         self.s.flush()
         return account
 
     def contact(self, account: Account, name: str, role: str | None = None, met: datetime | None = None) -> Contact:
-        """A contact as a logged visit first names them, with the role and last meeting a test needs."""
-        contact, _ = contact_named(self.s, account, name, self.now)
-        contact.buying_role, contact.last_face_to_face_at = role, met
+        """A contact: met face to face at `met` (a visit of the account's owner names them),
+        else only named, as a visit would first name them."""
+        if met is not None:
+            owner = self.s.get(Person, account.owner_id)
+            assert owner is not None
+            self._log(owner, account, met, (ContactInput(name=name, role=role),))
+            contact = self.s.scalar(
+                select(Contact).where(Contact.account_id == account.id, Contact.name_norm == normalize(name))
+            )
+            assert contact is not None
+            return contact
+        contact, _ = contact_named(self.s, account, name, self.joined)
+        # Direct: the role a `/contact` edit gives (do_edit_contact has no session-level form).
+        contact.buying_role = role
         self.s.flush()
         return contact
 
@@ -164,35 +245,67 @@ class World:
         channel: str = "in_person",
         deal: Deal | None = None,
     ) -> Visit:
-        visit = self._add(
-            Visit(
-                team_id=self.team_id,
-                rep_id=rep.id,
-                account_id=account.id,
-                occurred_at=when,
-                channel=channel,
-                purpose=purpose,
-                next_step=next_step,
-                deal_id=deal.id if deal else None,
-            )
+        met = tuple(ContactInput(contact_id=c.id) for c in contacts)
+        visit = self._log(rep, account, when, met, purpose=purpose, next_step=next_step, channel=channel)
+        if deal is not None:
+            visit.deal_id = deal.id  # Direct: no operation links a visit to a deal (imported visits carry one).
+            self.s.flush()
+        return visit
+
+    def _log(
+        self,
+        rep: Person,
+        account: Account,
+        when: datetime,
+        contacts: tuple[ContactInput, ...],
+        *,
+        purpose: str | None = "demo",
+        next_step: str | None = "send quote",
+        channel: str = "in_person",
+    ) -> Visit:
+        """`log_visit` as the rep, at `when` (a teammate's account: named exactly, so shared)."""
+        inp = VisitInput(
+            account_id=account.id,
+            channel=channel,
+            contacts=contacts,
+            occurred_at=when,
+            purpose=purpose,
+            next_step=next_step,
+            shared_account=account.owner_id != rep.id,
         )
-        for contact in contacts:
-            self.s.add(
-                VisitContact(
-                    team_id=self.team_id,
-                    visit_id=visit.id,
-                    contact_id=contact.id,
-                    level_before=2,
-                    level_after=2,
-                )
-            )
-        self.s.flush()
+        logged = log_visit(self.s, actor_for(rep), inp, now=when, request_key=None)
+        visit = self.s.get(Visit, logged.visit.id)
+        assert visit is not None
         return visit
 
     def follow_up(self, owner: Person, due: datetime, *, status: str = "open", text: str = "call back") -> FollowUp:
-        return self._add(
-            FollowUp(team_id=self.team_id, owner_id=owner.id, text=text, due_at=due, status=status, kind="manual")
+        """A follow-up the owner added to their last visit before `due` (a call three days
+        before, if they had none); done on time if `status` is "done"."""
+        visit = self.s.scalar(
+            select(Visit)
+            .where(Visit.rep_id == owner.id, Visit.occurred_at < due)
+            .order_by(Visit.occurred_at.desc(), Visit.id.desc())
+            .limit(1)
         )
+        if visit is None:
+            account = self.s.scalar(select(Account).where(Account.owner_id == owner.id).order_by(Account.id).limit(1))
+            account = account or self.account(f"{owner.name}'s account", owner)
+            visit = self._log(
+                owner, account, due - timedelta(days=3), (), purpose=None, next_step=None, channel="phone"
+            )
+        actor = actor_for(owner)
+        add_follow_up(self.s, actor, visit.id, text, due, now=visit.occurred_at)
+        self.s.flush()
+        row = self.s.scalar(
+            select(FollowUp)
+            .where(FollowUp.visit_id == visit.id, FollowUp.kind == "manual")
+            .order_by(FollowUp.id.desc())
+        )
+        assert row is not None
+        if status == "done":
+            complete_follow_up(self.s, actor, row.id, due)
+            self.s.flush()
+        return row
 
     # ----- deals ------------------------------------------------------------------------------
     def deal(
@@ -203,47 +316,45 @@ class World:
         *,
         amount: int | None = 100_000,
         close: date | None = None,
-        title: str = "Copiers",
+        title: str | None = None,
         reasons: tuple[str, ...] = (),
         lesson: str | None = None,
     ) -> Deal:
-        """A deal whose history is `[(days from now, to_stage), …]`; the first is its creation."""
-        last_day, last_stage = history[-1]
-        closed = last_stage in ("won", "lost")
-        stage_key = next(stage for _, stage in reversed(history) if stage not in ("won", "lost"))
-        entered = next(d for d, stage in reversed(history) if stage == stage_key)
-        deal = self._add(
-            Deal(
-                team_id=self.team_id,
-                account_id=account.id,
-                owner_id=owner.id,
-                title=title,
-                title_norm=normalize(title),
-                amount=Decimal(amount) if amount is not None else None,
-                stage_key=stage_key,
-                stage_entered_at=self.days(entered),
-                expected_close=close,
-                status=last_stage if closed else "open",
-                closed_at=self.days(last_day) if closed else None,
-                created_at=self.days(history[0][0]),
-                lesson=lesson,
-            )
+        """A deal whose history is `[(days from now, to_stage), …]`; the first is its creation,
+        a last "won" / "lost" its close (a loss with no reason named: `DEFAULT_LOSS`). Played
+        through the deal operations at those times, moving or closing anyway where the
+        qualification or the contacts fall short. Without a title it is "Copiers", or
+        "Copiers 2"… when the rep had one of that name open at the account then."""
+        start, end = self.days(history[0][0]), self.days(history[-1][0]) if history[-1][1] in CLOSING else None
+        title = title or self._free_title(account.id, "Copiers", start, end)
+        self._spans.append(_DealSpan(account.id, normalize(title), start, end))
+        actor = actor_for(owner)
+        changes = FieldChanges(amount=Decimal(amount) if amount is not None else None, expected_close=close)
+        first_day, first_stage = history[0]
+        view = create_deal(
+            self.s,
+            actor,
+            title=title,
+            now=self.days(first_day),
+            account_id=account.id,
+            changes=changes,
+            stage=first_stage,
         )
-        previous = None
-        for when, stage in history:
-            self.s.add(
-                StageChange(
-                    team_id=self.team_id,
-                    deal_id=deal.id,
-                    from_stage=previous,
-                    to_stage=stage,
-                    changed_at=self.days(when),
-                    changed_by_id=owner.id,
-                    owner_id=owner.id,
-                )
-            )
-            previous = stage
-        for key in reasons:
-            self.s.add(DealReason(team_id=self.team_id, deal_id=deal.id, reason_key=key))
-        self.s.flush()
+        for day, stage in history[1:]:
+            when = self.days(day)
+            if stage in CLOSING:
+                chosen = list(reasons) or ([DEFAULT_LOSS] if stage == "lost" else [])
+                close_deal(self.s, actor, view.id, stage, when, reasons=chosen, lesson=lesson, override=True)
+            else:
+                move_deal(self.s, actor, view.id, stage, when, override=True)
+        deal = self.s.get(Deal, view.id)
+        assert deal is not None
         return deal
+
+    def _free_title(self, account_id: int, base: str, start: datetime, end: datetime | None) -> str:
+        n = 1
+        while True:
+            title = base if n == 1 else f"{base} {n}"
+            if not any(span.clashes(account_id, normalize(title), start, end) for span in self._spans):
+                return title
+            n += 1

@@ -77,7 +77,7 @@ def world(db: Database) -> dict[str, Any]:
         w.visit(fang, liguang, sh(2026, 11, 20, 11))
         w.visit(fang, liguang, sh(2026, 11, 19, 11))
         w.visit(fang, liguang, sh(2026, 11, 21, 11), purpose=None)
-        w.visit(outsider, canon, sh(2026, 11, 20, 9))
+        w.visit(outsider, w.account("Fuji", outsider), sh(2026, 11, 20, 9))  # her own account: not the team's
 
         w.checkin(bo, FRIDAY, planned=True, reviewed=True)
         w.checkin(fang, FRIDAY, planned=True, reviewed=False)

@@ -4,7 +4,6 @@ against Slack's limits, and what does not fit the message goes into its thread, 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 from slack_sdk import WebClient
@@ -13,7 +12,6 @@ from slack_sdk.models.blocks import Block
 from bot.core.clock import ManualClock
 from bot.core.services import Services
 from bot.core.settings import Settings
-from bot.core.text import normalize
 from bot.digests import service
 from bot.digests.layout import Rendered
 from bot.people.teams import all_teams
@@ -21,7 +19,7 @@ from bot.ui import blockkit
 from dev.fake_slack import FakeSlack
 from scheduler.service import run_job
 from storage.db import Database
-from storage.models import Account, Deal, DealReason, Person, StageChange, Target, Visit
+from storage.models import Person
 from tests.conftest import TEAM
 from tests.digest_world import World, sh
 from tests.test_digest_daily import texts
@@ -37,84 +35,37 @@ def big_team(db: Database) -> None:
         w = World(session, AT)
         mia = w.person("UMIA", "Mia", role="manager")
         w.team(mia, "华东大客户一部" * 3)
-        rows: list[object] = []
         reps = [w.person(f"UREP{i:03d}", f"欧阳{i:02d}{LONG}", manager=mia) for i in range(REPS)]
         for i, rep in enumerate(reps):
-            accounts = []
-            for j, tier in enumerate(["big"] * 5 + ["some"] * 5 + ["none"] * 5):
-                name = f"上海{i:02d}-{j:02d}{LONG}科技发展有限公司"
-                account = Account(
-                    team_id=TEAM,
-                    name=name,
-                    name_norm=normalize(name),
-                    owner_id=rep.id,
-                    business_status="no_business" if tier == "none" else "has_business",
-                    tier=tier,
-                    tier_expected=Decimal(100_000 + j * 10_000),
+            accounts = [
+                w.account(
+                    f"上海{i:02d}-{j:02d}{LONG}科技发展有限公司",
+                    rep,
+                    status="no_business" if tier == "none" else "has_business",
                     assigned_at=AT - timedelta(days=30 * j),
+                    tier=tier,
+                    expected=100_000 + j * 10_000,
                 )
-                session.add(account)
-                accounts.append(account)
-            session.flush()
+                for j, tier in enumerate(["big"] * 5 + ["some"] * 5 + ["none"] * 5)
+            ]
             for k in range(8):
-                rows.append(
-                    Visit(
-                        team_id=TEAM,
-                        rep_id=rep.id,
-                        account_id=accounts[k].id,
-                        occurred_at=AT - timedelta(days=k + 1, hours=i % 5),
-                        channel="in_person",
-                        purpose="p",
-                        next_step="n" if k % 2 else None,
-                    )
-                )
+                when = AT - timedelta(days=k + 1, hours=i % 5)
+                w.visit(rep, accounts[k], when, purpose="p", next_step="n" if k % 2 else None)
+            closed = w.days(-(2 + i % 3))
             for k, stages in enumerate((["S", "P", "A"], ["S", "P", "lost"], ["S", "A", "D", "C", "won"], ["S"])):
-                closed = stages[-1] in ("won", "lost")
-                current = next(s for s in reversed(stages) if s not in ("won", "lost"))
-                deal = Deal(
-                    team_id=TEAM,
-                    account_id=accounts[k].id,
-                    owner_id=rep.id,
+                ends = stages[-1] in ("won", "lost")
+                history = [(-60 + 10 * n, stage) for n, stage in enumerate(stages[:-1] if ends else stages)]
+                w.deal(
+                    rep,
+                    accounts[k],
+                    [*history, *([((closed - AT).total_seconds() / 86400, stages[-1])] if ends else [])],
+                    amount=50_000 * (k + 1),
+                    close=date(2027, 1 + k, 15) if not ends else None,
                     title=f"项目{k}{LONG}",
-                    title_norm="x",
-                    amount=Decimal(50_000 * (k + 1)),
-                    stage_key=current,
-                    stage_entered_at=AT - timedelta(days=3),
-                    expected_close=date(2027, 1 + k, 15) if not closed else None,
-                    status=stages[-1] if closed else "open",
-                    closed_at=AT - timedelta(days=2 + i % 3) if closed else None,
-                    created_at=AT - timedelta(days=60),
-                    lesson=("教训" * 200) if closed else None,
+                    reasons=("price", "no_need") if stages[-1] == "lost" else (),
+                    lesson=("教训" * 200) if ends else None,
                 )
-                session.add(deal)
-                session.flush()
-                for n, stage in enumerate(stages):
-                    rows.append(
-                        StageChange(
-                            team_id=TEAM,
-                            deal_id=deal.id,
-                            from_stage=stages[n - 1] if n else None,
-                            to_stage=stage,
-                            changed_at=AT - timedelta(days=60 - 10 * n if not closed or n < len(stages) - 1 else 2),
-                            owner_id=rep.id,
-                        )
-                    )
-                if stages[-1] == "lost":
-                    rows.extend(
-                        DealReason(team_id=TEAM, deal_id=deal.id, reason_key=key) for key in ("price", "no_need")
-                    )
-            rows.append(
-                Target(
-                    team_id=TEAM,
-                    person_id=rep.id,
-                    period_start=date(2026, 10, 1),
-                    period_end=date(2026, 12, 31),
-                    label="Q4 2026",
-                    amount=Decimal(300_000 + 10_000 * i),
-                    created_at=AT,
-                )
-            )
-        session.add_all(rows)  # type: ignore[arg-type]
+            w.target(rep, date(2026, 10, 1), date(2026, 12, 31), "Q4 2026", 300_000 + 10_000 * i)
 
 
 def _measure(rendered: Rendered) -> None:
@@ -164,7 +115,7 @@ def test_the_overflow_is_posted_in_the_thread(db: Database, big_team, fake_slack
     posted = "\n".join(texts(m.blocks) for m in messages)
     assert all(f"欧阳{i:02d}" in posted for i in range(REPS))
     with db.transaction() as session:
-        assert session.query(Person).count() == REPS + 1
+        assert session.query(Person).count() == REPS + 2  # the reps, Mia and the founding admin
 
 
 def test_many_teams_through_the_pipeline_come_out_as_each_alone(db: Database) -> None:

@@ -47,10 +47,11 @@ def test_every_scheduled_message_escapes_user_text(driver: Driver, db: Database,
             )
         w.follow_up(bo, w.days(-1), text=f"call {HOSTILE}")
         w.follow_up(fang, w.days(-1), text=f"回电 {HOSTILE}")
+        liguang = w.account(f"理光 {HOSTILE}", fang)  # a rep opens deals on their own accounts only
         for days, outcome in ((-2, "won"), (-1, "lost"), (2, "won"), (3, "lost")):
             w.deal(
                 bo if days < 0 else fang,
-                ricoh,
+                ricoh if days < 0 else liguang,
                 [(-40, "S"), (-20, "P"), (days, outcome)],
                 title=f"Toner {days} {HOSTILE}",
                 reasons=("budget_unknown",) if outcome == "lost" else (),
