@@ -80,23 +80,25 @@ def _measure(rendered: Rendered) -> None:
                 assert not block["text"]["text"].endswith("…"), "a section was cut"
 
 
-@pytest.mark.parametrize("kind", service.KINDS)
-def test_every_digest_of_a_50_rep_team_fits_slack(db: Database, big_team, kind: str) -> None:
-    with db.transaction() as session:
-        team = all_teams(session, TEAM)[0]
-        assert len(team.members) == REPS
-        rendered = service.build_and_render(session, team, kind, AT, "zh")
-    _measure(rendered)
-    everything = "\n".join(texts(p.blocks) for p in rendered.all_posts())
-    for i in range(REPS):  # every rep is in it, whatever the overflow
-        assert f"欧阳{i:02d}" in everything, (kind, i)
-    if kind == "tiers":
-        assert rendered.overflowed and rendered.replies  # 50 reps × 15 accounts: the thread holds the rest
-        assert texts(rendered.parent.blocks[-1:]) == "简报的其余部分在下方话题中。"
-    if kind == "recap":
-        assert len(rendered.replies) == 2 * REPS + 1  # a won and a lost deal per rep, then the closing
-    if kind == "weekly":
-        assert len(rendered.charts) == 2
+def test_every_digest_of_a_50_rep_team_fits_slack(db: Database, big_team) -> None:
+    """Every kind of digest of the one team (built once: the team is made through the app's
+    operations, which takes a while)."""
+    for kind in service.KINDS:
+        with db.transaction() as session:
+            team = all_teams(session, TEAM)[0]
+            assert len(team.members) == REPS
+            rendered = service.build_and_render(session, team, kind, AT, "zh")
+        _measure(rendered)
+        everything = "\n".join(texts(p.blocks) for p in rendered.all_posts())
+        for i in range(REPS):  # every rep is in it, whatever the overflow
+            assert f"欧阳{i:02d}" in everything, (kind, i)
+        if kind == "tiers":
+            assert rendered.overflowed and rendered.replies  # 50 reps × 15 accounts: the thread holds the rest
+            assert texts(rendered.parent.blocks[-1:]) == "简报的其余部分在下方话题中。"
+        if kind == "recap":
+            assert len(rendered.replies) == 2 * REPS + 1, kind  # a won and a lost deal per rep, then the closing
+        if kind == "weekly":
+            assert len(rendered.charts) == 2, kind
 
 
 @pytest.fixture
