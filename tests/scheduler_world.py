@@ -1,8 +1,10 @@
 """People and data for the scheduler tests, and a way to run a job as of an instant.
 
 People are created the way users appear (a signed `/checkin help` through the fake Slack, whose
-directory gives their time zone and locale); jobs run through `scheduler.service.run_job`,
-the same function the shell, `jobs run` and the background scheduler call.
+directory gives their time zone and locale); their follow-ups and past meetings come from the
+calls and visits they logged (`log_visit`, `add_follow_up`, backdated). Jobs run through
+`scheduler.service.run_job`, the same function the shell, `jobs run` and the background
+scheduler call.
 """
 
 from __future__ import annotations
@@ -12,17 +14,20 @@ from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.accounts.create import create_account
+from bot.core.actor import Actor
 from bot.core.clock import ManualClock, zone
 from bot.core.services import Services
-from bot.visits.ops import contact_named
+from bot.people.members import actor_for
+from bot.visits.ops import ContactInput, VisitInput, add_follow_up, contact_named, log_visit
 from dev.driver import Driver
 from dev.fake_slack import FakeSlack, Message
 from runtime.app import services_of
 from scheduler.service import run_job
 from storage.db import Database
-from storage.models import Account, FollowUp, Person
+from storage.models import Account, FollowUp, Person, Visit
 from tests.conftest import START
 
 
@@ -78,27 +83,69 @@ def account(db: Database, team_id: str, owner_id: int, name: str, **values: Any)
 
 
 def contact(db: Database, team_id: str, account_id: int, name: str, **values: Any) -> int:
-    """A contact as a logged visit first names them (as of `created_at`, default START); the other
-    `values` (email, level, role…) are what a later visit or `/contact` edit would set."""
+    """A contact as a logged visit first names them (as of `created_at`, default START). With
+    `last_face_to_face_at` the account's owner met them then: an in-person visit naming them (and
+    their `buying_role`), logged as of that instant. The other `values` (email, level…) are what a
+    later visit or `/contact` edit would set, written on the row."""
     with db.transaction() as session:
         account = session.get(Account, account_id)
         assert account is not None and account.team_id == team_id
+        met, role = values.pop("last_face_to_face_at", None), values.get("buying_role")
         row, _ = contact_named(session, account, name, values.pop("created_at", START))
+        if met is not None:
+            owner = session.get(Person, account.owner_id)
+            assert owner is not None
+            met_them = ContactInput(contact_id=row.id, role=role)
+            visit = VisitInput(account_id=account.id, channel="in_person", contacts=(met_them,), occurred_at=met)
+            log_visit(session, actor_for(owner), visit, now=met, request_key=None)
         for key, value in values.items():
             setattr(row, key, value)
         session.flush()
         return row.id
 
 
-def follow_up(db: Database, team_id: str, owner_id: int, text: str, due_at: datetime, **values: Any) -> int:
-    """Direct on purpose: the app's follow-ups come from a visit's next step or a plan button, none
-    of which takes an arbitrary due instant, kind or link; the nudge tests need exactly those."""
+def follow_up(
+    db: Database, team_id: str, owner_id: int, text: str, due_at: datetime, *, account_id: int | None = None
+) -> int:
+    """An open follow-up of `owner_id`'s, due at `due_at`, at `account_id` or else at an account
+    of their own; returns its id. See `next_step`."""
     with db.transaction() as session:
-        values.setdefault("kind", "next_step")
-        row = FollowUp(team_id=team_id, owner_id=owner_id, text=text, due_at=due_at, status="open", **values)
-        session.add(row)
+        owner = session.get(Person, owner_id)
+        assert owner is not None and owner.team_id == team_id
+        return next_step(session, actor_for(owner), text, due_at, account_id=account_id)
+
+
+def next_step(session: Session, actor: Actor, text: str, due_at: datetime, *, account_id: int | None = None) -> int:
+    """`follow_up` in the caller's transaction: the next step of a call the rep logged three days
+    before it is due (`log_visit`); a further follow-up at the same account is added to that call
+    (`add_follow_up`), as a rep notes several steps of one conversation (so the account's contact
+    count is the calls made, not the follow-ups)."""
+    name = f"Customer of {actor.user_id}"
+    where = Account.id == account_id if account_id is not None else Account.name == name
+    call = session.scalars(
+        select(Visit)
+        .join(Account, Account.id == Visit.account_id)
+        .where(Visit.rep_id == actor.person_id, where)
+        .order_by(Visit.id.desc())
+        .limit(1)
+    ).first()
+    if call is not None:
+        add_follow_up(session, actor, call.id, text, due_at, now=call.occurred_at)
         session.flush()
-        return row.id
+        return session.scalars(
+            select(FollowUp.id).where(FollowUp.visit_id == call.id).order_by(FollowUp.id.desc()).limit(1)
+        ).one()
+    called = due_at - timedelta(days=3)
+    visit = VisitInput(
+        account_id=account_id,
+        new_account_name=None if account_id is not None else name,
+        channel="phone",
+        occurred_at=called,
+        next_step=text,
+        next_due=due_at,
+    )
+    logged = log_visit(session, actor, visit, now=called, request_key=None)
+    return session.scalars(select(FollowUp.id).where(FollowUp.visit_id == logged.visit.id)).one()
 
 
 def days(n: int) -> timedelta:

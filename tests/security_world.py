@@ -4,7 +4,8 @@ security and fuzz tests.
 Workspace A (the driver's team): an admin, a manager with one rep in their team, and a rep
 outside it. Workspace B (another tenant): an admin and a rep. Every row a person owns carries a
 marker naming its owner (`SECRET<UAREP2>` …), so a reply that shows someone's data to a person
-who may not see it is found by looking for markers.
+who may not see it is found by looking for markers. People join through signed requests; the
+rows are made by the app's own operations, backdated (see `_own`).
 """
 
 from __future__ import annotations
@@ -12,32 +13,33 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.accounts.create import create_account
-from bot.core.clock import ManualClock
+from bot.checkins.plan import PlanInput, save_plan
+from bot.checkins.review import ReviewInput, save_review
+from bot.core.actor import Actor
+from bot.core.clock import ManualClock, zone
 from bot.core.settings import Settings
+from bot.deals.ops import create_deal, move_deal
+from bot.deals.parser import FieldChanges
+from bot.people.members import actor_for
+from bot.people.teams import set_up_team
+from bot.visits.ops import ContactInput, VisitInput, add_follow_up, log_visit
 from dev.driver import Driver, LocalServer
 from dev.fake_slack import FakeSlack
 from runtime.app import build_app
 from runtime.executor import TrackingExecutor
 from runtime.web import WebApp
 from storage.db import Database
-from storage.models import (
-    CheckIn,
-    Contact,
-    Deal,
-    FollowUp,
-    Person,
-    StageChange,
-    Visit,
-    VisitContact,
-)
+from storage.models import FollowUp, Person
 from tests.conftest import SECRET, START, TEAM, empty_all_tables
+from tests.scheduler_world import local
 
 OTHER = "T0000OTHER"
 A_ADMIN, A_MANAGER, A_REP, A_LONER = "UAADMIN", "UAMGR", "UAREP1", "UAREP2"
@@ -124,91 +126,81 @@ def build_world(driver: Driver, db: Database) -> World:
     with db.transaction() as session:
         people = {p.slack_user_id: p for p in session.scalars(select(Person))}
         assert people[A_ADMIN].role == "admin" and people[B_ADMIN].role == "admin"
-        people[A_MANAGER].role = "manager"
-        people[A_REP].manager_id = people[A_MANAGER].id
+        # `/coach team @UAMGR @UAREP1`: the manager's team is the one rep.
+        set_up_team(session, actor_for(people[A_ADMIN]), A_MANAGER, [A_REP], START)
         world.person_of = {u: p.id for u, p in people.items()}
         for user in OWNERS:
-            world.ids[user] = _own(session, people[user], marker(user))
+            world.ids[user] = _own(session, actor_for(people[user]), marker(user))
     _harvest_views(world)
     return world
 
 
-def _own(session: Any, person: Person, secret: str) -> dict[str, list[int]]:
-    team = person.team_id
+def _own(session: Session, actor: Actor, secret: str) -> dict[str, list[int]]:
+    """The owner's marked rows, made by the app's operations as the owner would have, backdated:
+    an account; a first meeting with its decision maker 200 days ago (the contact is cooling);
+    a deal created at Demo three months ago and moved to Close two months ago; yesterday's call
+    with the contact, a follow-up added to it, now overdue; and yesterday's plan and review."""
+    team = actor.team_id
+    yesterday = START - timedelta(days=1)
     # through the app's own creation, so the names are indexed and recognised as the app's are
-    account = create_account(session, team, f"{secret} Account", person.id, START)
+    account = create_account(session, team, f"{secret} Account", actor.person_id, START - timedelta(days=300))
+    # No operation sets the status but the CSV import; these accounts already buy from us.
     account.business_status = "has_business"
-    session.flush()
-    contact = Contact(
-        team_id=team,
-        account_id=account.id,
-        name=f"{secret} Contact",
-        name_norm=f"{secret} contact".lower(),
-        buying_role="decision_maker",
-        relationship_level=2,
-        last_face_to_face_at=START - timedelta(days=200),
-    )
-    deal = Deal(
-        team_id=team,
-        account_id=account.id,
-        owner_id=person.id,
+    first = log_visit(
+        session,
+        actor,
+        VisitInput(
+            account_id=account.id,
+            channel="in_person",
+            contacts=(ContactInput(name=f"{secret} Contact", role="decision_maker", level=1),),
+            occurred_at=START - timedelta(days=200),
+            purpose=f"{secret} purpose",
+        ),
+        now=START - timedelta(days=200),
+        request_key=None,
+    ).visit
+    contact_id = first.contacts[0].contact_id
+    qualified: dict[str, bool | None] = {
+        item: True for item in ("need", "timeline", "authority", "budget", "competition", "champion")
+    }
+    deal = create_deal(
+        session,
+        actor,
         title=f"{secret} Deal",
-        title_norm=f"{secret} deal".lower(),
-        stage_key="C",
-        stage_entered_at=START - timedelta(days=60),
-        amount=Decimal("250000"),
-    )
-    session.add_all([contact, deal])
-    session.flush()
-    session.add(
-        StageChange(
-            team_id=team,
-            deal_id=deal.id,
-            from_stage="D",
-            to_stage="C",
-            changed_at=START - timedelta(days=60),
-            changed_by_id=person.id,
-            owner_id=person.id,
-        )
-    )
-    visit = Visit(
-        team_id=team,
-        rep_id=person.id,
+        now=START - timedelta(days=90),
         account_id=account.id,
-        deal_id=deal.id,
-        occurred_at=START - timedelta(days=1),
-        channel="in_person",
-        purpose=f"{secret} purpose",
-        notes=f"{secret} notes",
-        raw_text=f"{secret} line",
+        changes=FieldChanges(amount=Decimal("250000"), qualification=qualified),
+        stage="D",
     )
-    session.add(visit)
-    session.flush()
-    session.add(VisitContact(team_id=team, visit_id=visit.id, contact_id=contact.id, level_before=1, level_after=2))
-    follow_up = FollowUp(
-        team_id=team,
-        owner_id=person.id,
-        account_id=account.id,
-        deal_id=deal.id,
-        visit_id=visit.id,
-        text=f"{secret} follow-up",
-        due_at=START - timedelta(hours=3),
-    )
-    checkin = CheckIn(
-        team_id=team,
-        person_id=person.id,
-        local_date=date(2026, 11, 22),
-        plan_items=[{"text": f"{secret} plan", "tag": "key"}],
-        done_text=f"{secret} done",
-    )
-    session.add_all([follow_up, checkin])
-    session.flush()
+    move_deal(session, actor, deal.id, "C", START - timedelta(days=60))
+    visit = log_visit(
+        session,
+        actor,
+        VisitInput(
+            account_id=account.id,
+            channel="phone",
+            contacts=(ContactInput(contact_id=contact_id, level=2),),
+            occurred_at=yesterday,
+            purpose=f"{secret} purpose",
+            notes=f"{secret} notes",
+            raw_text=f"{secret} line",
+        ),
+        now=yesterday,
+        request_key=None,
+    ).visit
+    add_follow_up(session, actor, visit.id, f"{secret} follow-up", START - timedelta(hours=3), now=yesterday)
+    follow_up = session.scalars(select(FollowUp.id).where(FollowUp.visit_id == visit.id)).one()
+    day = yesterday.astimezone(zone(actor.tz)).date()
+    plan = PlanInput(items=[{"text": f"{secret} plan", "tag": "key"}])
+    checkin = save_plan(session, actor, day, plan, local(day, "08:50", actor.tz))
+    review = ReviewInput({"done_text": f"{secret} done"})
+    save_review(session, actor, day, review, local(day, "18:10", actor.tz), [account.id])
     return {
         "account": [account.id],
-        "contact": [contact.id],
+        "contact": [contact_id],
         "deal": [deal.id],
-        "visit": [visit.id],
-        "follow_up": [follow_up.id],
+        "visit": [first.id, visit.id],
+        "follow_up": [follow_up],
         "checkin": [checkin.id],
     }
 

@@ -6,15 +6,19 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.accounts.create import create_account
-from bot.people.members import ensure_workspace
+from bot.people.admin import set_role
+from bot.people.members import actor_for, ensure_person, update_profile
 from bot.records.accounts import add_alias
 from bot.visits.ops import contact_named
 from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Contact, FollowUp, Person, Visit, VisitContact
 from tests.conftest import START, TEAM
+
+FOUNDER = "UFOUNDER"
 
 
 def rep(
@@ -27,18 +31,36 @@ def rep(
     role: str = "rep",
     name: str = "",
 ) -> int:
-    """A rep known to Slack (fake users.info) and to the database; returns the person id."""
+    """A person known to Slack (fake users.info) and to the app, with `role`; returns their id.
+
+    They join as the app meets people (`ensure_person`, their Slack profile cached). The first
+    person of a workspace is its founding admin, so the workspace is founded by `FOUNDER` first
+    (unless someone is its admin already) and that admin gives anyone else a role (`set_role`):
+    a lone rep, a manager or an admin, in whatever order a test asks for them.
+    """
     driver.fake.add_user(user_id, name or user_id, tz=tz, locale=locale)
-    # Direct on purpose: the app makes the first person of a workspace its admin (`ensure_person`),
-    # and these tests need a lone rep, a manager or an admin in whatever order they ask.
     with db.transaction() as session:
-        ensure_workspace(session, TEAM, START)
-        person = Person(
-            team_id=TEAM, slack_user_id=user_id, name=name or user_id, role=role, tz=tz, locale=locale, created_at=START
-        )
-        session.add(person)
+        admin = _admin(session, driver)
+        person = ensure_person(session, TEAM, user_id, START)
+        update_profile(person, name=name or user_id, tz=tz, locale=locale, now=START)
+        if person.role != role:
+            set_role(session, actor_for(admin), user_id, role, START)
         session.flush()
         return person.id
+
+
+def _admin(session: Session, driver: Driver) -> Person:
+    """The workspace's first admin; `FOUNDER`, who founds the workspace, if it has none yet."""
+    admin = session.scalars(
+        select(Person).where(Person.team_id == TEAM, Person.role == "admin").order_by(Person.id).limit(1)
+    ).first()
+    if admin is not None:
+        return admin
+    driver.fake.add_user(FOUNDER, "Founder", tz="Asia/Shanghai")
+    founder = ensure_person(session, TEAM, FOUNDER, START)
+    update_profile(founder, name="Founder", tz="Asia/Shanghai", locale="en-US", now=START)
+    assert founder.role == "admin", "the workspace already had people but no admin"
+    return founder
 
 
 def account(
