@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot.accounts.create import create_account
 from bot.people.admin import set_role
 from bot.people.members import actor_for, ensure_person, update_profile
+from bot.people.teams import set_up_team
 from bot.records.accounts import add_alias
 from bot.visits.ops import contact_named
 from dev.driver import Driver
@@ -47,6 +48,15 @@ def rep(
             set_role(session, actor_for(admin), user_id, role, START)
         session.flush()
         return person.id
+
+
+def team(db: Database, driver: Driver, manager_user_id: str, *member_user_ids: str, channel: str | None = None) -> None:
+    """`manager_user_id` manages `member_user_ids` (and posts digests to `channel`), set up as an
+    admin does it: `/coach team @manager @rep…` (`set_up_team`, which makes them a manager).
+    Everyone named should already be known (`rep`)."""
+    with db.transaction() as session:
+        admin = _admin(session, driver)
+        set_up_team(session, actor_for(admin), manager_user_id, list(member_user_ids), START, channel_id=channel)
 
 
 def _admin(session: Session, driver: Driver) -> Person:
