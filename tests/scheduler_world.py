@@ -2,7 +2,8 @@
 
 People are created the way users appear (a signed `/checkin help` through the fake Slack, whose
 directory gives their time zone and locale); their follow-ups and past meetings come from the
-calls and visits they logged (`log_visit`, `add_follow_up`, backdated). Jobs run through
+calls and visits they logged (`log_visit`, `add_follow_up`, backdated), their deals from
+`create_deal`. Jobs run through
 `scheduler.service.run_job`, the same function the shell, `jobs run` and the background
 scheduler call.
 """
@@ -20,6 +21,7 @@ from bot.accounts.create import create_account
 from bot.core.actor import Actor
 from bot.core.clock import ManualClock, zone
 from bot.core.services import Services
+from bot.deals.ops import create_deal
 from bot.people.members import actor_for
 from bot.visits.ops import ContactInput, VisitInput, add_follow_up, contact_named, log_visit
 from dev.driver import Driver
@@ -146,6 +148,38 @@ def next_step(session: Session, actor: Actor, text: str, due_at: datetime, *, ac
     )
     logged = log_visit(session, actor, visit, now=called, request_key=None)
     return session.scalars(select(FollowUp.id).where(FollowUp.visit_id == logged.visit.id)).one()
+
+
+def visit(
+    db: Database,
+    team_id: str,
+    rep_id: int,
+    account_id: int,
+    at: datetime,
+    *,
+    channel: str = "in_person",
+    contact_ids: tuple[int, ...] = (),
+    logged: datetime | None = None,
+) -> int:
+    """A visit `rep_id` made to an account of theirs at `at` (meeting `contact_ids`), logged at
+    `logged` (default: then) through `log_visit`, as `/visit` stores one; returns its id."""
+    with db.transaction() as session:
+        rep = session.get(Person, rep_id)
+        assert rep is not None and rep.team_id == team_id
+        met = tuple(ContactInput(contact_id=c) for c in contact_ids)
+        inp = VisitInput(account_id=account_id, channel=channel, contacts=met, occurred_at=at)
+        return log_visit(session, actor_for(rep), inp, now=logged or at, request_key=None).visit.id
+
+
+def deal(
+    db: Database, team_id: str, owner_id: int, account_id: int, stage: str, at: datetime, title: str = "Copiers"
+) -> int:
+    """An open deal of `owner_id`'s at an account of theirs, created at `stage` at `at` through
+    `create_deal` (as `/deal` makes one, its stage history started); returns its id."""
+    with db.transaction() as session:
+        owner = session.get(Person, owner_id)
+        assert owner is not None and owner.team_id == team_id
+        return create_deal(session, actor_for(owner), title=title, now=at, account_id=account_id, stage=stage).id
 
 
 def days(n: int) -> timedelta:

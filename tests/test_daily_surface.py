@@ -15,17 +15,19 @@ from sqlalchemy import select
 from bot.accounts.cadence import cooling_counts
 from bot.core.clock import zone
 from bot.core.i18n import catalog, join_clauses, join_list, plural, plural_categories, t
-from bot.people.members import workspace_config
+from bot.followups.rules import complete_follow_up
+from bot.people.members import actor_for, workspace_config
 from dev.driver import Driver
 from dev.shell.render import Renderer, display_width
 from dev.shell.timeline import due_instants, holidays_reached
 from storage.db import Database
-from storage.models import Account, CheckIn, Contact, Deal, FollowUp, Holiday, Person, Visit, VisitContact
+from storage.models import Account, CheckIn, Contact, Person, Visit, VisitContact
 from tests.conftest import START, TEAM
-from tests.scheduler_world import account, contact, dms, join, local, run
+from tests.digest_world import World
+from tests.scheduler_world import account, contact, deal, dms, follow_up, join, local, run, visit
 from tests.test_shell import _run_script
 from tests.test_shell import on_test_database as on_test_database  # a fixture
-from tests.visit_world import reply_text
+from tests.visit_world import reply_text, team
 
 SH = "Asia/Shanghai"
 
@@ -150,19 +152,13 @@ def _cooling_world(driver: Driver, db: Database, *, zh: bool) -> tuple[int, int]
     join(driver, "UADM", "Priya", tz=SH)  # the first person in a workspace becomes its admin
     ann = join(driver, "UANN", "Ann", tz=SH, locale=locale)
     bo = join(driver, "UBO", "Bo", tz=SH, locale=locale)
-    mia = join(driver, "UMIA", "Mia", tz=SH, locale=locale)
+    join(driver, "UMIA", "Mia", tz=SH, locale=locale)
     now = local(date(2026, 11, 23), "10:00", SH)
-    with db.transaction() as session:
-        for pid in (ann, bo):
-            session.get(Person, pid).manager_id = mia  # type: ignore[union-attr]
-        session.get(Person, mia).role = "manager"  # type: ignore[union-attr]
+    team(db, driver, "UMIA", "UANN", "UBO")  # Priya, the admin, sets up Mia's team
     acme = account(db, TEAM, ann, "理光" if zh else "Ricoh")
     other = account(db, TEAM, bo, "华星" if zh else "Canon")
-    with db.transaction() as session:
-        for acc, owner in ((acme, ann), (other, bo)):
-            session.add(
-                Deal(team_id=TEAM, account_id=acc, owner_id=owner, title="Copiers", stage_key="A", stage_entered_at=now)
-            )
+    for acc, owner in ((acme, ann), (other, bo)):
+        deal(db, TEAM, owner, acc, "A", now)
     contact(
         db, TEAM, acme, "张总" if zh else "Boss", buying_role="decision_maker", last_face_to_face_at=now - timedelta(41)
     )
@@ -212,14 +208,8 @@ def test_evening_review_marks_the_plan_done_or_missed_and_carries_the_missed(
     lenovo = account(db, TEAM, ann, "联想" if zh else "Lenovo")
     call = "给佳能回电话确认报价" if zh else "Call Canon about the quote"
     monday, tuesday = date(2026, 11, 23), date(2026, 11, 24)
-    fid = None
-    with db.transaction() as session:
-        row = FollowUp(
-            team_id=TEAM, owner_id=ann, text=call, due_at=local(monday, "15:00", SH), status="open", kind="manual"
-        )
-        session.add(row)
-        session.flush()
-        fid = row.id
+    canon = account(db, TEAM, ann, "佳能" if zh else "Canon")
+    fid = follow_up(db, TEAM, ann, call, local(monday, "15:00", SH), account_id=canon)
     clock.set(local(monday, "09:00", SH))
     driver.command("U1", "/checkin", "plan")
     demo, haier = ("理光 演示", "拜访海尔") if zh else ("Ricoh demo", "Visit Haier")
@@ -234,21 +224,11 @@ def test_evening_review_marks_the_plan_done_or_missed_and_carries_the_missed(
         },
     }
     driver.submit("U1", driver.last_view(), plan)
-    with db.transaction() as session:
-        session.add(
-            Visit(
-                team_id=TEAM,
-                rep_id=ann,
-                account_id=ricoh,
-                occurred_at=local(monday, "11:00", SH),
-                channel="in_person",
-                source="command",
-                created_at=local(monday, "11:05", SH),
-            )
-        )
-        done = session.get(FollowUp, fid)
-        assert done is not None
-        done.status, done.done_at = "done", local(monday, "16:00", SH)
+    visit(db, TEAM, ann, ricoh, local(monday, "11:00", SH), logged=local(monday, "11:05", SH))
+    with db.transaction() as session:  # the call made: Done on the follow-up
+        person = session.get(Person, ann)
+        assert person is not None
+        complete_follow_up(session, actor_for(person), fid, local(monday, "16:00", SH))
     clock.set(local(monday, "18:30", SH))
     driver.command("U1", "/checkin", "复盘" if zh else "review")
     view = driver.last_view()
@@ -292,8 +272,8 @@ def test_a_relative_due_date_on_a_day_off_moves_to_the_next_working_day_and_the_
 
     me = rep(db, driver, "U1", tz=SH, locale="zh-CN" if zh else "en-US")
     visit_account(db, me, "Ricoh", "理光")
-    with db.transaction() as session:
-        session.add(Holiday(team_id=TEAM, day=date(2026, 11, 24), name="Company day"))
+    with db.transaction() as session:  # added by the workspace's admin
+        World(session, START).holiday(date(2026, 11, 24), "Company day")
 
     def due_of(line: str) -> tuple[datetime | None, str]:
         driver.command("U1", "/visit", line)
@@ -325,9 +305,7 @@ def test_someone_with_no_deals_is_welcomed_with_what_to_do_first(driver: Driver,
     assert ("欢迎使用 Pipeline Coach" if zh else "Welcome to Pipeline Coach") in text
     assert "/visit" in text and "/deal" in text
     assert "at or above" not in text and "不低于团队" not in text
-    acme = account(db, TEAM, ann, "Acme")
-    with db.transaction() as session:
-        session.add(Deal(team_id=TEAM, account_id=acme, owner_id=ann, title="X", stage_key="S", stage_entered_at=START))
+    deal(db, TEAM, ann, account(db, TEAM, ann, "Acme"), "S", START, title="X")
     assert "Welcome" not in _home_text(driver, "UANN") and "欢迎" not in _home_text(driver, "UANN")
 
 
@@ -338,7 +316,7 @@ def test_the_shell_runs_jobs_when_each_window_opens_and_finds_the_holidays_it_pa
     join(driver, "U1", "Ann", tz=SH)
     join(driver, "U2", "Bea", tz="Europe/London")
     with db.transaction() as session:
-        session.add(Holiday(team_id=TEAM, day=date(2026, 11, 27), name="Company day off"))
+        World(session, START).holiday(date(2026, 11, 27), "Company day off")  # by Ann, the admin
         start = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
         end = start + timedelta(days=4, hours=12)
         instants = due_instants(session, start, end)
@@ -399,7 +377,7 @@ def test_moving_the_shell_clock_announces_a_holiday_and_sends_the_review_at_its_
 
     join(driver, "U1", "Ann", tz=SH, locale="zh-CN" if zh else "en-US")
     with db.transaction() as session:
-        session.add(Holiday(team_id=TEAM, day=date(2026, 11, 24), name="Company day off"))
+        World(session, START).holiday(date(2026, 11, 24), "Company day off")  # by Ann, the admin
     clock.set(local(date(2026, 11, 23), "12:00", SH))
     shell, out = _shell(driver, fake_slack, clock)
     said = _said(shell, out, ":time +14h")  # Monday 12:00 → Tuesday 02:00 in Shanghai

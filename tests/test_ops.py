@@ -16,8 +16,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from bot.accounts.create import create_account
+from bot.checkins.plan import PlanInput, save_plan
 from bot.core.clock import ManualClock
 from bot.core.settings import Settings
+from bot.deals.ops import create_deal
+from bot.deals.parser import FieldChanges
+from bot.people.members import actor_for
+from bot.visits.ops import ContactInput, VisitInput, log_visit
 from dev import slack_requests as sr
 from dev.driver import Driver, LocalServer
 from runtime.app import build_app
@@ -27,61 +33,38 @@ from runtime.logs import JsonFormatter, RedactSecrets
 from runtime.web import WebApp
 from scheduler import registry
 from storage.db import Database
-from storage.models import (
-    Account,
-    Base,
-    CheckIn,
-    Contact,
-    Deal,
-    Delivery,
-    EventReceipt,
-    FollowUp,
-    JobRun,
-    Person,
-    SlackBot,
-    StageChange,
-    Visit,
-    VisitContact,
-    Workspace,
-)
+from storage.models import Base, Delivery, EventReceipt, JobRun, Person, SlackBot, Workspace
 from tests.conftest import SECRET, START, TEAM
 
 OTHER = "T0000OTHER"
 
 
 def _seed(db: Database, team_id: str) -> None:
-    """A little of everything a workspace owns, written the way the features write it."""
+    """A little of everything a workspace owns, made by the operations that make it: the
+    workspace's first person (its admin) takes on an account, meets Li there (whose next step,
+    a call, is now due), opens a deal and plans the day; and the rows the app keeps about
+    Slack itself (a delivery, an event receipt, an installation)."""
     with db.transaction() as session:
         rep = session.scalars(select(Person).where(Person.team_id == team_id)).first()
         assert rep is not None
-        account = Account(team_id=team_id, name="Ricoh", name_norm="ricoh", owner_id=rep.id)
-        session.add(account)
-        session.flush()
-        contact = Contact(team_id=team_id, account_id=account.id, name="Li", name_norm="li")
-        deal = Deal(
-            team_id=team_id,
+        actor = actor_for(rep)
+        before = START - timedelta(days=30)
+        account = create_account(session, team_id, "Ricoh", rep.id, before)
+        met = VisitInput(
             account_id=account.id,
-            owner_id=rep.id,
-            title="Printers",
-            stage_key="S",
-            stage_entered_at=START,
-            amount=Decimal("1000"),
+            channel="in_person",
+            contacts=(ContactInput(name="Li", level=2),),
+            occurred_at=before,
+            next_step="call",
+            next_due=START,
         )
-        session.add_all([contact, deal])
-        session.flush()
-        session.add(
-            StageChange(
-                team_id=team_id, deal_id=deal.id, to_stage="S", changed_at=START, changed_by_id=rep.id, owner_id=rep.id
-            )
-        )
-        visit = Visit(team_id=team_id, rep_id=rep.id, account_id=account.id, occurred_at=START, channel="in_person")
-        session.add(visit)
-        session.flush()
-        session.add(
-            VisitContact(team_id=team_id, visit_id=visit.id, contact_id=contact.id, level_before=0, level_after=2)
-        )
-        session.add(FollowUp(team_id=team_id, owner_id=rep.id, account_id=account.id, text="call", due_at=START))
-        session.add(CheckIn(team_id=team_id, person_id=rep.id, local_date=date(2026, 11, 23)))
+        log_visit(session, actor, met, now=before, request_key=None)
+        changes = FieldChanges(amount=Decimal("1000"))
+        create_deal(session, actor, title="Printers", now=START, account_id=account.id, changes=changes, stage="S")
+        plan = PlanInput(items=[{"text": "call Li", "tag": "key"}])
+        save_plan(session, actor, date(2026, 11, 23), plan, START)
+        # Direct: infrastructure rows the app writes about Slack (a delivery claimed, an event
+        # received, an installation), which the workspace delete must remove too.
         session.add(
             Delivery(team_id=team_id, job="nudge", recipient=rep.slack_user_id, dedupe_key="k", claimed_at=START)
         )
@@ -201,7 +184,7 @@ def test_health_reports_database_and_jobs(
 
     job = registry.Job(name="test_sweep", interval=timedelta(minutes=5), sweep=lambda _ctx: 0)
     monkeypatch.setitem(registry.JOBS, "test_sweep", job)
-    with db.transaction() as session:
+    with db.transaction() as session:  # Direct: the job's run record is what the health check reads
         session.add(JobRun(name="test_sweep", last_success_at=clock.now() - timedelta(hours=1), consecutive_failures=3))
     status, report = _health(base)
     assert status == 503 and not report["ok"]
@@ -348,6 +331,7 @@ def test_database_errors_do_not_carry_what_users_typed(db: Database) -> None:
 
     secret = "ZQX-the-customer-said-something-private"
     with pytest.raises(IntegrityError) as caught, db.transaction() as session:
+        # Direct: two rows of one workspace, to make the database refuse something a user typed.
         session.add(Workspace(team_id="T1", name=secret, config={}))
         session.add(Workspace(team_id="T1", name=secret, config={}))
         session.flush()

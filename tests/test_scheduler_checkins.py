@@ -11,9 +11,10 @@ from sqlalchemy import select
 from bot.core.clock import ManualClock
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import CheckIn, Holiday, Visit
-from tests.conftest import TEAM
-from tests.scheduler_world import as_source, dms, follow_up, join, local, run
+from storage.models import CheckIn
+from tests.conftest import START, TEAM
+from tests.digest_world import World
+from tests.scheduler_world import as_source, dms, follow_up, join, local, run, visit
 
 MORNING, EVENING = "checkin-morning", "checkin-evening"
 PLAN_HEADER, REVIEW_HEADER = "Plan your day", "Review your day"
@@ -63,8 +64,8 @@ def test_no_checkins_on_holidays_or_time_off(driver: Driver, db: Database, clock
     tz = "Asia/Shanghai"
     join(driver, "U1", "Ann", tz=tz)
     join(driver, "U2", "张伟", tz=tz, locale="zh-CN")
-    with db.transaction() as session:
-        session.add(Holiday(team_id=TEAM, day=date(2026, 12, 1), name="Founders' day"))
+    with db.transaction() as session:  # added by the admin, Ann (the workspace's first person)
+        World(session, START).holiday(date(2026, 12, 1), "Founders' day")
     clock.set(local(date(2026, 11, 27), "12:00", tz))  # Friday
     driver.command("U1", "/checkin", "off until 2026-12-04")
     assert "Fri 4 Dec 2026" in driver.last_ephemeral("U1")["text"]
@@ -165,18 +166,7 @@ def test_evening_review_shows_plan_beside_visits_and_keeps_a_streak(
         driver.command("U1", "/checkin", "plan")
         plan = {"plan_key": {"text": {"type": "plain_text_input", "value": "Ricoh demo"}}}
         driver.submit("U1", driver.last_view(), plan)
-        with db.transaction() as session:
-            session.add(
-                Visit(
-                    team_id=TEAM,
-                    rep_id=rep,
-                    account_id=ricoh,
-                    occurred_at=local(day, "10:00", tz),
-                    channel="in_person",
-                    source="command",
-                    created_at=local(day, "10:05", tz),
-                )
-            )
+        visit(db, TEAM, rep, ricoh, local(day, "10:00", tz), logged=local(day, "10:05", tz))
         run(driver, EVENING, local(day, "18:00", tz), clock)
         prompt = dms(driver.fake, "U1", header=REVIEW_HEADER)[-1]
         assert "You planned 1 item and logged 1 visit today." in str(prompt.blocks)
@@ -243,27 +233,21 @@ def test_coach_why_says_what_was_sent_and_what_was_held(driver: Driver, db: Data
 
 def test_plan_form_lists_each_account_once(db: Database, clock: ManualClock) -> None:
     """Recent visits repeat accounts; the planned-visits menu must not."""
+    from bot.accounts.create import create_account
     from bot.checkins.plan import account_options
     from bot.people.members import actor_for, ensure_person
-    from storage.models import Account
+    from bot.visits.ops import VisitInput, log_visit
 
     with db.transaction() as session:
         person = ensure_person(session, TEAM, "UREP1", clock.now())
-        accounts = [Account(team_id=TEAM, name=n, name_norm=n.lower(), owner_id=person.id) for n in ("Acme", "Ricoh")]
-        session.add_all(accounts)
-        session.flush()
-        for i in range(6):
-            session.add(
-                Visit(
-                    team_id=TEAM,
-                    rep_id=person.id,
-                    account_id=accounts[i % 2].id,
-                    occurred_at=clock.now() - timedelta(days=i + 1),
-                    channel="phone",
-                )
-            )
-        session.flush()
-        options = account_options(session, actor_for(person), [accounts[1].id])
+        actor = actor_for(person)
+        taken_on = clock.now() - timedelta(days=30)
+        accounts = [create_account(session, TEAM, n, person.id, taken_on) for n in ("Acme", "Ricoh")]
+        for i in reversed(range(6)):  # a call a day, oldest first, alternating between the two
+            called = clock.now() - timedelta(days=i + 1)
+            call = VisitInput(account_id=accounts[i % 2].id, channel="phone", occurred_at=called)
+            log_visit(session, actor, call, now=called, request_key=None)
+        options = account_options(session, actor, [accounts[1].id])
     ids = [account_id for account_id, _ in options]
     assert sorted(ids) == sorted(a.id for a in accounts)
     assert ids[0] == accounts[1].id

@@ -8,11 +8,15 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from bot.core.clock import ManualClock
+from bot.deals.ops import move_deal
+from bot.leads.ops import LeadFields, create_lead
+from bot.people.members import actor_for
+from bot.settings.ops import do_update_settings
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import Contact, Deal, Delivery, FollowUp
+from storage.models import Contact, Delivery, FollowUp, Person
 from tests.conftest import TEAM
-from tests.scheduler_world import account, as_source, contact, dms, follow_up, join, local, run
+from tests.scheduler_world import account, as_source, contact, deal, dms, follow_up, join, local, run, visit
 
 TZ = "Asia/Shanghai"
 NUDGES, DECAY, STALE = "followup-nudges", "relationship-decay", "stale-deals"
@@ -100,12 +104,18 @@ def test_log_visit_opens_the_visit_form_for_that_account(driver: Driver, db: Dat
 
 def test_new_lead_and_prospect_rules_become_nudged_follow_ups(driver: Driver, db: Database, clock: ManualClock) -> None:
     rep = join(driver, "U1", "Ann", tz=TZ)
-    account(db, TEAM, rep, "Haier", is_lead=True, lead_received_at=local(MON, "09:00", TZ))
-    recent = local(MON, "09:00", TZ) - timedelta(days=40)
-    account(db, TEAM, rep, "Lenovo", business_status="no_business", contact_count=3, created_at=recent)
-    account(db, TEAM, rep, "Midea", business_status="no_business", contact_count=2, created_at=recent)
-    old = local(MON, "09:00", TZ) - timedelta(days=400)  # taken on long ago: no longer a prospect
-    account(db, TEAM, rep, "Haier Old", business_status="no_business", contact_count=9, created_at=old)
+    received = local(MON, "09:00", TZ)
+    with db.transaction() as session:  # `/lead`: Haier, a new lead of Ann's, just received
+        ann = session.get(Person, rep)
+        create_lead(session, TEAM, LeadFields("Haier", "Buyer"), ann, received, created_by_id=rep, channel="slash")
+    # New accounts (no business yet), each called as often as it says; an account is a
+    # prospect to decide on after three calls, but only while it is new.
+    recent = received - timedelta(days=40)
+    old = received - timedelta(days=400)  # taken on long ago: no longer a prospect
+    for name, calls, taken_on in (("Lenovo", 3, recent), ("Midea", 2, recent), ("Haier Old", 9, old)):
+        prospect = account(db, TEAM, rep, name, created_at=taken_on)
+        for n in range(calls):
+            visit(db, TEAM, rep, prospect, taken_on + timedelta(days=n + 1), channel="phone")
     run(driver, NUDGES, local(MON, "13:59", TZ), clock)  # prospect to decide already; lead not yet 5 h
     first = str(_nudges(driver)[0].blocks)
     assert "Decide on Lenovo" in first and "Haier" not in first and "Midea" not in first
@@ -148,17 +158,7 @@ def test_a_new_meeting_restarts_the_ladder_and_plan_a_visit_makes_a_follow_up(
 ) -> None:
     rep = join(driver, "U1", "Ann", tz=TZ)
     acme = account(db, TEAM, rep, "Acme")
-    with db.transaction() as session:  # a decision maker of an open deal: a 30-day cadence
-        session.add(
-            Deal(
-                team_id=TEAM,
-                account_id=acme,
-                owner_id=rep,
-                title="Copiers",
-                stage_key="A",
-                stage_entered_at=local(MON, "09:00", TZ),
-            )
-        )
+    deal(db, TEAM, rep, acme, "A", local(MON, "09:00", TZ))  # a decision maker of an open deal: a 30-day cadence
     met = local(MON, "10:00", TZ)
     cid = contact(db, TEAM, acme, "Zhang Wei", last_face_to_face_at=met, buying_role="decision_maker")
     first_warning = MON + timedelta(days=30)  # Wednesday 23 Dec
@@ -169,7 +169,7 @@ def test_a_new_meeting_restarts_the_ladder_and_plan_a_visit_makes_a_follow_up(
         planned = session.scalars(select(FollowUp).where(FollowUp.kind == "plan_visit")).one()
         assert (planned.contact_id, planned.owner_id) == (cid, rep)
         assert planned.due_at == local(first_warning + timedelta(days=1), "09:00", TZ)
-        session.get(Contact, cid).last_face_to_face_at = local(first_warning, "15:00", TZ)  # type: ignore[union-attr]
+    visit(db, TEAM, rep, acme, local(first_warning, "15:00", TZ), contact_ids=(cid,))  # they meet again
     assert "Added a follow-up" in str(dms(driver.fake, "U1")[-1].blocks)
     run(driver, DECAY, local(first_warning + timedelta(days=29), "10:00", TZ), clock)
     assert len(dms(driver.fake, "U1")) == 1
@@ -183,23 +183,9 @@ def test_key_contacts_in_open_deals_use_their_own_cadence(driver: Driver, db: Da
     rep = join(driver, "U1", "Ann", tz=TZ)
     acme = account(db, TEAM, rep, "Acme")
     with db.transaction() as session:
-        from bot.people.members import workspace_config
-
-        workspace = workspace_config(session, TEAM)
-        workspace.cadence.thresholds = [90, 180, 365]
-        from storage.models import Workspace
-
-        session.get(Workspace, TEAM).config = workspace.dump()  # type: ignore[union-attr]
-        session.add(
-            Deal(
-                team_id=TEAM,
-                account_id=acme,
-                owner_id=rep,
-                title="Copiers",
-                stage_key="A",
-                stage_entered_at=local(MON, "09:00", TZ),
-            )
-        )
+        admin = actor_for(session.get_one(Person, rep))  # Ann, the workspace's first person
+    do_update_settings(db, admin, {"cadence.thresholds": "90, 180, 365"}, local(MON, "08:00", TZ))  # `/coach settings`
+    deal(db, TEAM, rep, acme, "A", local(MON, "09:00", TZ))
     met = local(MON, "10:00", TZ)
     contact(db, TEAM, acme, "Boss", last_face_to_face_at=met, buying_role="decision_maker")
     contact(db, TEAM, acme, "Clerk", last_face_to_face_at=met, buying_role="user")
@@ -211,18 +197,7 @@ def test_key_contacts_in_open_deals_use_their_own_cadence(driver: Driver, db: Da
 def test_stale_deals_once_per_deal_and_stage(driver: Driver, db: Database, clock: ManualClock) -> None:
     rep = join(driver, "U1", "Ann", tz=TZ)
     acme = account(db, TEAM, rep, "Acme")
-    with db.transaction() as session:
-        deal = Deal(
-            team_id=TEAM,
-            account_id=acme,
-            owner_id=rep,
-            title="Copiers",
-            stage_key="C",
-            stage_entered_at=local(MON, "09:00", TZ),
-        )
-        session.add(deal)
-        session.flush()
-        deal_id = deal.id
+    deal_id = deal(db, TEAM, rep, acme, "C", local(MON, "09:00", TZ))
     run(driver, STALE, local(MON + timedelta(days=29), "11:00", TZ), clock)
     assert dms(driver.fake, "U1") == []
     run(driver, STALE, local(MON + timedelta(days=30), "11:00", TZ), clock)  # Close: 30 days
@@ -233,9 +208,9 @@ def test_stale_deals_once_per_deal_and_stage(driver: Driver, db: Database, clock
     driver.click("U1", as_source(warning), "stale_next_step", value=str(deal_id), channel_id=warning.channel)
     with db.transaction() as session:
         assert session.scalars(select(FollowUp).where(FollowUp.deal_id == deal_id)).one().kind == "manual"
-        row = session.get(Deal, deal_id)
-        assert row is not None
-        row.stage_key, row.stage_entered_at = "D", local(MON + timedelta(days=31), "12:00", TZ)
+        owner = session.get(Person, rep)
+        assert owner is not None
+        move_deal(session, actor_for(owner), deal_id, "D", local(MON + timedelta(days=31), "12:00", TZ))  # back a stage
     run(driver, STALE, local(MON + timedelta(days=31 + 46), "11:00", TZ), clock)  # Demo: 45 days (a Monday)
     assert len(dms(driver.fake, "U1")) == 2
 
@@ -261,32 +236,16 @@ def test_every_other_call_rate_limited_still_delivers_each_nudge_once(
 
 def test_rules_cope_with_thousands_of_accounts_at_once(driver: Driver, db: Database, clock: ManualClock) -> None:
     """A first sweep over an imported book: more rule follow-ups than one INSERT can bind."""
-    from sqlalchemy import func, insert
+    from sqlalchemy import func
 
+    from bot.csv_io.leads import import_leads
     from bot.followups.rules import apply_rules
     from bot.people.members import workspace_config
-    from storage.models import Account
 
-    rep = join(driver, "U1", "Ann", tz=TZ)
+    rep = join(driver, "U1", "Ann", tz=TZ)  # the workspace's only person (its admin): every lead is hers
     received = local(MON, "08:00", TZ) - timedelta(days=1)
-    with db.transaction() as session:
-        session.execute(
-            insert(Account),
-            [
-                {
-                    "team_id": TEAM,
-                    "name": f"Lead {i}",
-                    "name_norm": f"lead{i}",
-                    "owner_id": rep,
-                    "is_lead": True,
-                    "lead_received_at": received,
-                    "business_status": "no_business",
-                    "contact_count": 0,
-                    "created_at": received,
-                }
-                for i in range(3500)
-            ],
-        )
+    trade_show = "company,name\n" + "".join(f"Lead {i},Buyer {i}\n" for i in range(3500))
+    assert import_leads(db, TEAM, trade_show.encode(), received).created == 3500
     at = local(MON, "09:30", TZ)
     with db.transaction() as session:
         made = apply_rules(session, TEAM, workspace_config(session, TEAM), at, [rep])

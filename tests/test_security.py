@@ -19,6 +19,8 @@ from dev.driver import Driver, Response
 from storage.db import Database
 from storage.models import Account, Deal, EventReceipt, FollowUp, Person, StageChange, Visit, Workspace
 from tests.conftest import SECRET, START, TEAM
+from tests.scheduler_world import deal
+from tests.visit_world import account
 
 
 def _count(db: Database, model: type, *where: Any) -> int:
@@ -174,10 +176,7 @@ def test_a_double_submitted_visit_form_stores_one_visit(driver: Driver, db: Data
     driver.command("U1", "/visit", "help")
     with db.transaction() as session:
         rep = session.scalars(select(Person)).one()
-        account = Account(team_id=TEAM, name="Ricoh", name_norm="ricoh", owner_id=rep.id)
-        session.add(account)
-        session.flush()
-        account_id = account.id
+    account_id = account(db, rep.id, "Ricoh")
     driver.command("U1", "/visit", "")
     view = driver.last_view()
     assert view["callback_id"] == "visit_form"
@@ -227,20 +226,7 @@ def test_a_double_clicked_stage_move_moves_once(driver: Driver, db: Database, ti
     driver.command("U1", "/deal", "help")
     with db.transaction() as session:
         rep = session.scalars(select(Person)).one()
-        account = Account(team_id=TEAM, name="Ricoh", name_norm="ricoh", owner_id=rep.id)
-        session.add(account)
-        session.flush()
-        session.add(
-            Deal(
-                team_id=TEAM,
-                account_id=account.id,
-                owner_id=rep.id,
-                title="Copiers",
-                title_norm="copiers",
-                stage_key="S",
-                stage_entered_at=START,
-            )
-        )
+    deal(db, TEAM, rep.id, account(db, rep.id, "Ricoh"), "S", START)
     driver.command("U1", "/deal", "Ricoh Copiers")
     card = driver.last_ephemeral("U1")
 

@@ -16,20 +16,23 @@ first run 39 of 40 were fully right (the miss, "lunch w Lena Fischer, budget tal
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.accounts.create import create_account
 from bot.core.actor import Actor
 from bot.core.clock import zone
 from bot.core.text import normalize
-from bot.people.members import ensure_workspace
+from bot.people.members import actor_for, ensure_person, ensure_workspace, update_profile
+from bot.records.accounts import add_alias
 from bot.visits import ops
+from bot.visits.ops import contact_named
 from storage.db import Database
-from storage.models import Account, AccountAlias, Contact, Person
-from tests.conftest import START, TEAM
+from storage.models import Account, Contact, Person
+from tests.conftest import TEAM
 
 CORPUS = Path(__file__).parent / "corpus" / "visit_lines.yaml"
 TZ = "Asia/Shanghai"
@@ -68,41 +71,31 @@ WORLD: list[tuple[str, tuple[str, ...], str | None, list[tuple[str, int]]]] = [
 
 
 def build_world(db: Database) -> Actor:
+    """The workspace of WORLD, made as the app makes it, a month before NOW: the founder installs
+    the app (so is its admin) and "me" (U1) and "alice" (U2) join as reps; each account is
+    created (`create_account`) with its aliases (`add_alias`), each contact as a visit first
+    names them (`contact_named`). Returns "me"."""
+    joined = NOW - timedelta(days=30)
     with db.transaction() as session:
-        ensure_workspace(session, TEAM, START)
-        people = {}
+        ensure_workspace(session, TEAM, joined)
+        founder = ensure_person(session, TEAM, "UFOUNDER", joined)
+        update_profile(founder, name="Founder", tz=TZ, locale="en-US", now=joined)
+        people: dict[str, Person] = {}
         for key, user in (("me", "U1"), ("alice", "U2")):
-            person = Person(
-                team_id=TEAM, slack_user_id=user, name=key.title(), role="rep", tz=TZ, locale="en-US", created_at=START
-            )
-            session.add(person)
-            session.flush()
-            people[key] = person.id
+            people[key] = ensure_person(session, TEAM, user, joined)
+            update_profile(people[key], name=key.title(), tz=TZ, locale="en-US", now=joined)
         for name, aliases, owner, contacts in WORLD:
-            account = Account(
-                team_id=TEAM,
-                name=name,
-                name_norm=normalize(name),
-                owner_id=people[owner] if owner else None,
-                created_at=START,
-            )
-            session.add(account)
-            session.flush()
+            account = create_account(session, TEAM, name, people[owner].id if owner else None, joined)
             for alias in aliases:
-                session.add(AccountAlias(team_id=TEAM, account_id=account.id, alias=alias, alias_norm=normalize(alias)))
-            for contact, level in contacts:
-                session.add(
-                    Contact(
-                        team_id=TEAM,
-                        account_id=account.id,
-                        name=contact,
-                        name_norm=normalize(contact),
-                        relationship_level=level,
-                        created_at=START,
-                    )
-                )
+                add_alias(session, account, alias)
+            for contact_name, level in contacts:
+                contact, _ = contact_named(session, account, contact_name, joined)
+                # Direct: the level the imported book gives them (the import has no session-level form).
+                contact.relationship_level = level
         session.flush()
-        return Actor(team_id=TEAM, user_id="U1", person_id=people["me"], role="rep", tz=TZ, locale="en-US")
+        me = people["me"]
+        assert me.role == "rep"
+        return actor_for(me)
 
 
 def _day(value: datetime | None) -> str | None:

@@ -11,17 +11,11 @@ from sqlalchemy import select
 from bot.core.clock import ManualClock
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import Contact, FollowUp, Person, RecordChange, Visit
+from storage.models import Contact, FollowUp, RecordChange, Visit
 from tests.conftest import START, TEAM
-from tests.visit_world import account, all_ok, buttons, contact, count, form_values, get, rep, reply_text
+from tests.scheduler_world import visit
+from tests.visit_world import account, all_ok, buttons, contact, count, form_values, get, rep, reply_text, team
 from tests.visit_world import visits as stored_visits
-
-
-def _manage(db: Database, manager: int, *reports: int) -> None:
-    with db.transaction() as session:
-        session.get(Person, manager).role = "manager"
-        for person in reports:
-            session.get(Person, person).manager_id = manager
 
 
 def _listed(message: dict) -> list[int]:
@@ -82,12 +76,8 @@ def test_list_in_chinese(driver: Driver, db: Database) -> None:
 def test_a_long_history_pages_with_more_buttons(driver: Driver, db: Database) -> None:
     me = rep(db, driver, "U1")
     ricoh = account(db, me, "Ricoh")
-    with db.transaction() as session:
-        for i in range(25):
-            at = START - timedelta(hours=i + 1)
-            session.add(
-                Visit(team_id=TEAM, rep_id=me, account_id=ricoh, occurred_at=at, channel="phone", created_at=at)
-            )
+    for i in reversed(range(25)):  # a call an hour, logged as made
+        visit(db, TEAM, me, ricoh, START - timedelta(hours=i + 1), channel="phone")
     ids = [v.id for v in sorted(stored_visits(db), key=lambda v: v.occurred_at, reverse=True)]
 
     driver.command("U1", "/visit", "list Ricoh")
@@ -106,8 +96,9 @@ def test_a_long_history_pages_with_more_buttons(driver: Driver, db: Database) ->
 
 
 def test_managers_see_their_teams_visits_and_reps_only_their_own(driver: Driver, db: Database) -> None:
-    boss, mine, other = rep(db, driver, "UB", name="Mia"), rep(db, driver, "U1", name="Bo"), rep(db, driver, "U2")
-    _manage(db, boss, mine)
+    rep(db, driver, "UB", name="Mia")
+    mine, other = rep(db, driver, "U1", name="Bo"), rep(db, driver, "U2")
+    team(db, driver, "UB", "U1")
     account(db, mine, "Ricoh")
     account(db, other, "Zeta")
     driver.command("U1", "/visit", "Ricoh phone")
@@ -218,7 +209,7 @@ def test_correcting_an_older_visit_leaves_what_a_later_visit_set(driver: Driver,
 
 def test_the_account_owners_manager_may_correct_other_reps_may_not(driver: Driver, db: Database) -> None:
     boss, mine, other = rep(db, driver, "UB"), rep(db, driver, "U1"), rep(db, driver, "U2")
-    _manage(db, boss, mine)
+    team(db, driver, "UB", "U1")
     account(db, mine, "Ricoh")
     driver.command("U1", "/visit", "Ricoh phone: pricing")
     (visit,) = stored_visits(db)
