@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import Account, AccountAlias, Contact, Deal, FollowUp, Person, RecordChange, Visit
-from tests.visit_world import account, contact, get, rep, reply_text
+from storage.models import Account, AccountAlias, Contact, Deal, FollowUp, RecordChange, Visit
+from tests.visit_world import account, contact, get, rep, reply_text, team
 
 
 def _aliases(db: Database, account_id: int) -> set[str]:
@@ -72,9 +72,7 @@ def test_merge_moves_every_row_and_keeps_the_names_in_chinese(driver: Driver, db
 
 def test_other_reps_cannot_see_or_change_an_account_and_reps_cannot_reassign(driver: Driver, db: Database) -> None:
     boss, mine, other = rep(db, driver, "UB", name="Mia"), rep(db, driver, "U1", name="Bo"), rep(db, driver, "U2")
-    with db.transaction() as session:
-        session.get(Person, boss).role = "manager"
-        session.get(Person, mine).manager_id = boss
+    team(db, driver, "UB", "U1")  # the admin's `/coach team @UB @U1`
     ricoh = account(db, mine, "Ricoh")
     account(db, other, "Zeta")
 

@@ -14,15 +14,15 @@ from sqlalchemy import select
 from bot.core.clock import ManualClock
 from bot.core.config import WorkspaceConfig as Config
 from bot.core.settings import Settings
-from bot.core.text import normalize
 from bot.digests.daily import build_daily
 from bot.digests.render import render_daily
+from bot.records.accounts import add_alias
 from dev.driver import Driver
 from dev.fake_slack import FakeSlack
 from runtime.app import services_of
 from storage.db import Database
 from storage.models import (
-    AccountAlias,
+    Account,
     AccountDomain,
     CalendarConnection,
     CalendarMeeting,
@@ -139,9 +139,12 @@ def world(driver: Driver, db: Database) -> dict[str, int]:
     haier = account(db, TEAM, rep, "Haier")
     zhang = contact(db, TEAM, ricoh, ZHANG[0], email=ZHANG[1], buying_role="decision_maker")
     with db.transaction() as session:
+        # Direct: only the CSV import gives an account its email domain (no operation adds one).
         session.add(AccountDomain(team_id=TEAM, account_id=ricoh, domain="ricoh.example"))
-        session.add(AccountAlias(team_id=TEAM, account_id=ricoh, alias="理光", alias_norm=normalize("理光")))
-        session.add(AccountAlias(team_id=TEAM, account_id=haier, alias="海尔", alias_norm=normalize("海尔")))
+        for account_id, alias in ((ricoh, "理光"), (haier, "海尔")):  # `/account … alias add`
+            row = session.get(Account, account_id)
+            assert row is not None
+            add_alias(session, row, alias)
     return {"rep": rep, "ricoh": ricoh, "haier": haier, "zhang": zhang}
 
 

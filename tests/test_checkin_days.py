@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from bot.checkins.prompts import prompt_day
 from bot.core.clock import ManualClock
+from bot.people.members import actor_for
+from bot.visits.ops import VisitInput, log_visit
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import CheckIn, Visit
+from storage.models import CheckIn, Person
 from tests.conftest import TEAM
 from tests.scheduler_world import account, as_source, dms, join, local, run
 
@@ -27,18 +29,10 @@ def test_yesterdays_review_button_opens_and_saves_yesterdays_review(
     rep = join(driver, "U1", "Ann", tz=tz, locale=locale)
     ricoh = account(db, TEAM, rep, "Ricoh 理光")
     thursday, friday = date(2026, 11, 26), date(2026, 11, 27)
-    with db.transaction() as session:
-        session.add(
-            Visit(
-                team_id=TEAM,
-                rep_id=rep,
-                account_id=ricoh,
-                occurred_at=local(thursday, "10:00", tz),
-                channel="in_person",
-                source="command",
-                created_at=local(thursday, "10:05", tz),
-            )
-        )
+    with db.transaction() as session:  # Thursday's visit, logged five minutes after it
+        visit = VisitInput(account_id=ricoh, channel="in_person", occurred_at=local(thursday, "10:00", tz))
+        actor = actor_for(session.get_one(Person, rep))
+        log_visit(session, actor, visit, now=local(thursday, "10:05", tz), request_key=None)
     run(driver, "checkin-evening", local(thursday, "18:00", tz), clock)
     prompt = dms(driver.fake, "U1")[-1]
 

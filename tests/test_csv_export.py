@@ -12,9 +12,11 @@ import pytest
 from sqlalchemy import select
 
 from bot.core.settings import Settings
+from bot.people.members import actor_for
+from bot.visits.ops import ContactInput, VisitInput, log_visit
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import Contact, Visit, VisitContact
+from storage.models import Person, Visit
 from tests.conftest import START, TEAM
 from tests.deal_world import ADMIN, MGR, REP, ZH, all_calls_ok, build_team, cli, deal_by_title
 
@@ -26,27 +28,23 @@ def world(driver: Driver, db: Database) -> dict[str, int]:
     driver.command(REP, "/deal", "Ricoh hyperlink budget yes")
     driver.command(ZH, "/deal", "新建 佳能 复印机项目 12万")
     with db.transaction() as session:
-        contact = Contact(team_id=TEAM, account_id=ids["Ricoh"], name="张总", name_norm="张总", created_at=START)
-        session.add(contact)
-        session.flush()
-        for rep, account, days, purpose in ((REP, "Ricoh", 1, 'Demo, with "quotes"'), (ZH, "Canon", 2, "拜访")):
-            visit = Visit(
-                team_id=TEAM,
-                rep_id=ids[rep],
+        # Ren met 张总 at Ricoh (level 2) the day before; 张伟 visited Canon two days before.
+        for rep, account, days, purpose, met in (
+            (REP, "Ricoh", 1, 'Demo, with "quotes"', (ContactInput(name="张总", level=2),)),
+            (ZH, "Canon", 2, "拜访", ()),
+        ):
+            person = session.get(Person, ids[rep])
+            assert person is not None
+            visit = VisitInput(
                 account_id=ids[account],
-                occurred_at=START - timedelta(days=days),
                 channel="in_person",
+                contacts=met,
+                occurred_at=START - timedelta(days=days),
                 purpose=purpose,
                 next_step="proposal",
-                next_step_due_at=START + timedelta(days=3),
-                created_at=START,
+                next_due=START + timedelta(days=3),
             )
-            session.add(visit)
-            session.flush()
-            if rep == REP:
-                session.add(
-                    VisitContact(team_id=TEAM, visit_id=visit.id, contact_id=contact.id, level_before=0, level_after=2)
-                )
+            log_visit(session, actor_for(person), visit, now=START, request_key=None)
     driver.fake.reset()
     return ids
 

@@ -9,15 +9,25 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.csv_io.slack_import import MAX_SHOWN, MAX_UPLOAD_BYTES, detect_kind
+from bot.people.admin import set_role
+from bot.people.members import actor_for
 from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Contact, Lead, Person
+from tests.conftest import START
 from tests.deal_world import ADMIN, REP, ZH, all_calls_ok, build_team
 
 
 @pytest.fixture
 def world(driver: Driver, db: Database) -> dict[str, int]:
     return build_team(driver, db)
+
+
+def _make_admin(db: Database, user_id: str) -> None:
+    """The admin makes `user_id` an admin too (`/coach role @user admin`)."""
+    with db.transaction() as session:
+        admin = session.scalars(select(Person).where(Person.slack_user_id == ADMIN)).one()
+        set_role(session, actor_for(admin), user_id, "admin", START)
 
 
 def _count(db: Database, model: type) -> int:
@@ -64,8 +74,7 @@ CONTACTS_ZH = "客户名称,联系人,职位,部门,角色,关系水平\n理光,
 
 
 def test_a_gbk_chinese_export_is_recognised_as_contacts(driver: Driver, db: Database, world: dict[str, int]) -> None:
-    with db.transaction() as session:
-        session.scalars(select(Person).where(Person.slack_user_id == ZH)).one().role = "admin"
+    _make_admin(db, ZH)
     data = CONTACTS_ZH.encode("gbk")
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")  # really what Excel writes on Chinese Windows, not UTF-8
@@ -159,8 +168,7 @@ def test_coach_import_explains_in_each_language(driver: Driver, db: Database, wo
     driver.command(ADMIN, "/coach", "import")
     text = str(driver.last_ephemeral(ADMIN))
     assert "direct message" in text and "Accounts" in text and "Leads" in text and "`联系人`" in text
-    with db.transaction() as session:
-        session.scalars(select(Person).where(Person.slack_user_id == ZH)).one().role = "admin"
+    _make_admin(db, ZH)
     driver.command(ZH, "/coach", "导入")
     text = str(driver.last_ephemeral(ZH))
     assert "私信" in text and "联系人" in text and "GBK" in text

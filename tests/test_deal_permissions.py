@@ -8,10 +8,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from bot.people.members import ensure_person
+from bot.deals.ops import create_deal
+from bot.people.members import actor_for, ensure_person
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import Account, Deal, StageChange
+from storage.models import Deal, StageChange
 from tests.conftest import START
 from tests.deal_world import ADMIN, MGR, REP, ZH, build_team, deal_by_title, forged, history
 
@@ -24,22 +25,9 @@ def deals(driver: Driver, db: Database) -> dict[str, int]:
     ids["zh_deal"] = deal_by_title(db, "复印机项目").id
     ids["rep_deal"] = deal_by_title(db, "A3 copiers").id
     with db.transaction() as session:
+        # Another workspace, whose rep has a deal "Secret" at their account "Other".
         other = ensure_person(session, "T0000OTHER", "UOTHER", START)
-        account = Account(team_id="T0000OTHER", name="Other", name_norm="other", owner_id=other.id, created_at=START)
-        session.add(account)
-        session.flush()
-        deal = Deal(
-            team_id="T0000OTHER",
-            account_id=account.id,
-            owner_id=other.id,
-            title="Secret",
-            title_norm="secret",
-            stage_key="S",
-            stage_entered_at=START,
-            created_at=START,
-        )
-        session.add(deal)
-        session.flush()
+        deal = create_deal(session, actor_for(other), title="Secret", now=START, new_account_name="Other")
         ids["foreign_deal"] = deal.id
     driver.fake.reset()
     return ids

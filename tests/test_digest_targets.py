@@ -9,11 +9,11 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from bot.core.text import normalize
+from bot.accounts.create import create_account
 from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Person, Target
-from tests.conftest import TEAM
+from tests.conftest import START, TEAM
 from tests.test_digest_teams import _ok_calls
 from tests.test_digest_teams import org as org  # the admin, Mia's team (Bo, 王芳) and Cy, as a fixture
 
@@ -76,12 +76,12 @@ def test_an_unreadable_target_shows_the_usage_and_the_text(driver: Driver, db: D
 
 
 def _accounts(db: Database, owner: str, *names: str, status: str = "has_business") -> None:
+    """`owner`'s accounts, as /visit, /deal and the CSV import create them."""
     with db.transaction() as session:
         owner_id = session.scalar(select(Person.id).where(Person.slack_user_id == owner))
         for name in names:
-            session.add(
-                Account(team_id=TEAM, name=name, name_norm=normalize(name), owner_id=owner_id, business_status=status)
-            )
+            account = create_account(session, TEAM, name, owner_id, START)
+            account.business_status = status  # Direct: only the CSV import sets the business status.
 
 
 def _tiers(db: Database) -> dict[str, tuple[str | None, Decimal | None]]:

@@ -10,46 +10,26 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.people.members import ensure_workspace
 from dev.driver import Driver
 from dev.fake_slack import FakeSlack
 from storage.db import Database
 from storage.models import Person, SalesTeam
-from tests.conftest import START, TEAM
-
-
-def _person(db: Database, user_id: str, name: str, role: str = "rep", manager: str | None = None, **kw) -> int:
-    with db.transaction() as session:
-        ensure_workspace(session, TEAM, START)
-        manager_id = None
-        if manager:
-            manager_id = session.scalar(select(Person.id).where(Person.slack_user_id == manager))
-        person = Person(
-            team_id=TEAM,
-            slack_user_id=user_id,
-            name=name,
-            role=role,
-            manager_id=manager_id,
-            tz="Asia/Shanghai",
-            profile_fetched_at=START,
-            **kw,
-        )
-        session.add(person)
-        session.flush()
-        return person.id
+from tests.conftest import START
+from tests.digest_world import World
 
 
 @pytest.fixture
 def org(db: Database, fake_slack: FakeSlack) -> dict[str, int]:
-    """An admin, a manager (Mia) with two reps (Bo, 王芳), and a rep in no team (Cy)."""
-    ids = {
-        "UADMIN": _person(db, "UADMIN", "Ann", "admin"),
-        "UMGR": _person(db, "UMGR", "Mia", "manager"),
-    }
-    ids["UR1"] = _person(db, "UR1", "Bo", manager="UMGR")
-    ids["UR2"] = _person(db, "UR2", "王芳", manager="UMGR", locale="zh-CN")
-    ids["UR3"] = _person(db, "UR3", "Cy")
-    return ids
+    """An admin (Ann, who founded the workspace), a manager (Mia) with two reps (Bo, 王芳) put
+    in her team by Ann, and a rep in no team (Cy)."""
+    with db.transaction() as session:
+        world = World(session, START)
+        ann = world.person("UADMIN", "Ann", role="admin")
+        mia = world.person("UMGR", "Mia", role="manager")
+        bo = world.person("UR1", "Bo", manager=mia)
+        fang = world.person("UR2", "王芳", manager=mia, locale="zh-CN")
+        cy = world.person("UR3", "Cy")
+        return {p.slack_user_id: p.id for p in (ann, mia, bo, fang, cy)}
 
 
 def _managers(db: Database) -> dict[str, str | None]:

@@ -8,7 +8,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.people.members import ensure_person
+from bot.followups.rules import complete_follow_up
+from bot.people.members import actor_for, ensure_person
+from bot.people.teams import set_up_team
+from bot.visits.ops import VisitInput, add_follow_up, log_visit
 from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Deal, FollowUp, Handover, Person, StageChange, Visit
@@ -27,25 +30,24 @@ def world(driver: Driver, db: Database) -> dict[str, int]:
     driver.command(REP, "/deal", "won Ricoh old order")
     driver.submit(REP, driver.last_view(), {})
     with db.transaction() as session:
+        people = {p.slack_user_id: p for p in session.scalars(select(Person))}
         rep2 = ensure_person(session, TEAM, REP2, START)
-        rep2.manager_id = ids[MGR]
+        set_up_team(session, actor_for(people[ADMIN]), MGR, [REP2], START)  # `/coach team @Mia @rep2`
         ids[REP2] = rep2.id
-        session.add_all(
-            [
-                FollowUp(team_id=TEAM, owner_id=ids[REP], account_id=ids["Ricoh"], text="send proposal", due_at=START),
-                FollowUp(
-                    team_id=TEAM, owner_id=ids[REP], text="done already", due_at=START, status="done", done_at=START
-                ),
-                Visit(
-                    team_id=TEAM,
-                    rep_id=ids[REP],
-                    account_id=ids["Ricoh"],
-                    occurred_at=START - timedelta(days=1),
-                    channel="in_person",
-                    created_at=START,
-                ),
-            ]
+        # Ren's visit to Ricoh yesterday, its next step open; a second step noted on it is done.
+        ren = actor_for(people[REP])
+        visit = VisitInput(
+            account_id=ids["Ricoh"],
+            channel="in_person",
+            occurred_at=START - timedelta(days=1),
+            next_step="send proposal",
+            next_due=START,
         )
+        logged = log_visit(session, ren, visit, now=START, request_key=None)
+        add_follow_up(session, ren, logged.visit.id, "done already", START, now=START)
+        session.flush()
+        done = session.scalars(select(FollowUp).where(FollowUp.text == "done already")).one()
+        complete_follow_up(session, ren, done.id, START)
     driver.fake.reset()
     return ids
 

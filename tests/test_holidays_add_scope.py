@@ -9,9 +9,12 @@ from datetime import date
 from sqlalchemy import select
 
 from bot.core.clock import ManualClock
+from bot.people.members import actor_for
+from bot.people.teams import rename_team, set_up_team
 from dev.driver import Driver
 from storage.db import Database
 from storage.models import Holiday, Person, SalesTeam
+from tests.conftest import START
 from tests.scheduler_world import dms, join, local, run
 
 LDN = "Europe/London"
@@ -28,9 +31,8 @@ def _teams(driver: Driver, db: Database) -> None:
     with db.transaction() as session:
         people = {p.slack_user_id: p for p in session.scalars(select(Person))}
         for manager, rep, name in (("UMGR", "UREP", "North"), ("UWES", "USAM", "South")):
-            people[manager].role = "manager"
-            people[rep].manager_id = people[manager].id
-            session.add(SalesTeam(team_id=people[manager].team_id, name=name, manager_id=people[manager].id))
+            set_up_team(session, actor_for(people["UADM"]), manager, [rep], START)  # the admin's `/coach team`
+            rename_team(session, actor_for(people[manager]), name, START)  # the manager names it
 
 
 def _days(db: Database) -> set[tuple[date, str, str]]:

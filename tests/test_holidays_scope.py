@@ -10,9 +10,12 @@ from sqlalchemy import select
 
 from bot.core.clock import ManualClock
 from bot.core.i18n import t
+from bot.people.members import actor_for
+from bot.people.teams import rename_team, set_up_team
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import Holiday, Person, SalesTeam
+from storage.models import Holiday, Person
+from tests.conftest import START
 from tests.scheduler_world import dms, join, local, run
 
 SH, LDN = "Asia/Shanghai", "Europe/London"
@@ -56,9 +59,8 @@ def test_a_teams_holiday_is_off_for_that_team_only(driver: Driver, db: Database,
     join(driver, "UOTHER", "Oli", tz=LDN)
     with db.transaction() as session:
         people = {p.slack_user_id: p for p in session.scalars(select(Person))}
-        people["UMGR"].role = "manager"
-        people["UREP"].manager_id = people["UMGR"].id
-        session.add(SalesTeam(team_id=people["UMGR"].team_id, name="North", manager_id=people["UMGR"].id))
+        set_up_team(session, actor_for(people["UADM"]), "UMGR", ["UREP"], START)  # the admin's `/coach team`
+        rename_team(session, actor_for(people["UMGR"]), "North", START)  # Mia names her team
 
     driver.command("UADM", "/coach", "holidays load CN 2027 team <@UMGR|mia>")
     assert "public holidays of CN for 2027" in driver.last_ephemeral("UADM")["text"]

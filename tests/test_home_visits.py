@@ -8,33 +8,34 @@ from datetime import timedelta
 import pytest
 
 from bot.analytics.home import home_state, read_home_state
+from bot.people.members import actor_for
+from bot.visits.ops import VisitInput, log_visit
 from dev.driver import Driver
 from storage.db import Database
-from storage.models import Person, Visit
-from tests.conftest import START, TEAM
+from storage.models import Person
+from tests.conftest import START
 from tests.scheduler_world import dms
 from tests.test_home import _home
 from tests.test_pipeline_cmd import _text
 from tests.test_visit_history import _edit_values
-from tests.visit_world import account, all_ok, rep, reply_text
+from tests.visit_world import account, all_ok, rep, reply_text, team
 
 
 def _seed(db: Database, rep_id: int, account_id: int, n: int, tag: str) -> None:
     """`n` visits, some at the same minute (ties must not make a page skip or repeat one)."""
     with db.transaction() as session:
+        person = session.get(Person, rep_id)
+        assert person is not None
+        actor = actor_for(person)
         for i in range(n):
-            visit = Visit(
-                team_id=TEAM,
-                rep_id=rep_id,
+            visit = VisitInput(
                 account_id=account_id,
-                occurred_at=START - timedelta(hours=(i // 3) * 5),
                 channel="phone" if i % 2 else "in_person",
+                occurred_at=START - timedelta(hours=(i // 3) * 5),
                 purpose=f"{tag}-{i:02d} pricing",
-                created_at=START,
             )
-            session.add(visit)
-            session.flush()
-            _TAGS[visit.id] = f"{tag}-{i:02d}"
+            logged = log_visit(session, actor, visit, now=START, request_key=None)
+            _TAGS[logged.visit.id] = f"{tag}-{i:02d}"
 
 
 def _shown(view: dict) -> list[str]:
@@ -78,12 +79,10 @@ def test_a_rep_pages_through_45_visits_none_twice_none_skipped_nobody_elses(
 
 
 def test_a_manager_sees_the_team_visits_with_who_logged_them(driver: Driver, db: Database) -> None:
-    boss = rep(db, driver, "UB", name="Mia")
+    rep(db, driver, "UB", name="Mia")
     mine = rep(db, driver, "U1", name="Bo")
     stranger = rep(db, driver, "U2", name="Zed")
-    with db.transaction() as session:
-        session.get(Person, boss).role = "manager"
-        session.get(Person, mine).manager_id = boss
+    team(db, driver, "UB", "U1")  # the admin's `/coach team @UB @U1`
     _seed(db, mine, account(db, mine, "Ricoh"), 3, "BOS")
     _seed(db, stranger, account(db, stranger, "Canon"), 3, "OTH")
     driver.open_home("UB")

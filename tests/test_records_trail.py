@@ -5,12 +5,15 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from bot.people.members import actor_for
+from bot.visits.ops import VisitInput, log_visit
 from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Contact, Lead, Person, Visit
+from tests.conftest import START
 from tests.test_contact_command import _form as contact_form
 from tests.test_visit_history import _edit_values
-from tests.visit_world import account, all_ok, contact, get, rep, reply_text
+from tests.visit_world import account, all_ok, contact, get, rep, reply_text, team
 from tests.visit_world import visits as stored_visits
 
 _TEXT = {
@@ -38,15 +41,15 @@ def test_history_shows_who_changed_a_visit_note_and_a_contact_level_before_and_a
     rep(db, driver, "U2", locale=locale, name="Sam")
     ricoh = account(db, me, "Ricoh")
     zhang = contact(db, ricoh, "Zhang Wei", level=2)
-    driver.command("U1", "/visit", "Ricoh phone: pricing")
+    with db.transaction() as session:  # a call logged with a note (`note:` in a line would start one)
+        call = VisitInput(account_id=ricoh, channel="phone", purpose="pricing", notes="Old note: they want 10% off")
+        log_visit(session, actor_for(session.get_one(Person, me)), call, now=START, request_key=None)
     (visit,) = stored_visits(db)
     driver.command("U1", "/visit", "list")
     listing = driver.last_ephemeral("U1")
     driver.click("U1", listing, "record_history")
     assert words["none"] in reply_text(driver.last_ephemeral("U1"))
 
-    with db.transaction() as session:
-        session.get(Visit, visit.id).notes = "Old note: they want 10% off"
     driver.click("U1", listing, "visit_edit")
     view = driver.last_view()
     driver.submit("U1", view, _edit_values(view, notes="客户同意 5% 折扣, sign next week"))
@@ -123,9 +126,7 @@ def test_a_manager_marks_a_team_account_as_a_lead_in_chinese_a_rep_cannot_for_a_
     boss = rep(db, driver, "UB", locale="zh-CN", name="王经理")
     mine = rep(db, driver, "U1", locale="zh-CN", name="李娜")
     rep(db, driver, "U2", locale="zh-CN", name="张三")
-    with db.transaction() as session:
-        session.get(Person, boss).role = "manager"
-        session.get(Person, mine).manager_id = boss
+    team(db, driver, "UB", "U1")  # the admin's `/coach team @UB @U1`
     ricoh = account(db, mine, "理光")
     accounts_before = _count(db, Account)
 

@@ -26,12 +26,14 @@ from sqlalchemy import func, select
 
 from bot.core.clock import Clock
 from bot.core.config import WorkspaceConfig
+from bot.people.members import actor_for
 from dev import slack_requests as sr
 from dev.driver import Driver
 from dev.fake_slack import FakeSlack, Message
 from runtime.executor import TrackingExecutor
 from storage.db import Database
 from storage.models import Account, Delivery, FollowUp, JobRun, Person, Visit, Workspace
+from tests.scheduler_world import next_step
 from tests.test_ops_serve import free_port, serve_env, wait_healthy
 
 # Longer than the suite's 120 s per test: two serving processes, each waited for up to 60 s,
@@ -208,29 +210,15 @@ def test_scheduled_messages_go_out_once_with_a_scheduler_in_each_process(databas
         now = Clock().now()
         with db.transaction() as session:
             for workspace in session.scalars(select(Workspace)):
+                # Direct: the schedule's working days are a setting the test needs on whatever day it runs.
                 config = WorkspaceConfig.load(workspace.config)
                 config.schedule.working_days = list(range(7))
                 workspace.config = config.dump()
                 if workspace.team_id == gone:
-                    workspace.uninstalled_at = now
+                    workspace.uninstalled_at = now  # Direct: what Slack's app_uninstalled event records.
             for person in session.scalars(select(Person)):
-                account = Account(
-                    team_id=person.team_id,
-                    name=f"Acct {person.slack_user_id}",
-                    name_norm=f"acct {person.slack_user_id}".lower(),
-                    owner_id=person.id,
-                )
-                session.add(account)
-                session.flush()
-                session.add(
-                    FollowUp(
-                        team_id=person.team_id,
-                        owner_id=person.id,
-                        account_id=account.id,
-                        text="send the quote",
-                        due_at=now - timedelta(hours=2),
-                    )
-                )
+                # A call logged three days ago whose next step is two hours overdue now.
+                next_step(session, actor_for(person), "send the quote", now - timedelta(hours=2))
         fake.reset()
         # Both processes run the scheduler; one leads, and the ledger keeps each message single.
         with two_processes(fake, database_url, SCHEDULER_ENABLED="true"):

@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from bot.core.clock import ManualClock
+from bot.followups.rules import apply_rules
+from bot.people.members import workspace_config
 from bot.settings.ops import save_settings
 from dev.driver import Driver
 from storage.db import Database
@@ -136,19 +138,12 @@ def test_undo_restores_contacts_lead_clock_and_removes_follow_up(
     zhang = contact(db, lead, "Zhang", level=1)
     earlier = START - timedelta(days=40)
     with db.transaction() as session:
-        session.get(Contact, zhang).last_face_to_face_at = earlier
-        session.add(
-            FollowUp(
-                team_id=session.get(Account, lead).team_id,
-                owner_id=me,
-                account_id=lead,
-                kind="new_lead",
-                text="contact the lead",
-                due_at=START + timedelta(hours=5),
-                status="open",
-                created_at=START,
-            )
-        )
+        # Direct: met 40 days ago as the contacts CSV import records it; a logged visit would
+        # also have closed the lead's clock, which this test needs open.
+        session.get_one(Contact, zhang).last_face_to_face_at = earlier
+        # The new-lead rule's follow-up, due five hours after the lead came in (`apply_rules`).
+        team_id = session.get_one(Account, lead).team_id
+        apply_rules(session, team_id, workspace_config(session, team_id), START, [me])
 
     driver.command("U1", "/visit", "Acme with Zhang and Wang in person; next: demo by Fri")
 

@@ -9,7 +9,7 @@ from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Visit
 from tests.faults.test_races import _all_at_once
-from tests.visit_world import account, buttons, rep, reply_text
+from tests.visit_world import account, buttons, rep, reply_text, team
 
 LINES = [
     "Nimbus Labs with Li Na phone: pricing",
@@ -55,10 +55,7 @@ def test_a_rename_or_new_owner_that_would_give_one_owner_two_ricohs_is_refused_w
 ) -> None:
     me = rep(db, driver, "U1", role="manager")
     other = rep(db, driver, "U2", name="Bo")
-    with db.transaction() as session:
-        from storage.models import Person
-
-        session.get(Person, other).manager_id = me  # type: ignore[union-attr]
+    team(db, driver, "U1", "U2")  # the admin's `/coach team @U1 @Bo`
     ricoh = account(db, me, "Ricoh")
     china = account(db, me, "Ricoh China")
     bos = account(db, other, "理光")

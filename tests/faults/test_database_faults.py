@@ -84,7 +84,7 @@ def test_statement_errors_are_not_connection_errors(db: Database) -> None:
         session.execute(text("SELECT no_such_column FROM people"))
     assert not is_connection_error(bad.value)
     with pytest.raises(IntegrityError) as dup, db.transaction() as session:
-        for _ in range(2):
+        for _ in range(2):  # Direct: a deliberate duplicate row, to provoke the constraint error
             session.add(Person(team_id=TEAM, slack_user_id="U1", name="", role="rep", tz="UTC", is_active=True))
             session.flush()
     assert not is_connection_error(dup.value)

@@ -33,6 +33,7 @@ def test_every_scheduled_message_escapes_user_text(driver: Driver, db: Database,
             w.visit(bo, ricoh, w.days(n), purpose=f"demo {HOSTILE}", next_step=f"send {HOSTILE}", deal=deal)
             w.visit(fang, ricoh, w.days(n), purpose=f"面谈 {HOSTILE}", next_step=f"报价 {HOSTILE}", contacts=(wang,))
         for hour in (11, 15):  # on the check-in agendas
+            # Direct: what the calendar read stores from an ICS feed fetched over HTTP (no session-level form).
             session.add(
                 CalendarMeeting(
                     team_id=w.team_id,

@@ -50,6 +50,7 @@ def _rows(engine: Engine, sql: str) -> list[tuple]:
 
 def test_upgrade_merges_duplicate_contacts_and_marks_each_workspace_founder(old_engine: Engine) -> None:
     with old_engine.begin() as conn:
+        # Direct: legacy rows in the old schema (duplicates the app no longer makes) for the upgrade to fix.
         run = conn.execute
         run(text("INSERT INTO workspaces (team_id, name, config) VALUES ('T1', 'Acme', '{}'), ('T2', 'Zeta', '{}')"))
         run(
@@ -120,7 +121,7 @@ def test_downgrade_keeps_every_row(old_engine: Engine) -> None:
     from storage.migrate import alembic_config
 
     upgrade(old_engine)
-    with old_engine.begin() as conn:
+    with old_engine.begin() as conn:  # Direct: rows for the downgrade to keep, in the schema it starts from
         conn.execute(text("INSERT INTO workspaces (team_id, name, config) VALUES ('T1', 'Acme', '{}')"))
         conn.execute(
             text(

@@ -14,6 +14,7 @@ from tests.faults.test_migration_0021a import T, _rows, old_engine  # noqa: F401
 def test_upgrade_merges_duplicate_accounts_of_one_owner_into_the_oldest(old_engine: Engine) -> None:  # noqa: F811
     upgrade(old_engine, "0008")
     with old_engine.begin() as conn:
+        # Direct: legacy rows in the 0008 schema (one owner's duplicate accounts) for the upgrade to merge.
         run = conn.execute
         run(text("INSERT INTO workspaces (team_id, name, config) VALUES ('T1', 'Acme', '{}')"))
         run(

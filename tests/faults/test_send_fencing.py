@@ -93,6 +93,7 @@ def services(settings: Settings, db: Database, clock: ManualClock) -> Services:
     with db.transaction() as session:
         for user in ("U1", "U2"):
             ensure_person(session, TEAM, user, clock.now())
+        # Direct: the scheduler's ledger row of the job whose fence the test moves.
         session.add(JobRun(name="test-job", consecutive_failures=0, fence=1))
     return Services(settings=settings, db=db, clock=clock)
 
