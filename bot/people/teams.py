@@ -284,9 +284,7 @@ def visible_teams(session: Session, actor: Actor) -> list[TeamInfo]:
     return [team_info(session, team) for team in session.scalars(query.order_by(SalesTeam.name, SalesTeam.id))]
 
 
-def list_teams(db: Database, actor: Actor) -> list[TeamInfo]:
-    with db.transaction() as session:
-        return visible_teams(session, actor)
+list_teams = in_transaction(visible_teams)
 
 
 def team_for_request(session: Session, actor: Actor, manager_user_id: str | None, now: datetime) -> TeamInfo:
@@ -368,6 +366,4 @@ def reload_team(db: Database, team_id: str, sales_team_id: int) -> TeamInfo:
         return team_info(session, team)
 
 
-def show_team(db: Database, actor: Actor, manager_user_id: str | None, now: datetime) -> TeamInfo:
-    with db.transaction() as session:
-        return team_for_request(session, actor, manager_user_id, now)
+show_team = in_transaction(team_for_request)
