@@ -10,7 +10,8 @@ from bot.ui import blocks as bk
 from bot.ui.blockkit import message_problems
 from dev.driver import Driver
 from storage.db import Database
-from tests.test_digest_teams import _person
+from tests.conftest import START
+from tests.digest_world import World
 
 
 def _section_texts(message: dict) -> list[str]:
@@ -19,11 +20,13 @@ def _section_texts(message: dict) -> list[str]:
 
 @pytest.mark.parametrize("locale", ["en-US", "zh-CN"])
 def test_a_team_of_60_reps_lists_every_name_whole(driver: Driver, db: Database, locale: str) -> None:
-    _person(db, "UADMIN", "Ann", "admin", locale=locale)
-    _person(db, "UMGR", "Mia", "manager")
     names = [f"Representative{i:02d} Alexandria-Konstantinopoulou 王小{i}号" for i in range(60)]
-    for i, name in enumerate(names):
-        _person(db, f"UR{i:02d}", name, manager="UMGR")
+    with db.transaction() as session:
+        world = World(session, START)
+        world.person("UADMIN", "Ann", role="admin", locale=locale)
+        mia = world.person("UMGR", "Mia", role="manager")
+        for i, name in enumerate(names):
+            world.person(f"UR{i:02d}", name, manager=mia)
 
     driver.command("UADMIN", "/coach", "team <@UMGR>")
 
