@@ -15,7 +15,6 @@ one place and can check every figure of a digest against them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -30,8 +29,6 @@ from bot.checkins.review import ReviewInput, save_review
 from bot.core.actor import Actor
 from bot.core.clock import start_of_local_day
 from bot.core.text import normalize
-from bot.deals.ops import close_deal, create_deal, move_deal
-from bot.deals.parser import FieldChanges
 from bot.digests.targets import Period, set_target
 from bot.digests.tiers import set_tier
 from bot.followups.rules import complete_follow_up
@@ -54,34 +51,15 @@ from storage.models import (
     Visit,
 )
 from tests.conftest import TEAM
+from tests.world_ops import play_deal, workspace_admin
 
 SHANGHAI = "Asia/Shanghai"
-FOUNDER = "UFOUNDER"  # who installed the app: the workspace's first person, so its admin
 JOINED_DAYS = 500  # people and accounts are older than any history a test gives them
-CLOSING = ("won", "lost")
-DEFAULT_LOSS = "no_need"  # the app asks for a reason on a loss; a test that names none gets this
 
 
 def sh(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
     """A Shanghai wall-clock time as an aware UTC instant."""
     return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo(SHANGHAI)).astimezone(UTC)
-
-
-@dataclass
-class _DealSpan:
-    """A deal the world made: where, under which title, and while it was open (for titles)."""
-
-    account_id: int
-    title_norm: str
-    start: datetime
-    end: datetime | None  # None: still open
-
-    def clashes(self, account_id: int, title_norm: str, start: datetime, end: datetime | None) -> bool:
-        """Whether the app would have refused a deal of this title then (one open at once)."""
-        if (self.account_id, self.title_norm) != (account_id, title_norm):
-            return False
-        far = datetime.max.replace(tzinfo=UTC)
-        return self.end is None or (self.start < (end or far) and start < self.end)
 
 
 class World:
@@ -90,7 +68,6 @@ class World:
         self.now = now
         self.team_id = team_id
         self.joined = now - timedelta(days=JOINED_DAYS)
-        self._spans: list[_DealSpan] = []
         ensure_workspace(session, team_id, self.joined)
 
     def days(self, n: float) -> datetime:
@@ -100,14 +77,7 @@ class World:
     # ----- people ---------------------------------------------------------------------------
     def admin(self) -> Actor:
         """The workspace's first admin; the founder joins first if nobody has yet."""
-        person = self.s.scalar(
-            select(Person).where(Person.team_id == self.team_id, Person.role == "admin").order_by(Person.id).limit(1)
-        )
-        if person is None:
-            person = ensure_person(self.s, self.team_id, FOUNDER, self.joined)
-            update_profile(person, name="Founder", tz=SHANGHAI, locale="en-US", now=self.joined)
-            assert person.role == "admin", "a workspace with people but no admin"
-        return actor_for(person)
+        return actor_for(workspace_admin(self.s, self.team_id, self.joined, tz=SHANGHAI))
 
     def person(
         self, user_id: str, name: str, *, role: str = "rep", manager: Person | None = None, locale: str = "en-US"
@@ -320,41 +290,9 @@ class World:
         reasons: tuple[str, ...] = (),
         lesson: str | None = None,
     ) -> Deal:
-        """A deal whose history is `[(days from now, to_stage), …]`; the first is its creation,
-        a last "won" / "lost" its close (a loss with no reason named: `DEFAULT_LOSS`). Played
-        through the deal operations at those times, moving or closing anyway where the
-        qualification or the contacts fall short. Without a title it is "Copiers", or
-        "Copiers 2"… when the rep had one of that name open at the account then."""
-        start, end = self.days(history[0][0]), self.days(history[-1][0]) if history[-1][1] in CLOSING else None
-        title = title or self._free_title(account.id, "Copiers", start, end)
-        self._spans.append(_DealSpan(account.id, normalize(title), start, end))
-        actor = actor_for(owner)
-        changes = FieldChanges(amount=Decimal(amount) if amount is not None else None, expected_close=close)
-        first_day, first_stage = history[0]
-        view = create_deal(
-            self.s,
-            actor,
-            title=title,
-            now=self.days(first_day),
-            account_id=account.id,
-            changes=changes,
-            stage=first_stage,
+        """A deal whose history is `[(days from now, stage), …]`, played by its owner through the
+        deal operations at those times (`world_ops.play_deal`)."""
+        timeline = [(self.days(n), stage) for n, stage in history]
+        return play_deal(
+            self.s, owner, account, timeline, title=title, amount=amount, close=close, reasons=reasons, lesson=lesson
         )
-        for day, stage in history[1:]:
-            when = self.days(day)
-            if stage in CLOSING:
-                chosen = list(reasons) or ([DEFAULT_LOSS] if stage == "lost" else [])
-                close_deal(self.s, actor, view.id, stage, when, reasons=chosen, lesson=lesson, override=True)
-            else:
-                move_deal(self.s, actor, view.id, stage, when, override=True)
-        deal = self.s.get(Deal, view.id)
-        assert deal is not None
-        return deal
-
-    def _free_title(self, account_id: int, base: str, start: datetime, end: datetime | None) -> str:
-        n = 1
-        while True:
-            title = base if n == 1 else f"{base} {n}"
-            if not any(span.clashes(account_id, normalize(title), start, end) for span in self._spans):
-                return title
-            n += 1

@@ -18,8 +18,7 @@ from dev.driver import Driver
 from storage.db import Database
 from storage.models import Account, Contact, FollowUp, Person, Visit, VisitContact
 from tests.conftest import START, TEAM
-
-FOUNDER = "UFOUNDER"
+from tests.world_ops import FOUNDER, workspace_admin
 
 
 def rep(
@@ -60,17 +59,12 @@ def team(db: Database, driver: Driver, manager_user_id: str, *member_user_ids: s
 
 
 def _admin(session: Session, driver: Driver) -> Person:
-    """The workspace's first admin; `FOUNDER`, who founds the workspace, if it has none yet."""
-    admin = session.scalars(
-        select(Person).where(Person.team_id == TEAM, Person.role == "admin").order_by(Person.id).limit(1)
-    ).first()
-    if admin is not None:
-        return admin
-    driver.fake.add_user(FOUNDER, "Founder", tz="Asia/Shanghai")
-    founder = ensure_person(session, TEAM, FOUNDER, START)
-    update_profile(founder, name="Founder", tz="Asia/Shanghai", locale="en-US", now=START)
-    assert founder.role == "admin", "the workspace already had people but no admin"
-    return founder
+    """The workspace's first admin (`world_ops.workspace_admin`: `FOUNDER` founds it if nobody
+    has joined yet), known to the fake Slack too."""
+    admin = workspace_admin(session, TEAM, START, tz="Asia/Shanghai")
+    if admin.slack_user_id == FOUNDER:
+        driver.fake.add_user(FOUNDER, "Founder", tz="Asia/Shanghai")
+    return admin
 
 
 def account(
